@@ -1,0 +1,118 @@
+// A row-major tensor: dtype, shape and typed data. The data is the exact little-endian element storage,
+// so a tensor crosses every boundary (worker frames, .npy, base64 JSON) bit for bit.
+import { allocate, DTYPE_INFO, type DType, type TensorData, viewBytes } from './dtype.js';
+import { halfBitsToNumber, numberToHalfBits } from './float16.js';
+
+export interface Tensor {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: TensorData;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function makeTensor(dtype: DType, shape: readonly number[], data?: TensorData): Tensor {
+  const n = sizeOf(shape);
+  const d = data ?? allocate(dtype, n);
+  if (d.length !== n) throw new RangeError(`shape (${shape.join(', ')}) needs ${n} elements, data has ${d.length}`);
+  return { dtype, shape: [...shape], data: d };
+}
+
+/** Element i as a JS number (int64 beyond 2^53 loses precision; bool is 0/1). */
+export function valueAt(t: Tensor, i: number): number {
+  const v = t.data[i];
+  if (t.dtype === 'float16') return halfBitsToNumber(v as number);
+  return typeof v === 'bigint' ? Number(v) : (v as number);
+}
+
+export function toNumbers(t: Tensor): Float64Array {
+  const out = new Float64Array(t.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = valueAt(t, i);
+  return out;
+}
+
+/** A tensor of the dtype from JS numbers, each rounded to the dtype (nearest-even for floats, truncation for ints). */
+export function fromNumbers(dtype: DType, shape: readonly number[], values: ArrayLike<number>): Tensor {
+  const t = makeTensor(dtype, shape);
+  const d = t.data;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    switch (dtype) {
+      case 'float16': (d as Uint16Array)[i] = numberToHalfBits(x); break;
+      case 'int64': (d as BigInt64Array)[i] = BigInt(Math.trunc(x)); break;
+      case 'bool': (d as Uint8Array)[i] = x ? 1 : 0; break;
+      default: (d as Float64Array | Float32Array | Int32Array)[i] = x;
+    }
+  }
+  return t;
+}
+
+/** The little-endian bytes of the data (a view, not a copy). */
+export function tensorBytes(t: Tensor): Uint8Array {
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+}
+
+export function tensorFromBytes(dtype: DType, shape: readonly number[], bytes: Uint8Array): Tensor {
+  return makeTensor(dtype, shape, viewBytes(dtype, bytes));
+}
+
+export function cloneTensor(t: Tensor): Tensor {
+  return makeTensor(t.dtype, t.shape, t.data.slice() as TensorData);
+}
+
+/** Same dtype, shape and bytes (so NaN payloads and -0 count). */
+export function bitwiseEqual(a: Tensor, b: Tensor): boolean {
+  if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) return false;
+  if (a.shape.some((n, i) => n !== b.shape[i])) return false;
+  const x = tensorBytes(a);
+  const y = tensorBytes(b);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/**
+ * The flat indices of every slice that reduces over `axes`: one array of indices per slice, each slice's indices
+ * in row-major order of the reduced axes. With no axes every element is its own slice.
+ */
+export function slicesOver(shape: readonly number[], axes: readonly number[]): number[][] {
+  const rank = shape.length;
+  const reduced = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+  const strides = stridesOf(shape);
+  const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
+  const redAxes = [...Array(rank).keys()].filter((a) => reduced.has(a));
+  const outer = enumerate(keptAxes.map((a) => shape[a])).map((idx) => idx.reduce((s, v, k) => s + v * strides[keptAxes[k]], 0));
+  const inner = enumerate(redAxes.map((a) => shape[a])).map((idx) => idx.reduce((s, v, k) => s + v * strides[redAxes[k]], 0));
+  return outer.map((base) => inner.map((off) => base + off));
+}
+
+/** Every multi-index of a shape, row-major. */
+function enumerate(dims: number[]): number[][] {
+  let acc: number[][] = [[]];
+  for (const n of dims) {
+    const next: number[][] = [];
+    for (const prefix of acc) for (let i = 0; i < n; i++) next.push([...prefix, i]);
+    acc = next;
+  }
+  return acc;
+}
+
+export function describeShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+export function itemsize(t: Tensor): number {
+  return DTYPE_INFO[t.dtype].itemsize;
+}
