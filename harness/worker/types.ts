@@ -1,0 +1,66 @@
+// The seam between the runner and the processes that run implementations (Python or JavaScript).
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Keyword arguments the harness passes; how they map onto the function is the implementation's call style. */
+export interface CallArgs {
+  axis?: number;
+  theta?: number;
+}
+
+/**
+ * How an implementation is called:
+ *  - `x`: f(x)
+ *  - `x-axis`: f(x, axis=A) (A omitted when the harness has none, so the function's default applies)
+ *  - `x-theta-axis`: f(x, theta=T, axis=A)
+ */
+export type CallStyle = 'x' | 'x-axis' | 'x-theta-axis';
+
+export interface CallRequest {
+  input: Tensor;
+  args: CallArgs;
+}
+
+/** What one call did. Exactly one kind; the runner turns these into check outcomes. */
+export type CallOutcome =
+  | { kind: 'ok'; output: Tensor; mutated: boolean; inputAfter?: Tensor; captured: string; ms: number }
+  /** The function raised: type is the exception class name, message its str(). */
+  | { kind: 'raised'; type: string; message: string; traceback: string; captured: string; ms: number }
+  /** The function returned something that is not an array of real numbers (None, list, complex, object, ...). */
+  | { kind: 'bad-output'; problem: string; captured: string; ms: number }
+  | { kind: 'timeout'; limitMs: number }
+  /** The process died during the call (exit code or signal), or ran out of its memory cap. */
+  | { kind: 'crash'; exitCode: number | null; signal: string | null; stderr: string }
+  | { kind: 'memory'; limitMb: number; stderr: string };
+
+export interface WorkerSpec {
+  /** 'python' runs a .py file's function in python3; 'javascript' an ES module's export in its own Node process. */
+  language: 'python' | 'javascript';
+  /** absolute path of the file that defines the function */
+  file: string;
+  /** the function (Python) or export (JavaScript) name */
+  functionName: string;
+  callStyle: CallStyle;
+  /** per-call timeout */
+  timeoutMs: number;
+  /** address-space cap for the process, in MiB */
+  memoryMb: number;
+  /** the interpreter for Python workers (default: $SOFTMAX_CONFORMANCE_PYTHON or python3) */
+  python?: string;
+}
+
+/** A started worker. Implementations are the Python and JavaScript workers in this folder. */
+export interface ImplementationWorker {
+  /** Runs the calls in order, batched into as few round trips as possible. Never rejects for candidate faults. */
+  call(requests: CallRequest[]): Promise<CallOutcome[]>;
+  /** Text the process printed outside calls (import time, etc.), for diagnostics. */
+  readonly importOutput: string;
+  close(): Promise<void>;
+}
+
+/** Why a worker could not be started: the file does not load, the function is missing, or the library is absent. */
+export interface StartFailure {
+  kind: 'import' | 'missing-library';
+  message: string;
+  /** for missing-library: the module that was not found, e.g. "tensorflow" */
+  module?: string;
+}
