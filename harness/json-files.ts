@@ -1,6 +1,7 @@
 // Every JSON file the harness reads goes through here: parsed, then validated with ajv (draft 2020-12).
 // Failures become DataError naming the file and the JSON pointer of the first problem.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import { DataError } from './errors.js';
 import { projectPath } from './paths.js';
@@ -8,12 +9,27 @@ import { projectPath } from './paths.js';
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const compiled = new Map<string, ValidateFunction>();
 
+let registered = false;
+
+/** Every schema in harness/schemas/ is registered under its `$id` (its file name), so schemas can $ref each other. */
+function registerSchemas(): void {
+  if (registered) return;
+  const dir = projectPath('harness', 'schemas');
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
+    const schema = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    if (schema.$id !== name) throw new Error(`harness/schemas/${name}: $id must be "${name}"`);
+    ajv.addSchema(schema);
+  }
+  registered = true;
+}
+
 /** A compiled validator for a schema file in harness/schemas/ (by file name). */
 export function validatorFor(schemaFile: string): ValidateFunction {
   let v = compiled.get(schemaFile);
   if (!v) {
-    const schema = JSON.parse(readFileSync(projectPath('harness', 'schemas', schemaFile), 'utf8'));
-    v = ajv.compile(schema);
+    registerSchemas();
+    v = ajv.getSchema(schemaFile);
+    if (!v) throw new Error(`no schema ${schemaFile} in harness/schemas/`);
     compiled.set(schemaFile, v);
   }
   return v;

@@ -1,0 +1,105 @@
+// The report model: what a run found, per implementation and check. The JSON report is exactly this shape,
+// validated by harness/schemas/report.schema.json. Reporters (JSON, Markdown, HTML, JUnit) only read it.
+import type { AxisRule, Policy } from './contracts.js';
+import type { EncodedTensor } from './tensor/json-tensor.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/**
+ * pass: conforms; fail: an unexpected failure; xfail: failed as the manifest expects; xpass: expected to fail
+ * but passed (the manifest is stale: fails the gate); error: the harness could not judge (worker died, ...);
+ * skip: not run, with the reason (library not installed, does not apply).
+ */
+export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'skip';
+
+export const CHECK_FAMILIES = [
+  'values', 'overflow', 'underflow', 'axis', 'batch-independence', 'sum-to-one', 'range', 'shift-invariance',
+  'order', 'permutation', 'temperature', 'rank', 'singleton', 'empty', 'dtype', 'mutation', 'nan', 'infinity',
+  'determinism', 'crash', 'timeout', 'memory', 'output', 'import',
+] as const;
+export type BaseFamily = (typeof CHECK_FAMILIES)[number];
+/** A check family; `golden:<library>` is differential agreement with that library's exported output. */
+export type Family = BaseFamily | `golden:${string}`;
+
+/** Error against the oracle, over every compared element. ULP distances are in the output dtype. */
+export interface ErrorStats {
+  elements: number;
+  maxUlp: number;
+  maxAbs: number;
+  maxRel: number;
+  ulpQuantiles: { p50: number; p90: number; p99: number; max: number };
+  /** counts of elements by ULP distance bucket: "0", "1", "2-3", "4-15", "16-255", "256-65535", ">=65536" (non-finite distances land in the last) */
+  ulpHistogram: Record<string, number>;
+  /** elements whose correctly rounded value is a nonzero subnormal but the implementation returned zero */
+  flushedSubnormals: number;
+}
+
+export interface CounterexampleCall {
+  axis?: number;
+  theta?: number;
+}
+
+export interface Counterexample {
+  caseId: string;
+  /** the exact input */
+  input: EncodedTensor;
+  args: CounterexampleCall;
+  /** what the implementation returned (absent when it raised) and what the contract expects */
+  actual?: EncodedTensor;
+  expected?: EncodedTensor;
+  /** for raised or bad outputs: the exception or problem text (untrusted: escape when shown) */
+  error?: string;
+  /** fast-check replay data, for generated cases */
+  seed?: number;
+  path?: string;
+  /** a Python snippet that reproduces the failure in a plain shell */
+  python: string;
+}
+
+export interface CheckResult {
+  /** check name, e.g. "overflow"; unique per implementation and contract */
+  name: string;
+  family: Family;
+  /** the contract the check judged against */
+  contract: { rule: AxisRule; policy: Policy; claimed: boolean };
+  verdict: Verdict;
+  /** one sentence a person understands */
+  diagnosis: string;
+  cases: { planned: number; run: number; passed: number; failed: number; rejected: number; errors: number };
+  stats?: ErrorStats;
+  counterexample?: Counterexample;
+  /** for xfail/xpass: the manifest's reason */
+  expectation?: string;
+  ms: number;
+}
+
+export interface ImplementationResult {
+  id: string;
+  title: string;
+  source: string;
+  language: 'python' | 'javascript';
+  status: 'ran' | 'skipped' | 'import-error';
+  /** why it was skipped or failed to import, with what to do */
+  statusDetail?: string;
+  /** which axis rules its outputs are consistent with, per rank */
+  inference?: { rule: AxisRule; ranks: number[] }[];
+  inferenceSummary?: string;
+  verdict: Verdict;
+  checks: CheckResult[];
+}
+
+export interface RunReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'softmax-conformance'; version: string };
+  kind: 'run' | 'audit';
+  createdAt: string;
+  /** pass: everything conforms or fails as expected; fail: a regression; incomplete: interrupted */
+  verdict: 'pass' | 'fail' | 'incomplete';
+  settings: { profile: string; policy: Policy; seed: number; numRuns: number; shard?: string; command: string };
+  environment: { node: string; python?: string; numpy?: string; platform: string };
+  accounting: { planned: number; run: number; notRun: number; notRunReasons: Record<string, number> };
+  implementations: ImplementationResult[];
+  /** golden differential matrix (implementations x libraries), present when goldens were used */
+  golden?: unknown;
+  ms: number;
+}
