@@ -78,6 +78,8 @@ export interface ImplementationResult {
   title: string;
   source: string;
   language: 'python' | 'javascript';
+  /** how to call it again (replay): the file, function and call style */
+  target?: { file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis' };
   status: 'ran' | 'skipped' | 'import-error';
   /** why it was skipped or failed to import, with what to do */
   statusDetail?: string;

@@ -1,0 +1,41 @@
+// A fixed first adversarial set: the shapes and magnitudes that break the thread's variants.
+// Generated cases (fast-check) widen this; these stay fixed so the CI gate is reproducible.
+import { fromNumbers } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Case } from './case.js';
+
+function c(id: string, family: string, title: string, dtype: DType, shape: number[], values: number[]): Case {
+  return { id: `adversarial/${id}`, title, source: 'adversarial', family, input: fromNumbers(dtype, shape, values) };
+}
+
+const F64_MAX = Number.MAX_VALUE;
+const F32_MAX = 3.4028234663852886e38;
+
+export function adversarialCases(): Case[] {
+  return [
+    c('huge-pair', 'huge', '[1e308, -1e308]', 'float64', [2], [1e308, -1e308]),
+    c('finfo-max', 'huge', '[finfo.max, 0, -finfo.max]', 'float64', [3], [F64_MAX, 0, -F64_MAX]),
+    c('huge-rows', 'huge', 'rows far apart: [[1000, 1001], [-1000, -999]]', 'float64', [2, 2], [1000, 1001, -1000, -999]),
+    c('overflow-f32', 'huge', 'float32 [100, 0] (exp(100) overflows float32)', 'float32', [2], [100, 0]),
+    c('f32-max', 'huge', 'float32 [finfo.max, 1]', 'float32', [2], [F32_MAX, 1]),
+    c('underflow-row', 'underflow', '[-1000, -1001] (exp underflows to 0 without a shift)', 'float64', [2], [-1000, -1001]),
+    c('subnormal-result', 'underflow', '[0, -740]: the small result is subnormal', 'float64', [2], [0, -740]),
+    c('offset', 'offset', 'large common offset 1e6 + [0, 1, 2]', 'float64', [3], [1e6, 1e6 + 1, 1e6 + 2]),
+    c('row-1xn', 'singleton', '(1, 4) batch of one', 'float64', [1, 4], [0.5, -1.25, 2, 3]),
+    c('col-nx1', 'singleton', '(4, 1) four one-element rows', 'float64', [4, 1], [0.5, -1.25, 2, 3]),
+    c('one-by-one', 'singleton', '(1, 1)', 'float64', [1, 1], [7]),
+    c('tensor-2x3x4', 'rank', '3-D (2, 3, 4)', 'float64', [2, 3, 4], Array.from({ length: 24 }, (_, i) => ((i * 7) % 11) / 3 - 1.5)),
+    c('tensor-2x1x3', 'singleton', '3-D with a singleton middle axis (2, 1, 3)', 'float64', [2, 1, 3], [1, 2, 3, -1, 0, 4]),
+    c('int32', 'integer', 'int32 [[1, 2], [3, 5]]', 'int32', [2, 2], [1, 2, 3, 5]),
+    c('float32-rows', 'float32', 'float32 (2, 3)', 'float32', [2, 3], [0.1, 0.2, 0.7, -3, 0, 3]),
+    c('float16-row', 'float16', 'float16 [1, 2, 3, 4]', 'float16', [4], [1, 2, 3, 4]),
+    c('zero-d', 'rank', '0-d scalar 2.5', 'float64', [], [2.5]),
+    c('empty-rows', 'empty', '(0, 3): no rows', 'float64', [0, 3], []),
+    c('empty-axis', 'empty', '(2, 0): rows of length 0', 'float64', [2, 0], []),
+    c('nan', 'nan', '[nan, 1, 2]', 'float64', [3], [NaN, 1, 2]),
+    c('nan-row', 'nan', '[[nan, 1], [1, 2]]: NaN must stay in its row', 'float64', [2, 2], [NaN, 1, 1, 2]),
+    c('pos-inf', 'infinity', '[inf, 1, 2]', 'float64', [3], [Infinity, 1, 2]),
+    c('neg-inf', 'infinity', '[-inf, 0, 1]: the -inf gets exactly 0', 'float64', [3], [-Infinity, 0, 1]),
+    c('all-neg-inf', 'infinity', '[[-inf, -inf], [0, 1]]: an all -inf row', 'float64', [2, 2], [-Infinity, -Infinity, 0, 1]),
+  ];
+}

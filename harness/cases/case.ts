@@ -1,0 +1,17 @@
+// A case: one input tensor with where it came from. Cases are shared by every implementation and contract.
+import type { Tensor } from '../tensor/tensor.js';
+
+export type CaseSource = 'discussion' | 'adversarial' | 'generated' | 'golden';
+
+export interface Case {
+  /** stable id, unique within a run, e.g. "discussion/x2" */
+  id: string;
+  title: string;
+  source: CaseSource;
+  /** value family ("ordinary", "huge", "nan", ...), used to group error statistics */
+  family: string;
+  input: Tensor;
+  /** fast-check replay data for generated cases */
+  seed?: number;
+  path?: string;
+}

@@ -1,0 +1,18 @@
+// Generated cases for `run`: a fixed-seed sample from the fast-check generators, so the gate is reproducible.
+// (`audit` drives the generators through fast-check properties instead, to shrink counterexamples.)
+import fc from 'fast-check';
+import { caseArb } from '../generators/index.js';
+import type { Case } from './case.js';
+
+export function generatedCases(seed: number, numRuns: number): Case[] {
+  if (numRuns <= 0) return [];
+  const sample = fc.sample(caseArb({ maxRank: 4, maxSize: 256 }), { seed, numRuns });
+  return sample.map((g, i) => ({
+    id: `generated/${seed}/${i}`,
+    title: `generated #${i} (${g.family})`,
+    source: 'generated',
+    family: g.family,
+    input: g.tensor,
+    seed,
+  }));
+}

@@ -1,0 +1,56 @@
+// Families about how a call ended rather than what it returned: crash, timeout, memory, output.
+// They look at every call the unit made (the engine hands them all outcomes), so a crash in any probe is seen.
+import type { CallOutcome } from '../worker/types.js';
+import type { Check, Judgement, Probe } from './check.js';
+import { fmtTensor } from './format.js';
+import { primaryProbe } from './check.js';
+
+export interface OutcomeCheck extends Omit<Check, 'probes' | 'judge'> {
+  observesAllProbes: true;
+  judgeAll(probes: Probe[], outcomes: CallOutcome[]): Judgement;
+  probes: Check['probes'];
+  judge: Check['judge'];
+}
+
+function outcomeCheck(
+  name: 'crash' | 'timeout' | 'memory' | 'output',
+  description: string,
+  describe: (o: CallOutcome) => string | undefined,
+): OutcomeCheck {
+  const judgeAll = (probes: Probe[], outcomes: CallOutcome[]): Judgement => {
+    for (let i = 0; i < outcomes.length; i++) {
+      const what = describe(outcomes[i]);
+      if (what) {
+        return { status: 'fail', detail: `${what} on ${fmtTensor(probes[i].input)}`, evidence: { input: probes[i].input, args: probes[i].args, error: what } };
+      }
+    }
+    return { status: 'pass' };
+  };
+  return {
+    name,
+    family: name,
+    description,
+    observesAllProbes: true,
+    applies: () => true,
+    probes: (unit) => [primaryProbe(unit)],
+    judge: (unit, outcomes) => judgeAll([primaryProbe(unit)], outcomes),
+    judgeAll,
+    diagnose: (failures) => failures[0].detail,
+  };
+}
+
+export const crashCheck = outcomeCheck('crash', 'the process must not die during a call', (o) =>
+  o.kind === 'crash' ? `the process died (${o.signal ? `signal ${o.signal}` : `exit code ${o.exitCode}`})` : undefined);
+
+export const timeoutCheck = outcomeCheck('timeout', 'every call must return within the per-call timeout', (o) =>
+  o.kind === 'timeout' ? `a call did not return within ${o.limitMs} ms` : undefined);
+
+export const memoryCheck = outcomeCheck('memory', 'a call must stay within the memory cap', (o) =>
+  o.kind === 'memory' ? `a call exceeded the ${o.limitMb} MiB memory cap` : undefined);
+
+export const outputCheck = outcomeCheck('output', 'the function must return a real NumPy array (not None, a list, complex values...)', (o) =>
+  o.kind === 'bad-output' ? o.problem : undefined);
+
+export function isOutcomeCheck(c: Check | OutcomeCheck): c is OutcomeCheck {
+  return (c as OutcomeCheck).observesAllProbes === true;
+}

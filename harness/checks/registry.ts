@@ -1,0 +1,19 @@
+// Every check the harness runs, in report order.
+import type { Check } from './check.js';
+import { emptyCheck, infinityCheck, nanCheck, overflowCheck, singletonCheck, underflowCheck, valuesCheck } from './against-oracle.js';
+import { axisCheck } from './axis.js';
+import { crashCheck, memoryCheck, outputCheck, timeoutCheck, type OutcomeCheck } from './outcome-checks.js';
+import { batchIndependenceCheck, permutationCheck, shiftInvarianceCheck, temperatureCheck } from './relations.js';
+import { orderCheck, rangeCheck, sumToOneCheck } from './slice-properties.js';
+import { determinismCheck, dtypeCheck, mutationCheck, rankCheck } from './structure.js';
+
+export const ALL_CHECKS: (Check | OutcomeCheck)[] = [
+  valuesCheck, overflowCheck, underflowCheck, axisCheck, batchIndependenceCheck, sumToOneCheck, rangeCheck,
+  shiftInvarianceCheck, orderCheck, permutationCheck, temperatureCheck, rankCheck, singletonCheck, emptyCheck,
+  dtypeCheck, mutationCheck, nanCheck, infinityCheck, determinismCheck, crashCheck, timeoutCheck, memoryCheck, outputCheck,
+];
+
+export function checksNamed(names?: string[]): (Check | OutcomeCheck)[] {
+  if (!names || names.length === 0) return ALL_CHECKS;
+  return ALL_CHECKS.filter((c) => names.includes(c.name));
+}

@@ -1,0 +1,95 @@
+// Reference-free properties of each normalised slice: sums to one, lies in [0, 1], keeps the order of its inputs.
+// They apply where the plain exps are representable (no overflow/underflow inputs): those inputs have their own
+// families, and a NaN there would otherwise be reported three times.
+import { resultDType } from '../tensor/dtype.js';
+import { slicesOver, toNumbers } from '../tensor/tensor.js';
+import type { Domains } from '../engine/domains.js';
+import type { Unit } from '../engine/unit.js';
+import { primaryProbe, type Check, type Judgement } from './check.js';
+import { fmtIndex, fmtShort, fmtTensor } from './format.js';
+import { usableOutput } from './outcome.js';
+
+const UNIT_ROUNDOFF = { float64: 2 ** -53, float32: 2 ** -24, float16: 2 ** -11 } as const;
+
+const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d.underflow && !d.empty;
+
+function sliceCheck(
+  name: 'sum-to-one' | 'range' | 'order',
+  description: string,
+  judgeSlices: (unit: Unit, x: Float64Array, y: Float64Array, slices: number[][]) => string | undefined,
+): Check {
+  return {
+    name,
+    family: name,
+    description,
+    applies: (_unit, d) => representable(d),
+    probes: (unit) => [primaryProbe(unit)],
+    judge(unit, [outcome], ctx): Judgement {
+      const u = usableOutput(outcome, primaryProbe(unit), ctx);
+      if (!u.ok) return u.judgement;
+      const x = toNumbers(unit.case.input);
+      const y = toNumbers(u.output);
+      const problem = judgeSlices(unit, x, y, slicesOver(unit.case.input.shape, unit.axes));
+      if (!problem) return { status: 'pass' };
+      return {
+        status: 'fail',
+        detail: `on ${fmtTensor(unit.case.input)}, ${problem}`,
+        evidence: { input: unit.case.input, args: unit.args, actual: u.output, expected: ctx.oracle(unit.case.input, unit.axes) },
+      };
+    },
+    diagnose: (f) => f[0].detail,
+  };
+}
+
+/** Sum with Neumaier compensation, so the check's own rounding does not count against the implementation. */
+function exactishSum(values: number[]): number {
+  let s = 0;
+  let c = 0;
+  for (const v of values) {
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+export const sumToOneCheck = sliceCheck(
+  'sum-to-one',
+  'every slice along the contract\'s axes sums to 1 (within a few roundings per element)',
+  (unit, _x, y, slices) => {
+    const eps = UNIT_ROUNDOFF[resultDType(unit.case.input.dtype)];
+    for (const s of slices) {
+      const sum = exactishSum(s.map((i) => y[i]));
+      const allowed = eps * (8 + 2 * s.length);
+      if (!(Math.abs(sum - 1) <= allowed)) {
+        return `the slice starting at ${fmtIndex(unit.case.input.shape, s[0])} along axes (${unit.axes.join(', ')}) sums to ${fmtShort(sum)}, not 1`;
+      }
+    }
+    return undefined;
+  },
+);
+
+export const rangeCheck = sliceCheck('range', 'every output lies in [0, 1] and is not NaN', (unit, _x, y) => {
+  const i = y.findIndex((v) => !(v >= 0 && v <= 1));
+  return i < 0 ? undefined : `output${fmtIndex(unit.case.input.shape, i)} is ${fmtShort(y[i])}, outside [0, 1]`;
+});
+
+export const orderCheck = sliceCheck(
+  'order',
+  'within a slice a larger input never gets a smaller probability, and equal inputs get equal ones',
+  (unit, x, y, slices) => {
+    for (const s of slices) {
+      const sorted = [...s].sort((a, b) => x[a] - x[b]);
+      for (let k = 1; k < sorted.length; k++) {
+        const lo = sorted[k - 1];
+        const hi = sorted[k];
+        const bad = x[lo] === x[hi] ? y[lo] !== y[hi] : y[lo] > y[hi];
+        if (bad) {
+          const shape = unit.case.input.shape;
+          return `input${fmtIndex(shape, lo)} = ${fmtShort(x[lo])} ≤ input${fmtIndex(shape, hi)} = ${fmtShort(x[hi])} but the outputs are ${fmtShort(y[lo])} and ${fmtShort(y[hi])}`;
+        }
+      }
+    }
+    return undefined;
+  },
+);

@@ -1,0 +1,95 @@
+// Checks on the form of the result, needing no reference: dtype, shape (rank), mutation, determinism.
+import { resultDType } from '../tensor/dtype.js';
+import { bitwiseEqual, describeShape, toNumbers } from '../tensor/tensor.js';
+import { primaryProbe, type Check } from './check.js';
+import { fmtIndex, fmtNumber, fmtTensor } from './format.js';
+import { sameShape, usableOutput } from './outcome.js';
+
+export const dtypeCheck: Check = {
+  name: 'dtype',
+  family: 'dtype',
+  description: 'the result has the input\'s float dtype (integers give float64), as NumPy\'s own ufuncs do',
+  applies: () => true,
+  probes: (unit) => [primaryProbe(unit)],
+  judge(unit, [outcome], ctx) {
+    const u = usableOutput(outcome, primaryProbe(unit), ctx, false);
+    if (!u.ok) return u.judgement;
+    const want = resultDType(unit.case.input.dtype);
+    const got = outcome.kind === 'ok' && outcome.numpyDtype ? outcome.numpyDtype : u.output.dtype;
+    if (got === want) return { status: 'pass' };
+    return {
+      status: 'fail',
+      detail: `returns ${got} for ${unit.case.input.dtype} input (expected ${want})`,
+      evidence: { input: unit.case.input, args: unit.args, actual: u.output },
+    };
+  },
+  diagnose: (f) => f[0].detail,
+};
+
+export const rankCheck: Check = {
+  name: 'rank',
+  family: 'rank',
+  description: 'the result has exactly the input\'s shape (no dropped, added or broadcast axes)',
+  applies: () => true,
+  probes: (unit) => [primaryProbe(unit)],
+  judge(unit, [outcome], ctx) {
+    const u = usableOutput(outcome, primaryProbe(unit), ctx, false);
+    if (!u.ok) return u.judgement;
+    const x = unit.case.input;
+    if (sameShape(u.output.shape, x.shape)) return { status: 'pass' };
+    return {
+      status: 'fail',
+      detail: `returns shape ${describeShape(u.output.shape)} for input of shape ${describeShape(x.shape)}`,
+      evidence: { input: x, args: unit.args, actual: u.output },
+    };
+  },
+  diagnose: (f) => f[0].detail,
+};
+
+export const mutationCheck: Check = {
+  name: 'mutation',
+  family: 'mutation',
+  description: 'the input array is left unchanged',
+  applies: () => true,
+  probes: (unit) => [primaryProbe(unit)],
+  judge(unit, [outcome]) {
+    if (outcome.kind !== 'ok') return { status: 'unjudged', detail: `not judged: the call ended with ${outcome.kind}` };
+    if (!outcome.mutated) return { status: 'pass' };
+    const x = unit.case.input;
+    const after = outcome.inputAfter;
+    let change = '';
+    if (after) {
+      const a = toNumbers(x);
+      const b = toNumbers(after);
+      const i = a.findIndex((v, k) => !Object.is(v, b[k]));
+      if (i >= 0) change = `: x${fmtIndex(x.shape, i)} changed from ${fmtNumber(a[i])} to ${fmtNumber(b[i])}`;
+    }
+    return {
+      status: 'fail',
+      detail: `modifies its input in place${change}`,
+      evidence: { input: x, args: unit.args, actual: outcome.output, error: after ? `input afterwards: ${fmtTensor(after)}` : undefined },
+    };
+  },
+  diagnose: (f) => f[0].detail,
+};
+
+export const determinismCheck: Check = {
+  name: 'determinism',
+  family: 'determinism',
+  description: 'the same call twice gives bit-identical results',
+  applies: (_unit, d) => !d.empty,
+  probes: (unit) => [primaryProbe(unit), { ...primaryProbe(unit), repeat: 1 }],
+  judge(unit, [first, second], ctx) {
+    const a = usableOutput(first, primaryProbe(unit), ctx, false);
+    const b = usableOutput(second, primaryProbe(unit), ctx, false);
+    if (!a.ok) return a.judgement;
+    if (!b.ok) return b.judgement;
+    if (bitwiseEqual(a.output, b.output)) return { status: 'pass' };
+    return {
+      status: 'fail',
+      detail: `two identical calls on ${fmtTensor(unit.case.input)} gave different results: ${fmtTensor(a.output)} then ${fmtTensor(b.output)}`,
+      evidence: { input: unit.case.input, args: unit.args, actual: b.output, expected: a.output },
+    };
+  },
+  diagnose: (f) => f[0].detail,
+};

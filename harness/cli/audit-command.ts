@@ -1,0 +1,61 @@
+// `audit FILE.py:FUNCTION --contract RULE`: is this one candidate right? Exit 0 conforms, 1 not, 2 error.
+import type { Command } from 'commander';
+import { runAudit } from '../runner/audit.js';
+import { renderAuditText, createProgress } from '../report/console.js';
+import { renderJson } from '../report/json.js';
+import { DEFAULT_PROFILE } from '../tolerance/profiles.js';
+import { isDType, type DType } from '../tensor/dtype.js';
+import { UsageError } from '../errors.js';
+import { commandLine, parseIntOption, parseList, parsePolicy, parseRule } from './options.js';
+import type { CallStyle } from '../worker/types.js';
+
+const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
+
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description('audit one candidate softmax: generated and adversarial inputs, every check, shrunk counterexamples')
+    .argument('<target>', 'FILE.py:FUNCTION or FILE.mjs:EXPORT')
+    .requiredOption('--contract <rule>', 'axis rule the candidate claims: last, first, all, first-non-singleton, axis-arg, coerce-2d', parseRule)
+    .option('--call <style>', 'how to call it: x (f(x)), x-axis (f(x, axis=A)), x-theta-axis (f(x, theta=T, axis=A)); default x, or x-axis for axis-arg')
+    .option('--also-last', 'also judge it under `last`, the frameworks\' convention', false)
+    .option('--json', 'print one JSON report on stdout', false)
+    .option('--num-runs <n>', 'generated cases', parseIntOption('num-runs'), 300)
+    .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 42)
+    .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,int32,int64', parseList)
+    .option('--profile <name>', 'tolerance profile', DEFAULT_PROFILE)
+    .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
+    .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
+    .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
+    .option('--memory <mib>', 'memory cap for the candidate process, MiB', parseIntOption('memory', 64), 4096)
+    .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
+    .action(async (target: string, o, cmd: Command) => {
+      if (o.call && !CALL_STYLES.includes(o.call)) throw new UsageError(`--call must be one of ${CALL_STYLES.join(', ')}, got "${o.call}"`);
+      const dtypes: DType[] | undefined = o.dtype?.map((d: string) => {
+        if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
+        return d;
+      });
+      const progress = createProgress(0, { tty: !o.json && Boolean(process.stderr.isTTY) });
+      const report = await runAudit({
+        target,
+        contract: o.contract,
+        call: o.call as CallStyle | undefined,
+        alsoLast: o.alsoLast,
+        numRuns: o.numRuns,
+        seed: o.seed,
+        dtypes,
+        profile: o.profile,
+        policy: o.policy,
+        strictDomain: o.strictDomain,
+        timeoutMs: o.timeout,
+        memoryMb: o.memory,
+        python: cmd.optsWithGlobals().python,
+        shrinkSeconds: o.shrinkSeconds,
+        command: commandLine(),
+        onProgress: (done, total) => progress.tick(`calls ${done}/${total}`, total),
+      });
+      progress.done();
+      process.stdout.write(o.json ? `${renderJson(report)}\n` : renderAuditText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+      process.exitCode = report.verdict === 'pass' ? 0 : 1;
+    });
+}

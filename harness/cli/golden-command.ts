@@ -1,0 +1,33 @@
+// `golden export` regenerates the library goldens (needs the heavy libraries: see golden/README.md);
+// `golden verify` checks schema, checksums and coverage of the committed ones (no heavy library needed).
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+import { verifyGoldens } from '../golden/verify.js';
+import { projectPath } from '../paths.js';
+import { EnvironmentError } from '../errors.js';
+
+export function registerGolden(program: Command): void {
+  const golden = program.command('golden').description('export or verify the golden outputs of real libraries');
+  golden
+    .command('verify')
+    .description('validate golden/ (schema, checksums, corpus coverage); exit 2 naming the file and JSON pointer on a problem')
+    .option('--dir <dir>', 'golden folder', projectPath('golden'))
+    .action((o) => {
+      const r = verifyGoldens(o.dir);
+      process.stdout.write(`golden: ${r.files} files, ${r.cases} cases, libraries: ${r.libraries.join(', ')} — OK\n`);
+    });
+  golden
+    .command('export')
+    .description('run golden/export.py with the exporter\'s libraries (.venv from golden/setup-venv.sh, or --python)')
+    .option('--out <dir>', 'where to write', projectPath('golden'))
+    .option('--date <yyyy-mm-dd>', 'date recorded in provenance (default: today, UTC)')
+    .action(async (o, cmd: Command) => {
+      const venv = projectPath('.venv', 'bin', 'python');
+      const python = cmd.optsWithGlobals().python ?? process.env.SOFTMAX_CONFORMANCE_PYTHON ?? (existsSync(venv) ? venv : 'python3');
+      const args = [projectPath('golden', 'export.py'), '--out', o.out, ...(o.date ? ['--date', o.date] : [])];
+      const r = await execa(python, args, { stdio: 'inherit', reject: false });
+      if (r.failed && r.exitCode === undefined) throw new EnvironmentError(`cannot start ${python}: run golden/setup-venv.sh first (it installs the exporter's libraries into .venv)`);
+      process.exitCode = r.exitCode === 0 ? 0 : 2;
+    });
+}

@@ -1,0 +1,38 @@
+// Parsing and validating option values shared by the commands; bad values are usage errors (exit 2).
+import { AXIS_RULES, isAxisRule, isPolicy, POLICIES, type AxisRule, type Policy } from '../contracts.js';
+import { UsageError } from '../errors.js';
+
+export function parseIntOption(name: string, min = 0): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+export function parsePolicy(v: string): Policy {
+  if (!isPolicy(v)) throw new UsageError(`--policy must be one of ${POLICIES.join(', ')}, got "${v}"`);
+  return v;
+}
+
+export function parseRule(v: string): AxisRule {
+  if (!isAxisRule(v)) throw new UsageError(`--contract must be one of ${AXIS_RULES.join(', ')}, got "${v}"`);
+  return v;
+}
+
+export function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be K/N with 1 <= K <= N, got "${v}"`);
+  return { index, count };
+}
+
+export function parseList(v: string): string[] {
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The exact command line, for the report's provenance. */
+export function commandLine(): string {
+  return ['softmax-conformance', ...process.argv.slice(2)].map((a) => (/^[\w./:=@,+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}

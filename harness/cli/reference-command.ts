@@ -1,0 +1,20 @@
+// `reference`: the oracle as a command, correctly rounded, bit-exact file in and out.
+import type { Command } from 'commander';
+import { runReferenceCommand } from '../../reference/command.js';
+import { UsageError } from '../errors.js';
+import { parsePolicy } from './options.js';
+
+export function registerReference(program: Command): void {
+  program
+    .command('reference')
+    .description('compute the correctly rounded softmax or log-softmax of a tensor file (.npy or .json)')
+    .requiredOption('--input <file>', 'input tensor, IN.npy or IN.json')
+    .requiredOption('--axis <axis>', 'axis to normalise along (integer, negative allowed) or "all"')
+    .option('--op <op>', 'softmax or log-softmax', 'softmax')
+    .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
+    .requiredOption('--output <file>', 'output tensor, OUT.npy or OUT.json')
+    .action(async (o) => {
+      if (o.op !== 'softmax' && o.op !== 'log-softmax') throw new UsageError(`--op must be softmax or log-softmax, got "${o.op}"`);
+      await runReferenceCommand({ input: o.input, axis: o.axis, op: o.op, policy: o.policy, output: o.output });
+    });
+}

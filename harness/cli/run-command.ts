@@ -1,0 +1,62 @@
+// `run`: the main job (CI gate). Writes reports/ and exits 0 (conforms or fails as expected) or 1 (regression).
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { runConformance } from '../runner/run.js';
+import { writeReports, REPORTER_NAMES } from '../report/index.js';
+import { renderConsoleSummary, createProgress } from '../report/console.js';
+import { DEFAULT_PROFILE } from '../tolerance/profiles.js';
+import { commandLine, parseIntOption, parseList, parsePolicy, parseShard } from './options.js';
+import { projectPath } from '../paths.js';
+import { UsageError } from '../errors.js';
+import { compareWithBaseline } from './baseline.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run every registered implementation under every contract it claims (and `last`), write reports/')
+    .option('--manifest <file>', 'implementations manifest', projectPath('implementations', 'manifest.json'))
+    .option('--profile <name>', 'tolerance profile (exact, strict, framework, loose)', DEFAULT_PROFILE)
+    .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
+    .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 20161127)
+    .option('--num-runs <n>', 'number of generated cases', parseIntOption('num-runs'), 60)
+    .option('--only <ids>', 'comma-separated implementation ids', parseList)
+    .option('--shard <k/n>', 'run the k-th of n deterministic shares of the implementations', parseShard)
+    .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
+    .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
+    .option('--parallel <n>', 'implementations evaluated at once', parseIntOption('parallel', 1), 2)
+    .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
+    .option('--reports <dir>', 'where to write the reports', projectPath('reports'))
+    .option('--reporters <names>', `comma-separated: ${REPORTER_NAMES.join(', ')}`, parseList, [...REPORTER_NAMES])
+    .option('--baseline <report.json>', 'compare with this earlier report and fail on new failures')
+    .action(async (o, cmd: Command) => {
+      const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
+      if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
+      const globals = cmd.optsWithGlobals();
+      const progress = createProgress(0, { tty: Boolean(process.stderr.isTTY) });
+      const report = await runConformance({
+        manifest: o.manifest,
+        profile: o.profile,
+        policy: o.policy,
+        seed: o.seed,
+        numRuns: o.numRuns,
+        only: o.only,
+        shard: o.shard,
+        python: globals.python,
+        timeoutMs: o.timeout,
+        memoryMb: o.memory,
+        strictDomain: o.strictDomain,
+        parallel: o.parallel,
+        command: commandLine(),
+        onImplementation: (done, total, id) => progress.tick(`${id} (${done}/${total})`, total),
+      });
+      progress.done();
+      mkdirSync(o.reports, { recursive: true });
+      const written = writeReports(report, o.reports, o.reporters);
+      process.stdout.write(renderConsoleSummary(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+      process.stdout.write(`\nreports: ${written.map((f) => join(f)).join(', ')}\n`);
+      let exit = report.verdict === 'pass' ? 0 : 1;
+      if (o.baseline) exit = Math.max(exit, compareWithBaseline(o.baseline, report, o.reports));
+      process.exitCode = exit;
+    });
+}

@@ -1,0 +1,208 @@
+// The engine: for one implementation, run every applicable check on every unit, sharing calls, and turn the
+// judgements into CheckResults (verdict, diagnosis, statistics, smallest counterexample). Expectations from the
+// manifest are applied later by the caller: this module only says what happened.
+import type { Check, ElementErrorSample, Evidence, JudgeContext, Judgement, Probe } from '../checks/check.js';
+import { isOutcomeCheck, type OutcomeCheck } from '../checks/outcome-checks.js';
+import type { CheckResult, Counterexample, Family } from '../model.js';
+import type { Policy } from '../contracts.js';
+import { oracle } from '../../reference/softmax.js';
+import { resultDType } from '../tensor/dtype.js';
+import { encodeTensorJson } from '../tensor/json-tensor.js';
+import { sizeOf, type Tensor } from '../tensor/tensor.js';
+import type { ToleranceProfile } from '../tolerance/profiles.js';
+import type { ImplementationWorker } from '../worker/types.js';
+import { CallPlan, tensorKey } from './call-plan.js';
+import { domainsOf, type Domains } from './domains.js';
+import { summarise } from './stats.js';
+import type { Observation } from './inference.js';
+import type { Binding, Unit } from './unit.js';
+
+export interface EvaluationOptions {
+  profile: ToleranceProfile;
+  policy: Policy;
+  /** may an exception on this input count as a rejection rather than a failure? */
+  mayReject(input: Tensor): boolean;
+  /** builds the reproduction snippet for a counterexample */
+  snippet(e: Evidence): string;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Tally {
+  check: Check | OutcomeCheck;
+  binding: Binding;
+  planned: number;
+  passed: number;
+  failed: { unit: Unit; judgement: Extract<Judgement, { status: 'fail' }> }[];
+  rejected: { unit: Unit; detail: string }[];
+  unjudged: { unit: Unit; detail: string }[];
+  errors: ElementErrorSample[];
+  ms: number;
+}
+
+export interface PlannedUnit {
+  unit: Unit;
+  domains: Domains;
+  checks: { check: Check | OutcomeCheck; probes: Probe[]; slots: number[] }[];
+}
+
+/** Plan: which checks apply to which units, and the calls they need. */
+export function planUnits(units: Unit[], checks: (Check | OutcomeCheck)[], plan: CallPlan): PlannedUnit[] {
+  return units.map((unit) => {
+    const domains = domainsOf(unit);
+    const applicable = checks.filter((c) => c.applies(unit, domains));
+    return {
+      unit,
+      domains,
+      checks: applicable.map((check) => {
+        const probes = check.probes(unit);
+        return { check, probes, slots: probes.map((p) => plan.add(p.input, p.args, p.repeat ?? 0)) };
+      }),
+    };
+  });
+}
+
+export function makeOracle(policy: Policy): (input: Tensor, axes: number[]) => Tensor {
+  const cache = new Map<string, Tensor>();
+  return (input, axes) => {
+    const key = `${tensorKey(input)}|${axes.join(',')}`;
+    let out = cache.get(key);
+    if (!out) {
+      out = oracle(input, axes, { op: 'softmax', policy, outDtype: resultDType(input.dtype) });
+      cache.set(key, out);
+    }
+    return out;
+  };
+}
+
+export async function evaluate(
+  worker: ImplementationWorker,
+  bindingsUnits: { binding: Binding; units: Unit[] }[],
+  checks: (Check | OutcomeCheck)[],
+  opts: EvaluationOptions,
+): Promise<{ results: CheckResult[]; planned: PlannedUnit[]; observations: Observation[] }> {
+  const plan = new CallPlan();
+  const planned = bindingsUnits.map(({ binding, units }) => ({ binding, units: planUnits(units, checks, plan) }));
+  await plan.run(worker, opts.batchSize ?? 256, opts.onProgress);
+
+  const oracleFor = makeOracle(opts.policy);
+  const results: CheckResult[] = [];
+  for (const { binding, units } of planned) {
+    const tallies = new Map<string, Tally>();
+    for (const c of checks) {
+      tallies.set(c.name, { check: c, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], ms: 0 });
+    }
+    for (const pu of units) {
+      const ctx: JudgeContext = {
+        profile: opts.profile,
+        policy: opts.policy,
+        domains: pu.domains,
+        oracle: (input, axes = pu.unit.axes) => oracleFor(input, axes),
+        mayReject: opts.mayReject,
+      };
+      const allProbes = pu.checks.flatMap((c) => c.probes);
+      const allOutcomes = pu.checks.flatMap((c) => c.slots.map((s) => plan.outcome(s)));
+      for (const { check, slots } of pu.checks) {
+        const t = tallies.get(check.name)!;
+        const started = performance.now();
+        t.planned++;
+        let j: Judgement;
+        try {
+          j = isOutcomeCheck(check)
+            ? check.judgeAll(allProbes, allOutcomes)
+            : check.judge(pu.unit, slots.map((s) => plan.outcome(s)), ctx);
+        } catch (err) {
+          // A harness bug on one case must not lose the others: record it where a person will see it.
+          j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };
+        }
+        t.ms += performance.now() - started;
+        switch (j.status) {
+          case 'pass': t.passed++; if (j.errors) t.errors.push(j.errors); break;
+          case 'fail': t.failed.push({ unit: pu.unit, judgement: j }); if (j.errors) t.errors.push(j.errors); break;
+          case 'rejected': t.rejected.push({ unit: pu.unit, detail: j.detail }); break;
+          case 'unjudged': t.unjudged.push({ unit: pu.unit, detail: j.detail }); break;
+        }
+      }
+    }
+    for (const t of tallies.values()) results.push(toCheckResult(t, opts));
+  }
+  return { results, planned: planned.flatMap((p) => p.units), observations: observe(planned.flatMap((p) => p.units), plan) };
+}
+
+/** Plain calls on well-behaved inputs, for contract inference (one per distinct call). */
+function observe(units: PlannedUnit[], plan: CallPlan): Observation[] {
+  const seen = new Set<number>();
+  const out: Observation[] = [];
+  for (const { unit, domains: d } of units) {
+    if (unit.binding.rule === 'axis-arg' || d.nan || d.infinity || d.overflow || d.underflow || d.empty) continue;
+    const slot = plan.add(unit.case.input, unit.args);
+    if (seen.has(slot) || slot >= plan.size) continue;
+    seen.add(slot);
+    const o = plan.outcome(slot);
+    if (o.kind === 'ok') out.push({ input: unit.case.input, output: o.output });
+  }
+  return out;
+}
+
+function smallestFirst<T extends { unit: Unit }>(xs: T[]): T[] {
+  return [...xs].sort((a, b) => sizeOf(a.unit.case.input.shape) - sizeOf(b.unit.case.input.shape) ||
+    a.unit.case.input.shape.length - b.unit.case.input.shape.length);
+}
+
+function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
+  const { check, binding } = t;
+  const judged = t.passed + t.failed.length + t.rejected.length;
+  const cases = { planned: t.planned, run: judged, passed: t.passed, failed: t.failed.length, rejected: t.rejected.length, errors: t.unjudged.length };
+  const base = {
+    name: check.name,
+    family: check.family as Family,
+    contract: { rule: binding.rule, policy: binding.policy, claimed: binding.claimed },
+    cases,
+    stats: summarise(t.errors),
+    ms: Math.round(t.ms),
+  };
+  if (t.failed.length > 0) {
+    const failures = smallestFirst(t.failed);
+    const first = failures[0];
+    return {
+      ...base,
+      verdict: 'fail',
+      diagnosis: `${check.diagnose(failures.map((f) => ({ unit: f.unit, detail: f.judgement.detail })))} (${t.failed.length} of ${t.planned} cases)`,
+      counterexample: counterexample(first.unit, first.judgement.evidence, opts),
+    };
+  }
+  if (t.planned === 0) {
+    return { ...base, verdict: 'skip', diagnosis: 'no case in this run falls in this check\'s domain' };
+  }
+  if (judged === 0 || (t.passed === 0 && t.unjudged.length > 0)) {
+    const why = t.unjudged[0]?.detail ?? t.rejected[0]?.detail ?? 'nothing could be judged';
+    if (t.passed === 0 && t.unjudged.length === 0) {
+      // Rejected is never a pass (DESIGN.md): nothing was shown to conform, and nothing failed.
+      return { ...base, verdict: 'skip', diagnosis: `rejected: every case raised a clear error outside the supported domain (e.g. ${why})` };
+    }
+    return { ...base, verdict: 'error', diagnosis: `no case could be judged: ${why}` };
+  }
+  const notes = [
+    t.rejected.length ? `${t.rejected.length} rejected with a clear error` : '',
+    t.unjudged.length ? `${t.unjudged.length} not judged (${t.unjudged[0].detail.replace(/^not judged: /, '')})` : '',
+  ].filter(Boolean);
+  return {
+    ...base,
+    verdict: 'pass',
+    diagnosis: `conforms on ${t.passed} of ${t.planned} cases${notes.length ? `; ${notes.join('; ')}` : ''}`,
+  };
+}
+
+function counterexample(unit: Unit, e: Evidence, opts: EvaluationOptions): Counterexample {
+  return {
+    caseId: unit.key,
+    input: encodeTensorJson(e.input),
+    args: { ...(e.args.axis !== undefined ? { axis: e.args.axis } : {}), ...(e.args.theta !== undefined ? { theta: e.args.theta } : {}) },
+    ...(e.actual ? { actual: encodeTensorJson(e.actual) } : {}),
+    ...(e.expected ? { expected: encodeTensorJson(e.expected) } : {}),
+    ...(e.error ? { error: e.error } : {}),
+    ...(unit.case.seed !== undefined ? { seed: unit.case.seed } : {}),
+    ...(unit.case.path !== undefined ? { path: unit.case.path } : {}),
+    python: opts.snippet(e),
+  };
+}

@@ -1,0 +1,44 @@
+// Contract inference: which axis rules an implementation's outputs are consistent with, rank by rank, so that
+// "claims rows but computes columns" is measured, not argued.
+import { INFERABLE_RULES, reduceAxes, type AxisRule } from '../contracts.js';
+import { compareToOracle } from '../tolerance/profiles.js';
+import type { ToleranceProfile } from '../tolerance/profiles.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { inExpectedDtype, sameShape } from '../checks/outcome.js';
+
+export interface Observation {
+  input: Tensor;
+  output: Tensor;
+}
+
+export function inferRules(observations: Observation[], profile: ToleranceProfile, oracle: (x: Tensor, axes: number[]) => Tensor): { rule: AxisRule; ranks: number[] }[] {
+  const byRank = new Map<number, Set<AxisRule>>();
+  for (const { input, output } of observations) {
+    const rank = input.shape.length;
+    if (rank === 0 || !sameShape(output.shape, input.shape)) continue;
+    const actual = inExpectedDtype(output, input);
+    const consistent = new Set<AxisRule>();
+    for (const rule of INFERABLE_RULES) {
+      const axes = reduceAxes(rule, input.shape);
+      if (compareToOracle(actual, oracle(input, axes), { input, axes }, profile).pass) consistent.add(rule);
+    }
+    const prev = byRank.get(rank);
+    byRank.set(rank, prev ? new Set([...prev].filter((r) => consistent.has(r))) : consistent);
+  }
+  return INFERABLE_RULES.map((rule) => ({
+    rule,
+    ranks: [...byRank.entries()].filter(([, rules]) => rules.has(rule)).map(([rank]) => rank).sort((a, b) => a - b),
+  })).filter((r) => r.ranks.length > 0);
+}
+
+/** "claims `first`; behaves as `all` on rank 1; as `first` on rank 2; matches no axis rule on rank 3". */
+export function summariseInference(claims: readonly string[], inferred: { rule: AxisRule; ranks: number[] }[], observedRanks: number[]): string {
+  const parts: string[] = [];
+  for (const rank of [...new Set(observedRanks)].sort((a, b) => a - b)) {
+    if (rank === 0) continue;
+    const rules = inferred.filter((r) => r.ranks.includes(rank)).map((r) => `\`${r.rule}\``);
+    parts.push(rules.length ? `behaves as ${rules.join(' = ')} on rank ${rank}` : `matches no axis rule on rank ${rank}`);
+  }
+  const claimText = claims.length ? `claims ${claims.map((c) => `\`${c}\``).join(', ')}` : 'claims nothing';
+  return parts.length ? `${claimText}; ${parts.join('; ')}` : `${claimText}; no ordinary case to infer from`;
+}

@@ -1,0 +1,139 @@
+// `audit FILE:FUNCTION --contract RULE`: one candidate, fixed and generated inputs, every check, and for each
+// failing check a counterexample shrunk by fast-check across the process boundary.
+import fc from 'fast-check';
+import type { AxisRule, Policy } from '../contracts.js';
+import { adversarialCases } from '../cases/adversarial.js';
+import { discussionCases } from '../cases/discussion.js';
+import type { Case } from '../cases/case.js';
+import type { Check } from '../checks/check.js';
+import { checksNamed } from '../checks/registry.js';
+import type { OutcomeCheck } from '../checks/outcome-checks.js';
+import { evaluate, makeOracle } from '../engine/evaluate.js';
+import { unitsFor } from '../engine/unit.js';
+import { caseArb, type GeneratedCase } from '../generators/index.js';
+import type { DType } from '../tensor/dtype.js';
+import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
+import { getProfile } from '../tolerance/profiles.js';
+import { checkPython } from '../worker/python-worker.js';
+import { startWorker } from '../worker/index.js';
+import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import { rejectionPolicy } from './domain.js';
+import { buildReport } from './run.js';
+import { bindingsOf, callText, evaluateSubject, importLineFor, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { pythonSnippet } from '../counterexample/python-snippet.js';
+import { UsageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface AuditOptions {
+  target: string;
+  contract: AxisRule;
+  call?: CallStyle;
+  alsoLast: boolean;
+  numRuns: number;
+  seed: number;
+  dtypes?: DType[];
+  profile: string;
+  policy: Policy;
+  strictDomain: boolean;
+  timeoutMs: number;
+  memoryMb: number;
+  python?: string;
+  shrinkSeconds: number;
+  command: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** FILE.py:FUNCTION or FILE.mjs:EXPORT → a subject spec. */
+export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean): SubjectSpec {
+  const m = /^(.*\.(py|mjs|js)):([A-Za-z_$][\w$]*)$/.exec(target);
+  if (!m) throw new UsageError(`target must be FILE.py:FUNCTION or FILE.mjs:EXPORT, got "${target}"`);
+  const file = resolve(m[1]);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${m[1]}`);
+  return {
+    id: `${m[1]}:${m[3]}`,
+    title: `${m[3]} from ${m[1]}`,
+    source: 'audited candidate',
+    language: m[2] === 'py' ? 'python' : 'javascript',
+    file,
+    functionName: m[3],
+    callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x'),
+    claims: [contract],
+    alsoLast,
+    expectedFailures: [],
+  };
+}
+
+function toCase(g: GeneratedCase, seed: number, index: number): Case {
+  return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index) };
+}
+
+export async function runAudit(opts: AuditOptions): Promise<RunReport> {
+  const started = performance.now();
+  const python = await checkPython(opts.python);
+  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast);
+  const profile = getProfile(opts.profile);
+  const arb = caseArb({ dtypes: opts.dtypes, maxRank: 6, maxSize: 512 });
+  const generated = fc.sample(arb, { seed: opts.seed, numRuns: opts.numRuns }).map((g, i) => toCase(g, opts.seed, i));
+  const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
+  const settings: SubjectSettings = {
+    profile,
+    policy: opts.policy,
+    strictDomain: opts.strictDomain,
+    timeoutMs: opts.timeoutMs,
+    memoryMb: opts.memoryMb,
+    python: python.python,
+    checks: checksNamed(),
+    onProgress: opts.onProgress,
+  };
+  const result = await evaluateSubject(spec, [...fixed, ...generated], settings);
+  if (result.status === 'ran') await shrinkFailures(spec, result, arb, settings, opts);
+  return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - started);
+}
+
+/**
+ * For each failing check, let fast-check shrink the failure: replay the failing generated run (seed + path) and
+ * shrink it, judging each candidate input with a fresh call to the worker. Fixed cases are small already; a
+ * generated failure becomes the counterexample only when shrinking makes it smaller than the fixed one.
+ */
+async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<void> {
+  const worker = await startWorker({ language: spec.language, file: spec.file, functionName: spec.functionName, callStyle: spec.callStyle, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, python: settings.python });
+  if ((worker as StartFailure).kind) return;
+  const w = worker as ImplementationWorker;
+  try {
+    for (const check of result.checks) {
+      if (check.verdict !== 'fail' || !check.counterexample || !check.counterexample.caseId.startsWith('generated/')) continue;
+      const impl = settings.checks.find((c) => c.name === check.name);
+      if (!impl) continue;
+      const shrunk = await shrinkOne(spec, w, impl, check, arb, settings, opts);
+      if (shrunk) check.counterexample = shrunk;
+    }
+  } finally {
+    await w.close();
+  }
+}
+
+async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check: Check | OutcomeCheck, result: CheckResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<Counterexample | undefined> {
+  const binding = bindingsOf(spec, settings.policy).find((b) => b.rule === result.contract.rule)!;
+  const path = result.counterexample!.caseId.split('/')[2].split('@')[0];
+  let last: Counterexample | undefined;
+  const failsOn = async (g: GeneratedCase): Promise<Counterexample | undefined> => {
+    const c = toCase(g, opts.seed, -1);
+    const { results } = await evaluate(worker, [{ binding, units: unitsFor(c, binding) }], [check], {
+      profile: settings.profile,
+      policy: settings.policy,
+      mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
+      snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
+    });
+    const r = results.find((x) => x.name === check.name);
+    return r?.verdict === 'fail' ? r.counterexample : undefined;
+  };
+  const property = fc.asyncProperty(arb, async (g) => {
+    const ce = await failsOn(g);
+    if (ce) last = ce;
+    return ce === undefined;
+  });
+  const out = await fc.check(property, { seed: opts.seed, path, numRuns: 1, interruptAfterTimeLimit: opts.shrinkSeconds * 1000, markInterruptAsFailure: false });
+  if (!out.failed || !last) return undefined;
+  return { ...last, caseId: `generated/${opts.seed}/${out.counterexamplePath ?? path}`, seed: opts.seed, path: out.counterexamplePath ?? path };
+}

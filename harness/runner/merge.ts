@@ -1,0 +1,31 @@
+// Merging shard reports into one: implementations in manifest order, accounting and verdict recomputed,
+// so a sharded-then-merged run reads exactly like an unsharded one.
+import { UsageError } from '../errors.js';
+import type { RunReport } from '../model.js';
+import { buildReport } from './run.js';
+
+export function mergeReports(reports: RunReport[], order: string[]): RunReport {
+  if (reports.length === 0) throw new UsageError('merge needs at least one report');
+  const first = reports[0];
+  for (const r of reports) {
+    const s = r.settings;
+    if (s.profile !== first.settings.profile || s.policy !== first.settings.policy || s.seed !== first.settings.seed || s.numRuns !== first.settings.numRuns) {
+      throw new UsageError('the shard reports were produced with different settings (profile, policy, seed or num-runs) and cannot be merged');
+    }
+  }
+  const impls = reports.flatMap((r) => r.implementations);
+  const ids = impls.map((i) => i.id);
+  const dup = ids.find((id, k) => ids.indexOf(id) !== k);
+  if (dup) throw new UsageError(`implementation ${dup} appears in more than one shard report`);
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  impls.sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+  const merged = buildReport(
+    first.kind,
+    impls,
+    { ...first.settings, shard: undefined, command: `softmax-conformance merge (${reports.length} shards)` },
+    { python: '', version: first.environment.python ?? '', numpy: first.environment.numpy ?? '' },
+    Math.max(...reports.map((r) => r.ms)),
+  );
+  if (reports.some((r) => r.verdict === 'incomplete')) merged.verdict = 'incomplete';
+  return merged;
+}

@@ -1,0 +1,138 @@
+// `softmax-conformance run`: every registered implementation, every contract it claims plus `last`, on the
+// discussion's inputs, the fixed adversarial set and a fixed-seed generated sample. Returns the report.
+import { arch, platform } from 'node:os';
+import { adversarialCases } from '../cases/adversarial.js';
+import type { Case } from '../cases/case.js';
+import { discussionCases } from '../cases/discussion.js';
+import { generatedCases } from '../cases/generated.js';
+import { checksNamed } from '../checks/registry.js';
+import type { Policy } from '../contracts.js';
+import { isGateFailure } from '../engine/expectations.js';
+import { loadManifest, type ManifestEntry } from '../manifest.js';
+import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
+import { projectPath } from '../paths.js';
+import { getProfile } from '../tolerance/profiles.js';
+import { checkPython } from '../worker/python-worker.js';
+import { evaluateSubject, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface RunOptions {
+  manifest?: string;
+  profile: string;
+  policy: Policy;
+  seed: number;
+  numRuns: number;
+  only?: string[];
+  shard?: { index: number; count: number };
+  python?: string;
+  timeoutMs: number;
+  memoryMb: number;
+  strictDomain: boolean;
+  parallel: number;
+  command: string;
+  onImplementation?: (done: number, total: number, id: string) => void;
+}
+
+export function runCases(seed: number, numRuns: number): Case[] {
+  return [...discussionCases(), ...adversarialCases(), ...generatedCases(seed, numRuns)];
+}
+
+export function specFromManifest(e: ManifestEntry): SubjectSpec {
+  return {
+    id: e.id,
+    title: e.title,
+    source: e.source,
+    language: e.language,
+    file: projectPath('implementations', e.file),
+    functionName: e.function,
+    callStyle: e.call,
+    claims: e.claims,
+    alsoLast: true,
+    domain: e.domain,
+    expectedFailures: e.expectedFailures ?? [],
+    installHint: e.installHint,
+  };
+}
+
+/** A deterministic share of the implementations: the k-th of n, by position in the manifest. */
+export function shardOf<T>(items: T[], shard?: { index: number; count: number }): T[] {
+  if (!shard) return items;
+  return items.filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+export async function runConformance(opts: RunOptions): Promise<RunReport> {
+  const started = performance.now();
+  const python = await checkPython(opts.python);
+  const manifest = loadManifest(opts.manifest);
+  const profile = getProfile(opts.profile);
+  let entries = manifest.implementations;
+  if (opts.only?.length) entries = entries.filter((e) => opts.only!.includes(e.id));
+  entries = shardOf(entries, opts.shard);
+  const cases = runCases(opts.seed, opts.numRuns);
+  const settings: SubjectSettings = {
+    profile,
+    policy: opts.policy,
+    strictDomain: opts.strictDomain,
+    timeoutMs: opts.timeoutMs,
+    memoryMb: opts.memoryMb,
+    python: python.python,
+    checks: checksNamed(),
+  };
+
+  // A small pool: each implementation has its own process; judging happens here, so two at a time fill two cores.
+  const results: ImplementationResult[] = new Array(entries.length);
+  let next = 0;
+  let done = 0;
+  const workers = Array.from({ length: Math.max(1, opts.parallel) }, async () => {
+    while (next < entries.length) {
+      const i = next++;
+      results[i] = await evaluateSubject(specFromManifest(entries[i]), cases, settings);
+      opts.onImplementation?.(++done, entries.length, entries[i].id);
+    }
+  });
+  await Promise.all(workers);
+  return buildReport('run', results, opts, python, performance.now() - started);
+}
+
+export function buildReport(
+  kind: RunReport['kind'],
+  implementations: ImplementationResult[],
+  opts: Pick<RunOptions, 'profile' | 'policy' | 'seed' | 'numRuns' | 'command' | 'shard'>,
+  python: { python: string; version: string; numpy: string },
+  ms = 0,
+): RunReport {
+  const all = implementations.flatMap((i) => i.checks);
+  const planned = all.reduce((n, c) => n + c.cases.planned, 0);
+  const run = all.reduce((n, c) => n + c.cases.run, 0);
+  const reasons: Record<string, number> = {};
+  for (const impl of implementations) {
+    for (const c of impl.checks) {
+      const notRun = c.cases.planned - c.cases.run;
+      if (notRun <= 0) continue;
+      const why = impl.status === 'skipped' ? 'implementation skipped (library not installed)'
+        : impl.status === 'import-error' ? 'implementation failed to import'
+        : 'not judged (crash, timeout, memory, bad output or wrong shape)';
+      reasons[why] = (reasons[why] ?? 0) + notRun;
+    }
+  }
+  const failing = implementations.some((i) => i.checks.some((c) => isGateFailure(c.verdict)));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'softmax-conformance', version: TOOL_VERSION },
+    kind,
+    createdAt: new Date().toISOString(),
+    verdict: failing ? 'fail' : 'pass',
+    settings: {
+      profile: opts.profile,
+      policy: opts.policy,
+      seed: opts.seed,
+      numRuns: opts.numRuns,
+      ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
+      command: opts.command,
+    },
+    environment: { node: process.version, python: python.version, numpy: python.numpy, platform: `${platform()}-${arch()}` },
+    accounting: { planned, run, notRun: planned - run, notRunReasons: reasons },
+    implementations,
+    ms: Math.round(ms),
+  };
+}

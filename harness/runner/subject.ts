@@ -1,0 +1,159 @@
+// Evaluate one implementation (a manifest entry or an audited candidate) and build its ImplementationResult.
+// Shared by `run` and `audit`, so both judge identically.
+import type { AxisRule, Policy } from '../contracts.js';
+import type { Case } from '../cases/case.js';
+import type { Check } from '../checks/check.js';
+import type { OutcomeCheck } from '../checks/outcome-checks.js';
+import { evaluate, makeOracle } from '../engine/evaluate.js';
+import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
+import { inferRules, summariseInference } from '../engine/inference.js';
+import { unitsFor, type Binding } from '../engine/unit.js';
+import type { CheckResult, ImplementationResult } from '../model.js';
+import type { ToleranceProfile } from '../tolerance/profiles.js';
+import { startWorker } from '../worker/index.js';
+import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import { pythonSnippet } from '../counterexample/python-snippet.js';
+import { rejectionPolicy, type DeclaredDomain } from './domain.js';
+import type { Evidence } from '../checks/check.js';
+import { basename, dirname, relative } from 'node:path';
+
+export interface SubjectSpec {
+  id: string;
+  title: string;
+  source: string;
+  language: 'python' | 'javascript';
+  /** absolute path */
+  file: string;
+  functionName: string;
+  callStyle: CallStyle;
+  claims: AxisRule[];
+  /** also evaluate under `last`, the frameworks' convention (run does; audit only when asked) */
+  alsoLast: boolean;
+  domain?: DeclaredDomain;
+  expectedFailures: ExpectedFailure[];
+  installHint?: string;
+}
+
+export interface SubjectSettings {
+  profile: ToleranceProfile;
+  policy: Policy;
+  strictDomain: boolean;
+  timeoutMs: number;
+  memoryMb: number;
+  python?: string;
+  checks: (Check | OutcomeCheck)[];
+  onProgress?: (done: number, total: number) => void;
+}
+
+export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
+  const rules = [...spec.claims];
+  if (spec.alsoLast && !rules.includes('last')) rules.push('last');
+  return rules.map((rule) => ({ rule, policy, claimed: spec.claims.includes(rule), callStyle: spec.callStyle }));
+}
+
+function isStartFailure(w: ImplementationWorker | StartFailure): w is StartFailure {
+  return (w as StartFailure).kind === 'import' || (w as StartFailure).kind === 'missing-library';
+}
+
+/** The Python lines that load the function, for reproduction snippets (run from the project root). */
+export function importLineFor(spec: SubjectSpec): string {
+  if (spec.language !== 'python') return `# JavaScript implementation ${spec.file}: ${spec.functionName}`;
+  const mod = basename(spec.file).replace(/\.py$/, '');
+  return `import sys; sys.path.insert(0, ${JSON.stringify(dirname(spec.file))})\nfrom ${mod} import ${spec.functionName}`;
+}
+
+export function callText(spec: SubjectSpec, e: Evidence): string {
+  const kw = [
+    e.args.theta !== undefined && spec.callStyle === 'x-theta-axis' ? `theta=${e.args.theta}` : '',
+    e.args.axis !== undefined && spec.callStyle !== 'x' ? `axis=${e.args.axis}` : '',
+  ].filter(Boolean);
+  return `${spec.functionName}(${['x', ...kw].join(', ')})`;
+}
+
+export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings: SubjectSettings): Promise<ImplementationResult> {
+  const base = baseOf(spec);
+  const bindings = bindingsOf(spec, settings.policy);
+  const worker = await startWorker({
+    language: spec.language,
+    file: spec.file,
+    functionName: spec.functionName,
+    callStyle: spec.callStyle,
+    timeoutMs: settings.timeoutMs,
+    memoryMb: settings.memoryMb,
+    python: settings.python,
+  });
+  if (isStartFailure(worker)) return notStarted(spec, worker, bindings, cases, settings);
+  try {
+    const { results, observations } = await evaluate(
+      worker,
+      bindings.map((binding) => ({ binding, units: cases.flatMap((c) => unitsFor(c, binding)) })),
+      settings.checks,
+      {
+        profile: settings.profile,
+        policy: settings.policy,
+        mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
+        snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
+        onProgress: settings.onProgress,
+      },
+    );
+    const checks = applyExpectations(results, spec.expectedFailures);
+    const inference = inferRules(observations, settings.profile, makeOracle(settings.policy));
+    return {
+      ...base,
+      status: 'ran',
+      inference,
+      inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length)),
+      verdict: verdictOf(checks),
+      checks,
+    };
+  } finally {
+    await worker.close();
+  }
+}
+
+function baseOf(spec: SubjectSpec) {
+  return {
+    id: spec.id,
+    title: spec.title,
+    source: spec.source,
+    language: spec.language,
+    target: { file: relative(process.cwd(), spec.file) || spec.file, functionName: spec.functionName, callStyle: spec.callStyle },
+  };
+}
+
+export function verdictOf(checks: CheckResult[]): ImplementationResult['verdict'] {
+  if (checks.some((c) => isGateFailure(c.verdict))) return 'fail';
+  if (checks.some((c) => c.verdict === 'xfail')) return 'xfail';
+  return 'pass';
+}
+
+/** A worker that did not start still accounts for every planned case: skipped (library absent) or failed (import). */
+function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[], cases: Case[], settings: SubjectSettings): ImplementationResult {
+  const base = baseOf(spec);
+  const planned = (b: Binding) => cases.reduce((n, c) => n + unitsFor(c, b).length, 0);
+  if (failure.kind === 'missing-library') {
+    const hint = spec.installHint ? ` Install it with \`${spec.installHint}\`` : '';
+    const detail = `skipped: not installed (module ${failure.module ?? '?'} is missing).${hint}; its behaviour still enters through the goldens.`;
+    return {
+      ...base,
+      status: 'skipped',
+      statusDetail: detail,
+      verdict: 'skip',
+      checks: bindings.map((b) => ({
+        name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
+        verdict: 'skip', diagnosis: detail,
+        cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
+      })),
+    };
+  }
+  const checks = applyExpectations(
+    bindings.map((b) => ({
+      name: 'import', family: 'import' as const, contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
+      verdict: 'fail' as const, diagnosis: `the file does not load: ${failure.message}`,
+      cases: { planned: planned(b), run: 0, passed: 0, failed: planned(b), rejected: 0, errors: 0 }, ms: 0,
+    })),
+    spec.expectedFailures,
+  );
+  void settings;
+  return { ...base, status: 'import-error', statusDetail: failure.detail ?? failure.message, verdict: verdictOf(checks), checks };
+}
