@@ -1,7 +1,8 @@
 // `audit FILE.py:FUNCTION --contract RULE`: is this one candidate right? Exit 0 conforms, 1 not, 2 error.
 import type { Command } from 'commander';
 import { runAudit } from '../runner/audit.js';
-import { renderAuditText, createProgress } from '../report/console.js';
+import { renderAuditText } from './audit-text.js';
+import { progressCallback } from './progress.js';
 import { renderJson } from '../report/json.js';
 import { DEFAULT_PROFILE } from '../tolerance/profiles.js';
 import { isDType, type DType } from '../tensor/dtype.js';
@@ -35,7 +36,7 @@ export function registerAudit(program: Command): void {
         if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
         return d;
       });
-      const progress = createProgress(0, { tty: !o.json && Boolean(process.stderr.isTTY) });
+      const progress = progressCallback(!o.json && Boolean(process.stderr.isTTY));
       const report = await runAudit({
         target,
         contract: o.contract,
@@ -52,7 +53,7 @@ export function registerAudit(program: Command): void {
         python: cmd.optsWithGlobals().python,
         shrinkSeconds: o.shrinkSeconds,
         command: commandLine(),
-        onProgress: (done, total) => progress.tick(`calls ${done}/${total}`, total),
+        onProgress: (done, total) => progress.update(done, total, 'calls'),
       });
       progress.done();
       process.stdout.write(o.json ? `${renderJson(report)}\n` : renderAuditText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));

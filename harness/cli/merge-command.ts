@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { loadReport } from '../report/compare.js';
 import { writeReports, REPORTER_NAMES } from '../report/index.js';
-import { renderConsoleSummary } from '../report/console.js';
+import { renderConsole } from '../report/console.js';
 import { loadManifest } from '../manifest.js';
 import { mergeReports } from '../runner/merge.js';
 import { projectPath } from '../paths.js';
@@ -22,7 +22,7 @@ export function registerMerge(program: Command): void {
       const merged = mergeReports(files.map(loadReport), order);
       mkdirSync(o.reports, { recursive: true });
       writeReports(merged, o.reports, o.reporters);
-      process.stdout.write(renderConsoleSummary(merged, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+      process.stdout.write(renderConsole(merged, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       process.exitCode = merged.verdict === 'pass' ? 0 : 1;
     });
 }

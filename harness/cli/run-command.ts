@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { runConformance } from '../runner/run.js';
 import { writeReports, REPORTER_NAMES } from '../report/index.js';
-import { renderConsoleSummary, createProgress } from '../report/console.js';
+import { renderConsole } from '../report/console.js';
+import { progressCallback } from './progress.js';
 import { DEFAULT_PROFILE } from '../tolerance/profiles.js';
 import { commandLine, parseIntOption, parseList, parsePolicy, parseShard } from './options.js';
 import { projectPath } from '../paths.js';
@@ -33,7 +34,7 @@ export function registerRun(program: Command): void {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
       const globals = cmd.optsWithGlobals();
-      const progress = createProgress(0, { tty: Boolean(process.stderr.isTTY) });
+      const progress = progressCallback(Boolean(process.stderr.isTTY));
       const report = await runConformance({
         manifest: o.manifest,
         profile: o.profile,
@@ -48,12 +49,12 @@ export function registerRun(program: Command): void {
         strictDomain: o.strictDomain,
         parallel: o.parallel,
         command: commandLine(),
-        onImplementation: (done, total, id) => progress.tick(`${id} (${done}/${total})`, total),
+        onImplementation: (done, total, id) => progress.update(done, total, id),
       });
       progress.done();
       mkdirSync(o.reports, { recursive: true });
       const written = writeReports(report, o.reports, o.reporters);
-      process.stdout.write(renderConsoleSummary(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+      process.stdout.write(renderConsole(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       process.stdout.write(`\nreports: ${written.map((f) => join(f)).join(', ')}\n`);
       let exit = report.verdict === 'pass' ? 0 : 1;
       if (o.baseline) exit = Math.max(exit, compareWithBaseline(o.baseline, report, o.reports));

@@ -1,0 +1,197 @@
+// Regression review: what changed between two run reports. Checks are matched by implementation id, check name and
+// contract (rule and policy: a contract is both, DESIGN.md). The gate is `comparisonExitCode`: 1 on any new failure.
+import type { AxisRule, Policy } from '../contracts.js';
+import type { CheckResult, Family, ImplementationResult, RunReport, Verdict } from '../model.js';
+import { isUnexpected } from './summary.js';
+
+export { loadReport } from './json.js';
+export { refLabel, renderComparisonHtml, renderComparisonMarkdown } from './compare-render.js';
+
+/** Drift is reported when max ULP changes by this factor or more (with 1 as the floor, so 0 -> 1 is not drift)... */
+export const DRIFT_RATIO = 2;
+/** ...or by at least this many ULPs. */
+export const DRIFT_ABS_ULP = 8;
+
+export interface CheckRef {
+  implementation: string;
+  /** the check name; "(implementation)" stands for an implementation that has no checks (skipped, import error) */
+  check: string;
+  rule: AxisRule | '-';
+  policy: Policy | '-';
+  family: Family | '-';
+}
+
+export interface CheckSide {
+  verdict: Verdict;
+  diagnosis: string;
+  maxUlp?: number;
+  expectation?: string;
+}
+
+export interface CheckChange {
+  key: string;
+  ref: CheckRef;
+  before?: CheckSide;
+  after?: CheckSide;
+}
+
+export interface Drift extends CheckChange {
+  before: CheckSide;
+  after: CheckSide;
+  fromUlp: number;
+  toUlp: number;
+  direction: 'worse' | 'better';
+}
+
+export interface ReportInfo {
+  version: string;
+  createdAt: string;
+  verdict: RunReport['verdict'];
+  command: string;
+}
+
+export interface Comparison {
+  base: ReportInfo;
+  next: ReportInfo;
+  /** was pass/xfail/skip (or absent), now fail/xpass/error: these fail the gate */
+  newFailures: CheckChange[];
+  /** was fail/xpass/error, now pass/xfail */
+  fixed: CheckChange[];
+  /** any other verdict change (fail -> error, pass -> skip, xfail -> pass, ...) */
+  otherVerdictChanges: CheckChange[];
+  /** same verdict (not pass), different diagnosis */
+  changedDiagnoses: CheckChange[];
+  drift: Drift[];
+  implementationsAdded: string[];
+  implementationsRemoved: string[];
+  /** checks of implementations present in both reports */
+  checksAdded: CheckChange[];
+  checksRemoved: CheckChange[];
+  /** settings that differ between the runs (they can explain drift) */
+  settingsChanged: { name: string; before: string; after: string }[];
+  unchanged: number;
+}
+
+interface Entry {
+  ref: CheckRef;
+  side: CheckSide;
+}
+
+/** The check name standing for an implementation without checks. */
+export const IMPLEMENTATION = '(implementation)';
+
+function sideOf(c: CheckResult): CheckSide {
+  return { verdict: c.verdict, diagnosis: c.diagnosis, maxUlp: c.stats?.maxUlp, expectation: c.expectation };
+}
+
+function entriesOf(report: RunReport): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  const add = (ref: CheckRef, side: CheckSide) => {
+    let key = [ref.implementation, ref.check, ref.rule, ref.policy].join('\u0000');
+    // A report should never repeat a check; if one does, keep both rather than silently dropping one.
+    for (let n = 2; out.has(key); n++) key = `${key}\u0000#${n}`;
+    out.set(key, { ref, side });
+  };
+  for (const impl of report.implementations) {
+    for (const c of impl.checks) {
+      add({ implementation: impl.id, check: c.name, rule: c.contract.rule, policy: c.contract.policy, family: c.family }, sideOf(c));
+    }
+    // Without checks, the implementation's own verdict is what there is to compare (e.g. it stopped importing).
+    if (impl.checks.length === 0) add(implementationRef(impl), { verdict: impl.verdict, diagnosis: impl.statusDetail ?? `implementation ${impl.status}` });
+  }
+  return out;
+}
+
+function implementationRef(impl: ImplementationResult): CheckRef {
+  return { implementation: impl.id, check: IMPLEMENTATION, rule: '-', policy: '-', family: '-' };
+}
+
+function isDrift(a: number, b: number): boolean {
+  if (a === b) return false;
+  const ratio = Math.max(a, b) / Math.max(Math.min(a, b), 1);
+  return ratio >= DRIFT_RATIO || Math.abs(a - b) >= DRIFT_ABS_ULP;
+}
+
+const isFixedTo = (v: Verdict) => v === 'pass' || v === 'xfail';
+
+function infoOf(r: RunReport): ReportInfo {
+  return { version: r.tool.version, createdAt: r.createdAt, verdict: r.verdict, command: r.settings.command };
+}
+
+function settingsChanges(base: RunReport, next: RunReport): Comparison['settingsChanged'] {
+  const pairs: [string, unknown, unknown][] = [
+    ['tool version', base.tool.version, next.tool.version],
+    ['profile', base.settings.profile, next.settings.profile],
+    ['policy', base.settings.policy, next.settings.policy],
+    ['seed', base.settings.seed, next.settings.seed],
+    ['runs per property', base.settings.numRuns, next.settings.numRuns],
+    ['shard', base.settings.shard, next.settings.shard],
+    ['python', base.environment.python, next.environment.python],
+    ['numpy', base.environment.numpy, next.environment.numpy],
+    ['platform', base.environment.platform, next.environment.platform],
+  ];
+  return pairs.filter(([, a, b]) => a !== b).map(([name, a, b]) => ({ name, before: String(a ?? '-'), after: String(b ?? '-') }));
+}
+
+export function compareReports(base: RunReport, next: RunReport): Comparison {
+  const before = entriesOf(base);
+  const after = entriesOf(next);
+  const baseImpls = new Set(base.implementations.map((i) => i.id));
+  const nextImpls = new Set(next.implementations.map((i) => i.id));
+  const c: Comparison = {
+    base: infoOf(base),
+    next: infoOf(next),
+    newFailures: [],
+    fixed: [],
+    otherVerdictChanges: [],
+    changedDiagnoses: [],
+    drift: [],
+    implementationsAdded: [...nextImpls].filter((id) => !baseImpls.has(id)),
+    implementationsRemoved: [...baseImpls].filter((id) => !nextImpls.has(id)),
+    checksAdded: [],
+    checksRemoved: [],
+    settingsChanged: settingsChanges(base, next),
+    unchanged: 0,
+  };
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    const change: CheckChange = { key, ref: a.ref, before: b?.side, after: a.side };
+    if (!b) {
+      // Something new that already fails the gate is a new failure, whether its implementation is new or not.
+      if (isUnexpected(a.side.verdict)) c.newFailures.push(change);
+      if (baseImpls.has(a.ref.implementation)) c.checksAdded.push(change);
+      continue;
+    }
+    const was = b.side.verdict;
+    const now = a.side.verdict;
+    let noted = false;
+    if (was !== now) {
+      noted = true;
+      if (isUnexpected(now) && !isUnexpected(was)) c.newFailures.push(change);
+      else if (isUnexpected(was) && isFixedTo(now)) c.fixed.push(change);
+      else c.otherVerdictChanges.push(change);
+    } else if (now !== 'pass' && a.side.diagnosis !== b.side.diagnosis) {
+      noted = true;
+      c.changedDiagnoses.push(change);
+    }
+    const from = b.side.maxUlp;
+    const to = a.side.maxUlp;
+    if (from !== undefined && to !== undefined && isDrift(from, to)) {
+      noted = true;
+      c.drift.push({ ...change, before: b.side, after: a.side, fromUlp: from, toUlp: to, direction: to > from ? 'worse' : 'better' });
+    }
+    if (!noted) c.unchanged++;
+  }
+  for (const [key, b] of before) {
+    if (after.has(key) || !nextImpls.has(b.ref.implementation)) continue;
+    c.checksRemoved.push({ key, ref: b.ref, before: b.side });
+  }
+  // Worst drift first: that is what a reviewer reads first.
+  c.drift.sort((x, y) => y.toUlp / Math.max(y.fromUlp, 1) - x.toUlp / Math.max(x.fromUlp, 1));
+  return c;
+}
+
+/** 1 when the new report has a failure the base did not: the review gate. */
+export function comparisonExitCode(c: Comparison): 0 | 1 {
+  return c.newFailures.length > 0 ? 1 : 0;
+}

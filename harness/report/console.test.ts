@@ -1,0 +1,62 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { renderConsole, shouldColor } from './console.js';
+import { sampleReport } from './fixtures.js';
+import { createProgress } from './progress.js';
+
+function sink(isTTY = false): Writable & { text: string; isTTY: boolean; columns: number } {
+  const s = new Writable({ write(chunk, _enc, cb) { s.text += String(chunk); cb(); } }) as Writable & { text: string; isTTY: boolean; columns: number };
+  s.text = '';
+  s.isTTY = isTTY;
+  s.columns = 100;
+  return s;
+}
+
+describe('console summary', () => {
+  it('gives the verdict, counts and one line per unexpected outcome, without colour when asked', () => {
+    const out = renderConsole(sampleReport(), { color: false });
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^FAIL {2}softmax-conformance run: 4 implementations, 10 checks/);
+    expect(lines[1]).toBe('  1 error, 1 fail, 1 xpass, 1 xfail, 1 skip, 5 pass');
+    expect(lines.filter((l) => /^ {2}(fail|xpass|error) /.test(l))).toHaveLength(3);
+    expect(out).not.toContain('\u001b'); // neither ours nor the candidate's escape sequence
+  });
+
+  it('colours on request', () => {
+    expect(renderConsole(sampleReport(), { color: true })).toContain('\u001b[31m');
+  });
+
+  it('decides colour from TTY, NO_COLOR and TERM', () => {
+    expect(shouldColor(true, {})).toBe(true);
+    expect(shouldColor(false, {})).toBe(false);
+    expect(shouldColor(undefined, {})).toBe(false);
+    expect(shouldColor(true, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldColor(true, { NO_COLOR: '' })).toBe(true);
+    expect(shouldColor(true, { TERM: 'dumb' })).toBe(false);
+  });
+});
+
+describe('progress', () => {
+  it('prints a plain line every 10% without a TTY', () => {
+    const s = sink(false);
+    let t = 0;
+    const p = createProgress(50, { tty: false, stream: s, now: () => (t += 100) });
+    for (let i = 0; i < 50; i++) p.tick(`case ${i}\u001b[2J`);
+    p.done();
+    p.done();
+    const lines = s.text.trim().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toBe('progress: 10% (5/50) case 4');
+    expect(lines[8]).toBe('progress: 90% (45/50) case 44');
+    expect(lines[9]).toMatch(/^done: 50\/50 in /);
+  });
+
+  it('draws a bar on a TTY', () => {
+    const s = sink(true);
+    const p = createProgress(4, { tty: true, stream: s });
+    for (let i = 0; i < 4; i++) p.tick('x');
+    p.done();
+    expect(s.text).toContain('100%');
+    expect(s.text).toContain('4/4');
+  });
+});

@@ -1,0 +1,41 @@
+// The terminal summary: verdict, counts per verdict, one line per unexpected outcome. Colour only on a TTY and
+// never when NO_COLOR is set (https://no-color.org) or TERM=dumb; candidate text is cleaned of escape sequences
+// either way, so a candidate cannot repaint the terminal.
+import type { RunReport, Verdict } from '../model.js';
+import { checkLabel, countVerdicts, allChecks, SEVERITY, unexpectedOf, verdictWord } from './summary.js';
+import { cleanText, firstLine, fmtMs } from './text.js';
+
+export interface ConsoleOptions {
+  color: boolean;
+}
+
+/** Whether to colour output written to a stream with this TTY-ness under this environment. */
+export function shouldColor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY === true;
+}
+
+const CODES: Record<string, [number, number]> = { red: [31, 39], green: [32, 39], yellow: [33, 39], magenta: [35, 39], gray: [90, 39], bold: [1, 22] };
+const VERDICT_COLOR: Record<Verdict | 'incomplete', string> = {
+  pass: 'green', fail: 'red', xfail: 'yellow', xpass: 'magenta', error: 'red', skip: 'gray', incomplete: 'red',
+};
+
+export function renderConsole(report: RunReport, options: ConsoleOptions): string {
+  const paint = (style: string, s: string) => (options.color ? `\u001b[${CODES[style][0]}m${s}\u001b[${CODES[style][1]}m` : s);
+  const verdict = (v: Verdict | 'incomplete', text: string = v) => paint(VERDICT_COLOR[v], text);
+  const counts = countVerdicts(allChecks(report));
+  const lines: string[] = [];
+  lines.push(`${paint('bold', verdict(report.verdict, verdictWord(report.verdict)))}  softmax-conformance ${report.kind}: ${report.implementations.length} implementations, ${allChecks(report).length} checks in ${fmtMs(report.ms)}`);
+  lines.push(`  ${SEVERITY.filter((v) => counts[v] > 0).map((v) => `${verdict(v, String(counts[v]))} ${v}`).join(', ') || 'no checks'}`);
+  const bad = unexpectedOf(report);
+  if (bad.length) {
+    lines.push('', `Unexpected (${bad.length}):`);
+    for (const u of bad) {
+      const where = u.check ? `${u.impl.id} ${checkLabel(u.check, report.settings.policy)}` : u.impl.id;
+      lines.push(`  ${verdict(u.verdict, u.verdict.padEnd(5))} ${cleanText(where)}: ${firstLine(u.why, 160)}`);
+    }
+  }
+  if (report.accounting.notRun > 0) lines.push('', paint('gray', `${report.accounting.notRun} of ${report.accounting.planned} cases not run`));
+  return `${lines.join('\n')}\n`;
+}
