@@ -22,7 +22,12 @@ export interface CallRequest {
 
 /** What one call did. Exactly one kind; the runner turns these into check outcomes. */
 export type CallOutcome =
-  | { kind: 'ok'; output: Tensor; mutated: boolean; inputAfter?: Tensor; captured: string; ms: number }
+  /**
+   * `output` crosses in a wire dtype (types.ts DType): other integer dtypes widen to int64, longdouble rounds to
+   * float64; `numpyDtype` is what the function really returned (NumPy's dtype name, e.g. "int8", "float128"; for
+   * JavaScript the NumPy name of the returned typed array). `inputAfter` is set when `mutated`.
+   */
+  | { kind: 'ok'; output: Tensor; numpyDtype: string; mutated: boolean; inputAfter?: Tensor; captured: string; ms: number }
   /** The function raised: type is the exception class name, message its str(). */
   | { kind: 'raised'; type: string; message: string; traceback: string; captured: string; ms: number }
   /** The function returned something that is not an array of real numbers (None, list, complex, object, ...). */
@@ -42,8 +47,13 @@ export interface WorkerSpec {
   callStyle: CallStyle;
   /** per-call timeout */
   timeoutMs: number;
-  /** address-space cap for the process, in MiB */
+  /**
+   * memory cap, in MiB. Python: RLIMIT_AS set to what the worker maps after loading NumPy plus this much, so it is
+   * the candidate's headroom whatever the machine's BLAS maps. JavaScript: V8's --max-old-space-size.
+   */
   memoryMb: number;
+  /** how long loading the file may take (default 60 s: TensorFlow and friends import slowly) */
+  startTimeoutMs?: number;
   /** the interpreter for Python workers (default: $SOFTMAX_CONFORMANCE_PYTHON or python3) */
   python?: string;
 }
@@ -63,4 +73,6 @@ export interface StartFailure {
   message: string;
   /** for missing-library: the module that was not found, e.g. "tensorflow" */
   module?: string;
+  /** the traceback and whatever the file printed while loading, for diagnostics */
+  detail?: string;
 }

@@ -1,0 +1,116 @@
+// An ImplementationWorker over worker processes: starts one, and after a call times out or kills it, starts
+// another and carries on with the remaining calls. Python and JavaScript differ only in their LaunchPlan.
+import { EnvironmentError } from '../errors.js';
+import { makeWorkerHome, removeWorkerHome } from './env.js';
+import { Session, type LaunchPlan, type StartResult } from './session.js';
+import type { CallOutcome, CallRequest, ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
+
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+
+export interface WorkerKind {
+  /** the command line for a worker whose HOME and cwd is `home` */
+  plan(home: string): LaunchPlan;
+  /** the message for a spawn that failed (e.g. the interpreter does not exist): an environment problem */
+  spawnFailed(err: NodeJS.ErrnoException): string;
+}
+
+/** A failed start as a StartFailure; throws EnvironmentError when the machine, not the candidate, is at fault. */
+function startFailure(r: Extract<StartResult, { ok: false }>, kind: WorkerKind, spec: WorkerSpec): StartFailure {
+  if (r.exit?.spawnError) throw new EnvironmentError(kind.spawnFailed(r.exit.spawnError));
+  const h = r.header;
+  if (h?.type === 'environment') throw new EnvironmentError(String(h.message));
+  if (h?.type === 'start-failed') {
+    const detail = [h.traceback, h.importOutput, r.stdout, r.stderr].filter((t) => typeof t === 'string' && t !== '').join('\n');
+    const failure: StartFailure = { kind: h.kind === 'missing-library' ? 'missing-library' : 'import', message: String(h.message) };
+    if (typeof h.module === 'string') failure.module = h.module;
+    if (detail) failure.detail = detail;
+    return failure;
+  }
+  if (r.timedOut) {
+    return { kind: 'import', message: `${spec.file} did not finish loading within ${(spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS) / 1000} s`, detail: r.stderr };
+  }
+  const how = r.exit?.signal ? `was killed by ${r.exit.signal}` : `exited with code ${r.exit?.exitCode}`;
+  return { kind: 'import', message: `the worker ${how} while loading ${spec.file}`, detail: [r.stdout, r.stderr].filter(Boolean).join('\n') };
+}
+
+class ProcessWorker implements ImplementationWorker {
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private session: Session | null,
+    readonly importOutput: string,
+    private readonly spec: WorkerSpec,
+    private readonly kind: WorkerKind,
+    private readonly home: string,
+  ) {}
+
+  call(requests: CallRequest[]): Promise<CallOutcome[]> {
+    // One batch at a time: the process runs calls strictly in order.
+    const next = this.queue.then(() => this.runAll(requests));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runAll(requests: CallRequest[]): Promise<CallOutcome[]> {
+    if (this.closed) throw new Error('call() on a closed worker');
+    const out: CallOutcome[] = [];
+    while (out.length < requests.length) {
+      if (this.session === null) {
+        const problem = await this.restart();
+        if (problem !== null) {
+          // Loaded once, cannot load now (the file changed? the machine is out of processes?): not the call's fault
+          // alone, but every remaining call is lost, which is what a crash means to the runner.
+          while (out.length < requests.length) out.push({ kind: 'crash', exitCode: null, signal: null, stderr: `the worker could not be restarted: ${problem}` });
+          break;
+        }
+      }
+      const { outcomes, alive } = await this.session!.run(requests.slice(out.length), this.spec.timeoutMs, this.spec.memoryMb);
+      out.push(...outcomes);
+      if (!alive) this.session = null; // dead already: run() resolves only after the exit
+    }
+    return out;
+  }
+
+  /** null when a fresh process is ready, else why not. */
+  private async restart(): Promise<string | null> {
+    try {
+      const r = await Session.start(this.kind.plan(this.home), this.spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+      if (r.ok) {
+        this.session = r.session;
+        return null;
+      }
+      const f = startFailure(r, this.kind, this.spec);
+      return [f.message, f.detail].filter(Boolean).join('\n');
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.session?.stop();
+    this.session = null;
+    await removeWorkerHome(this.home);
+  }
+}
+
+/** Starts the first process; a candidate that cannot load gives a StartFailure, a broken machine an EnvironmentError. */
+export async function startProcessWorker(spec: WorkerSpec, kind: WorkerKind): Promise<ImplementationWorker | StartFailure> {
+  const home = await makeWorkerHome();
+  let r: StartResult;
+  try {
+    r = await Session.start(kind.plan(home), spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+  } catch (e) {
+    await removeWorkerHome(home);
+    throw e;
+  }
+  if (!r.ok) {
+    await removeWorkerHome(home);
+    return startFailure(r, kind, spec);
+  }
+  const printed = [r.ready.importOutput, r.stdout, r.stderr].filter((t) => typeof t === 'string' && t !== '').join('');
+  return new ProcessWorker(r.session, printed, spec, kind, home);
+}

@@ -1,0 +1,92 @@
+// Call requests to batch frames, and result frames to CallOutcomes. Same messages for Python and JavaScript workers
+// (the header format is documented at the top of worker.py).
+import { DTYPE_INFO, isDType } from '../tensor/dtype.js';
+import { sizeOf, tensorBytes, tensorFromBytes, type Tensor } from '../tensor/tensor.js';
+import { encodeFrame, pad8, type Frame } from './frames.js';
+import type { CallArgs, CallOutcome, CallRequest } from './types.js';
+
+/** Calls per frame are bounded by bytes, not count: one frame is held in memory whole on both sides. */
+const FRAME_PAYLOAD_TARGET = 64 * 1024 * 1024;
+
+/** JSON has no NaN, infinities or -0: such a theta crosses as a string the worker parses with float(). */
+function wireArgs(args: CallArgs): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  if (args.axis !== undefined) out.axis = args.axis;
+  if (args.theta !== undefined) {
+    const t = args.theta;
+    out.theta = Number.isNaN(t) ? 'nan' : t === Infinity ? 'inf' : t === -Infinity ? '-inf' : Object.is(t, -0) ? '-0' : t;
+  }
+  return out;
+}
+
+/** The frames (each a list of buffers) that carry `requests`; call ids are their indices. */
+export function batchFrames(requests: readonly CallRequest[]): Buffer[][] {
+  const frames: Buffer[][] = [];
+  let calls: Record<string, unknown>[] = [];
+  let chunks: Uint8Array[] = [];
+  let offset = 0;
+  const flush = (): void => {
+    if (calls.length) frames.push(encodeFrame({ type: 'batch', calls }, chunks));
+    calls = [];
+    chunks = [];
+    offset = 0;
+  };
+  requests.forEach((req, id) => {
+    const bytes = tensorBytes(req.input);
+    if (offset > 0 && offset + bytes.byteLength > FRAME_PAYLOAD_TARGET) flush();
+    calls.push({ id, dtype: req.input.dtype, shape: [...req.input.shape], args: wireArgs(req.args), offset, nbytes: bytes.byteLength });
+    chunks.push(bytes);
+    offset += bytes.byteLength;
+    const pad = pad8(offset);
+    if (pad) {
+      chunks.push(new Uint8Array(pad));
+      offset += pad;
+    }
+  });
+  flush();
+  return frames;
+}
+
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+function tensorAt(payload: Uint8Array, desc: unknown): Tensor {
+  const d = desc as { dtype?: unknown; shape?: unknown; offset?: unknown; nbytes?: unknown };
+  if (typeof d?.dtype !== 'string' || !isDType(d.dtype)) throw new ProtocolError(`unknown dtype ${String(d?.dtype)}`);
+  const shape = d.shape;
+  if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new ProtocolError('bad shape');
+  const offset = Number(d.offset);
+  const nbytes = Number(d.nbytes);
+  if (nbytes !== sizeOf(shape as number[]) * DTYPE_INFO[d.dtype].itemsize || offset < 0 || offset + nbytes > payload.byteLength) {
+    throw new ProtocolError('tensor bytes do not match its shape');
+  }
+  return tensorFromBytes(d.dtype, shape as number[], payload.subarray(offset, offset + nbytes));
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/** The outcome a result frame reports. */
+export function outcomeOf(frame: Frame, limitMb: number): CallOutcome {
+  const h = frame.header;
+  const captured = str(h.captured);
+  const ms = num(h.ms);
+  switch (h.kind) {
+    case 'ok': {
+      const output = tensorAt(frame.payload, h.output);
+      const inputAfter = h.inputAfter === undefined ? undefined : tensorAt(frame.payload, h.inputAfter);
+      const outcome: CallOutcome = { kind: 'ok', output, numpyDtype: str(h.numpyDtype) || output.dtype, mutated: h.mutated === true, captured, ms };
+      if (inputAfter) outcome.inputAfter = inputAfter;
+      return outcome;
+    }
+    case 'raised':
+      return { kind: 'raised', type: str(h.errorType), message: str(h.message), traceback: str(h.traceback), captured, ms };
+    case 'bad-output':
+      return { kind: 'bad-output', problem: str(h.problem), captured, ms };
+    case 'memory':
+      return { kind: 'memory', limitMb, stderr: [str(h.message), str(h.traceback), captured].filter(Boolean).join('\n') };
+    default:
+      throw new ProtocolError(`unknown result kind ${String(h.kind)}`);
+  }
+}

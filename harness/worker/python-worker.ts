@@ -1,0 +1,57 @@
+// Python implementations: each runs in its own `python3 -u worker.py` process with real NumPy.
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { EnvironmentError } from '../errors.js';
+import { projectPath } from '../paths.js';
+import { workerEnv } from './env.js';
+import { startProcessWorker, type WorkerKind } from './process-worker.js';
+import type { ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
+
+export const PYTHON_ENV_VAR = 'SOFTMAX_CONFORMANCE_PYTHON';
+
+export function defaultPython(python?: string): string {
+  return python ?? process.env[PYTHON_ENV_VAR] ?? 'python3';
+}
+
+const HOW_TO_FIX =
+  'Install Python 3 with NumPy (for example `apt-get install python3-numpy`, or `pip install numpy`), ' +
+  `or point the harness at an interpreter that has it with ${PYTHON_ENV_VAR}=/path/to/python or --python /path/to/python.`;
+
+function pythonKind(spec: WorkerSpec, python: string): WorkerKind {
+  const workerArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb: spec.memoryMb });
+  return {
+    plan: (home) => ({ command: python, args: ['-u', projectPath('harness', 'worker', 'worker.py'), workerArgs], env: workerEnv(home), cwd: home }),
+    spawnFailed: (e) => `cannot run the Python interpreter "${python}" (${e.code ?? e.message}). ${HOW_TO_FIX}`,
+  };
+}
+
+export function startPythonWorker(spec: WorkerSpec): Promise<ImplementationWorker | StartFailure> {
+  return startProcessWorker(spec, pythonKind(spec, defaultPython(spec.python)));
+}
+
+const PROBE = 'import json, sys\nimport numpy\nprint(json.dumps({"version": sys.version.split()[0], "numpy": numpy.__version__}))';
+
+/** The interpreter the workers will use, with its versions; EnvironmentError (exit 2) saying what to do if unusable. */
+export async function checkPython(python?: string): Promise<{ python: string; version: string; numpy: string }> {
+  const py = defaultPython(python);
+  // Same scrubbed environment as the workers, so "it works here" means it works there.
+  const r = await execa(py, ['-c', PROBE], { env: workerEnv(tmpdir()), extendEnv: false, cwd: tmpdir(), reject: false, timeout: 60_000 });
+  if (r.failed && r.exitCode === undefined) {
+    throw new EnvironmentError(`cannot run the Python interpreter "${py}" (${r.code ?? r.shortMessage}). ${HOW_TO_FIX}`);
+  }
+  if (r.exitCode !== 0) {
+    const lines = String(r.stderr).trim().split('\n');
+    const last = lines[lines.length - 1] ?? '';
+    const what = /No module named .?numpy/.test(last) ? 'has no NumPy' : `failed (${last || `exit code ${r.exitCode}`})`;
+    throw new EnvironmentError(`the Python interpreter "${py}" ${what}. ${HOW_TO_FIX}`);
+  }
+  let info: { version: string; numpy: string };
+  try {
+    info = JSON.parse(String(r.stdout).trim().split('\n').pop() ?? '') as { version: string; numpy: string };
+  } catch {
+    throw new EnvironmentError(`"${py}" does not behave like a Python interpreter. ${HOW_TO_FIX}`);
+  }
+  const [major, minor] = info.version.split('.').map(Number);
+  if (major !== 3 || minor < 8) throw new EnvironmentError(`"${py}" is Python ${info.version}; the harness needs Python 3.8 or later. ${HOW_TO_FIX}`);
+  return { python: py, ...info };
+}

@@ -1,0 +1,228 @@
+// One worker process: spawn (execa), the startup handshake, running calls with a per-call timeout, and telling
+// how it died. Restarting after a death is process-worker.ts's job.
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable, Writable } from 'node:stream';
+import { execa } from 'execa';
+import { FrameReader, type Frame } from './frames.js';
+import { batchFrames, outcomeOf, ProtocolError } from './protocol.js';
+import type { CallOutcome, CallRequest } from './types.js';
+
+export interface LaunchPlan {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface Exit {
+  exitCode: number | null;
+  signal: string | null;
+  /** the spawn itself failed (e.g. ENOENT: no such interpreter) */
+  spawnError?: NodeJS.ErrnoException;
+}
+
+/** Characters of stderr kept for crash outcomes. */
+const TAIL_CHARS = 4000;
+/** How long to wait, after the process exits, for its pipes to drain (a grandchild may hold them open). */
+const DRAIN_MS = 1000;
+/** Text in stderr that says the process died for lack of memory (Python, C++, V8, glibc). */
+const MEMORY_DEATH = /MemoryError|std::bad_alloc|out of memory|Cannot allocate memory|Allocation failed/i;
+
+class Tail {
+  private text = '';
+  private readonly decoder = new StringDecoder('utf8');
+  push(chunk: Buffer): void {
+    this.text += this.decoder.write(chunk);
+    if (this.text.length > 4 * TAIL_CHARS) this.text = this.text.slice(-TAIL_CHARS);
+  }
+  all(): string {
+    return this.text;
+  }
+  last(): string {
+    const t = this.text;
+    return t.length <= TAIL_CHARS ? t : `[... ${t.length - TAIL_CHARS} characters before]\n${t.slice(-TAIL_CHARS)}`;
+  }
+}
+
+// Workers run in their own process group (so a kill reaches their children too), which also means they outlive
+// us unless we kill them: do so when Node exits. worker.py also asks Linux to kill it when we die.
+const live = new Set<Session>();
+let exitHookInstalled = false;
+function track(s: Session): void {
+  live.add(s);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const w of live) w.kill();
+    });
+  }
+}
+
+const timeout = (ms: number): Promise<'timeout'> => new Promise((r) => setTimeout(r, ms, 'timeout').unref());
+
+export type StartResult =
+  | { ok: true; session: Session; ready: Frame['header']; stdout: string; stderr: string }
+  | { ok: false; header?: Frame['header']; exit?: Exit; timedOut?: boolean; stderr: string; stdout: string };
+
+export class Session {
+  private readonly child;
+  private readonly toWorker: Writable;
+  private readonly reader = new FrameReader();
+  private onFrame: ((f: Frame) => void) | null = null;
+  private protocolError: Error | null = null;
+  private killed = false;
+  readonly stderr = new Tail();
+  readonly stdout = new Tail();
+  readonly exited: Promise<Exit>;
+
+  private constructor(plan: LaunchPlan) {
+    this.child = execa(plan.command, plan.args, {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      env: plan.env,
+      extendEnv: false,
+      cwd: plan.cwd,
+      detached: true,
+      buffer: false,
+      reject: false,
+      cleanup: false,
+      stripFinalNewline: false,
+    });
+    this.child.catch(() => undefined);
+    const [, out, err, toWorker, fromWorker] = this.child.stdio as unknown as [unknown, Readable, Readable, Writable, Readable];
+    this.toWorker = toWorker;
+    for (const s of [out, err, toWorker, fromWorker]) s.on('error', () => undefined); // EPIPE etc.: seen as an exit
+    out.on('data', (c: Buffer) => this.stdout.push(c));
+    err.on('data', (c: Buffer) => this.stderr.push(c));
+    fromWorker.on('data', (c: Buffer) => this.receive(c));
+
+    const closed = (s: Readable): Promise<void> => new Promise((r) => (s.readableEnded || s.destroyed ? r() : s.once('close', r)));
+    this.exited = new Promise<Exit>((resolve) => {
+      this.child.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.syscall?.startsWith('spawn')) resolve({ exitCode: null, signal: null, spawnError: e });
+      });
+      this.child.once('exit', (exitCode, signal) => {
+        // Frames and stderr written just before death arrive after 'exit': let them drain first.
+        void Promise.race([Promise.all([closed(fromWorker), closed(err)]), timeout(DRAIN_MS)]).then(() =>
+          resolve({ exitCode, signal }),
+        );
+      });
+    }).then((exit) => {
+      live.delete(this);
+      return exit;
+    });
+    track(this);
+  }
+
+  /** Spawns and waits for the worker's first frame: `ready`, or why it cannot run the candidate. */
+  static async start(plan: LaunchPlan, startTimeoutMs: number): Promise<StartResult> {
+    const s = new Session(plan);
+    const first = new Promise<Frame>((r) => (s.onFrame = r));
+    const r = await Promise.race([first, s.exited, timeout(startTimeoutMs)]);
+    s.onFrame = null;
+    if (r === 'timeout') {
+      s.kill();
+      await s.exited;
+      return { ok: false, timedOut: true, stderr: s.stderr.last(), stdout: s.stdout.all() };
+    }
+    if ('header' in r && r.header.type === 'ready') return { ok: true, session: s, ready: r.header, stdout: s.stdout.all(), stderr: s.stderr.all() };
+    const exit = 'header' in r ? undefined : r;
+    if (exit === undefined) {
+      s.stop();
+      await s.exited;
+    }
+    return { ok: false, header: 'header' in r ? r.header : undefined, exit, stderr: s.stderr.last(), stdout: s.stdout.all() };
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.protocolError) return;
+    try {
+      for (const f of this.reader.push(chunk)) this.onFrame?.(f);
+    } catch (e) {
+      this.protocolError = e as Error;
+      this.kill();
+    }
+  }
+
+  /**
+   * Runs the calls in order. Resolves with the outcomes of a prefix of them: all of them (`alive`), or up to and
+   * including the call that timed out or killed the process (then the session is dead).
+   */
+  run(requests: readonly CallRequest[], timeoutMs: number, limitMb: number): Promise<{ outcomes: CallOutcome[]; alive: boolean }> {
+    return new Promise((resolve) => {
+      const outcomes: CallOutcome[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      let done = false;
+      let timedOut = false;
+      const finish = (alive: boolean): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.onFrame = null;
+        resolve({ outcomes, alive });
+      };
+      // The clock for call k starts when call k-1's result arrives (or the batch is sent): calls run back to back.
+      const arm = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          timedOut = true;
+          this.onFrame = null;
+          this.kill();
+        }, timeoutMs);
+      };
+      this.onFrame = (f) => {
+        try {
+          if (f.header.type !== 'result' || f.header.id !== outcomes.length) throw new ProtocolError(`unexpected ${f.header.type} frame`);
+          outcomes.push(outcomeOf(f, limitMb));
+        } catch (e) {
+          this.protocolError = e as Error;
+          this.kill();
+          return;
+        }
+        if (outcomes.length === requests.length) finish(true);
+        else arm();
+      };
+      void this.exited.then((exit) => {
+        if (done) return;
+        outcomes.push(timedOut ? { kind: 'timeout', limitMs: timeoutMs } : this.death(exit, limitMb));
+        finish(false);
+      });
+      for (const frame of batchFrames(requests)) for (const b of frame) this.toWorker.write(b);
+      arm();
+    });
+  }
+
+  /** How a death during a call reads as an outcome. */
+  private death(exit: Exit, limitMb: number): CallOutcome {
+    const stderr = this.stderr.last();
+    if (this.protocolError) {
+      return { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal, stderr: `harness protocol error: ${this.protocolError.message}\n${stderr}` };
+    }
+    // An unexplained SIGKILL is the kernel's OOM killer; the rest say so on stderr.
+    if ((exit.signal === 'SIGKILL' && !this.killed) || MEMORY_DEATH.test(stderr)) return { kind: 'memory', limitMb, stderr };
+    return { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal, stderr };
+  }
+
+  /** SIGKILL to the whole process group, so the candidate's own children die too. */
+  kill(): void {
+    this.killed = true;
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        this.child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  /** Asks the worker to finish (EOF on its request pipe); killed if it has not within graceMs. */
+  stop(graceMs = 1000): Promise<Exit> {
+    this.toWorker.end();
+    const t = setTimeout(() => this.kill(), graceMs);
+    t.unref();
+    return this.exited.finally(() => clearTimeout(t));
+  }
+}
