@@ -6,8 +6,9 @@ import type { Tensor } from '../tensor/tensor.js';
 import { isFloatDType } from '../tensor/dtype.js';
 import { toNumbers } from '../tensor/tensor.js';
 
+/** What an implementation declares it supports (the manifest's `domain`): ranks [min, max] (max null: unbounded). */
 export interface DeclaredDomain {
-  ranks?: [number, number];
+  ranks?: [number, number | null];
   dtypes?: string[];
   empty?: boolean;
   zeroD?: boolean;
@@ -26,7 +27,7 @@ export function inCoreDomain(x: Tensor): boolean {
 export function inDeclaredDomain(x: Tensor, d: DeclaredDomain | undefined): boolean {
   if (!d) return true;
   const rank = x.shape.length;
-  if (d.ranks && (rank < d.ranks[0] || rank > d.ranks[1])) return false;
+  if (d.ranks && (rank < d.ranks[0] || (d.ranks[1] !== null && rank > d.ranks[1]))) return false;
   if (d.dtypes && !d.dtypes.includes(x.dtype)) return false;
   if (d.empty === false && x.shape.includes(0)) return false;
   if (d.zeroD === false && rank === 0) return false;

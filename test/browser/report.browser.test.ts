@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The HTML report in a real browser (Debian's Chromium driven by playwright-core): the matrix and the SVG plots
 // render, and a <script> injected through a candidate's error message does not run and shows as text.
 // Missing Chromium is a failure with instructions, never a skip: a skipped security test looks like a passing one.
