@@ -2,6 +2,7 @@
 // validated by harness/schemas/report.schema.json. Reporters (JSON, Markdown, HTML, JUnit) only read it.
 import type { AxisRule, Policy } from './contracts.js';
 import type { EncodedTensor } from './tensor/json-tensor.js';
+import type { GoldenSection } from './golden/matrix.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -101,7 +102,7 @@ export interface RunReport {
   environment: { node: string; python?: string; numpy?: string; platform: string };
   accounting: { planned: number; run: number; notRun: number; notRunReasons: Record<string, number> };
   implementations: ImplementationResult[];
-  /** golden differential matrix (implementations x libraries), present when goldens were used */
-  golden?: unknown;
+  /** golden differential matrix (implementations x libraries) and the libraries' own findings */
+  golden?: GoldenSection;
   ms: number;
 }

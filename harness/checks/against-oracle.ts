@@ -2,6 +2,7 @@
 // so that the failing family names where an implementation breaks.
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { Family } from '../model.js';
+import { isFloatDType } from '../tensor/dtype.js';
 import { describeShape, toNumbers, type Tensor } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import { isFiniteInput, isOrdinary } from '../engine/domains.js';
@@ -76,7 +77,15 @@ export const overflowCheck = oracleCheck({
   family: 'overflow',
   description: 'inputs whose plain exp overflows (e.g. [1000, 5]): the result must still be the correctly rounded softmax',
   applies: (d) => isFiniteInput(d) && d.overflow,
-  explain: (a, e) => (nanWhereFinite(a, e) ? 'overflows: exp of a large input is inf, so its slice becomes inf/inf = NaN' : undefined),
+  explain: (a, e, unit) => {
+    const x = unit.case.input;
+    if (!isFloatDType(x.dtype)) {
+      const v = toNumbers(x);
+      const range = Math.max(...v) - Math.min(...v);
+      if (range > (x.dtype === 'int32' ? 2 ** 31 - 1 : 2 ** 63 - 1)) return 'wraps around: x - max(x) is computed in the integer dtype and overflows it';
+    }
+    return nanWhereFinite(a, e) ? 'overflows: exp of a large input is inf, so its slice becomes inf/inf = NaN' : undefined;
+  },
 });
 
 export const underflowCheck = oracleCheck({

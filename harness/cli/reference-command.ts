@@ -1,6 +1,5 @@
 // `reference`: the oracle as a command, correctly rounded, bit-exact file in and out.
 import type { Command } from 'commander';
-import { runReferenceCommand } from '../../reference/command.js';
 import { UsageError } from '../errors.js';
 import { parsePolicy } from './options.js';
 
@@ -15,6 +14,8 @@ export function registerReference(program: Command): void {
     .requiredOption('--output <file>', 'output tensor, OUT.npy or OUT.json')
     .action(async (o) => {
       if (o.op !== 'softmax' && o.op !== 'log-softmax') throw new UsageError(`--op must be softmax or log-softmax, got "${o.op}"`);
+      // Loaded on use: the oracle's tables are only needed by this command.
+      const { runReferenceCommand } = await import('../../reference/command.js');
       await runReferenceCommand({ input: o.input, axis: o.axis, op: o.op, policy: o.policy, output: o.output });
     });
 }

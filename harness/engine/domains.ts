@@ -35,7 +35,8 @@ export function domainsOf(unit: Unit): Domains {
     else if (v > EXP_OVERFLOW[out]) overflow = true;
   }
   let underflow = false;
-  if (values.length > 0 && unit.axes.length > 0) {
+  if (values.length > 0) {
+    // With no axes (0-d) every element is its own slice: exp of a very negative scalar still underflows.
     for (const slice of slicesOver(x.shape, unit.axes)) {
       let max = -Infinity;
       let min = Infinity;

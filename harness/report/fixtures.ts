@@ -155,5 +155,11 @@ export function sampleReport(hostile: string = INJECTION): RunReport {
     statusDetail: 'library not installed: npm install @tensorflow/tfjs-core',
     verdict: 'skip',
   });
-  return makeReport({ verdict: 'fail', implementations: [stable, naive, candidate, tfjs], golden: { libraries: ['scipy'] } });
+  return makeReport({ verdict: 'fail', implementations: [stable, naive, candidate, tfjs], golden: {
+    corpusVersion: 1,
+    libraries: [{ key: 'scipy', label: 'scipy', version: '1.17.1' }],
+    inputs: 2,
+    matrix: [{ implementation: 'numpy-stable', cells: [{ library: 'scipy', counts: { agree: 1, disagree: 1, 'both-error': 0, 'golden-error': 0, 'impl-error': 0 }, byFamily: { discussion: { agree: 1, disagree: 1, 'both-error': 0, 'golden-error': 0, 'impl-error': 0 } }, example: 'x <script>alert(1)</script>' }] }],
+    findings: [{ library: 'scipy', kind: 'special-values', families: ['nan'], count: 1, sentence: 'scipy returns <b>x</b>' }],
+  } });
 }

@@ -1,6 +1,7 @@
 // The Markdown summary, sized for a pull-request comment: the verdict on the first line, then what fails the gate
 // with its diagnosis, then the implementation x family matrix, then collapsible details. All report text goes
 // through text.ts (GitHub renders HTML inside Markdown, and candidate text is untrusted).
+import { goldenMarkdown } from './golden-section.js';
 import type { CheckResult, ImplementationResult, RunReport } from '../model.js';
 import {
   buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, SEVERITY, unexpectedOf, verdictWord,
@@ -34,6 +35,7 @@ function render(report: RunReport, detail: Detail, options: MarkdownOptions): st
   out.push(...unexpectedSection(report));
   out.push(...expectedSection(report));
   out.push(...matrixSection(report));
+  out.push(...goldenMarkdown(report));
   if (detail !== 'none') out.push(...detailsSection(report, detail === 'full'));
   else out.push(`_Details omitted to fit a comment; see ${options.htmlReport ? mdCode(options.htmlReport) : 'the HTML report'}._`, '');
   out.push(...runSection(report));

@@ -15,6 +15,8 @@ import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
 import { evaluateSubject, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { TOOL_VERSION } from '../version.js';
+import { loadGoldens } from '../golden/load.js';
+import { goldenRow, goldenSection, type GoldenMatrixRow } from '../golden/matrix.js';
 
 export interface RunOptions {
   manifest?: string;
@@ -30,6 +32,9 @@ export interface RunOptions {
   strictDomain: boolean;
   parallel: number;
   command: string;
+  /** false: leave the golden matrix out; default: golden/ of the project */
+  goldens?: boolean;
+  goldenDir?: string;
   onImplementation?: (done: number, total: number, id: string) => void;
 }
 
@@ -69,6 +74,9 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   if (opts.only?.length) entries = entries.filter((e) => opts.only!.includes(e.id));
   entries = shardOf(entries, opts.shard);
   const cases = runCases(opts.seed, opts.numRuns);
+  // Goldens are verified before anything runs: a corrupt golden is exit 2, not a half-finished run.
+  const goldens = opts.goldens === false ? undefined : loadGoldens(opts.goldenDir);
+  const goldenRows: GoldenMatrixRow[] = [];
   const settings: SubjectSettings = {
     profile,
     policy: opts.policy,
@@ -77,6 +85,9 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     memoryMb: opts.memoryMb,
     python: python.python,
     checks: checksNamed(),
+    withWorker: goldens
+      ? async (worker, spec) => { goldenRows.push(await goldenRow(spec.id, worker, spec.callStyle, goldens, profile)); }
+      : undefined,
   };
 
   // A small pool: each implementation has its own process; judging happens here, so two at a time fill two cores.
@@ -91,7 +102,13 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     }
   });
   await Promise.all(workers);
-  return buildReport('run', results, opts, python, performance.now() - started);
+  const report = buildReport('run', results, opts, python, performance.now() - started);
+  if (goldens) {
+    const order = entries.map((e) => e.id);
+    goldenRows.sort((a, b) => order.indexOf(a.implementation) - order.indexOf(b.implementation));
+    report.golden = goldenSection(goldens, goldenRows, profile, opts.policy);
+  }
+  return report;
 }
 
 export function buildReport(

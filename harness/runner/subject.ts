@@ -43,6 +43,8 @@ export interface SubjectSettings {
   python?: string;
   checks: (Check | OutcomeCheck)[];
   onProgress?: (done: number, total: number) => void;
+  /** more work for the same warm worker after the checks (the golden matrix), before it is closed */
+  withWorker?: (worker: ImplementationWorker, spec: SubjectSpec) => Promise<void>;
 }
 
 export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
@@ -96,6 +98,7 @@ export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings
         onProgress: settings.onProgress,
       },
     );
+    await settings.withWorker?.(worker, spec);
     const checks = applyExpectations(results, spec.expectedFailures);
     const inference = inferRules(observations, settings.profile, makeOracle(settings.policy));
     return {

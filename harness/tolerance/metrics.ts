@@ -1,0 +1,115 @@
+// Per-element error against the correctly rounded value: absolute, relative, and ULP distance in the output dtype.
+// ULP distances come from stdlib's maintained routines for float64 and float32 (they count the representable values
+// between the two numbers; +0 and -0 are the same point; subnormals count one by one); float16 uses the same
+// ordered-bits definition. Conventions: NaN vs NaN is a match (distance 0); NaN against a number, or an infinity
+// against anything but the same infinity, is an unbounded distance (Infinity).
+import ulpdiff64 from '@stdlib/number-float64-base-ulp-difference';
+import ulpdiff32 from '@stdlib/number-float32-base-ulp-difference';
+import type { FloatDType } from '../tensor/dtype.js';
+import { numberToHalfBits } from '../tensor/float16.js';
+import type { ErrorStats } from '../model.js';
+
+export interface ElementError {
+  ulp: number;
+  abs: number;
+  rel: number;
+  /** the correctly rounded value is a nonzero subnormal of the dtype and the actual value is zero */
+  flushed: boolean;
+}
+
+/** The smallest positive normal value of each dtype (below it: subnormals). */
+export const MIN_NORMAL: Record<FloatDType, number> = { float64: 2 ** -1022, float32: 2 ** -126, float16: 2 ** -14 };
+/** The smallest subnormal of each dtype (the spacing of the subnormal range). */
+export const MIN_SUBNORMAL: Record<FloatDType, number> = { float64: 2 ** -1074, float32: 2 ** -149, float16: 2 ** -24 };
+/** Machine epsilon (spacing of numbers at 1). */
+export const EPSILON: Record<FloatDType, number> = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10 };
+
+/** Position of a binary16 on the number line, as an integer: adjacent values differ by 1, and -0 = +0. */
+function halfKey(x: number): number {
+  const b = numberToHalfBits(x);
+  return b & 0x8000 ? -(b & 0x7fff) : b;
+}
+
+export function ulpDistance(actual: number, expected: number, dtype: FloatDType): number {
+  if (Number.isNaN(actual) || Number.isNaN(expected)) return Number.isNaN(actual) && Number.isNaN(expected) ? 0 : Infinity;
+  if (!Number.isFinite(actual) || !Number.isFinite(expected)) return actual === expected ? 0 : Infinity;
+  switch (dtype) {
+    case 'float64': return ulpdiff64(actual, expected);
+    case 'float32': return ulpdiff32(actual, expected);
+    case 'float16': return Math.abs(halfKey(actual) - halfKey(expected));
+  }
+}
+
+/** The error of one element (both values already in the dtype). */
+export function elementError(actual: number, expected: number, dtype: FloatDType): ElementError {
+  const ulp = ulpDistance(actual, expected, dtype);
+  const flushed = actual === 0 && expected !== 0 && Math.abs(expected) < MIN_NORMAL[dtype];
+  if (ulp === 0) return { ulp: 0, abs: 0, rel: 0, flushed: false };
+  if (!Number.isFinite(ulp)) return { ulp, abs: Infinity, rel: Infinity, flushed };
+  const abs = Math.abs(actual - expected);
+  const rel = expected === 0 ? Infinity : abs / Math.abs(expected);
+  return { ulp, abs, rel, flushed };
+}
+
+export const ULP_BUCKETS = ['0', '1', '2-3', '4-15', '16-255', '256-65535', '>=65536'] as const;
+
+export function ulpBucket(ulp: number): (typeof ULP_BUCKETS)[number] {
+  if (!(ulp < 65536)) return '>=65536';
+  if (ulp < 1) return '0';
+  if (ulp < 2) return '1';
+  if (ulp < 4) return '2-3';
+  if (ulp < 16) return '4-15';
+  if (ulp < 256) return '16-255';
+  return '256-65535';
+}
+
+/**
+ * JSON cannot carry Infinity: unbounded distances are reported as 2^53 in the maxima and quantiles (the convention
+ * of harness/engine/stats.ts), counted in the last histogram bucket, and left out of maxAbs / maxRel.
+ */
+export const UNBOUNDED_ULP = 2 ** 53;
+
+function nearestRank(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** Builds ErrorStats one element at a time. */
+export class StatsAccumulator {
+  private ulps: number[] = [];
+  private readonly histogram: Record<string, number> = Object.fromEntries(ULP_BUCKETS.map((b) => [b, 0]));
+  private maxAbs = 0;
+  private maxRel = 0;
+  private flushed = 0;
+
+  add(e: ElementError): void {
+    this.ulps.push(Number.isFinite(e.ulp) ? Math.min(e.ulp, UNBOUNDED_ULP) : UNBOUNDED_ULP);
+    this.histogram[ulpBucket(e.ulp)]++;
+    if (Number.isFinite(e.abs) && e.abs > this.maxAbs) this.maxAbs = e.abs;
+    if (Number.isFinite(e.rel) && e.rel > this.maxRel) this.maxRel = e.rel;
+    if (e.flushed) this.flushed++;
+  }
+
+  finish(): ErrorStats {
+    const sorted = Float64Array.from(this.ulps).sort();
+    const n = sorted.length;
+    const max = n > 0 ? sorted[n - 1] : 0;
+    return {
+      elements: n,
+      maxUlp: max,
+      maxAbs: this.maxAbs,
+      maxRel: this.maxRel,
+      ulpQuantiles: { p50: nearestRank(sorted, 0.5), p90: nearestRank(sorted, 0.9), p99: nearestRank(sorted, 0.99), max },
+      ulpHistogram: { ...this.histogram },
+      flushedSubnormals: this.flushed,
+    };
+  }
+}
+
+/** ErrorStats over paired elements (actual and expected in the dtype). */
+export function errorStats(actual: ArrayLike<number>, expected: ArrayLike<number>, dtype: FloatDType): ErrorStats {
+  if (actual.length !== expected.length) throw new RangeError(`${actual.length} actual values against ${expected.length} expected`);
+  const acc = new StatsAccumulator();
+  for (let i = 0; i < expected.length; i++) acc.add(elementError(actual[i], expected[i], dtype));
+  return acc.finish();
+}

@@ -1,0 +1,189 @@
+// Tolerance profiles (profiles.json, validated by harness/schemas/tolerance.schema.json) and the comparison of an
+// implementation's output with the oracle under a profile. docs/tolerance.md explains the profiles and the
+// calibration of `strict`, the default.
+import { DataError, UsageError } from '../errors.js';
+import { loadJsonFile } from '../json-files.js';
+import { projectPath } from '../paths.js';
+import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
+import { slicesOver, toNumbers, type Tensor } from '../tensor/tensor.js';
+import type { ErrorStats } from '../model.js';
+import { elementError, EPSILON, MIN_NORMAL, MIN_SUBNORMAL, StatsAccumulator, type ElementError } from './metrics.js';
+
+export type Criterion =
+  /** ULP distance <= ulps + perElement * N (N: the slice length) */
+  | { kind: 'ulp'; ulps: number; perElement?: number; source: string }
+  /** |a - e| <= atol + rtol |e| */
+  | { kind: 'allclose'; rtol: number; atol: number; source: string }
+  /** |a - e| <= eps (k (1 + |x_i - max|) + c log2 N) |e| + floorUlps * smallest subnormal */
+  | { kind: 'conditioned'; k: number; c: number; floorUlps: number; source: string };
+
+export interface DTypeRule {
+  /** an element passes when it meets any one criterion */
+  anyOf: Criterion[];
+}
+
+export interface ToleranceProfile {
+  name: string;
+  description: string;
+  /**
+   * allow: a zero where the correctly rounded value is below twice the smallest normal passes. Flush-to-zero
+   * arithmetic (TensorFlow, JAX on CPU) loses such results, also through flushed intermediates (TensorFlow float32
+   * returns 0 for values up to ~1.18 x 2^-126); the subnormal ones still count in ErrorStats.flushedSubnormals.
+   */
+  flushedSubnormals: 'allow' | 'fail';
+  dtypes: Record<FloatDType, DTypeRule>;
+}
+
+interface ProfilesFile {
+  schemaVersion: 1;
+  default: string;
+  profiles: Record<string, Omit<ToleranceProfile, 'name'>>;
+}
+
+export const DEFAULT_PROFILE = 'strict';
+export const PROFILES_PATH = projectPath('harness', 'tolerance', 'profiles.json');
+
+const cache = new Map<string, Record<string, ToleranceProfile>>();
+
+/** Every profile in the file (default: the project's profiles.json), by name. */
+export function loadProfiles(path: string = PROFILES_PATH): Record<string, ToleranceProfile> {
+  let profiles = cache.get(path);
+  if (!profiles) {
+    const file = loadJsonFile<ProfilesFile>(path, 'tolerance.schema.json');
+    if (!(file.default in file.profiles)) {
+      throw new DataError(path, '/default', `"${file.default}" is not one of the profiles (${Object.keys(file.profiles).join(', ')})`);
+    }
+    profiles = Object.fromEntries(Object.entries(file.profiles).map(([name, p]) => [name, { name, ...p }]));
+    cache.set(path, profiles);
+  }
+  return profiles;
+}
+
+export function getProfile(name: string, path?: string): ToleranceProfile {
+  const profiles = loadProfiles(path);
+  const p = profiles[name];
+  if (!p) throw new UsageError(`unknown tolerance profile "${name}"; the profiles are: ${Object.keys(profiles).join(', ')}`);
+  return p;
+}
+
+export interface Comparison {
+  pass: boolean;
+  /** elements out of tolerance */
+  failing: number;
+  /** the element furthest out of tolerance (relative to what it was allowed) */
+  worst?: { index: number; actual: number; expected: number; ulp: number; abs: number; rel: number; allowedDescription: string };
+  stats: ErrorStats;
+}
+
+/** Per element: |x_i - max| over its slice (0 when not finite) and the slice length. */
+function conditioning(input: Tensor, axes: number[]): { dist: Float64Array; len: Float64Array } {
+  const x = toNumbers(input);
+  const n = x.length;
+  const dist = new Float64Array(n);
+  const len = new Float64Array(n);
+  const fill = (get: (j: number) => number, count: number) => {
+    let m = -Infinity;
+    for (let j = 0; j < count; j++) {
+      const v = x[get(j)];
+      if (v > m && v !== Infinity) m = v;
+    }
+    for (let j = 0; j < count; j++) {
+      const i = get(j);
+      const d = m - x[i];
+      dist[i] = Number.isFinite(d) ? d : 0;
+      len[i] = count;
+    }
+  };
+  const rank = input.shape.length;
+  const red = [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  if (red.length > 0 && red.every((a, i) => a === rank - red.length + i)) {
+    const L = red.reduce((acc, a) => acc * input.shape[a], 1);
+    for (let off = 0; off < n && L > 0; off += L) fill((j) => off + j, L);
+  } else {
+    for (const idx of slicesOver(input.shape, axes)) fill((j) => idx[j], idx.length);
+  }
+  return { dist, len };
+}
+
+/** The absolute error a criterion allows for this element (Infinity: none; for ULP criteria, in ULPs). */
+function allowance(c: Criterion, expected: number, dist: number, len: number, dtype: FloatDType): number {
+  switch (c.kind) {
+    case 'ulp':
+      return c.ulps + (c.perElement ?? 0) * len;
+    case 'allclose':
+      return c.atol + c.rtol * Math.abs(expected);
+    case 'conditioned':
+      return EPSILON[dtype] * (c.k * (1 + dist) + c.c * Math.log2(Math.max(len, 1))) * Math.abs(expected) + c.floorUlps * MIN_SUBNORMAL[dtype];
+  }
+}
+
+function describe(c: Criterion, allowed: number, dist: number, len: number, profile: string): string {
+  const g = (x: number) => Number(x.toPrecision(3)).toString();
+  switch (c.kind) {
+    case 'ulp':
+      return `${profile} allows ${g(allowed)} ULP here (${c.ulps}${c.perElement ? ` + ${c.perElement} x N, N = ${len}` : ''}; ${c.source})`;
+    case 'allclose':
+      return `${profile} allows ${g(allowed)} absolute here (atol ${c.atol} + rtol ${c.rtol} x |expected|; ${c.source})`;
+    case 'conditioned':
+      return `${profile} allows ${g(allowed)} absolute here (eps x (${c.k} x (1 + |x - max| = ${g(dist)}) + ${c.c} x log2 N = ${len}) relative, floor ${c.floorUlps} subnormal ULP)`;
+  }
+}
+
+/**
+ * Compare an implementation's output (already cast to the expected float dtype) with the oracle's, element by
+ * element, under the profile. A NaN where NaN is expected matches; a NaN or an infinity where a finite value is
+ * expected (or the wrong infinity) fails under every profile.
+ */
+export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: Tensor; axes: number[] }, profile: ToleranceProfile): Comparison {
+  if (!isFloatDType(expected.dtype)) throw new TypeError(`the oracle's output must be a float tensor, got ${expected.dtype}`);
+  const dtype = expected.dtype;
+  const a = toNumbers(actual);
+  const e = toNumbers(expected);
+  if (a.length !== e.length || ctx.input.data.length !== e.length) {
+    throw new RangeError(`compareToOracle: ${a.length} actual, ${e.length} expected and ${ctx.input.data.length} input elements`);
+  }
+  const { dist, len } = conditioning(ctx.input, ctx.axes);
+  const rule = profile.dtypes[dtype];
+  const acc = new StatsAccumulator();
+  let failing = 0;
+  let worst: Comparison['worst'];
+  let worstExcess = -Infinity;
+  for (let i = 0; i < e.length; i++) {
+    const err: ElementError = elementError(a[i], e[i], dtype);
+    acc.add(err);
+    if (err.ulp === 0) continue;
+    if (a[i] === 0 && profile.flushedSubnormals === 'allow' && e[i] !== 0 && Math.abs(e[i]) < 2 * MIN_NORMAL[dtype]) continue;
+    // excess = error / allowance of the most lenient criterion (> 1: out of tolerance)
+    let excess = Infinity;
+    let best = rule.anyOf[0];
+    let bestAllowed = 0;
+    if (Number.isFinite(err.ulp)) {
+      for (const c of rule.anyOf) {
+        const allowed = allowance(c, e[i], dist[i], len[i], dtype);
+        const ratio = (c.kind === 'ulp' ? err.ulp : err.abs) / allowed;
+        if (ratio < excess || (excess === Infinity && ratio === Infinity)) {
+          excess = ratio;
+          best = c;
+          bestAllowed = allowed;
+        }
+      }
+    }
+    if (excess <= 1) continue;
+    failing++;
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worst = {
+        index: i,
+        actual: a[i],
+        expected: e[i],
+        ulp: err.ulp,
+        abs: err.abs,
+        rel: err.rel,
+        allowedDescription: Number.isFinite(err.ulp)
+          ? describe(best, bestAllowed, dist[i], len[i], profile.name)
+          : `${profile.name} allows no ${Number.isNaN(a[i]) ? 'NaN' : 'infinity'} where the correctly rounded value is ${Number.isNaN(e[i]) ? 'NaN' : e[i]}`,
+      };
+    }
+  }
+  return { pass: failing === 0, failing, worst, stats: acc.finish() };
+}
