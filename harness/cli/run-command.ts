@@ -35,6 +35,15 @@ export function registerRun(program: Command): void {
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
       const globals = cmd.optsWithGlobals();
       const progress = progressCallback(Boolean(process.stderr.isTTY));
+      // SIGINT/SIGTERM: stop, write what is finished as a report marked incomplete, exit non-zero.
+      const abort = new AbortController();
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (abort.signal.aborted) process.exit(130);
+        process.stderr.write(`\n${sig}: stopping; writing a partial report marked incomplete (again to quit at once)\n`);
+        abort.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const report = await runConformance({
         manifest: o.manifest,
         profile: o.profile,
@@ -49,6 +58,7 @@ export function registerRun(program: Command): void {
         strictDomain: o.strictDomain,
         parallel: o.parallel,
         command: commandLine(),
+        signal: abort.signal,
         onImplementation: (done, total, id) => progress.update(done, total, id),
       });
       progress.done();
@@ -56,6 +66,10 @@ export function registerRun(program: Command): void {
       const written = writeReports(report, o.reports, o.reporters);
       process.stdout.write(renderConsole(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       process.stdout.write(`\nreports: ${written.map((f) => join(f)).join(', ')}\n`);
+      if (report.verdict === 'incomplete') {
+        process.exitCode = 130;
+        process.exit(130);
+      }
       let exit = report.verdict === 'pass' ? 0 : 1;
       if (o.baseline) exit = Math.max(exit, compareWithBaseline(o.baseline, report, o.reports));
       process.exitCode = exit;

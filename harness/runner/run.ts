@@ -13,7 +13,8 @@ import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from
 import { projectPath } from '../paths.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
-import { evaluateSubject, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { bindingsOf, evaluateSubject, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { unitsFor } from '../engine/unit.js';
 import { TOOL_VERSION } from '../version.js';
 import { loadGoldens } from '../golden/load.js';
 import { goldenRow, goldenSection, type GoldenMatrixRow } from '../golden/matrix.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   strictDomain: boolean;
   parallel: number;
   command: string;
+  /** aborting (SIGINT/SIGTERM) stops the run: finished implementations are reported, the rest marked not run */
+  signal?: AbortSignal;
   /** false: leave the golden matrix out; default: golden/ of the project */
   goldens?: boolean;
   goldenDir?: string;
@@ -91,24 +94,56 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   };
 
   // A small pool: each implementation has its own process; judging happens here, so two at a time fill two cores.
-  const results: ImplementationResult[] = new Array(entries.length);
+  const results: (ImplementationResult | undefined)[] = new Array(entries.length);
   let next = 0;
   let done = 0;
-  const workers = Array.from({ length: Math.max(1, opts.parallel) }, async () => {
-    while (next < entries.length) {
+  const pool = Promise.all(Array.from({ length: Math.max(1, opts.parallel) }, async () => {
+    while (next < entries.length && !opts.signal?.aborted) {
       const i = next++;
-      results[i] = await evaluateSubject(specFromManifest(entries[i]), cases, settings);
+      const r = await evaluateSubject(specFromManifest(entries[i]), cases, settings);
+      if (opts.signal?.aborted) return;
+      results[i] = r;
       opts.onImplementation?.(++done, entries.length, entries[i].id);
     }
-  });
-  await Promise.all(workers);
-  const report = buildReport('run', results, opts, python, performance.now() - started);
+  }));
+  await Promise.race([pool, aborted(opts.signal)]);
+  const interrupted = opts.signal?.aborted === true;
+  const finished = Array.from(results, (r, i) => r ?? notRun(specFromManifest(entries[i]), cases, opts.policy));
+  const report = buildReport('run', finished, opts, python, performance.now() - started);
+  if (interrupted) report.verdict = 'incomplete';
   if (goldens) {
     const order = entries.map((e) => e.id);
     goldenRows.sort((a, b) => order.indexOf(a.implementation) - order.indexOf(b.implementation));
     report.golden = goldenSection(goldens, goldenRows, profile, opts.policy);
   }
   return report;
+}
+
+function aborted(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** An implementation the run did not get to (interrupted): every planned case is listed as not run. */
+function notRun(spec: SubjectSpec, cases: Case[], policy: Policy): ImplementationResult {
+  return {
+    id: spec.id,
+    title: spec.title,
+    source: spec.source,
+    language: spec.language,
+    status: 'skipped',
+    statusDetail: 'not run: the run was interrupted before this implementation finished',
+    verdict: 'skip',
+    checks: bindingsOf(spec, policy).map((b) => ({
+      name: 'import', family: 'import' as const, contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
+      verdict: 'skip' as const, diagnosis: 'not run: interrupted',
+      cases: { planned: cases.reduce((n, c) => n + unitsFor(c, b).length, 0), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 },
+      ms: 0,
+    })),
+  };
 }
 
 export function buildReport(
@@ -126,7 +161,8 @@ export function buildReport(
     for (const c of impl.checks) {
       const notRun = c.cases.planned - c.cases.run;
       if (notRun <= 0) continue;
-      const why = impl.status === 'skipped' ? 'implementation skipped (library not installed)'
+      const why = impl.statusDetail?.startsWith('not run: the run was interrupted') ? 'interrupted'
+        : impl.status === 'skipped' ? 'implementation skipped (library not installed)'
         : impl.status === 'import-error' ? 'implementation failed to import'
         : 'not judged (crash, timeout, memory, bad output or wrong shape)';
       reasons[why] = (reasons[why] ?? 0) + notRun;
