@@ -1,12 +1,12 @@
 """Exports the oracle's truth set: random and adversarial slices with their correctly rounded softmax and
-log-softmax, computed with mpmath (exact.py: >= 320 bits, exact rounding, Ziv check), in float64 and float32.
+log-softmax, computed with mpmath (exact.py: >= 320 bits, exact rounding, Ziv check), in float64, float32 and float16.
 
     python3 golden/oracle-truth/export.py
 
 Writes, next to this file: truth-<dtype>-inputs.npy (every slice's values, concatenated), truth-<dtype>-offsets.npy
 (int64, slice i is inputs[offsets[i]:offsets[i+1]]), truth-<dtype>-softmax.npy and truth-<dtype>-log-softmax.npy
 (the outputs, in the input's dtype), and index.json (command, versions, date, families, sha256 of every file).
-reference/truth.test.ts checks that the TypeScript oracle agrees with every element, bit for bit.
+golden/oracle-truth/truth.test.ts checks that the TypeScript oracle agrees with every element, bit for bit.
 """
 from __future__ import annotations
 
@@ -28,12 +28,15 @@ from exact import MAX_PRECISION, START_PRECISION, slice_truth  # noqa: E402
 
 COMMAND = 'python3 golden/oracle-truth/export.py'
 SEED = 20261127
-NP = {'float64': np.float64, 'float32': np.float32}
+NP = {'float64': np.float64, 'float32': np.float32, 'float16': np.float16}
 # per dtype: largest finite, the precision, and log of: the smallest subnormal, half of it, the smallest normal
 LIMITS = {
     'float64': dict(max=float(np.finfo(np.float64).max), p=53, ln_sub=-1074 * math.log(2), ln_half=-1075 * math.log(2), ln_norm=-1022 * math.log(2)),
     'float32': dict(max=float(np.finfo(np.float32).max), p=24, ln_sub=-149 * math.log(2), ln_half=-150 * math.log(2), ln_norm=-126 * math.log(2)),
+    'float16': dict(max=float(np.finfo(np.float16).max), p=11, ln_sub=-24 * math.log(2), ln_half=-25 * math.log(2), ln_norm=-14 * math.log(2)),
 }
+OFFSETS = {'float64': (1e6, 1e12, 1e15, 1e100, 1e300, -1e300), 'float32': (1e4, 1e6, 1e20, 1e38, -1e38), 'float16': (100.0, 1000.0, 6e4, -6e4)}
+SIGMAS = {'float64': (0.1, 1.0, 10.0, 100.0, 1000.0), 'float32': (0.1, 1.0, 10.0, 100.0, 1000.0), 'float16': (0.1, 1.0, 3.0, 10.0, 1000.0)}
 
 
 def families(dtype: str, rng) -> list[tuple[str, list]]:
@@ -44,11 +47,11 @@ def families(dtype: str, rng) -> list[tuple[str, list]]:
     def add(name, xs):
         out.append((name, [float(v) for v in xs]))
 
-    for sigma in (0.1, 1.0, 10.0, 100.0, 1000.0):
-        for _ in range(120):
+    for sigma in SIGMAS[dtype]:
+        for _ in range(250):
             add('random normal', rng.normal(0.0, sigma, int(rng.integers(1, 65))))
     for n in (257, 1000, 4097):
-        for sigma in (1.0, 30.0):
+        for sigma in (1.0, 30.0, 300.0):
             add('random long', rng.normal(0.0, sigma, n))
     # results across the subnormal range and the underflow threshold
     for _ in range(150):
@@ -70,9 +73,9 @@ def families(dtype: str, rng) -> list[tuple[str, list]]:
     add('huge spread', [big, -big])
     add('huge spread', [big, big, -big])
     add('huge spread', [-big, -big])
-    add('huge spread', [big * 0.5, 1e-300 if dtype == 'float64' else 1e-40, -big * 0.5])
+    add('huge spread', [big * 0.5, {'float64': 1e-300, 'float32': 1e-40, 'float16': 1e-7}[dtype], -big * 0.5])
     # huge common offsets, values a few ulps to many ulps apart
-    for off in ((1e6, 1e12, 1e15, 1e100, 1e300, -1e300) if dtype == 'float64' else (1e4, 1e6, 1e20, 1e38, -1e38)):
+    for off in OFFSETS[dtype]:
         off = float(NP[dtype](off))
         ulp = float(np.spacing(NP[dtype](abs(off))))
         for _ in range(35):
@@ -99,7 +102,7 @@ def families(dtype: str, rng) -> list[tuple[str, list]]:
         add('log midpoints', [a, b, a - 30.0])
         add('log midpoints', [a, a, b])  # log S = log 2
     # subnormal inputs
-    tiny = 5e-324 if dtype == 'float64' else float(np.float32(1.4e-45))
+    tiny = {'float64': 5e-324, 'float32': 2.0 ** -149, 'float16': 2.0 ** -24}[dtype]
     for _ in range(50):
         add('subnormal inputs', tiny * rng.integers(-20, 21, int(rng.integers(1, 9))).astype(np.float64))
     # -inf among finite values, and whole-slice special values (policy ieee)
@@ -113,7 +116,8 @@ def families(dtype: str, rng) -> list[tuple[str, list]]:
     # the dtype's own values: drop slices that do not survive the cast (they would be other slices)
     kept = []
     for name, xs in out:
-        c = np.array(xs, dtype=np.float64).astype(NP[dtype])
+        with np.errstate(over='ignore'):
+            c = np.array(xs, dtype=np.float64).astype(NP[dtype])
         if name != 'special values' and not np.all(np.isfinite(c) | (c == -np.inf)):
             continue
         kept.append((name, [float(v) for v in c]))
@@ -129,7 +133,7 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     index = {
         'description': 'Correctly rounded softmax / log-softmax (policy ieee) of random and adversarial slices; '
-                       'the TypeScript oracle must agree bit for bit (reference/truth.test.ts).',
+                       'the TypeScript oracle must agree bit for bit (golden/oracle-truth/truth.test.ts).',
         'command': COMMAND,
         'generator': {'python': platform.python_version(), 'numpy': np.__version__, 'mpmath': mpmath.__version__,
                       'precisionBits': {'start': START_PRECISION, 'max': MAX_PRECISION}},
@@ -140,7 +144,7 @@ def main() -> None:
         'sha256': {},
     }
     started = time.time()
-    for dtype in ('float64', 'float32'):
+    for dtype in ('float64', 'float32', 'float16'):
         slices = families(dtype, rng)
         values = np.array([v for _, xs in slices for v in xs], dtype=NP[dtype])
         offsets = np.cumsum([0] + [len(xs) for _, xs in slices]).astype(np.int64)
