@@ -24,6 +24,7 @@ export function registerRun(program: Command): void {
     .option('--only <ids>', 'comma-separated implementation ids', parseList)
     .option('--shard <k/n>', 'run the k-th of n deterministic shares of the implementations', parseShard)
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
+    .option('--start-timeout <ms>', 'how long loading an implementation may take, ms', parseIntOption('start-timeout', 1), 180_000)
     .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
     .option('--parallel <n>', 'implementations evaluated at once', parseIntOption('parallel', 1), 2)
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
@@ -54,6 +55,7 @@ export function registerRun(program: Command): void {
         shard: o.shard,
         python: globals.python,
         timeoutMs: o.timeout,
+        startTimeoutMs: o.startTimeout,
         memoryMb: o.memory,
         strictDomain: o.strictDomain,
         parallel: o.parallel,

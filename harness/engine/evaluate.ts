@@ -182,8 +182,11 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
     }
     return { ...base, verdict: 'error', diagnosis: `no case could be judged: ${why}` };
   }
+  const flushed = base.stats?.flushedSubnormals ?? 0;
   const notes = [
     t.rejected.length ? `${t.rejected.length} rejected with a clear error` : '',
+    // Flush-to-zero is a property of the implementation worth knowing even where the profile allows it.
+    flushed ? `flushes ${flushed} subnormal result${flushed === 1 ? '' : 's'} to zero (allowed by the ${opts.profile.name} profile)` : '',
     t.unjudged.length ? `${t.unjudged.length} not judged (${t.unjudged[0].detail.replace(/^not judged: /, '')})` : '',
   ].filter(Boolean);
   return {

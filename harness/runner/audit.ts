@@ -15,7 +15,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
-import { startWorker } from '../worker/index.js';
+import { isStartFailure, startWorker } from '../worker/index.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
 import { rejectionPolicy } from './domain.js';
 import { buildReport } from './run.js';
@@ -97,9 +97,11 @@ export async function runAudit(opts: AuditOptions): Promise<RunReport> {
  * generated failure becomes the counterexample only when shrinking makes it smaller than the fixed one.
  */
 async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<void> {
+  const shrinkable = result.checks.filter((c) => c.verdict === 'fail' && c.counterexample?.caseId.startsWith('generated/'));
+  if (shrinkable.length === 0) return;
   const worker = await startWorker({ language: spec.language, file: spec.file, functionName: spec.functionName, callStyle: spec.callStyle, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, python: settings.python });
-  if ((worker as StartFailure).kind) return;
-  const w = worker as ImplementationWorker;
+  if (isStartFailure(worker)) return;
+  const w = worker;
   try {
     for (const check of result.checks) {
       if (check.verdict !== 'fail' || !check.counterexample || !check.counterexample.caseId.startsWith('generated/')) continue;

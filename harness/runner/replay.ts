@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { RunReport } from '../model.js';
 import { decodeTensorJson } from '../tensor/json-tensor.js';
-import { startWorker } from '../worker/index.js';
+import { isStartFailure, startWorker } from '../worker/index.js';
 import type { ImplementationWorker, StartFailure } from '../worker/types.js';
 import { fmtTensor } from '../checks/format.js';
 import { sanitizeTerminal } from '../cli/terminal.js';
@@ -25,8 +25,8 @@ export async function replayCase(report: RunReport, caseId: string, opts: { impl
     memoryMb: 4096,
     python: opts.python,
   });
-  if ((worker as StartFailure).kind) return { output: `cannot load ${impl.target.file}: ${sanitizeTerminal((worker as StartFailure).message)}\n`, stillFails: true };
-  const w = worker as ImplementationWorker;
+  if (isStartFailure(worker)) return { output: `cannot load ${impl.target.file}: ${sanitizeTerminal(worker.message)}\n`, stillFails: true };
+  const w = worker;
   try {
     const [outcome] = await w.call([{ input, args: ce.args }]);
     const lines = [

@@ -29,6 +29,7 @@ export interface RunOptions {
   shard?: { index: number; count: number };
   python?: string;
   timeoutMs: number;
+  startTimeoutMs?: number;
   memoryMb: number;
   strictDomain: boolean;
   parallel: number;
@@ -85,6 +86,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     policy: opts.policy,
     strictDomain: opts.strictDomain,
     timeoutMs: opts.timeoutMs,
+    startTimeoutMs: opts.startTimeoutMs,
     memoryMb: opts.memoryMb,
     python: python.python,
     checks: checksNamed(),

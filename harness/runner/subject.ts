@@ -10,7 +10,7 @@ import { inferRules, summariseInference } from '../engine/inference.js';
 import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
-import { startWorker } from '../worker/index.js';
+import { isStartFailure, startWorker } from '../worker/index.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
@@ -39,6 +39,8 @@ export interface SubjectSettings {
   policy: Policy;
   strictDomain: boolean;
   timeoutMs: number;
+  /** how long loading the implementation may take (TensorFlow takes a minute on a busy 2-core machine) */
+  startTimeoutMs?: number;
   memoryMb: number;
   python?: string;
   checks: (Check | OutcomeCheck)[];
@@ -53,15 +55,13 @@ export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
   return rules.map((rule) => ({ rule, policy, claimed: spec.claims.includes(rule), callStyle: spec.callStyle }));
 }
 
-function isStartFailure(w: ImplementationWorker | StartFailure): w is StartFailure {
-  return (w as StartFailure).kind === 'import' || (w as StartFailure).kind === 'missing-library';
-}
-
 /** The Python lines that load the function, for reproduction snippets (run from the project root). */
 export function importLineFor(spec: SubjectSpec): string {
   if (spec.language !== 'python') return `# JavaScript implementation ${spec.file}: ${spec.functionName}`;
   const mod = basename(spec.file).replace(/\.py$/, '');
-  return `import sys; sys.path.insert(0, ${JSON.stringify(dirname(spec.file))})\nfrom ${mod} import ${spec.functionName}`;
+  // Relative to where the harness ran, so a committed report's snippets work on any checkout.
+  const dir = relative(process.cwd(), dirname(spec.file)) || '.';
+  return `import sys; sys.path.insert(0, ${JSON.stringify(dir)})\nfrom ${mod} import ${spec.functionName}`;
 }
 
 export function callText(spec: SubjectSpec, e: Evidence): string {
@@ -81,6 +81,7 @@ export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings
     functionName: spec.functionName,
     callStyle: spec.callStyle,
     timeoutMs: settings.timeoutMs,
+    startTimeoutMs: settings.startTimeoutMs,
     memoryMb: settings.memoryMb,
     python: settings.python,
   });

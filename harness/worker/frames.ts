@@ -27,12 +27,27 @@ export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private header: Frame['header'] | null = null;
+  /** A payload bigger than what is buffered is copied into its own buffer as it arrives (see push). */
+  private filling: { payload: Uint8Array; filled: number } | null = null;
 
   /** Throws on a malformed stream (the caller treats that as a dead worker). */
   push(chunk: Buffer): Frame[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
     const frames: Frame[] = [];
+    if (this.filling) {
+      const f = this.filling;
+      const n = Math.min(chunk.length, f.payload.length - f.filled);
+      f.payload.set(n === chunk.length ? chunk : chunk.subarray(0, n), f.filled);
+      f.filled += n;
+      if (f.filled < f.payload.length) return frames;
+      frames.push({ header: this.header!, payload: f.payload });
+      this.header = null;
+      this.filling = null;
+      chunk = chunk.subarray(n); // what follows starts the next frame
+    }
+    if (chunk.length) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     for (;;) {
       if (this.header === null) {
         if (this.buffered < 4) break;
@@ -48,7 +63,21 @@ export class FrameReader {
       }
       const need = Number(this.header.payloadBytes ?? 0);
       if (!Number.isSafeInteger(need) || need < 0) throw new Error(`bad payloadBytes ${String(this.header.payloadBytes)}`);
-      if (this.buffered < need) break;
+      if (this.buffered < need) {
+        // Not all here (a tensor of many MB arrives in 64 KiB reads): rather than keep every chunk and concatenate
+        // them at the end, copy each into one buffer as it comes, while the worker is still writing. A fresh
+        // ArrayBuffer starts at offset 0, so the payload is 8-aligned and typed-array views need no copy.
+        const payload = new Uint8Array(need);
+        let filled = 0;
+        for (const c of this.chunks) {
+          payload.set(c, filled);
+          filled += c.length;
+        }
+        this.filling = { payload, filled };
+        this.chunks = [];
+        this.buffered = 0;
+        break;
+      }
       // Payload offsets are 8-aligned relative to the frame; an aligned copy keeps views zero-copy downstream.
       frames.push({ header: this.header, payload: need ? this.take(need, true) : new Uint8Array(0) });
       this.header = null;

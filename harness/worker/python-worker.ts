@@ -1,4 +1,5 @@
 // Python implementations: each runs in its own `python3 -u worker.py` process with real NumPy.
+import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { EnvironmentError } from '../errors.js';
@@ -10,7 +11,9 @@ import type { ImplementationWorker, StartFailure, WorkerSpec } from './types.js'
 export const PYTHON_ENV_VAR = 'SOFTMAX_CONFORMANCE_PYTHON';
 
 export function defaultPython(python?: string): string {
-  return python ?? process.env[PYTHON_ENV_VAR] ?? 'python3';
+  const chosen = python ?? process.env[PYTHON_ENV_VAR] ?? 'python3';
+  // Workers start in their own temp folder: a relative path like .venv/bin/python is the user's, so resolve it here.
+  return chosen.includes('/') ? resolve(chosen) : chosen;
 }
 
 const HOW_TO_FIX =
