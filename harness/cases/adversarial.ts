@@ -37,5 +37,15 @@ export function adversarialCases(): Case[] {
     c('pos-inf', 'infinity', '[inf, 1, 2]', 'float64', [3], [Infinity, 1, 2]),
     c('neg-inf', 'infinity', '[-inf, 0, 1]: the -inf gets exactly 0', 'float64', [3], [-Infinity, 0, 1]),
     c('all-neg-inf', 'infinity', '[[-inf, -inf], [0, 1]]: an all -inf row', 'float64', [2, 2], [-Infinity, -Infinity, 0, 1]),
+    // Pinned from generated counterexamples, so the findings they show do not depend on the generated sample.
+    c('int32-extremes', 'huge', 'int32 spanning its range: x - max(x) wraps in integer arithmetic', 'int32', [6],
+      [2147483647, 2146607266, -2147483648, -2146653000, 5, -1]),
+    c('low-rows', 'underflow', 'two rows near -1000 (a global max or sum mixes them)', 'float64', [2, 3], [-1004.5, -1000, -1005, -998, -1000, -1001.5]),
+    c('one-huge', 'huge', 'a single element [2991.88]', 'float64', [1], [2991.88]),
+    c('lse-spread', 'ordinary', '[99, -105, 104]: a large log-sum-exp', 'float64', [3], [99, -105, 104]),
+    c('empty-4d', 'empty', '4-D with an empty axis (1, 1, 0, 2)', 'float64', [1, 1, 0, 2], []),
+    c('nan-3d', 'nan', '(1, 4, 2) with a NaN', 'float64', [1, 4, 2], [-3.25, NaN, 5, -3.25, -3.25, 5, 5, -3.25]),
+    c('neg-inf-3d', 'infinity', '(1, 3, 2) with a -inf', 'float64', [1, 3, 2], [3, -2.25, -Infinity, -2.25, -4.75, 3]),
+    c('huge-4d', 'huge', '(1, 3, 2, 1) with values up to ±finfo.max', 'float64', [1, 3, 2, 1], [-2.4e294, -F64_MAX, -2e75, F64_MAX, F64_MAX, -2e75]),
   ];
 }

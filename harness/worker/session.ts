@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { FrameReader, type Frame } from './frames.js';
 import { batchFrames, outcomeOf, ProtocolError } from './protocol.js';
+import { tensorBytes } from '../tensor/tensor.js';
 import type { CallOutcome, CallRequest } from './types.js';
 
 export interface LaunchPlan {
@@ -21,6 +22,8 @@ export interface Exit {
   spawnError?: NodeJS.ErrnoException;
 }
 
+/** Inputs from this size on get their result's buffer made ready while the worker computes (FrameReader.prepare). */
+const PREPARE_MIN_BYTES = 8 * 1024 * 1024;
 /** Characters of stderr kept for crash outcomes. */
 const TAIL_CHARS = 4000;
 /** How long to wait, after the process exits, for its pipes to drain (a grandchild may hold them open). */
@@ -179,14 +182,30 @@ export class Session {
           return;
         }
         if (outcomes.length === requests.length) finish(true);
-        else arm();
+        else {
+          arm();
+          prepareFor(outcomes.length);
+        }
       };
       void this.exited.then((exit) => {
         if (done) return;
         outcomes.push(timedOut ? { kind: 'timeout', limitMs: timeoutMs } : this.death(exit, limitMb));
         finish(false);
       });
-      for (const frame of batchFrames(requests)) for (const b of frame) this.toWorker.write(b);
+      // A big call's result will most likely be as big as its input (a softmax keeps shape and dtype): get a buffer
+      // of that size ready while the worker computes, once the input has gone (not before: that would stall the
+      // event loop while the input is still being written).
+      const prepareFor = (id: number): void => {
+        const bytes = id < requests.length ? tensorBytes(requests[id].input).byteLength : 0;
+        if (!done && bytes >= PREPARE_MIN_BYTES) this.reader.prepare(bytes);
+      };
+      // Corked: the buffers of a batch (two per call) leave in one writev, not one system call each.
+      const frames = batchFrames(requests);
+      this.toWorker.cork();
+      frames.forEach((frame, k) =>
+        frame.forEach((b, j) => this.toWorker.write(b, k === frames.length - 1 && j === frame.length - 1 ? () => prepareFor(outcomes.length) : undefined)),
+      );
+      this.toWorker.uncork();
       arm();
     });
   }
