@@ -18,10 +18,10 @@ export interface MarkdownOptions {
   htmlReport?: string;
 }
 
-type Detail = 'full' | 'no-snippets' | 'none';
+type Detail = 'full' | 'no-snippets' | 'compact' | 'none';
 
 export function renderMarkdown(report: RunReport, options: MarkdownOptions = {}): string {
-  for (const detail of ['full', 'no-snippets', 'none'] as Detail[]) {
+  for (const detail of ['full', 'no-snippets', 'compact', 'none'] as Detail[]) {
     const text = render(report, detail, options);
     if (text.length <= MAX_COMMENT_CHARS || detail === 'none') return text;
   }
@@ -33,10 +33,10 @@ function render(report: RunReport, detail: Detail, options: MarkdownOptions): st
   out.push(`**${verdictWord(report.verdict)}** · softmax-conformance ${mdText(report.tool.version)} · ${mdText(headline(report))}`);
   out.push('');
   out.push(...unexpectedSection(report));
-  out.push(...expectedSection(report));
+  out.push(...expectedSection(report, detail === 'none'));
   out.push(...matrixSection(report));
   out.push(...goldenMarkdown(report));
-  if (detail !== 'none') out.push(...detailsSection(report, detail === 'full'));
+  if (detail === 'full' || detail === 'no-snippets') out.push(...detailsSection(report, detail === 'full'));
   else out.push(`_Details omitted to fit a comment; see ${options.htmlReport ? mdCode(options.htmlReport) : 'the HTML report'}._`, '');
   out.push(...runSection(report));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
@@ -56,12 +56,20 @@ function unexpectedSection(report: RunReport): string[] {
 }
 
 /** Known failures stay visible with their reasons, folded away: they pass the gate. */
-function expectedSection(report: RunReport): string[] {
+function expectedSection(report: RunReport, compact: boolean): string[] {
   const xfails = report.implementations.flatMap((impl) => impl.checks.filter((c) => c.verdict === 'xfail').map((c) => ({ impl, c })));
   if (xfails.length === 0) return [];
   const lines = [`<details><summary>Expected failures (${xfails.length})</summary>`, ''];
-  for (const { impl, c } of xfails) {
-    lines.push(`- ${mdCode(impl.id)} · ${mdCode(checkLabel(c, report.settings.policy))}: ${mdText(c.expectation ?? 'expected by the manifest')}. ${mdText(c.diagnosis)}`);
+  if (compact) {
+    // Too long for a comment with every reason: one line per implementation, the reasons are in the HTML report.
+    for (const impl of report.implementations) {
+      const names = impl.checks.filter((c) => c.verdict === 'xfail').map((c) => checkLabel(c, report.settings.policy));
+      if (names.length) lines.push(`- ${mdCode(impl.id)} (${names.length}): ${names.map(mdCode).join(', ')}`);
+    }
+  } else {
+    for (const { impl, c } of xfails) {
+      lines.push(`- ${mdCode(impl.id)} · ${mdCode(checkLabel(c, report.settings.policy))}: ${mdText(c.expectation ?? 'expected by the manifest')}. ${mdText(c.diagnosis)}`);
+    }
   }
   return [...lines, '', '</details>', ''];
 }
