@@ -33,12 +33,17 @@ export function inferRules(observations: Observation[], profile: ToleranceProfil
 
 /** "claims `first`; behaves as `all` on rank 1; as `first` on rank 2; matches no axis rule on rank 3". */
 export function summariseInference(claims: readonly string[], inferred: { rule: AxisRule; ranks: number[] }[], observedRanks: number[]): string {
-  const parts: string[] = [];
+  // Group consecutive ranks that behave alike: "as `all` on ranks 2-6" rather than five clauses.
+  const groups: { text: string; ranks: number[] }[] = [];
   for (const rank of [...new Set(observedRanks)].sort((a, b) => a - b)) {
     if (rank === 0) continue;
     const rules = inferred.filter((r) => r.ranks.includes(rank)).map((r) => `\`${r.rule}\``);
-    parts.push(rules.length ? `behaves as ${rules.join(' = ')} on rank ${rank}` : `matches no axis rule on rank ${rank}`);
+    const text = rules.length ? `behaves as ${rules.join(' = ')}` : 'matches no axis rule';
+    const last = groups[groups.length - 1];
+    if (last && last.text === text && last.ranks[last.ranks.length - 1] === rank - 1) last.ranks.push(rank);
+    else groups.push({ text, ranks: [rank] });
   }
+  const parts = groups.map((g) => `${g.text} on rank${g.ranks.length > 1 ? `s ${g.ranks[0]}-${g.ranks[g.ranks.length - 1]}` : ` ${g.ranks[0]}`}`);
   const claimText = claims.length ? `claims ${claims.map((c) => `\`${c}\``).join(', ')}` : 'claims nothing';
   return parts.length ? `${claimText}; ${parts.join('; ')}` : `${claimText}; no ordinary case to infer from`;
 }
