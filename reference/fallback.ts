@@ -130,22 +130,28 @@ export class ExactSlice {
     return lv;
   }
 
-  private softmaxLevel(P: number): Level {
-    const D = at(P);
-    const rho = new D(10).pow(1 - P);
+  /** The sum of exp(x_j - max) over the elements other than the max(es) whose difference is at least `cut`. */
+  private sumExps(D: Ctor, cut: number): { T: Decimal; live: number; dead: number } {
     let T = new D(0);
     let live = 0;
     let dead = 0;
     for (let j = 0; j < this.n; j++) {
       const v = this.x[j];
       if (v === this.m || v === -Infinity) continue;
-      if (!((v - this.m) >= SOFTMAX_CUT)) {
+      if (!((v - this.m) >= cut)) {
         dead++;
         continue;
       }
       T = T.plus(D.exp(this.diff(j)));
       live++;
     }
+    return { T, live, dead };
+  }
+
+  private softmaxLevel(P: number): Level {
+    const D = at(P);
+    const rho = new D(10).pow(1 - P);
+    const { T, live, dead } = this.sumExps(D, SOFTMAX_CUT);
     const S = T.plus(this.k);
     // each exp and each addition: rho; dropped terms: < e^-800 each against S >= 1
     const err = rho.times(2 * live + 1).plus(new D(dead).times(D.exp(SOFTMAX_CUT)));
@@ -163,19 +169,7 @@ export class ExactSlice {
       return { P, lnS, err: rho.times(lnS.abs()).plus(negl) };
     }
     const cut = this.d2 - LOG_REL_CUT;
-    let T = new D(0);
-    let live = 0;
-    let dead = 0;
-    for (let j = 0; j < this.n; j++) {
-      const v = this.x[j];
-      if (v === this.m || v === -Infinity) continue;
-      if (!((v - this.m) >= cut)) {
-        dead++;
-        continue;
-      }
-      T = T.plus(D.exp(this.diff(j)));
-      live++;
-    }
+    const { T, live, dead } = this.sumExps(D, cut);
     // k + T and its logarithm at enough digits that T keeps P digits inside the sum (T may be ~1e-900)
     const extra = Math.max(0, -T.e) + String(this.k).length + 5;
     const D2 = at(P + extra);

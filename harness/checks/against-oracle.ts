@@ -3,14 +3,14 @@
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { Family } from '../model.js';
 import { isFloatDType } from '../tensor/dtype.js';
-import { describeShape, toNumbers, type Tensor } from '../tensor/tensor.js';
+import { toNumbers, type Tensor } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import { isFiniteInput, isOrdinary } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import type { CallOutcome } from '../worker/types.js';
 import { primaryProbe, type Check, type Judgement, type JudgeContext } from './check.js';
 import { fmtIndex, fmtShort, fmtTensor } from './format.js';
-import { inExpectedDtype, sameShape, usableOutput } from './outcome.js';
+import { inExpectedDtype, usableOutput } from './outcome.js';
 import { errorSample } from './errors-sample.js';
 
 interface OracleCheckSpec {
@@ -115,26 +115,6 @@ export const singletonCheck = oracleCheck({
     return undefined;
   },
 });
-
-export const emptyCheck: Check = {
-  name: 'empty',
-  family: 'empty',
-  description: 'inputs with a length-0 axis: an empty result of exactly the same shape (or a clear rejection)',
-  applies: (_unit, d) => d.empty,
-  probes: (unit) => [primaryProbe(unit)],
-  judge(unit, [outcome], ctx) {
-    const u = usableOutput(outcome, primaryProbe(unit), ctx, false);
-    if (!u.ok) return u.judgement;
-    const x = unit.case.input;
-    if (sameShape(u.output.shape, x.shape)) return { status: 'pass' };
-    return {
-      status: 'fail',
-      detail: `returns shape ${describeShape(u.output.shape)} for the empty input of shape ${describeShape(x.shape)}`,
-      evidence: { input: x, args: unit.args, actual: u.output, expected: ctx.oracle(x, unit.axes) },
-    };
-  },
-  diagnose: (f) => f[0].detail,
-};
 
 export const nanCheck = oracleCheck({
   name: 'nan',

@@ -1,11 +1,11 @@
 // Every check the harness runs, in report order.
 import type { Check } from './check.js';
-import { emptyCheck, infinityCheck, nanCheck, overflowCheck, singletonCheck, underflowCheck, valuesCheck } from './against-oracle.js';
+import { infinityCheck, nanCheck, overflowCheck, singletonCheck, underflowCheck, valuesCheck } from './against-oracle.js';
 import { axisCheck } from './axis.js';
 import { crashCheck, memoryCheck, outputCheck, timeoutCheck, type OutcomeCheck } from './outcome-checks.js';
 import { batchIndependenceCheck, permutationCheck, shiftInvarianceCheck, temperatureCheck } from './relations.js';
 import { orderCheck, rangeCheck, sumToOneCheck } from './slice-properties.js';
-import { determinismCheck, dtypeCheck, mutationCheck, rankCheck } from './structure.js';
+import { determinismCheck, dtypeCheck, emptyCheck, mutationCheck, rankCheck } from './structure.js';
 
 export const ALL_CHECKS: (Check | OutcomeCheck)[] = [
   valuesCheck, overflowCheck, underflowCheck, axisCheck, batchIndependenceCheck, sumToOneCheck, rangeCheck,

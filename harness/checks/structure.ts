@@ -26,25 +26,37 @@ export const dtypeCheck: Check = {
   diagnose: (f) => f[0].detail,
 };
 
-export const rankCheck: Check = {
-  name: 'rank',
-  family: 'rank',
-  description: 'the result has exactly the input\'s shape (no dropped, added or broadcast axes)',
-  applies: () => true,
-  probes: (unit) => [primaryProbe(unit)],
-  judge(unit, [outcome], ctx) {
-    const u = usableOutput(outcome, primaryProbe(unit), ctx, false);
-    if (!u.ok) return u.judgement;
-    const x = unit.case.input;
-    if (sameShape(u.output.shape, x.shape)) return { status: 'pass' };
-    return {
-      status: 'fail',
-      detail: `returns shape ${describeShape(u.output.shape)} for input of shape ${describeShape(x.shape)}`,
-      evidence: { input: x, args: unit.args, actual: u.output },
-    };
-  },
-  diagnose: (f) => f[0].detail,
-};
+/** The result must have exactly the input's shape; `empty` is the same rule on inputs with a length-0 axis. */
+function shapeCheck(name: 'rank' | 'empty', description: string, applies: Check['applies'], what: string): Check {
+  return {
+    name,
+    family: name,
+    description,
+    applies,
+    probes: (unit) => [primaryProbe(unit)],
+    judge(unit, [outcome], ctx) {
+      const u = usableOutput(outcome, primaryProbe(unit), ctx, false);
+      if (!u.ok) return u.judgement;
+      const x = unit.case.input;
+      if (sameShape(u.output.shape, x.shape)) return { status: 'pass' };
+      return {
+        status: 'fail',
+        detail: `returns shape ${describeShape(u.output.shape)} for ${what} of shape ${describeShape(x.shape)}`,
+        evidence: { input: x, args: unit.args, actual: u.output },
+      };
+    },
+    diagnose: (f) => f[0].detail,
+  };
+}
+
+export const rankCheck = shapeCheck('rank', 'the result has exactly the input\'s shape (no dropped, added or broadcast axes)', () => true, 'input');
+
+export const emptyCheck = shapeCheck(
+  'empty',
+  'inputs with a length-0 axis: an empty result of exactly the same shape (or a clear rejection)',
+  (_unit, d) => d.empty,
+  'the empty input',
+);
 
 export const mutationCheck: Check = {
   name: 'mutation',

@@ -1,18 +1,15 @@
 // Error statistics of a check: the per-element errors of every compared case, summarised.
 import type { ErrorStats } from '../model.js';
 import type { ElementErrorSample } from '../checks/check.js';
-import { ULP_BUCKETS, ulpBucket } from '../report/ulp-plot.js';
+import { ULP_BUCKETS, ulpBucket, UNBOUNDED_ULP } from '../tolerance/metrics.js';
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/**
- * JSON cannot carry Infinity: an unbounded distance (NaN or inf where a number was expected) is reported as
- * UNBOUNDED_ULP (2^53) in maxima and quantiles; the histogram counts it in the last bucket.
- */
-export const UNBOUNDED_ULP = 2 ** 53;
+// JSON cannot carry Infinity: an unbounded distance (NaN or inf where a number was expected) is reported as
+// UNBOUNDED_ULP (2^53) in maxima and quantiles; the histogram counts it in the last bucket.
 const finiteOr = (x: number, fallback: number) => (Number.isFinite(x) ? Math.min(x, fallback) : fallback);
 
 export function summarise(samples: ElementErrorSample[]): ErrorStats | undefined {

@@ -3,20 +3,10 @@
 import type { ErrorStats } from '../model.js';
 import { escapeHtml } from './text.js';
 
-/** The buckets of ErrorStats.ulpHistogram, in order (the schema allows no others). */
-export const ULP_BUCKETS = ['0', '1', '2-3', '4-15', '16-255', '256-65535', '>=65536'] as const;
+// The buckets of ErrorStats.ulpHistogram are defined once, with the metrics that fill them.
+import { ULP_BUCKETS, ulpBucket } from '../tolerance/metrics.js';
+export { ULP_BUCKETS, ulpBucket };
 export type UlpBucket = (typeof ULP_BUCKETS)[number];
-
-/** The bucket of one ULP distance (non-finite distances land in the last). */
-export function ulpBucket(ulp: number): UlpBucket {
-  if (!Number.isFinite(ulp) || ulp >= 65536) return '>=65536';
-  if (ulp < 1) return '0';
-  if (ulp < 2) return '1';
-  if (ulp < 4) return '2-3';
-  if (ulp < 16) return '4-15';
-  if (ulp < 256) return '16-255';
-  return '256-65535';
-}
 
 /** Sums histograms (an implementation's plot covers all of its checks with statistics). */
 export function mergeHistograms(stats: readonly ErrorStats[]): Record<UlpBucket, number> {

@@ -48,6 +48,11 @@ export class FrameReader {
     this.spare = b;
   }
 
+  /** Forgets a prepared buffer that no payload used (the call raised, or returned another size). */
+  dropSpare(): void {
+    this.spare = null;
+  }
+
   /** Throws on a malformed stream (the caller treats that as a dead worker). */
   push(chunk: Buffer): Frame[] {
     const frames: Frame[] = [];

@@ -161,6 +161,7 @@ export class Session {
         done = true;
         clearTimeout(timer);
         this.onFrame = null;
+        this.reader.dropSpare();
         resolve({ outcomes, alive });
       };
       // The clock for call k starts when call k-1's result arrives (or the batch is sent): calls run back to back.
