@@ -14,7 +14,7 @@ export type Criterion =
   | { kind: 'ulp'; ulps: number; perElement?: number; source: string }
   /** |a - e| <= atol + rtol |e| */
   | { kind: 'allclose'; rtol: number; atol: number; source: string }
-  /** |a - e| <= eps (k (1 + |x_i - max|) + c log2 N) |e| + floorUlps * smallest subnormal */
+  /** |a - e| <= eps (k (1 + |x_i - max|) + c (N - 1)) |e| + floorUlps * smallest subnormal */
   | { kind: 'conditioned'; k: number; c: number; floorUlps: number; source: string };
 
 export interface DTypeRule {
@@ -113,7 +113,7 @@ function allowance(c: Criterion, expected: number, dist: number, len: number, dt
     case 'allclose':
       return c.atol + c.rtol * Math.abs(expected);
     case 'conditioned':
-      return EPSILON[dtype] * (c.k * (1 + dist) + c.c * Math.log2(Math.max(len, 1))) * Math.abs(expected) + c.floorUlps * MIN_SUBNORMAL[dtype];
+      return EPSILON[dtype] * (c.k * (1 + dist) + c.c * Math.max(len - 1, 0)) * Math.abs(expected) + c.floorUlps * MIN_SUBNORMAL[dtype];
   }
 }
 
@@ -125,7 +125,7 @@ function describe(c: Criterion, allowed: number, dist: number, len: number, prof
     case 'allclose':
       return `${profile} allows ${g(allowed)} absolute here (atol ${c.atol} + rtol ${c.rtol} x |expected|; ${c.source})`;
     case 'conditioned':
-      return `${profile} allows ${g(allowed)} absolute here (eps x (${c.k} x (1 + |x - max| = ${g(dist)}) + ${c.c} x log2 N = ${len}) relative, floor ${c.floorUlps} subnormal ULP)`;
+      return `${profile} allows ${g(allowed)} absolute here (eps x (${c.k} x (1 + |x - max| = ${g(dist)}) + ${c.c} x (N - 1), N = ${len}) relative, floor ${c.floorUlps} subnormal ULP)`;
   }
 }
 
