@@ -1,0 +1,133 @@
+// The command line as a user meets it: exit codes, precise errors for bad input, and the main commands end to end.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { projectPath } from '../harness/paths.js';
+import { validateJson } from '../harness/json-files.js';
+
+const run = promisify(execFile);
+const BIN = projectPath('bin', 'softmax-conformance.js');
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'sc-cli-'));
+
+describe('usage', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['run', 'audit', 'compare', 'reference', 'golden', 'replay', 'merge']) expect(r.stdout).toContain(c);
+  });
+  it('an unknown option is bad usage: exit 2', async () => {
+    const r = await cli(['run', '--no-such-option']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option/);
+  });
+  it('a bad option value is bad usage: exit 2', async () => {
+    const r = await cli(['audit', 'x.py:f', '--contract', 'diagonal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--contract must be one of/);
+  });
+});
+
+describe('bad data gets exit 2 naming the file and the JSON pointer', () => {
+  it('malformed manifest JSON', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'manifest.json'), '{"schemaVersion": 1, "implementations": [');
+    const r = await cli(['run', '--manifest', join(dir, 'manifest.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(join(dir, 'manifest.json'));
+    expect(r.stderr).toMatch(/not valid JSON/);
+  });
+  it('a manifest that breaks its schema', async () => {
+    const dir = tmp();
+    const m = JSON.parse(readFileSync(projectPath('implementations', 'manifest.json'), 'utf8'));
+    m.implementations[2].call = 'x-y-z';
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    const r = await cli(['run', '--manifest', join(dir, 'manifest.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/implementations/2/call');
+  });
+  it('a corrupted golden file', async () => {
+    const dir = tmp();
+    cpSync(projectPath('golden'), dir, { recursive: true });
+    const f = join(dir, 'scipy.json');
+    const g = JSON.parse(readFileSync(f, 'utf8'));
+    g.results[5].dtype = 'float128';
+    writeFileSync(f, JSON.stringify(g));
+    const r = await cli(['golden', 'verify', '--dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('scipy.json');
+    expect(r.stderr).toContain('/results/5/dtype');
+  });
+  it('a report that breaks the report schema', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ schemaVersion: 1, verdict: 'maybe' }));
+    const r = await cli(['compare', join(dir, 'a.json'), join(dir, 'a.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a.json');
+  });
+  it('an unknown tolerance profile', async () => {
+    const r = await cli(['run', '--profile', 'whatever', '--only', 'numpy-stable']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/whatever/);
+  });
+  it('a missing Python says what to install and how to point elsewhere', async () => {
+    const r = await cli(['run', '--only', 'numpy-stable'], { SOFTMAX_CONFORMANCE_PYTHON: '/nonexistent/python3' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/numpy/i);
+    expect(r.stderr).toMatch(/SOFTMAX_CONFORMANCE_PYTHON|--python/);
+  });
+});
+
+describe('audit', () => {
+  it('a correct candidate conforms: exit 0, one valid JSON report on stdout', async () => {
+    const r = await cli(['audit', projectPath('test', 'fixtures', 'broken', 'correct.py') + ':softmax', '--contract', 'last', '--json', '--num-runs', '100']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = validateJson<{ verdict: string; kind: string; implementations: unknown[] }>(JSON.parse(r.stdout), 'report.schema.json', 'stdout');
+    expect(report.kind).toBe('audit');
+    expect(report.verdict).toBe('pass');
+    expect(report.implementations).toHaveLength(1);
+  });
+  it('the quiz version does not conform: exit 1, the overflow failure with a reproduction', async () => {
+    const r = await cli(['audit', projectPath('implementations', 'quiz_axis0_naive.py') + ':softmax', '--contract', 'first', '--num-runs', '50']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/DOES NOT CONFORM/);
+    expect(r.stdout).toMatch(/overflow/);
+    expect(r.stdout).toContain('import numpy as np');
+  });
+});
+
+describe('run, reference', () => {
+  it('run on a subset writes every report and exits 0 when failures are as expected', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--only', 'numpy-stable,question-global-sum,inplace-rows', '--num-runs', '10', '--reports', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const f of ['report.json', 'summary.md', 'report.html', 'junit.xml']) expect(existsSync(join(dir, f))).toBe(true);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const inplace = report.implementations.find((i: { id: string }) => i.id === 'inplace-rows');
+    expect(inplace.checks.find((c: { name: string }) => c.name === 'mutation').verdict).toBe('xfail');
+    const junit = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(dir, 'junit.xml'), 'utf8'));
+    expect(junit.testsuites).toBeDefined();
+  });
+  it('reference writes the correctly rounded softmax, bit-exact through .npy', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'in.json'), JSON.stringify({ dtype: 'float64', shape: [2], data: [1000, 5] }));
+    const r = await cli(['reference', '--input', join(dir, 'in.json'), '--axis', '-1', '--output', join(dir, 'out.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    expect(out.data).toEqual([1, 0]);
+  });
+});
