@@ -28,6 +28,8 @@ export function usableOutput(outcome: CallOutcome, probe: Probe, ctx: JudgeConte
       return { ok: false, judgement: { status: 'unjudged', detail: 'not judged: the process crashed (see crash)' } };
     case 'memory':
       return { ok: false, judgement: { status: 'unjudged', detail: `not judged: the call exceeded the ${outcome.limitMb} MiB memory cap (see memory)` } };
+    case 'not-run':
+      return { ok: false, judgement: { status: 'unjudged', detail: `not run: ${outcome.reason}` } };
   }
   const out = outcome.output;
   if (strictShape && !sameShape(out.shape, input.shape)) {

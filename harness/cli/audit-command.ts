@@ -28,6 +28,7 @@ export function registerAudit(program: Command): void {
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
+    .option('--budget <s>', 'time budget per implementation, seconds: calls left when it runs out are reported as not run', parseIntOption('budget', 1), 120)
     .option('--memory <mib>', 'memory cap for the candidate process, MiB', parseIntOption('memory', 64), 4096)
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
     .action(async (target: string, o, cmd: Command) => {
@@ -49,6 +50,7 @@ export function registerAudit(program: Command): void {
         policy: o.policy,
         strictDomain: o.strictDomain,
         timeoutMs: o.timeout,
+        budgetMs: o.budget * 1000,
         memoryMb: o.memory,
         python: cmd.optsWithGlobals().python,
         shrinkSeconds: o.shrinkSeconds,

@@ -24,6 +24,7 @@ export function registerRun(program: Command): void {
     .option('--only <ids>', 'comma-separated implementation ids', parseList)
     .option('--shard <k/n>', 'run the k-th of n deterministic shares of the implementations', parseShard)
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
+    .option('--budget <s>', 'time budget per implementation, seconds: calls left when it runs out are reported as not run', parseIntOption('budget', 1), 120)
     .option('--start-timeout <ms>', 'how long loading an implementation may take, ms', parseIntOption('start-timeout', 1), 180_000)
     .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
     .option('--parallel <n>', 'implementations evaluated at once', parseIntOption('parallel', 1), 2)
@@ -55,6 +56,7 @@ export function registerRun(program: Command): void {
         shard: o.shard,
         python: globals.python,
         timeoutMs: o.timeout,
+        budgetMs: o.budget * 1000,
         startTimeoutMs: o.startTimeout,
         memoryMb: o.memory,
         strictDomain: o.strictDomain,

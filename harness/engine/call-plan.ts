@@ -33,12 +33,25 @@ export class CallPlan {
     return this.calls.length;
   }
 
-  /** Run every registered call in batches; `onBatch` reports progress. */
-  async run(worker: ImplementationWorker, batchSize: number, onBatch?: (done: number, total: number) => void): Promise<void> {
+  /**
+   * Run every registered call in batches; `onBatch` reports progress. Past `budgetMs` the remaining calls are not
+   * made but recorded as `not-run`, so a candidate that hangs on every input cannot stall a run for hours. After a
+   * timeout the batches shrink, so the budget is checked between few calls rather than between hundreds.
+   */
+  async run(worker: ImplementationWorker, batchSize: number, onBatch?: (done: number, total: number) => void, budgetMs = Infinity): Promise<void> {
     this.outcomes = [];
-    for (let start = 0; start < this.calls.length; start += batchSize) {
-      const batch = this.calls.slice(start, start + batchSize);
-      this.outcomes.push(...(await worker.call(batch)));
+    const started = performance.now();
+    let size = batchSize;
+    for (let start = 0; start < this.calls.length; start += size) {
+      if (performance.now() - started > budgetMs) {
+        const reason = `the implementation's time budget of ${Math.round(budgetMs / 1000)} s was used up`;
+        while (this.outcomes.length < this.calls.length) this.outcomes.push({ kind: 'not-run', reason });
+        break;
+      }
+      const batch = this.calls.slice(start, start + size);
+      const got = await worker.call(batch);
+      this.outcomes.push(...got);
+      if (got.some((o) => o.kind === 'timeout')) size = Math.max(1, Math.min(size, 4));
       onBatch?.(this.outcomes.length, this.calls.length);
     }
   }

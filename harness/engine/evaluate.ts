@@ -25,6 +25,8 @@ export interface EvaluationOptions {
   /** builds the reproduction snippet for a counterexample */
   snippet(e: Evidence): string;
   batchSize?: number;
+  /** wall-clock budget for all of this implementation's calls */
+  budgetMs?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -83,7 +85,7 @@ export async function evaluate(
 ): Promise<{ results: CheckResult[]; planned: PlannedUnit[]; observations: Observation[] }> {
   const plan = new CallPlan();
   const planned = bindingsUnits.map(({ binding, units }) => ({ binding, units: planUnits(units, checks, plan) }));
-  await plan.run(worker, opts.batchSize ?? 256, opts.onProgress);
+  await plan.run(worker, opts.batchSize ?? 256, opts.onProgress, opts.budgetMs);
 
   const oracleFor = makeOracle(opts.policy);
   const results: CheckResult[] = [];

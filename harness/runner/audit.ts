@@ -37,6 +37,7 @@ export interface AuditOptions {
   policy: Policy;
   strictDomain: boolean;
   timeoutMs: number;
+  budgetMs?: number;
   memoryMb: number;
   python?: string;
   shrinkSeconds: number;
@@ -81,6 +82,7 @@ export async function runAudit(opts: AuditOptions): Promise<RunReport> {
     policy: opts.policy,
     strictDomain: opts.strictDomain,
     timeoutMs: opts.timeoutMs,
+    budgetMs: opts.budgetMs,
     memoryMb: opts.memoryMb,
     python: python.python,
     checks: checksNamed(),

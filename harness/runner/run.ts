@@ -29,6 +29,7 @@ export interface RunOptions {
   shard?: { index: number; count: number };
   python?: string;
   timeoutMs: number;
+  budgetMs?: number;
   startTimeoutMs?: number;
   memoryMb: number;
   strictDomain: boolean;
@@ -86,6 +87,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     policy: opts.policy,
     strictDomain: opts.strictDomain,
     timeoutMs: opts.timeoutMs,
+    budgetMs: opts.budgetMs,
     startTimeoutMs: opts.startTimeoutMs,
     memoryMb: opts.memoryMb,
     python: python.python,
@@ -166,7 +168,7 @@ export function buildReport(
       const why = impl.statusDetail?.startsWith('not run: the run was interrupted') ? 'interrupted'
         : impl.status === 'skipped' ? 'implementation skipped (library not installed)'
         : impl.status === 'import-error' ? 'implementation failed to import'
-        : 'not judged (crash, timeout, memory, bad output or wrong shape)';
+        : 'not judged (crash, timeout, memory, bad output, wrong shape, or the time budget ran out)';
       reasons[why] = (reasons[why] ?? 0) + notRun;
     }
   }

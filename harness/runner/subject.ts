@@ -39,6 +39,8 @@ export interface SubjectSettings {
   policy: Policy;
   strictDomain: boolean;
   timeoutMs: number;
+  /** wall-clock budget for one implementation's calls; what is left when it runs out is reported as not run */
+  budgetMs?: number;
   /** how long loading the implementation may take (TensorFlow takes a minute on a busy 2-core machine) */
   startTimeoutMs?: number;
   memoryMb: number;
@@ -97,6 +99,7 @@ export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings
         mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
         snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
         onProgress: settings.onProgress,
+        budgetMs: settings.budgetMs,
       },
     );
     await settings.withWorker?.(worker, spec);

@@ -35,7 +35,9 @@ export type CallOutcome =
   | { kind: 'timeout'; limitMs: number }
   /** The process died during the call (exit code or signal), or ran out of its memory cap. */
   | { kind: 'crash'; exitCode: number | null; signal: string | null; stderr: string }
-  | { kind: 'memory'; limitMb: number; stderr: string };
+  | { kind: 'memory'; limitMb: number; stderr: string }
+  /** The harness did not make the call: the implementation's time budget was used up (set by the engine, not a worker). */
+  | { kind: 'not-run'; reason: string };
 
 export interface WorkerSpec {
   /** 'python' runs a .py file's function in python3; 'javascript' an ES module's export in its own Node process. */
