@@ -27,5 +27,12 @@ export function mergeReports(reports: RunReport[], order: string[]): RunReport {
     Math.max(...reports.map((r) => r.ms)),
   );
   if (reports.some((r) => r.verdict === 'incomplete')) merged.verdict = 'incomplete';
+  // Each shard holds the golden rows of its own implementations: put them back together in the same order.
+  const goldens = reports.map((r) => r.golden).filter((g) => g !== undefined);
+  if (goldens.length) {
+    const rows = goldens.flatMap((g) => g.matrix);
+    rows.sort((a, b) => rank(a.implementation) - rank(b.implementation) || a.implementation.localeCompare(b.implementation));
+    merged.golden = { ...goldens[0], matrix: rows };
+  }
   return merged;
 }

@@ -8,9 +8,8 @@ import { generatedCases } from '../cases/generated.js';
 import { checksNamed } from '../checks/registry.js';
 import type { Policy } from '../contracts.js';
 import { isGateFailure } from '../engine/expectations.js';
-import { loadManifest, type ManifestEntry } from '../manifest.js';
+import { implementationFile, loadManifest, type ManifestEntry } from '../manifest.js';
 import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
-import { projectPath } from '../paths.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
 import { bindingsOf, evaluateSubject, type SubjectSettings, type SubjectSpec } from './subject.js';
@@ -47,13 +46,14 @@ export function runCases(seed: number, numRuns: number): Case[] {
   return [...discussionCases(), ...adversarialCases(), ...generatedCases(seed, numRuns)];
 }
 
-export function specFromManifest(e: ManifestEntry): SubjectSpec {
+export function specFromManifest(e: ManifestEntry, manifestPath?: string): SubjectSpec {
   return {
     id: e.id,
     title: e.title,
     source: e.source,
     language: e.language,
-    file: projectPath('implementations', e.file),
+    // Relative to the manifest's own folder, exactly as the manifest loader checked it.
+    file: implementationFile(e, manifestPath),
     functionName: e.function,
     callStyle: e.call,
     claims: e.claims,
@@ -104,7 +104,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const pool = Promise.all(Array.from({ length: Math.max(1, opts.parallel) }, async () => {
     while (next < entries.length && !opts.signal?.aborted) {
       const i = next++;
-      const r = await evaluateSubject(specFromManifest(entries[i]), cases, settings);
+      const r = await evaluateSubject(specFromManifest(entries[i], opts.manifest), cases, settings);
       if (opts.signal?.aborted) return;
       results[i] = r;
       opts.onImplementation?.(++done, entries.length, entries[i].id);
@@ -112,7 +112,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   }));
   await Promise.race([pool, aborted(opts.signal)]);
   const interrupted = opts.signal?.aborted === true;
-  const finished = Array.from(results, (r, i) => r ?? notRun(specFromManifest(entries[i]), cases, opts.policy));
+  const finished = Array.from(results, (r, i) => r ?? notRun(specFromManifest(entries[i], opts.manifest), cases, opts.policy));
   const report = buildReport('run', finished, opts, python, performance.now() - started);
   if (interrupted) report.verdict = 'incomplete';
   if (goldens) {

@@ -157,7 +157,7 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
     bindings.map((b) => ({
       name: 'import', family: 'import' as const, contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
       verdict: 'fail' as const, diagnosis: `the file does not load: ${failure.message}`,
-      cases: { planned: planned(b), run: 0, passed: 0, failed: planned(b), rejected: 0, errors: 0 }, ms: 0,
+      cases: { planned: planned(b), run: planned(b), passed: 0, failed: planned(b), rejected: 0, errors: 0 }, ms: 0,
     })),
     spec.expectedFailures,
   );

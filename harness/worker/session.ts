@@ -5,7 +5,6 @@ import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { FrameReader, type Frame } from './frames.js';
 import { batchFrames, outcomeOf, ProtocolError } from './protocol.js';
-import { tensorBytes } from '../tensor/tensor.js';
 import type { CallOutcome, CallRequest } from './types.js';
 
 export interface LaunchPlan {
@@ -22,8 +21,6 @@ export interface Exit {
   spawnError?: NodeJS.ErrnoException;
 }
 
-/** Inputs from this size on get their result's buffer made ready while the worker computes (FrameReader.prepare). */
-const PREPARE_MIN_BYTES = 8 * 1024 * 1024;
 /** Characters of stderr kept for crash outcomes. */
 const TAIL_CHARS = 4000;
 /** How long to wait, after the process exits, for its pipes to drain (a grandchild may hold them open). */
@@ -161,16 +158,21 @@ export class Session {
         done = true;
         clearTimeout(timer);
         this.onFrame = null;
-        this.reader.dropSpare();
         resolve({ outcomes, alive });
       };
       // The clock for call k starts when call k-1's result arrives (or the batch is sent): calls run back to back.
       const arm = (): void => {
         clearTimeout(timer);
+        const pending = outcomes.length;
         timer = setTimeout(() => {
-          timedOut = true;
-          this.onFrame = null;
-          this.kill();
+          // A busy harness (judging blocks the event loop) may fire this timer after the result has already arrived
+          // but before it was read: let pending I/O run first, and kill only if the same call is still unanswered.
+          setImmediate(() => {
+            if (done || outcomes.length !== pending) return;
+            timedOut = true;
+            this.onFrame = null;
+            this.kill();
+          });
         }, timeoutMs);
       };
       this.onFrame = (f) => {
@@ -183,29 +185,17 @@ export class Session {
           return;
         }
         if (outcomes.length === requests.length) finish(true);
-        else {
-          arm();
-          prepareFor(outcomes.length);
-        }
+        else arm();
       };
       void this.exited.then((exit) => {
         if (done) return;
         outcomes.push(timedOut ? { kind: 'timeout', limitMs: timeoutMs } : this.death(exit, limitMb));
         finish(false);
       });
-      // A big call's result will most likely be as big as its input (a softmax keeps shape and dtype): get a buffer
-      // of that size ready while the worker computes, once the input has gone (not before: that would stall the
-      // event loop while the input is still being written).
-      const prepareFor = (id: number): void => {
-        const bytes = id < requests.length ? tensorBytes(requests[id].input).byteLength : 0;
-        if (!done && bytes >= PREPARE_MIN_BYTES) this.reader.prepare(bytes);
-      };
       // Corked: the buffers of a batch (two per call) leave in one writev, not one system call each.
       const frames = batchFrames(requests);
       this.toWorker.cork();
-      frames.forEach((frame, k) =>
-        frame.forEach((b, j) => this.toWorker.write(b, k === frames.length - 1 && j === frame.length - 1 ? () => prepareFor(outcomes.length) : undefined)),
-      );
+      for (const frame of frames) for (const b of frame) this.toWorker.write(b);
       this.toWorker.uncork();
       arm();
     });
