@@ -41,8 +41,11 @@ export class CallPlan {
   async run(worker: ImplementationWorker, batchSize: number, onBatch?: (done: number, total: number) => void, budgetMs = Infinity): Promise<void> {
     this.outcomes = [];
     const started = performance.now();
-    let size = batchSize;
-    for (let start = 0; start < this.calls.length; start += size) {
+    // Start small and double while calls return in time: a candidate that hangs is noticed after a few calls,
+    // not after a whole batch of per-call timeouts.
+    let size = Math.min(batchSize, 8);
+    while (this.outcomes.length < this.calls.length) {
+      const start = this.outcomes.length;
       if (performance.now() - started > budgetMs) {
         const reason = `the implementation's time budget of ${Math.round(budgetMs / 1000)} s was used up`;
         while (this.outcomes.length < this.calls.length) this.outcomes.push({ kind: 'not-run', reason });
@@ -51,7 +54,7 @@ export class CallPlan {
       const batch = this.calls.slice(start, start + size);
       const got = await worker.call(batch);
       this.outcomes.push(...got);
-      if (got.some((o) => o.kind === 'timeout')) size = Math.max(1, Math.min(size, 4));
+      size = got.some((o) => o.kind === 'timeout') ? Math.min(size, 4) : Math.min(size * 2, batchSize);
       onBatch?.(this.outcomes.length, this.calls.length);
     }
   }
