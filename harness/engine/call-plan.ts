@@ -54,7 +54,9 @@ export class CallPlan {
       const batch = this.calls.slice(start, start + size);
       const got = await worker.call(batch);
       this.outcomes.push(...got);
-      size = got.some((o) => o.kind === 'timeout') ? Math.min(size, 4) : Math.min(size * 2, batchSize);
+      // A call that hung, crashed or ran out of memory costs a restart: go back to small batches.
+      const troubled = got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');
+      size = troubled ? Math.min(size, 4) : Math.min(size * 2, batchSize);
       onBatch?.(this.outcomes.length, this.calls.length);
     }
   }

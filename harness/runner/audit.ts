@@ -21,7 +21,7 @@ import { rejectionPolicy } from './domain.js';
 import { buildReport } from './run.js';
 import { bindingsOf, callText, evaluateSubject, importLineFor, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -89,6 +89,8 @@ export async function runAudit(opts: AuditOptions): Promise<RunReport> {
     onProgress: opts.onProgress,
   };
   const result = await evaluateSubject(spec, [...fixed, ...generated], settings);
+  // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
+  if (result.status === 'skipped') throw new EnvironmentError(`cannot audit ${spec.id}: ${result.statusDetail ?? 'a library it imports is not installed'}`);
   if (result.status === 'ran') await shrinkFailures(spec, result, arb, settings, opts);
   return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - started);
 }

@@ -139,8 +139,8 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
   const base = baseOf(spec);
   const planned = (b: Binding) => cases.reduce((n, c) => n + unitsFor(c, b).length, 0);
   if (failure.kind === 'missing-library') {
-    const hint = spec.installHint ? ` Install it with \`${spec.installHint}\`` : '';
-    const detail = `skipped: not installed (module ${failure.module ?? '?'} is missing).${hint}; its behaviour still enters through the goldens.`;
+    const hint = spec.installHint ? `; install it with \`${spec.installHint}\`` : '';
+    const detail = `skipped: not installed: module ${failure.module ?? '?'} is missing${hint}`;
     return {
       ...base,
       status: 'skipped',

@@ -9,9 +9,6 @@ export interface Frame {
 /** Headers are small; a bigger one means the stream is not speaking this protocol. */
 const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 
-/** The page size the kernel faults memory in by (4 KiB on the machines this runs on; a smaller guess is only slower). */
-const PAGE = 4096;
-
 export const pad8 = (n: number): number => (8 - (n % 8)) % 8;
 
 /** The buffers of one frame, written back to back. `chunks` must already carry the offsets named in the header. */
@@ -32,26 +29,6 @@ export class FrameReader {
   private header: Frame['header'] | null = null;
   /** A payload bigger than what is buffered is copied into its own buffer as it arrives (see push). */
   private filling: { payload: Uint8Array; filled: number } | null = null;
-  /** A buffer made ready for an expected payload of exactly its size (see prepare). */
-  private spare: Uint8Array | null = null;
-
-  /**
-   * Makes a buffer ready for a payload of `bytes` expected soon (a big call's result, while the worker computes
-   * it). A fresh buffer of many MB costs a page fault per 4 KiB page on first write (tens of ms per 100 MB): taking
-   * them now, rather than while the frame streams in, keeps them off the round trip. Used only by a payload of
-   * exactly this size; otherwise it is dropped.
-   */
-  prepare(bytes: number): void {
-    if (this.spare?.length === bytes) return;
-    const b = new Uint8Array(bytes);
-    for (let i = 0; i < bytes; i += PAGE) b[i] = 0; // a write faults the page in, even of the zero it already holds
-    this.spare = b;
-  }
-
-  /** Forgets a prepared buffer that no payload used (the call raised, or returned another size). */
-  dropSpare(): void {
-    this.spare = null;
-  }
 
   /** Throws on a malformed stream (the caller treats that as a dead worker). */
   push(chunk: Buffer): Frame[] {
@@ -90,8 +67,7 @@ export class FrameReader {
         // Not all here (a tensor of many MB arrives in 64 KiB reads): rather than keep every chunk and concatenate
         // them at the end, copy each into one buffer as it comes, while the worker is still writing. A fresh
         // ArrayBuffer starts at offset 0, so the payload is 8-aligned and typed-array views need no copy.
-        const payload = this.spare?.length === need ? this.spare : new Uint8Array(need);
-        this.spare = null;
+        const payload = new Uint8Array(need);
         let filled = 0;
         for (const c of this.chunks) {
           payload.set(c, filled);
