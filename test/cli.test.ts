@@ -1,26 +1,14 @@
 // The command line as a user meets it: exit codes, precise errors for bad input, and the main commands end to end.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
+import { cli } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../harness/paths.js';
 import { validateJson } from '../harness/json-files.js';
 
-const run = promisify(execFile);
-const BIN = projectPath('bin', 'softmax-conformance.js');
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sc-cli-'));
 

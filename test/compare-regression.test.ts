@@ -4,29 +4,17 @@
 // Both runs use a manifest in a temporary folder next to copies of the files it names (a manifest's `file` is
 // relative to the manifest's own folder: harness/manifest.ts implementationFile); in the second folder
 // numpy_stable.py no longer subtracts the max.
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { cli } from './helpers/cli.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest, type Manifest } from '../harness/manifest.js';
 import type { RunReport } from '../harness/model.js';
 import { projectPath } from '../harness/paths.js';
 import { compareReports } from '../harness/report/compare.js';
 
-const exec = promisify(execFile);
-const BIN = projectPath('bin', 'softmax-conformance.js');
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const IDS = ['numpy-stable', 'question-global-sum', 'inplace-rows'];
 const BROKEN = 'numpy-stable';

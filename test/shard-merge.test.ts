@@ -1,28 +1,15 @@
 // Issue 6: `run --shard K/N` runs a deterministic share of the implementations, and `merge` combines the shard
 // reports into one that reads exactly like an unsharded run of the same implementations.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { cli } from './helpers/cli.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateJson } from '../harness/json-files.js';
 import { loadManifest } from '../harness/manifest.js';
 import type { ImplementationResult, RunReport } from '../harness/model.js';
-import { projectPath } from '../harness/paths.js';
 
-const exec = promisify(execFile);
-const BIN = projectPath('bin', 'softmax-conformance.js');
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 // Five numpy-only implementations, named out of manifest order: the shards follow the manifest, not --only.
 const IDS = ['numpy-stable', 'quiz-axis0-naive', 'question-global-sum', 'inplace-rows', 'transpose-max-last'];
