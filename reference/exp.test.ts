@@ -1,4 +1,4 @@
-import { Decimal, type DecimalCtor } from './decimal.js';
+import { Decimal } from './decimal.js';
 import { describe, expect, it } from 'vitest';
 import { EPS_EXP, EXP_OUT, expDD } from './exp.js';
 import { A_HI, A_LO, B_HI, B_LO, C1, C2, C3, C4 } from './exp-table.js';

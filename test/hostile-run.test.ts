@@ -4,7 +4,7 @@
 //
 // The manifest is written into a temporary folder together with copies of the files it names: a manifest's `file`
 // is relative to the manifest's own folder (harness/manifest.ts implementationFile, checkManifest).
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -8,7 +8,7 @@ import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import { checksNamed } from '../checks/registry.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
-import { evaluate, makeOracle } from '../engine/evaluate.js';
+import { evaluate } from '../engine/evaluate.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/index.js';
 import type { DType } from '../tensor/dtype.js';
@@ -16,7 +16,7 @@ import type { CheckResult, Counterexample, ImplementationResult, RunReport } fro
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import type { CallStyle, ImplementationWorker } from '../worker/types.js';
 import { rejectionPolicy } from './domain.js';
 import { buildReport } from './run.js';
 import { bindingsOf, callText, evaluateSubject, importLineFor, type SubjectSettings, type SubjectSpec } from './subject.js';

@@ -4,7 +4,6 @@ import { UsageError } from '../errors.js';
 import type { RunReport } from '../model.js';
 import { decodeTensorJson } from '../tensor/json-tensor.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-import type { ImplementationWorker, StartFailure } from '../worker/types.js';
 import { fmtTensor } from '../checks/format.js';
 import { sanitizeTerminal } from '../cli/terminal.js';
 
