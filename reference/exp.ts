@@ -11,6 +11,7 @@
 // entry <= 11u^2 (two correctly rounded double-doubles, one product); final product <= 7u^2. Total < 24u^2, and
 // EPS_EXP = 32u^2 = 2^-101 (the exp tests observe < 2^-104 against decimal.js).
 import { A_HI, A_LO, B_HI, B_LO, C1, C2, C3, C4 } from './exp-table.js';
+import { DD_OUT, ddMul } from './dd.js';
 
 export const EPS_EXP = 2 ** -101;
 /** Arguments below this are not supported (and never needed: see fast.ts). */
@@ -30,18 +31,12 @@ const TL = new Float64Array(4096);
 const THH = new Float64Array(4096);
 const THL = new Float64Array(4096);
 for (let j = 0; j < 4096; j++) {
-  const ah = A_HI[j >> 6], al = A_LO[j >> 6], bh = B_HI[j & 63], bl = B_LO[j & 63];
-  const p = ah * bh;
-  let t = SPLIT * ah;
-  const ahh = t - (t - ah), ahl = ah - ahh;
-  t = SPLIT * bh;
-  const bhh = t - (t - bh), bhl = bh - bhh;
-  let e = ((ahh * bhh - p) + ahh * bhl + ahl * bhh) + ahl * bhl;
-  e += ah * bl + al * bh;
-  const zh = p + e;
+  // 2^(j/4096) = A[j >> 6] * B[j & 63], as a double-double product (a one-time table build).
+  ddMul(A_HI[j >> 6], A_LO[j >> 6], B_HI[j & 63], B_LO[j & 63]);
+  const zh = DD_OUT[0];
   TH[j] = zh;
-  TL[j] = e - (zh - p);
-  t = SPLIT * zh;
+  TL[j] = DD_OUT[1];
+  const t = SPLIT * zh;
   THH[j] = t - (t - zh);
   THL[j] = zh - THH[j];
 }
