@@ -112,18 +112,23 @@ async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, a
       const impl = settings.checks.find((c) => c.name === check.name);
       if (!impl) continue;
       const shrunk = await shrinkOne(spec, w, impl, check, arb, settings, opts);
-      if (shrunk) check.counterexample = shrunk;
+      if (shrunk) {
+        check.counterexample = shrunk.counterexample;
+        // The diagnosis describes the counterexample it shows; the case count stays the whole audit's.
+        const counts = / \(\d+ of \d+ cases\)$/;
+        check.diagnosis = `${shrunk.diagnosis.replace(counts, '')}${counts.exec(check.diagnosis)?.[0] ?? ''}`;
+      }
     }
   } finally {
     await w.close();
   }
 }
 
-async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check: Check | OutcomeCheck, result: CheckResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<Counterexample | undefined> {
+async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check: Check | OutcomeCheck, result: CheckResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<{ counterexample: Counterexample; diagnosis: string } | undefined> {
   const binding = bindingsOf(spec, settings.policy).find((b) => b.rule === result.contract.rule)!;
   const path = result.counterexample!.caseId.split('/')[2].split('@')[0];
-  let last: Counterexample | undefined;
-  const failsOn = async (g: GeneratedCase): Promise<Counterexample | undefined> => {
+  let last: CheckResult | undefined;
+  const failsOn = async (g: GeneratedCase): Promise<CheckResult | undefined> => {
     const c = toCase(g, opts.seed, -1);
     const { results } = await evaluate(worker, [{ binding, units: unitsFor(c, binding) }], [check], {
       profile: settings.profile,
@@ -132,14 +137,18 @@ async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check:
       snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
     });
     const r = results.find((x) => x.name === check.name);
-    return r?.verdict === 'fail' ? r.counterexample : undefined;
+    return r?.verdict === 'fail' && r.counterexample ? r : undefined;
   };
   const property = fc.asyncProperty(arb, async (g) => {
-    const ce = await failsOn(g);
-    if (ce) last = ce;
-    return ce === undefined;
+    const failed = await failsOn(g);
+    if (failed) last = failed;
+    return failed === undefined;
   });
   const out = await fc.check(property, { seed: opts.seed, path, numRuns: 1, interruptAfterTimeLimit: opts.shrinkSeconds * 1000, markInterruptAsFailure: false });
-  if (!out.failed || !last) return undefined;
-  return { ...last, caseId: `generated/${opts.seed}/${out.counterexamplePath ?? path}`, seed: opts.seed, path: out.counterexamplePath ?? path };
+  if (!out.failed || !last?.counterexample) return undefined;
+  const shrunkPath = out.counterexamplePath ?? path;
+  return {
+    counterexample: { ...last.counterexample, caseId: `generated/${opts.seed}/${shrunkPath}`, seed: opts.seed, path: shrunkPath },
+    diagnosis: last.diagnosis,
+  };
 }
