@@ -6,7 +6,6 @@ import { adversarialCases } from '../cases/adversarial.js';
 import { discussionCases } from '../cases/discussion.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
-import { checksNamed } from '../checks/registry.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { evaluate } from '../engine/evaluate.js';
 import { unitsFor } from '../engine/unit.js';
@@ -17,10 +16,8 @@ import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
 import type { CallStyle, ImplementationWorker } from '../worker/types.js';
-import { rejectionPolicy } from './domain.js';
 import { buildReport } from './run.js';
-import { bindingsOf, callText, evaluateSubject, importLineFor, type SubjectSettings, type SubjectSpec } from './subject.js';
-import { pythonSnippet } from '../counterexample/python-snippet.js';
+import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -77,17 +74,7 @@ export async function runAudit(opts: AuditOptions): Promise<RunReport> {
   const arb = caseArb({ dtypes: opts.dtypes, maxRank: 6, maxSize: 512 });
   const generated = fc.sample(arb, { seed: opts.seed, numRuns: opts.numRuns }).map((g, i) => toCase(g, opts.seed, i));
   const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
-  const settings: SubjectSettings = {
-    profile,
-    policy: opts.policy,
-    strictDomain: opts.strictDomain,
-    timeoutMs: opts.timeoutMs,
-    budgetMs: opts.budgetMs,
-    memoryMb: opts.memoryMb,
-    python: python.python,
-    checks: checksNamed(),
-    onProgress: opts.onProgress,
-  };
+  const settings: SubjectSettings = { ...subjectSettings(opts, profile, python.python), onProgress: opts.onProgress };
   const result = await evaluateSubject(spec, [...fixed, ...generated], settings);
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
   if (result.status === 'skipped') throw new EnvironmentError(`cannot audit ${spec.id}: ${result.statusDetail ?? 'a library it imports is not installed'}`);
@@ -130,12 +117,8 @@ async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check:
   let last: CheckResult | undefined;
   const failsOn = async (g: GeneratedCase): Promise<CheckResult | undefined> => {
     const c = toCase(g, opts.seed, -1);
-    const { results } = await evaluate(worker, [{ binding, units: unitsFor(c, binding) }], [check], {
-      profile: settings.profile,
-      policy: settings.policy,
-      mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
-      snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
-    });
+    const { onProgress: _quiet, ...options } = evaluationOptions(spec, settings);
+    const { results } = await evaluate(worker, [{ binding, units: unitsFor(c, binding) }], [check], options);
     const r = results.find((x) => x.name === check.name);
     return r?.verdict === 'fail' && r.counterexample ? r : undefined;
   };

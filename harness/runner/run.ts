@@ -5,14 +5,13 @@ import { adversarialCases } from '../cases/adversarial.js';
 import type { Case } from '../cases/case.js';
 import { discussionCases } from '../cases/discussion.js';
 import { generatedCases } from '../cases/generated.js';
-import { checksNamed } from '../checks/registry.js';
 import type { Policy } from '../contracts.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { implementationFile, loadManifest, type ManifestEntry } from '../manifest.js';
 import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
-import { bindingsOf, evaluateSubject, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { bindingsOf, evaluateSubject, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { unitsFor } from '../engine/unit.js';
 import { TOOL_VERSION } from '../version.js';
 import { loadGoldens } from '../golden/load.js';
@@ -83,15 +82,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const goldens = opts.goldens === false ? undefined : loadGoldens(opts.goldenDir);
   const goldenRows: GoldenMatrixRow[] = [];
   const settings: SubjectSettings = {
-    profile,
-    policy: opts.policy,
-    strictDomain: opts.strictDomain,
-    timeoutMs: opts.timeoutMs,
-    budgetMs: opts.budgetMs,
-    startTimeoutMs: opts.startTimeoutMs,
-    memoryMb: opts.memoryMb,
-    python: python.python,
-    checks: checksNamed(),
+    ...subjectSettings(opts, profile, python.python),
     withWorker: goldens
       ? async (worker, spec) => { goldenRows.push(await goldenRow(spec.id, worker, spec.callStyle, goldens, profile)); }
       : undefined,

@@ -4,7 +4,8 @@ import type { AxisRule, Policy } from '../contracts.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
-import { evaluate, makeOracle } from '../engine/evaluate.js';
+import { evaluate, makeOracle, type EvaluationOptions } from '../engine/evaluate.js';
+import { checksNamed } from '../checks/registry.js';
 import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
 import { inferRules, summariseInference } from '../engine/inference.js';
 import { unitsFor, type Binding } from '../engine/unit.js';
@@ -74,6 +75,37 @@ export function callText(spec: SubjectSpec, e: Evidence): string {
   return `${spec.functionName}(${['x', ...kw].join(', ')})`;
 }
 
+/** How the engine judges this subject: the same for the main evaluation and for audit's shrinking steps. */
+export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings): EvaluationOptions {
+  return {
+    profile: settings.profile,
+    policy: settings.policy,
+    mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
+    snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
+    onProgress: settings.onProgress,
+    budgetMs: settings.budgetMs,
+  };
+}
+
+/** Settings shared by run and audit, from their command-line options. */
+export function subjectSettings(
+  opts: { policy: Policy; strictDomain: boolean; timeoutMs: number; budgetMs?: number; startTimeoutMs?: number; memoryMb: number },
+  profile: ToleranceProfile,
+  python: string,
+): SubjectSettings {
+  return {
+    profile,
+    policy: opts.policy,
+    strictDomain: opts.strictDomain,
+    timeoutMs: opts.timeoutMs,
+    budgetMs: opts.budgetMs,
+    startTimeoutMs: opts.startTimeoutMs,
+    memoryMb: opts.memoryMb,
+    python,
+    checks: checksNamed(),
+  };
+}
+
 export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings: SubjectSettings): Promise<ImplementationResult> {
   const base = baseOf(spec);
   const bindings = bindingsOf(spec, settings.policy);
@@ -93,14 +125,7 @@ export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings
       worker,
       bindings.map((binding) => ({ binding, units: cases.flatMap((c) => unitsFor(c, binding)) })),
       settings.checks,
-      {
-        profile: settings.profile,
-        policy: settings.policy,
-        mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
-        snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
-        onProgress: settings.onProgress,
-        budgetMs: settings.budgetMs,
-      },
+      evaluationOptions(spec, settings),
     );
     await settings.withWorker?.(worker, spec);
     const checks = applyExpectations(results, spec.expectedFailures);
