@@ -11,7 +11,7 @@ import { usableOutput } from './outcome.js';
 
 const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d.underflow && !d.empty;
 
-function sliceMaxDistance(x: Float64Array, slices: number[][]): Float64Array {
+function sliceMaxDistance(x: Float64Array, slices: readonly (readonly number[])[]): Float64Array {
   const dist = new Float64Array(x.length);
   for (const s of slices) {
     const max = Math.max(...s.map((i) => x[i]));
@@ -40,7 +40,7 @@ function judgeProbes(
 }
 
 /** The slices with the largest and the smallest maximum: where a global max or sum hurts most. */
-function extremeSlices(x: Float64Array, slices: number[][]): number[] {
+function extremeSlices(x: Float64Array, slices: readonly (readonly number[])[]): number[] {
   const maxes = slices.map((s) => Math.max(...s.map((i) => x[i])));
   const hi = maxes.indexOf(Math.max(...maxes));
   const lo = maxes.indexOf(Math.min(...maxes));

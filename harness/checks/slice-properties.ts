@@ -16,7 +16,7 @@ const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d
 function sliceCheck(
   name: 'sum-to-one' | 'range' | 'order',
   description: string,
-  judgeSlices: (unit: Unit, x: Float64Array, y: Float64Array, slices: number[][]) => string | undefined,
+  judgeSlices: (unit: Unit, x: Float64Array, y: Float64Array, slices: readonly (readonly number[])[]) => string | undefined,
 ): Check {
   return {
     name,

@@ -3,13 +3,28 @@ import { createHash } from 'node:crypto';
 import { tensorBytes, type Tensor } from '../tensor/tensor.js';
 import type { CallArgs, CallOutcome, ImplementationWorker } from '../worker/types.js';
 
+// Tensors are never mutated once built, and most probes pass the case's own input object: remember its key.
+const keys = new WeakMap<Tensor, string>();
+
 export function tensorKey(t: Tensor): string {
-  const h = createHash('sha1').update(tensorBytes(t)).digest('base64');
-  return `${t.dtype}|${t.shape.join('x')}|${h}`;
+  let key = keys.get(t);
+  if (key === undefined) {
+    const h = createHash('sha1').update(tensorBytes(t)).digest('base64');
+    key = `${t.dtype}|${t.shape.join('x')}|${h}`;
+    keys.set(t, key);
+  }
+  return key;
 }
 
 function callKey(input: Tensor, args: CallArgs, repeat = 0): string {
   return `${tensorKey(input)}|${args.axis ?? '-'}|${args.theta ?? '-'}|${repeat}`;
+}
+
+export interface RunOptions {
+  batchSize?: number;
+  onBatch?: (done: number, total: number) => void;
+  budgetMs?: number;
+  whileWaiting?: (done: number) => void;
 }
 
 export class CallPlan {
@@ -37,8 +52,11 @@ export class CallPlan {
    * Run every registered call in batches; `onBatch` reports progress. Past `budgetMs` the remaining calls are not
    * made but recorded as `not-run`, so a candidate that hangs on every input cannot stall a run for hours. After a
    * timeout the batches shrink, so the budget is checked between few calls rather than between hundreds.
+   * `whileWaiting(done)` runs each time a batch has been sent, before its outcomes are awaited: the first `done`
+   * outcomes are final by then, so the caller can judge them on this core while the worker computes on the other.
    */
-  async run(worker: ImplementationWorker, batchSize: number, onBatch?: (done: number, total: number) => void, budgetMs = Infinity): Promise<void> {
+  async run(worker: ImplementationWorker, opts: RunOptions = {}): Promise<void> {
+    const { batchSize = 256, onBatch, budgetMs = Infinity, whileWaiting } = opts;
     this.outcomes = [];
     const started = performance.now();
     // Start small and double while calls return in time: a candidate that hangs is noticed after a few calls,
@@ -52,7 +70,9 @@ export class CallPlan {
         break;
       }
       const batch = this.calls.slice(start, start + size);
-      const got = await worker.call(batch);
+      const pending = worker.call(batch);
+      whileWaiting?.(this.outcomes.length);
+      const got = await pending;
       this.outcomes.push(...got);
       // A call that hung, crashed or ran out of memory costs a restart: go back to small batches.
       const troubled = got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');

@@ -77,58 +77,111 @@ export function makeOracle(policy: Policy): (input: Tensor, axes: number[]) => T
   };
 }
 
-export async function evaluate(
+export interface Evaluation {
+  /** how many distinct calls the plan makes */
+  calls: number;
+  run(worker: ImplementationWorker): Promise<{ results: CheckResult[]; planned: PlannedUnit[]; observations: Observation[] }>;
+}
+
+/**
+ * Plan the evaluation (which checks apply to which units, and the distinct calls they need) without a worker, so
+ * a caller can plan while the worker is still starting; `run` then makes the calls and judges.
+ */
+export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit[] }[], checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
+  const plan = new CallPlan();
+  const planned = bindingsUnits.map(({ binding, units }) => ({ binding, units: planUnits(units, checks, plan) }));
+  return {
+    calls: plan.size,
+    async run(worker) {
+      const judge = new Judge(plan, checks, opts, planned);
+      // Judging overlaps the calls: each batch's predecessors are judged while the worker computes the batch.
+      await plan.run(worker, { batchSize: opts.batchSize ?? 256, onBatch: opts.onProgress, budgetMs: opts.budgetMs, whileWaiting: (done) => judge.upTo(done) });
+      judge.upTo(plan.size);
+      const results = planned.flatMap((_, b) => [...judge.tallies[b].values()].map((t) => toCheckResult(t, opts)));
+      return { results, planned: planned.flatMap((p) => p.units), observations: observe(planned.flatMap((p) => p.units), plan) };
+    },
+  };
+}
+
+export function evaluate(
   worker: ImplementationWorker,
   bindingsUnits: { binding: Binding; units: Unit[] }[],
   checks: (Check | OutcomeCheck)[],
   opts: EvaluationOptions,
 ): Promise<{ results: CheckResult[]; planned: PlannedUnit[]; observations: Observation[] }> {
-  const plan = new CallPlan();
-  const planned = bindingsUnits.map(({ binding, units }) => ({ binding, units: planUnits(units, checks, plan) }));
-  await plan.run(worker, opts.batchSize ?? 256, opts.onProgress, opts.budgetMs);
+  return prepareEvaluation(bindingsUnits, checks, opts).run(worker);
+}
 
-  const oracleFor = makeOracle(opts.policy);
-  const results: CheckResult[] = [];
-  for (const { binding, units } of planned) {
-    const tallies = new Map<string, Tally>();
-    for (const c of checks) {
-      tallies.set(c.name, { check: c, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], ms: 0 });
+/** Judges planned units in plan order, as soon as every call they need has its outcome. */
+class Judge {
+  readonly tallies: Map<string, Tally>[];
+  private readonly queue: { binding: number; pu: PlannedUnit; lastSlot: number }[] = [];
+  private next = 0;
+  private readonly oracleFor: (input: Tensor, axes: number[]) => Tensor;
+
+  constructor(
+    private readonly plan: CallPlan,
+    checks: (Check | OutcomeCheck)[],
+    private readonly opts: EvaluationOptions,
+    planned: { binding: Binding; units: PlannedUnit[] }[],
+  ) {
+    this.oracleFor = makeOracle(opts.policy);
+    this.tallies = planned.map(({ binding }) => new Map(checks.map((c) => [c.name, newTally(c, binding)])));
+    // Slots are handed out in planning order, so the running maximum tells when a unit's calls are all done.
+    let lastSlot = -1;
+    planned.forEach(({ units }, binding) => {
+      for (const pu of units) {
+        for (const c of pu.checks) for (const s of c.slots) lastSlot = Math.max(lastSlot, s);
+        this.queue.push({ binding, pu, lastSlot });
+      }
+    });
+  }
+
+  /** Judge every unit not judged yet whose calls are among the first `done` outcomes. */
+  upTo(done: number): void {
+    while (this.next < this.queue.length && this.queue[this.next].lastSlot < done) {
+      const { binding, pu } = this.queue[this.next++];
+      this.unit(this.tallies[binding], pu);
     }
-    for (const pu of units) {
-      const ctx: JudgeContext = {
-        profile: opts.profile,
-        policy: opts.policy,
-        domains: pu.domains,
-        oracle: (input, axes = pu.unit.axes) => oracleFor(input, axes),
-        mayReject: opts.mayReject,
-      };
-      const allProbes = pu.checks.flatMap((c) => c.probes);
-      const allOutcomes = pu.checks.flatMap((c) => c.slots.map((s) => plan.outcome(s)));
-      for (const { check, slots } of pu.checks) {
-        const t = tallies.get(check.name)!;
-        const started = performance.now();
-        t.planned++;
-        let j: Judgement;
-        try {
-          j = isOutcomeCheck(check)
-            ? check.judgeAll(allProbes, allOutcomes)
-            : check.judge(pu.unit, slots.map((s) => plan.outcome(s)), ctx);
-        } catch (err) {
-          // A harness bug on one case must not lose the others: record it where a person will see it.
-          j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };
-        }
-        t.ms += performance.now() - started;
-        switch (j.status) {
-          case 'pass': t.passed++; if (j.errors) t.errors.push(j.errors); break;
-          case 'fail': t.failed.push({ unit: pu.unit, judgement: j }); if (j.errors) t.errors.push(j.errors); break;
-          case 'rejected': t.rejected.push({ unit: pu.unit, detail: j.detail }); break;
-          case 'unjudged': t.unjudged.push({ unit: pu.unit, detail: j.detail }); break;
-        }
+  }
+
+  private unit(tallies: Map<string, Tally>, pu: PlannedUnit): void {
+    const { plan, opts, oracleFor } = this;
+    const ctx: JudgeContext = {
+      profile: opts.profile,
+      policy: opts.policy,
+      domains: pu.domains,
+      oracle: (input, axes = pu.unit.axes) => oracleFor(input, axes),
+      mayReject: opts.mayReject,
+    };
+    const allProbes = pu.checks.flatMap((c) => c.probes);
+    const allOutcomes = pu.checks.flatMap((c) => c.slots.map((s) => plan.outcome(s)));
+    for (const { check, slots } of pu.checks) {
+      const t = tallies.get(check.name)!;
+      const started = performance.now();
+      t.planned++;
+      let j: Judgement;
+      try {
+        j = isOutcomeCheck(check)
+          ? check.judgeAll(allProbes, allOutcomes)
+          : check.judge(pu.unit, slots.map((s) => plan.outcome(s)), ctx);
+      } catch (err) {
+        // A harness bug on one case must not lose the others: record it where a person will see it.
+        j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };
+      }
+      t.ms += performance.now() - started;
+      switch (j.status) {
+        case 'pass': t.passed++; if (j.errors) t.errors.push(j.errors); break;
+        case 'fail': t.failed.push({ unit: pu.unit, judgement: j }); if (j.errors) t.errors.push(j.errors); break;
+        case 'rejected': t.rejected.push({ unit: pu.unit, detail: j.detail }); break;
+        case 'unjudged': t.unjudged.push({ unit: pu.unit, detail: j.detail }); break;
       }
     }
-    for (const t of tallies.values()) results.push(toCheckResult(t, opts));
   }
-  return { results, planned: planned.flatMap((p) => p.units), observations: observe(planned.flatMap((p) => p.units), plan) };
+}
+
+function newTally(check: Check | OutcomeCheck, binding: Binding): Tally {
+  return { check, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], ms: 0 };
 }
 
 /** Plain calls on well-behaved inputs, for contract inference (one per distinct call). */

@@ -17,13 +17,14 @@ export function inferRules(observations: Observation[], profile: ToleranceProfil
     const rank = input.shape.length;
     if (rank === 0 || !sameShape(output.shape, input.shape)) continue;
     const actual = inExpectedDtype(output, input);
+    // A rule contradicted once on a rank stays out on that rank: only the rules still standing need the oracle.
+    const standing = byRank.get(rank) ?? INFERABLE_RULES;
     const consistent = new Set<AxisRule>();
-    for (const rule of INFERABLE_RULES) {
+    for (const rule of standing) {
       const axes = reduceAxes(rule, input.shape);
       if (compareToOracle(actual, oracle(input, axes), { input, axes }, profile).pass) consistent.add(rule);
     }
-    const prev = byRank.get(rank);
-    byRank.set(rank, prev ? new Set([...prev].filter((r) => consistent.has(r))) : consistent);
+    byRank.set(rank, consistent);
   }
   return INFERABLE_RULES.map((rule) => ({
     rule,

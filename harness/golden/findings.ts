@@ -293,7 +293,7 @@ export function goldenFindings(g: Goldens, profile: ToleranceProfile, opts: { po
         const kind: SpecialGroup['kind'] = allNaN ? 'not-nan' : idx.some((i) => Number.isNaN(o[i]) && !Number.isNaN(e[i])) ? 'spurious-nan' : 'infinity';
         const gk = `${r.dtype}|${r.op}|${kind}`;
         const example: SpecialExample = {
-          caseId: r.case, dtype: r.dtype, axis: r.axis, op: r.op, sliceIdx: idx,
+          caseId: r.case, dtype: r.dtype, axis: r.axis, op: r.op, sliceIdx: [...idx],
           input: idx.map((i) => xs[i]), output: idx.map((i) => o[i]), expected: idx.map((i) => e[i]),
         };
         const grp = special.get(gk);

@@ -13,11 +13,11 @@ import { caseArb, type GeneratedCase } from '../generators/index.js';
 import type { DType } from '../tensor/dtype.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
-import { checkPython } from '../worker/python-worker.js';
+import { checkPython, defaultPython, pythonOf } from '../worker/python-worker.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
 import type { CallStyle, ImplementationWorker } from '../worker/types.js';
 import { buildReport } from './run.js';
-import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -68,14 +68,20 @@ function toCase(g: GeneratedCase, seed: number, index: number): Case {
 
 export async function runAudit(opts: AuditOptions): Promise<RunReport> {
   const started = performance.now();
-  const python = await checkPython(opts.python);
   const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast);
   const profile = getProfile(opts.profile);
+  const settings: SubjectSettings = { ...subjectSettings(opts, profile, defaultPython(opts.python)), onProgress: opts.onProgress };
+  // The worker starts (a Python start-up and a NumPy import) while this process generates and plans the cases.
+  const worker = startWorker(workerSpecOf(spec, settings));
+  // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
+  const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
+  pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled
   const arb = caseArb({ dtypes: opts.dtypes, maxRank: 6, maxSize: 512 });
   const generated = fc.sample(arb, { seed: opts.seed, numRuns: opts.numRuns }).map((g, i) => toCase(g, opts.seed, i));
   const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
-  const settings: SubjectSettings = { ...subjectSettings(opts, profile, python.python), onProgress: opts.onProgress };
-  const result = await evaluateSubject(spec, [...fixed, ...generated], settings);
+  const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
+  // An unusable interpreter is an environment error (exit 2), whatever the worker's start made of it.
+  const python = await (pythonChecked ?? pythonOf(await worker, opts.python));
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
   if (result.status === 'skipped') throw new EnvironmentError(`cannot audit ${spec.id}: ${result.statusDetail ?? 'a library it imports is not installed'}`);
   if (result.status === 'ran') await shrinkFailures(spec, result, arb, settings, opts);
@@ -90,7 +96,7 @@ export async function runAudit(opts: AuditOptions): Promise<RunReport> {
 async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<void> {
   const shrinkable = result.checks.filter((c) => c.verdict === 'fail' && c.counterexample?.caseId.startsWith('generated/'));
   if (shrinkable.length === 0) return;
-  const worker = await startWorker({ language: spec.language, file: spec.file, functionName: spec.functionName, callStyle: spec.callStyle, timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb, python: settings.python });
+  const worker = await startWorker(workerSpecOf(spec, settings));
   if (isStartFailure(worker)) return;
   const w = worker;
   try {

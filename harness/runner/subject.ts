@@ -4,7 +4,7 @@ import type { AxisRule, Policy } from '../contracts.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
-import { evaluate, makeOracle, type EvaluationOptions } from '../engine/evaluate.js';
+import { makeOracle, prepareEvaluation, type EvaluationOptions } from '../engine/evaluate.js';
 import { checksNamed } from '../checks/registry.js';
 import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
 import { inferRules, summariseInference } from '../engine/inference.js';
@@ -12,7 +12,7 @@ import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import type { CallStyle, ImplementationWorker, StartFailure, WorkerSpec } from '../worker/types.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
@@ -106,10 +106,9 @@ export function subjectSettings(
   };
 }
 
-export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings: SubjectSettings): Promise<ImplementationResult> {
-  const base = baseOf(spec);
-  const bindings = bindingsOf(spec, settings.policy);
-  const worker = await startWorker({
+/** The worker that runs this subject under these settings. */
+export function workerSpecOf(spec: SubjectSpec, settings: SubjectSettings): WorkerSpec {
+  return {
     language: spec.language,
     file: spec.file,
     functionName: spec.functionName,
@@ -118,15 +117,32 @@ export async function evaluateSubject(spec: SubjectSpec, cases: Case[], settings
     startTimeoutMs: settings.startTimeoutMs,
     memoryMb: settings.memoryMb,
     python: settings.python,
-  });
+  };
+}
+
+/**
+ * Evaluate one subject on the cases. `started` is its worker when the caller started it early (audit starts it
+ * while it generates the cases); otherwise it is started here. Either way it is closed here.
+ */
+export async function evaluateSubject(
+  spec: SubjectSpec,
+  cases: Case[],
+  settings: SubjectSettings,
+  started?: Promise<ImplementationWorker | StartFailure>,
+): Promise<ImplementationResult> {
+  const base = baseOf(spec);
+  const bindings = bindingsOf(spec, settings.policy);
+  const starting = started ?? startWorker(workerSpecOf(spec, settings));
+  // Planning takes this core while the worker's interpreter starts on the other.
+  const evaluation = prepareEvaluation(
+    bindings.map((binding) => ({ binding, units: cases.flatMap((c) => unitsFor(c, binding)) })),
+    settings.checks,
+    evaluationOptions(spec, settings),
+  );
+  const worker = await starting;
   if (isStartFailure(worker)) return notStarted(spec, worker, bindings, cases, settings);
   try {
-    const { results, observations } = await evaluate(
-      worker,
-      bindings.map((binding) => ({ binding, units: cases.flatMap((c) => unitsFor(c, binding)) })),
-      settings.checks,
-      evaluationOptions(spec, settings),
-    );
+    const { results, observations } = await evaluation.run(worker);
     await settings.withWorker?.(worker, spec);
     const checks = applyExpectations(results, spec.expectedFailures);
     const inference = inferRules(observations, settings.profile, makeOracle(settings.policy));

@@ -3,7 +3,7 @@
 import { fromNumbers, slicesOver, stridesOf, toNumbers, type Tensor } from './tensor.js';
 
 /** The k-th slice over `axes` as a tensor of its own, keeping the rank (the other axes become length 1). */
-export function sliceAlone(t: Tensor, axes: number[], k: number): { tensor: Tensor; indices: number[] } {
+export function sliceAlone(t: Tensor, axes: number[], k: number): { tensor: Tensor; indices: readonly number[] } {
   const indices = slicesOver(t.shape, axes)[k];
   const reduced = new Set(axes);
   const shape = t.shape.map((n, a) => (reduced.has(a) ? n : 1));

@@ -28,6 +28,9 @@ export function valueAt(t: Tensor, i: number): number {
 }
 
 export function toNumbers(t: Tensor): Float64Array {
+  // Typed arrays of numbers convert natively (float16 is stored as bits, int64 as bigints: element by element).
+  if (t.data instanceof Float64Array || t.data instanceof Float32Array || t.data instanceof Int32Array) return new Float64Array(t.data);
+  if (t.dtype === 'bool') return new Float64Array(t.data as Uint8Array);
   const out = new Float64Array(t.data.length);
   for (let i = 0; i < out.length; i++) out[i] = valueAt(t, i);
   return out;
@@ -86,26 +89,41 @@ export function stridesOf(shape: readonly number[]): number[] {
 /**
  * The flat indices of every slice that reduces over `axes`: one array of indices per slice, each slice's indices
  * in row-major order of the reduced axes. With no axes every element is its own slice.
+ * Every check asks this of the same few shapes again and again, so results are cached, and frozen because shared.
  */
-export function slicesOver(shape: readonly number[], axes: readonly number[]): number[][] {
+export function slicesOver(shape: readonly number[], axes: readonly number[]): readonly (readonly number[])[] {
+  const key = `${shape.join(',')}|${axes.join(',')}`;
+  let slices = sliceCache.get(key);
+  if (slices === undefined) {
+    slices = computeSlices(shape, axes);
+    if (sliceCache.size >= SLICE_CACHE_ENTRIES) sliceCache.clear();
+    sliceCache.set(key, slices);
+  }
+  return slices;
+}
+
+const SLICE_CACHE_ENTRIES = 4096;
+const sliceCache = new Map<string, readonly (readonly number[])[]>();
+
+function computeSlices(shape: readonly number[], axes: readonly number[]): readonly (readonly number[])[] {
   const rank = shape.length;
   const reduced = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
   const strides = stridesOf(shape);
   const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
   const redAxes = [...Array(rank).keys()].filter((a) => reduced.has(a));
-  const outer = enumerate(keptAxes.map((a) => shape[a])).map((idx) => idx.reduce((s, v, k) => s + v * strides[keptAxes[k]], 0));
-  const inner = enumerate(redAxes.map((a) => shape[a])).map((idx) => idx.reduce((s, v, k) => s + v * strides[redAxes[k]], 0));
-  return outer.map((base) => inner.map((off) => base + off));
+  const outer = offsets(keptAxes.map((a) => shape[a]), keptAxes.map((a) => strides[a]));
+  const inner = offsets(redAxes.map((a) => shape[a]), redAxes.map((a) => strides[a]));
+  return Object.freeze(outer.map((base) => Object.freeze(inner.map((off) => base + off))));
 }
 
-/** Every multi-index of a shape, row-major. */
-function enumerate(dims: number[]): number[][] {
-  let acc: number[][] = [[]];
-  for (const n of dims) {
-    const next: number[][] = [];
-    for (const prefix of acc) for (let i = 0; i < n; i++) next.push([...prefix, i]);
+/** The flat offsets of every multi-index of `dims` (row-major), each index weighted by `strides`. */
+function offsets(dims: readonly number[], strides: readonly number[]): number[] {
+  let acc = [0];
+  dims.forEach((n, k) => {
+    const next: number[] = [];
+    for (const base of acc) for (let i = 0; i < n; i++) next.push(base + i * strides[k]);
     acc = next;
-  }
+  });
   return acc;
 }
 

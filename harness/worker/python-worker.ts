@@ -23,7 +23,7 @@ const HOW_TO_FIX =
 function pythonKind(spec: WorkerSpec, python: string): WorkerKind {
   const workerArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb: spec.memoryMb });
   return {
-    plan: (home) => ({ command: python, args: ['-u', projectPath('harness', 'worker', 'worker.py'), workerArgs], env: workerEnv(home), cwd: home }),
+    plan: (home) => ({ command: python, args: ['-u', projectPath('harness', 'worker', 'worker.py'), workerArgs], env: workerEnv(home), cwd: home, bulk: true }),
     spawnFailed: (e) => `cannot run the Python interpreter "${python}" (${e.code ?? e.message}). ${HOW_TO_FIX}`,
   };
 }
@@ -35,7 +35,7 @@ export function startPythonWorker(spec: WorkerSpec): Promise<ImplementationWorke
 const PROBE = 'import json, sys\nimport numpy\nprint(json.dumps({"version": sys.version.split()[0], "numpy": numpy.__version__}))';
 
 /** The interpreter the workers will use, with its versions; EnvironmentError (exit 2) saying what to do if unusable. */
-export async function checkPython(python?: string): Promise<{ python: string; version: string; numpy: string }> {
+export async function checkPython(python?: string): Promise<PythonInfo> {
   const py = defaultPython(python);
   // Same scrubbed environment as the workers, so "it works here" means it works there.
   const r = await execa(py, ['-c', PROBE], { env: workerEnv(tmpdir()), extendEnv: false, cwd: tmpdir(), reject: false, timeout: 60_000 });
@@ -54,7 +54,28 @@ export async function checkPython(python?: string): Promise<{ python: string; ve
   } catch {
     throw new EnvironmentError(`"${py}" does not behave like a Python interpreter. ${HOW_TO_FIX}`);
   }
+  return supportedPython(py, info);
+}
+
+export interface PythonInfo {
+  python: string;
+  version: string;
+  numpy: string;
+}
+
+/** The interpreter and its versions, or EnvironmentError if the version is too old. */
+export function supportedPython(py: string, info: { version: string; numpy: string }): PythonInfo {
   const [major, minor] = info.version.split('.').map(Number);
   if (major !== 3 || minor < 8) throw new EnvironmentError(`"${py}" is Python ${info.version}; the harness needs Python 3.8 or later. ${HOW_TO_FIX}`);
-  return { python: py, ...info };
+  return { python: py, version: info.version, numpy: info.numpy };
+}
+
+/**
+ * The interpreter a started Python worker runs on, from what it reported when it started (no separate probe, so
+ * no second interpreter start); the probe only when the worker did not start and did not say.
+ */
+export async function pythonOf(worker: ImplementationWorker | StartFailure, python?: string): Promise<PythonInfo> {
+  const rt = 'runtime' in worker ? worker.runtime : undefined;
+  if (rt?.python && rt.numpy) return supportedPython(defaultPython(python), { version: rt.python, numpy: rt.numpy });
+  return checkPython(python);
 }

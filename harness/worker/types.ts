@@ -66,6 +66,8 @@ export interface ImplementationWorker {
   call(requests: CallRequest[]): Promise<CallOutcome[]>;
   /** Text the process printed outside calls (import time, etc.), for diagnostics. */
   readonly importOutput: string;
+  /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
+  readonly runtime?: { python?: string; numpy?: string };
   close(): Promise<void>;
 }
 
