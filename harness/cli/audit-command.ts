@@ -1,13 +1,9 @@
 // `audit FILE.py:FUNCTION --contract RULE`: is this one candidate right? Exit 0 conforms, 1 not, 2 error.
+// What the command runs is imported by its action (here and in every *-command.ts), so a command loads only its own code.
 import type { Command } from 'commander';
-import { runAudit } from '../runner/audit.js';
-import { renderAuditText } from './audit-text.js';
-import { progressCallback } from './progress.js';
-import { renderJson } from '../report/json.js';
-import { DEFAULT_PROFILE } from '../tolerance/profiles.js';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
-import { commandLine, parseIntOption, parseList, parsePolicy, parseRule } from './options.js';
+import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 
 const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
@@ -37,6 +33,7 @@ export function registerAudit(program: Command): void {
         if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
         return d;
       });
+      const [{ runAudit }, { progressCallback }] = await Promise.all([import('../runner/audit.js'), import('./progress.js')]);
       const progress = progressCallback(!o.json && Boolean(process.stderr.isTTY));
       const report = await runAudit({
         target,
@@ -58,7 +55,13 @@ export function registerAudit(program: Command): void {
         onProgress: (done, total) => progress.update(done, total, 'calls'),
       });
       progress.done();
-      process.stdout.write(o.json ? `${renderJson(report)}\n` : renderAuditText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+      if (o.json) {
+        const { renderJson } = await import('../report/json.js');
+        process.stdout.write(`${renderJson(report)}\n`);
+      } else {
+        const { renderAuditText } = await import('./audit-text.js');
+        process.stdout.write(renderAuditText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+      }
       process.exitCode = report.verdict === 'pass' ? 0 : 1;
     });
 }

@@ -1,7 +1,6 @@
 // `compare BASE.json NEW.json`: what changed between two runs; exit 1 on a new failure.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { compareReports, comparisonExitCode, loadReport, renderComparisonHtml, renderComparisonMarkdown } from '../report/compare.js';
 
 export function registerCompare(program: Command): void {
   program
@@ -11,7 +10,8 @@ export function registerCompare(program: Command): void {
     .argument('<new>', 'the later report.json')
     .option('--markdown <file>', 'also write the comparison as Markdown')
     .option('--html <file>', 'also write the comparison as a self-contained HTML page')
-    .action((basePath: string, newPath: string, o) => {
+    .action(async (basePath: string, newPath: string, o) => {
+      const { compareReports, comparisonExitCode, loadReport, renderComparisonHtml, renderComparisonMarkdown } = await import('../report/compare.js');
       const c = compareReports(loadReport(basePath), loadReport(newPath));
       const md = renderComparisonMarkdown(c);
       process.stdout.write(`${md}\n`);

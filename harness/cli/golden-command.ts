@@ -2,8 +2,6 @@
 // `golden verify` checks schema, checksums and coverage of the committed ones (no heavy library needed).
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
-import { verifyGoldens } from '../golden/verify.js';
 import { projectPath } from '../paths.js';
 import { EnvironmentError } from '../errors.js';
 
@@ -13,7 +11,8 @@ export function registerGolden(program: Command): void {
     .command('verify')
     .description('validate golden/ (schema, checksums, corpus coverage); exit 2 naming the file and JSON pointer on a problem')
     .option('--dir <dir>', 'golden folder', projectPath('golden'))
-    .action((o) => {
+    .action(async (o) => {
+      const { verifyGoldens } = await import('../golden/verify.js');
       const r = verifyGoldens(o.dir);
       process.stdout.write(`golden: ${r.files} files, ${r.cases} cases, libraries: ${r.libraries.join(', ')} — OK\n`);
     });
@@ -26,6 +25,7 @@ export function registerGolden(program: Command): void {
       const venv = projectPath('.venv', 'bin', 'python');
       const python = cmd.optsWithGlobals().python ?? process.env.SOFTMAX_CONFORMANCE_PYTHON ?? (existsSync(venv) ? venv : 'python3');
       const args = [projectPath('golden', 'export.py'), '--out', o.out, ...(o.date ? ['--date', o.date] : [])];
+      const { execa } = await import('execa');
       const r = await execa(python, args, { stdio: 'inherit', reject: false });
       if (r.failed && r.exitCode === undefined) throw new EnvironmentError(`cannot start ${python}: run golden/setup-venv.sh first (it installs the exporter's libraries into .venv)`);
       process.exitCode = r.exitCode === 0 ? 0 : 2;

@@ -1,13 +1,8 @@
 // `merge SHARD.json...`: one report from shard reports (run --shard K/N), written like `run` writes its own.
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
-import { loadReport } from '../report/compare.js';
-import { writeReports, REPORTER_NAMES } from '../report/index.js';
-import { renderConsole } from '../report/console.js';
-import { loadManifest } from '../manifest.js';
-import { mergeReports } from '../runner/merge.js';
 import { projectPath } from '../paths.js';
-import { parseList } from './options.js';
+import { parseList, REPORTER_NAMES } from './options.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -17,7 +12,14 @@ export function registerMerge(program: Command): void {
     .option('--manifest <file>', 'manifest giving the implementation order', projectPath('implementations', 'manifest.json'))
     .option('--reports <dir>', 'where to write the merged reports', projectPath('reports'))
     .option('--reporters <names>', `comma-separated: ${REPORTER_NAMES.join(', ')}`, parseList, [...REPORTER_NAMES])
-    .action((files: string[], o) => {
+    .action(async (files: string[], o) => {
+      const [{ loadReport }, { writeReports }, { renderConsole }, { loadManifest }, { mergeReports }] = await Promise.all([
+        import('../report/compare.js'),
+        import('../report/index.js'),
+        import('../report/console.js'),
+        import('../manifest.js'),
+        import('../runner/merge.js'),
+      ]);
       const order = loadManifest(o.manifest).implementations.map((e) => e.id);
       const merged = mergeReports(files.map(loadReport), order);
       mkdirSync(o.reports, { recursive: true });

@@ -1,6 +1,13 @@
 // Parsing and validating option values shared by the commands; bad values are usage errors (exit 2).
 import { AXIS_RULES, isAxisRule, isPolicy, POLICIES, type AxisRule, type Policy } from '../contracts.js';
 import { UsageError } from '../errors.js';
+import type { ReporterName } from '../report/index.js';
+
+// Copies of report/index.ts's reporter names and tolerance/profiles.ts's default profile: registering the commands
+// (and --help) needs them, and importing them would load every reporter and the tolerance code for any command.
+// options.test.ts keeps them equal to the originals.
+export const REPORTER_NAMES = ['json', 'markdown', 'html', 'junit'] as const satisfies readonly ReporterName[];
+export const DEFAULT_PROFILE = 'strict';
 
 export function parseIntOption(name: string, min = 0): (v: string) => number {
   return (v) => {

@@ -1,7 +1,5 @@
 // `replay REPORT.json CASE`: run a reported counterexample again, exactly, and show both outputs.
 import type { Command } from 'commander';
-import { loadReport } from '../report/compare.js';
-import { replayCase } from '../runner/replay.js';
 
 export function registerReplay(program: Command): void {
   program
@@ -11,6 +9,7 @@ export function registerReplay(program: Command): void {
     .argument('<case>', 'the counterexample\'s caseId')
     .option('--implementation <id>', 'which implementation, when several have that case')
     .action(async (reportPath: string, caseId: string, o, cmd: Command) => {
+      const [{ loadReport }, { replayCase }] = await Promise.all([import('../report/compare.js'), import('../runner/replay.js')]);
       const text = await replayCase(loadReport(reportPath), caseId, { implementation: o.implementation, python: cmd.optsWithGlobals().python });
       process.stdout.write(text.output);
       process.exitCode = text.stillFails ? 1 : 0;

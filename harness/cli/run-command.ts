@@ -2,15 +2,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { runConformance } from '../runner/run.js';
-import { writeReports, REPORTER_NAMES } from '../report/index.js';
-import { renderConsole } from '../report/console.js';
-import { progressCallback } from './progress.js';
-import { DEFAULT_PROFILE } from '../tolerance/profiles.js';
-import { commandLine, parseIntOption, parseList, parsePolicy, parseShard } from './options.js';
+import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES } from './options.js';
 import { projectPath } from '../paths.js';
 import { UsageError } from '../errors.js';
-import { compareWithBaseline } from './baseline.js';
 
 export function registerRun(program: Command): void {
   program
@@ -35,6 +29,12 @@ export function registerRun(program: Command): void {
     .action(async (o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
+      const [{ runConformance }, { writeReports }, { renderConsole }, { progressCallback }] = await Promise.all([
+        import('../runner/run.js'),
+        import('../report/index.js'),
+        import('../report/console.js'),
+        import('./progress.js'),
+      ]);
       const globals = cmd.optsWithGlobals();
       const progress = progressCallback(Boolean(process.stderr.isTTY));
       // SIGINT/SIGTERM: stop, write what is finished as a report marked incomplete, exit non-zero.
@@ -75,7 +75,7 @@ export function registerRun(program: Command): void {
         process.exit(130);
       }
       let exit = report.verdict === 'pass' ? 0 : 1;
-      if (o.baseline) exit = Math.max(exit, compareWithBaseline(o.baseline, report, o.reports));
+      if (o.baseline) exit = Math.max(exit, (await import('./baseline.js')).compareWithBaseline(o.baseline, report, o.reports));
       process.exitCode = exit;
     });
 }
