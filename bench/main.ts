@@ -107,22 +107,28 @@ function table(r: {
   if (r.audit) {
     const a = r.audit;
     const cases = a.harness.runs[0]?.cases ?? 0;
-    rows.push([
-      `audit throughput, correct candidate, whole command (harness: ${int(cases)} cases = ${int(a.generatedCases)} generated + ${a.harness.fixedCases} fixed; Hypothesis: ${int(a.hypothesis.runs[0]?.cases ?? 0)} examples)`,
-      `${fmt.rate(a.harness.casesPerSecond)} cases/s (${fmt.ms(a.harness.medianWallMs)})`,
-      `pytest + Hypothesis: ${fmt.rate(a.hypothesis.casesPerSecond)} cases/s (${fmt.ms(a.hypothesis.medianWallMs)})`,
-      fmt.ratio(a.ratio),
-      '≥ 10×',
-      yesNo(a.ratio >= 10),
-    ]);
-    rows.push([
-      'audit throughput, checking loop only (startup excluded on both sides)',
-      `${fmt.rate(a.harness.loopCasesPerSecond)} cases/s (${int(a.harness.runs[0]?.calls ?? NaN)} candidate calls)`,
-      `${fmt.rate(a.hypothesis.loopCasesPerSecond)} cases/s (of which the checks: ${fmt.ms(median(a.hypothesis.runs.map((x) => x.checkMs ?? NaN)))}, the rest generation)`,
-      fmt.ratio(a.loopRatio),
-      '',
-      '',
-    ]);
+    const peers: [string, AuditThroughput['hypothesis'], number, number][] = [
+      ['same checks (values against the correctly rounded softmax, mpmath)', a.hypothesisExact, a.ratio, a.loopRatio],
+      ['values against a float64 NumPy softmax, as a user would write it', a.hypothesis, a.ratioNumpyPeer, a.loopRatioNumpyPeer],
+    ];
+    for (const [what, p, ratio, loopRatio] of peers) {
+      rows.push([
+        `audit throughput, correct candidate, whole command; peer: ${what} (harness: ${int(cases)} cases = ${int(a.generatedCases)} generated + ${a.harness.fixedCases} fixed; Hypothesis: ${int(p.runs[0]?.cases ?? 0)} examples)`,
+        `${fmt.rate(a.harness.casesPerSecond)} cases/s (${fmt.ms(a.harness.medianWallMs)})`,
+        `pytest + Hypothesis: ${fmt.rate(p.casesPerSecond)} cases/s (${fmt.ms(p.medianWallMs)})`,
+        fmt.ratio(ratio),
+        '≥ 10×',
+        yesNo(ratio >= 10),
+      ]);
+      rows.push([
+        'the same, checking loop only (startup excluded on both sides)',
+        `${fmt.rate(a.harness.loopCasesPerSecond)} cases/s (${int(a.harness.runs[0]?.calls ?? NaN)} candidate calls)`,
+        `${fmt.rate(p.loopCasesPerSecond)} cases/s (of which the checks: ${fmt.ms(median(p.runs.map((x) => x.checkMs ?? NaN)))}, the rest generation)`,
+        fmt.ratio(loopRatio),
+        '',
+        '',
+      ]);
+    }
   }
   const transportRows = (t: TransportResult, tag: string): void => {
     for (const x of t.rows) {

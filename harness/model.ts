@@ -87,6 +87,8 @@ export interface ImplementationResult {
   /** which axis rules its outputs are consistent with, per rank */
   inference?: { rule: AxisRule; ranks: number[] }[];
   inferenceSummary?: string;
+  /** distinct calls of the implementation the checks needed (each made once, its outcome shared) */
+  calls?: number;
   verdict: Verdict;
   checks: CheckResult[];
 }

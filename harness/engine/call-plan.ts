@@ -25,6 +25,8 @@ export interface RunOptions {
   onBatch?: (done: number, total: number) => void;
   budgetMs?: number;
   whileWaiting?: (done: number) => void;
+  /** called when every registered call has been made: register more and return true, or return false when done */
+  refill?: () => boolean;
 }
 
 export class CallPlan {
@@ -56,17 +58,23 @@ export class CallPlan {
    * outcomes are final by then, so the caller can judge them on this core while the worker computes on the other.
    */
   async run(worker: ImplementationWorker, opts: RunOptions = {}): Promise<void> {
-    const { batchSize = 256, onBatch, budgetMs = Infinity, whileWaiting } = opts;
+    const { batchSize = 256, onBatch, budgetMs = Infinity, whileWaiting, refill } = opts;
     this.outcomes = [];
     const started = performance.now();
+    // Calls may be registered while the plan runs (refill, whileWaiting): there is more to do while calls remain
+    // unmade or the caller can add some.
+    const more = (): boolean => {
+      while (this.outcomes.length >= this.calls.length) if (!refill?.()) return false;
+      return true;
+    };
     // Start small and double while calls return in time: a candidate that hangs is noticed after a few calls,
     // not after a whole batch of per-call timeouts.
     let size = Math.min(batchSize, 8);
-    while (this.outcomes.length < this.calls.length) {
+    while (more()) {
       const start = this.outcomes.length;
       if (performance.now() - started > budgetMs) {
         const reason = `the implementation's time budget of ${Math.round(budgetMs / 1000)} s was used up`;
-        while (this.outcomes.length < this.calls.length) this.outcomes.push({ kind: 'not-run', reason });
+        while (more()) while (this.outcomes.length < this.calls.length) this.outcomes.push({ kind: 'not-run', reason });
         break;
       }
       const batch = this.calls.slice(start, start + size);

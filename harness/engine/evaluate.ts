@@ -48,20 +48,18 @@ export interface PlannedUnit {
   checks: { check: Check | OutcomeCheck; probes: Probe[]; slots: number[] }[];
 }
 
-/** Plan: which checks apply to which units, and the calls they need. */
-export function planUnits(units: Unit[], checks: (Check | OutcomeCheck)[], plan: CallPlan): PlannedUnit[] {
-  return units.map((unit) => {
-    const domains = domainsOf(unit);
-    const applicable = checks.filter((c) => c.applies(unit, domains));
-    return {
-      unit,
-      domains,
-      checks: applicable.map((check) => {
-        const probes = check.probes(unit);
-        return { check, probes, slots: probes.map((p) => plan.add(p.input, p.args, p.repeat ?? 0)) };
-      }),
-    };
-  });
+/** Plan one unit: which checks apply to it, and the calls they need. */
+export function planUnit(unit: Unit, checks: (Check | OutcomeCheck)[], plan: CallPlan): PlannedUnit {
+  const domains = domainsOf(unit);
+  const applicable = checks.filter((c) => c.applies(unit, domains));
+  return {
+    unit,
+    domains,
+    checks: applicable.map((check) => {
+      const probes = check.probes(unit);
+      return { check, probes, slots: probes.map((p) => plan.add(p.input, p.args, p.repeat ?? 0)) };
+    }),
+  };
 }
 
 export function makeOracle(policy: Policy): (input: Tensor, axes: number[]) => Tensor {
@@ -77,28 +75,64 @@ export function makeOracle(policy: Policy): (input: Tensor, axes: number[]) => T
   };
 }
 
-export interface Evaluation {
-  /** how many distinct calls the plan makes */
+export interface EvaluationResult {
+  results: CheckResult[];
+  planned: PlannedUnit[];
+  observations: Observation[];
+  /** distinct calls made (or recorded as not run) */
   calls: number;
-  run(worker: ImplementationWorker): Promise<{ results: CheckResult[]; planned: PlannedUnit[]; observations: Observation[] }>;
 }
 
+export interface Evaluation {
+  /** Plan up to `units` more units (which checks apply, which calls they need); false once all are planned. */
+  planMore(units: number): boolean;
+  /** Make the calls and judge, planning what is not planned yet as the calls go. */
+  run(worker: ImplementationWorker): Promise<EvaluationResult>;
+}
+
+/** Units planned at a time while calls run: enough to keep the worker busy, few enough to start it early. */
+const PLAN_CHUNK = 64;
+
 /**
- * Plan the evaluation (which checks apply to which units, and the distinct calls they need) without a worker, so
- * a caller can plan while the worker is still starting; `run` then makes the calls and judges.
+ * An evaluation that plans, calls and judges in a pipeline: a caller may plan ahead with `planMore` while the
+ * worker starts; `run` plans the rest a chunk at a time between batches, so the first calls go out early, and judges
+ * each unit as soon as its calls are back, while the worker computes the next batch on the other core.
  */
 export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit[] }[], checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
   const plan = new CallPlan();
-  const planned = bindingsUnits.map(({ binding, units }) => ({ binding, units: planUnits(units, checks, plan) }));
+  const judge = new Judge(plan, checks, opts, bindingsUnits.map((b) => b.binding));
+  const pending = bindingsUnits.flatMap(({ units }, binding) => units.map((unit) => ({ binding, unit })));
+  const planned: PlannedUnit[] = [];
+  const planMore = (n: number): boolean => {
+    const end = Math.min(pending.length, planned.length + n);
+    while (planned.length < end) {
+      const { binding, unit } = pending[planned.length];
+      const pu = planUnit(unit, checks, plan);
+      planned.push(pu);
+      judge.enqueue(binding, pu);
+    }
+    return planned.length < pending.length;
+  };
+  const progress = (): void => opts.onProgress?.(judge.judged, pending.length);
   return {
-    calls: plan.size,
+    planMore,
     async run(worker) {
-      const judge = new Judge(plan, checks, opts, planned);
-      // Judging overlaps the calls: each batch's predecessors are judged while the worker computes the batch.
-      await plan.run(worker, { batchSize: opts.batchSize ?? 256, onBatch: opts.onProgress, budgetMs: opts.budgetMs, whileWaiting: (done) => judge.upTo(done) });
+      planMore(PLAN_CHUNK);
+      await plan.run(worker, {
+        batchSize: opts.batchSize ?? 256,
+        budgetMs: opts.budgetMs,
+        refill: () => planMore(PLAN_CHUNK),
+        whileWaiting: (done) => {
+          planMore(PLAN_CHUNK);
+          judge.upTo(done);
+          progress();
+        },
+      });
+      planMore(Infinity); // a plan run to its end has planned everything already; this only makes it certain
       judge.upTo(plan.size);
-      const results = planned.flatMap((_, b) => [...judge.tallies[b].values()].map((t) => toCheckResult(t, opts)));
-      return { results, planned: planned.flatMap((p) => p.units), observations: observe(planned.flatMap((p) => p.units), plan) };
+      progress();
+      const results = judge.tallies.flatMap((tallies) => [...tallies.values()].map((t) => toCheckResult(t, opts)));
+      return { results, planned, observations: observe(planned, plan), calls: plan.size };
     },
   };
 }
@@ -108,7 +142,7 @@ export function evaluate(
   bindingsUnits: { binding: Binding; units: Unit[] }[],
   checks: (Check | OutcomeCheck)[],
   opts: EvaluationOptions,
-): Promise<{ results: CheckResult[]; planned: PlannedUnit[]; observations: Observation[] }> {
+): Promise<EvaluationResult> {
   return prepareEvaluation(bindingsUnits, checks, opts).run(worker);
 }
 
@@ -117,24 +151,27 @@ class Judge {
   readonly tallies: Map<string, Tally>[];
   private readonly queue: { binding: number; pu: PlannedUnit; lastSlot: number }[] = [];
   private next = 0;
+  /** slots are handed out in planning order, so a running maximum tells when a unit's calls are all done */
+  private lastSlot = -1;
   private readonly oracleFor: (input: Tensor, axes: number[]) => Tensor;
 
   constructor(
     private readonly plan: CallPlan,
     checks: (Check | OutcomeCheck)[],
     private readonly opts: EvaluationOptions,
-    planned: { binding: Binding; units: PlannedUnit[] }[],
+    bindings: Binding[],
   ) {
     this.oracleFor = makeOracle(opts.policy);
-    this.tallies = planned.map(({ binding }) => new Map(checks.map((c) => [c.name, newTally(c, binding)])));
-    // Slots are handed out in planning order, so the running maximum tells when a unit's calls are all done.
-    let lastSlot = -1;
-    planned.forEach(({ units }, binding) => {
-      for (const pu of units) {
-        for (const c of pu.checks) for (const s of c.slots) lastSlot = Math.max(lastSlot, s);
-        this.queue.push({ binding, pu, lastSlot });
-      }
-    });
+    this.tallies = bindings.map((binding) => new Map(checks.map((c) => [c.name, newTally(c, binding)])));
+  }
+
+  get judged(): number {
+    return this.next;
+  }
+
+  enqueue(binding: number, pu: PlannedUnit): void {
+    for (const c of pu.checks) for (const s of c.slots) this.lastSlot = Math.max(this.lastSlot, s);
+    this.queue.push({ binding, pu, lastSlot: this.lastSlot });
   }
 
   /** Judge every unit not judged yet whose calls are among the first `done` outcomes. */

@@ -120,6 +120,8 @@ export function workerSpecOf(spec: SubjectSpec, settings: SubjectSettings): Work
   };
 }
 
+const PLAN_AHEAD_CHUNK = 32;
+
 /**
  * Evaluate one subject on the cases. `started` is its worker when the caller started it early (audit starts it
  * while it generates the cases); otherwise it is started here. Either way it is closed here.
@@ -133,16 +135,20 @@ export async function evaluateSubject(
   const base = baseOf(spec);
   const bindings = bindingsOf(spec, settings.policy);
   const starting = started ?? startWorker(workerSpecOf(spec, settings));
-  // Planning takes this core while the worker's interpreter starts on the other.
   const evaluation = prepareEvaluation(
     bindings.map((binding) => ({ binding, units: cases.flatMap((c) => unitsFor(c, binding)) })),
     settings.checks,
     evaluationOptions(spec, settings),
   );
+  // Plan on this core while the worker's interpreter starts on the other, a chunk at a time so that the worker's
+  // ready message is read (and the calls begin) as soon as it comes.
+  let ready = false;
+  void starting.then(() => (ready = true), () => (ready = true));
+  while (!ready && evaluation.planMore(PLAN_AHEAD_CHUNK)) await new Promise((r) => setImmediate(r));
   const worker = await starting;
   if (isStartFailure(worker)) return notStarted(spec, worker, bindings, cases, settings);
   try {
-    const { results, observations } = await evaluation.run(worker);
+    const { results, observations, calls } = await evaluation.run(worker);
     await settings.withWorker?.(worker, spec);
     const checks = applyExpectations(results, spec.expectedFailures);
     const inference = inferRules(observations, settings.profile, makeOracle(settings.policy));
@@ -151,6 +157,7 @@ export async function evaluateSubject(
       status: 'ran',
       inference,
       inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length)),
+      calls,
       verdict: verdictOf(checks),
       checks,
     };
