@@ -16,8 +16,8 @@ export function tensorKey(t: Tensor): string {
   return key;
 }
 
-function callKey(input: Tensor, args: CallArgs, repeat = 0): string {
-  return `${tensorKey(input)}|${args.axis ?? '-'}|${args.theta ?? '-'}|${repeat}`;
+function argsKey(args: CallArgs, repeat: number): string {
+  return `${args.axis ?? '-'}|${args.theta ?? '-'}|${repeat}`;
 }
 
 export interface RunOptions {
@@ -31,18 +31,26 @@ export interface RunOptions {
 
 export class CallPlan {
   private readonly keys = new Map<string, number>();
+  /** the same lookup by tensor object: most checks probe the case's own input object, and need no content key */
+  private readonly byObject = new WeakMap<Tensor, Map<string, number>>();
   private readonly calls: { input: Tensor; args: CallArgs }[] = [];
   private outcomes: CallOutcome[] = [];
 
-  /** Register a call; returns its slot. The same input, args and repeat share a slot. */
+  /** Register a call; returns its slot. The same input (by content), args and repeat share a slot. */
   add(input: Tensor, args: CallArgs, repeat = 0): number {
-    const key = callKey(input, args, repeat);
-    let slot = this.keys.get(key);
+    const ak = argsKey(args, repeat);
+    let seen = this.byObject.get(input);
+    if (seen === undefined) this.byObject.set(input, (seen = new Map()));
+    let slot = seen.get(ak);
+    if (slot !== undefined) return slot;
+    const key = `${tensorKey(input)}|${ak}`;
+    slot = this.keys.get(key);
     if (slot === undefined) {
       slot = this.calls.length;
       this.keys.set(key, slot);
       this.calls.push({ input, args });
     }
+    seen.set(ak, slot);
     return slot;
   }
 

@@ -92,18 +92,25 @@ export function stridesOf(shape: readonly number[]): number[] {
  * Every check asks this of the same few shapes again and again, so results are cached, and frozen because shared.
  */
 export function slicesOver(shape: readonly number[], axes: readonly number[]): readonly (readonly number[])[] {
+  // Checks pass the same shape and axes arrays again and again: look those up by object before building a key.
+  let byAxes = sliceCacheByObject.get(shape);
+  if (byAxes === undefined) sliceCacheByObject.set(shape, (byAxes = new WeakMap()));
+  let slices = byAxes.get(axes);
+  if (slices !== undefined) return slices;
   const key = `${shape.join(',')}|${axes.join(',')}`;
-  let slices = sliceCache.get(key);
+  slices = sliceCache.get(key);
   if (slices === undefined) {
     slices = computeSlices(shape, axes);
     if (sliceCache.size >= SLICE_CACHE_ENTRIES) sliceCache.clear();
     sliceCache.set(key, slices);
   }
+  byAxes.set(axes, slices);
   return slices;
 }
 
 const SLICE_CACHE_ENTRIES = 4096;
 const sliceCache = new Map<string, readonly (readonly number[])[]>();
+const sliceCacheByObject = new WeakMap<readonly number[], WeakMap<readonly number[], readonly (readonly number[])[]>>();
 
 function computeSlices(shape: readonly number[], axes: readonly number[]): readonly (readonly number[])[] {
   const rank = shape.length;
