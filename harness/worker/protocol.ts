@@ -19,22 +19,50 @@ function wireArgs(args: CallArgs): Record<string, number | string> {
   return out;
 }
 
-/** The frames (each a list of buffers) that carry `requests`; call ids are their indices. */
-export function batchFrames(requests: readonly CallRequest[]): Buffer[][] {
-  const frames: Buffer[][] = [];
+export interface BatchFrame {
+  /** the buffers of the frame, written back to back */
+  buffers: Buffer[];
+  /** the id after the frame's last call */
+  end: number;
+  /**
+   * Set on a frame whose one call's input goes through the shared input file (bulk-files.ts): the bytes to write
+   * there before sending it, and the frame to send instead (input inline) if that write fails.
+   */
+  bulk?: { bytes: Uint8Array; inline: Buffer[] };
+}
+
+/**
+ * The frames that carry `requests`; call ids are their indices. An input of at least `bulkFrom` bytes gets a frame
+ * of its own whose call says `bulk` instead of an offset: its bytes are in the shared input file.
+ */
+export function batchFrames(requests: readonly CallRequest[], bulkFrom = Infinity): BatchFrame[] {
+  const frames: BatchFrame[] = [];
   let calls: Record<string, unknown>[] = [];
   let chunks: Uint8Array[] = [];
   let offset = 0;
-  const flush = (): void => {
-    if (calls.length) frames.push(encodeFrame({ type: 'batch', calls }, chunks));
+  const flush = (end: number): void => {
+    if (calls.length) frames.push({ buffers: encodeFrame({ type: 'batch', calls }, chunks), end });
     calls = [];
     chunks = [];
     offset = 0;
   };
+  const describe = (req: CallRequest, id: number, nbytes: number): Record<string, unknown> => ({
+    id,
+    dtype: req.input.dtype,
+    shape: [...req.input.shape],
+    args: wireArgs(req.args),
+    nbytes,
+  });
   requests.forEach((req, id) => {
     const bytes = tensorBytes(req.input);
-    if (offset > 0 && offset + bytes.byteLength > FRAME_PAYLOAD_TARGET) flush();
-    calls.push({ id, dtype: req.input.dtype, shape: [...req.input.shape], args: wireArgs(req.args), offset, nbytes: bytes.byteLength });
+    if (bytes.byteLength >= bulkFrom && bytes.byteLength > 0) {
+      flush(id);
+      const inline = encodeFrame({ type: 'batch', calls: [{ ...describe(req, id, bytes.byteLength), offset: 0 }] }, [bytes]);
+      frames.push({ buffers: encodeFrame({ type: 'batch', calls: [{ ...describe(req, id, bytes.byteLength), bulk: true }] }), end: id + 1, bulk: { bytes, inline } });
+      return;
+    }
+    if (offset > 0 && offset + bytes.byteLength > FRAME_PAYLOAD_TARGET) flush(id);
+    calls.push({ ...describe(req, id, bytes.byteLength), offset });
     chunks.push(bytes);
     offset += bytes.byteLength;
     const pad = pad8(offset);
@@ -43,7 +71,7 @@ export function batchFrames(requests: readonly CallRequest[]): Buffer[][] {
       offset += pad;
     }
   });
-  flush();
+  flush(requests.length);
   return frames;
 }
 

@@ -3,6 +3,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
+import { BulkFiles, bulkTransport } from './bulk-files.js';
 import { FrameReader, type Frame } from './frames.js';
 import { batchFrames, outcomeOf, ProtocolError } from './protocol.js';
 import type { CallOutcome, CallRequest } from './types.js';
@@ -12,6 +13,8 @@ export interface LaunchPlan {
   args: string[];
   env: Record<string, string>;
   cwd: string;
+  /** the worker takes large tensors through shared files (bulk-files.ts): their folder is appended to args */
+  bulk?: boolean;
 }
 
 export interface Exit {
@@ -71,12 +74,15 @@ export class Session {
   private onFrame: ((f: Frame) => void) | null = null;
   private protocolError: Error | null = null;
   private killed = false;
+  /** null: every tensor goes through the socket */
+  private bulk: BulkFiles | null;
   readonly stderr = new Tail();
   readonly stdout = new Tail();
   readonly exited: Promise<Exit>;
 
   private constructor(plan: LaunchPlan) {
-    this.child = execa(plan.command, plan.args, {
+    this.bulk = plan.bulk ? BulkFiles.create() : null;
+    this.child = execa(plan.command, this.bulk?.dir ? [...plan.args, this.bulk.dir] : plan.args, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       env: plan.env,
       extendEnv: false,
@@ -108,6 +114,7 @@ export class Session {
       });
     }).then((exit) => {
       live.delete(this);
+      this.bulk?.close();
       return exit;
     });
     track(this);
@@ -124,7 +131,15 @@ export class Session {
       await s.exited;
       return { ok: false, timedOut: true, stderr: s.stderr.last(), stdout: s.stdout.all() };
     }
-    if ('header' in r && r.header.type === 'ready') return { ok: true, session: s, ready: r.header, stdout: s.stdout.all(), stderr: s.stderr.all() };
+    if ('header' in r && r.header.type === 'ready') {
+      // The worker has opened the files (or could not: then the socket carries everything); their names can go.
+      if (r.header.bulk === true) s.bulk?.unlink();
+      else {
+        s.bulk?.close();
+        s.bulk = null;
+      }
+      return { ok: true, session: s, ready: r.header, stdout: s.stdout.all(), stderr: s.stderr.all() };
+    }
     const exit = 'header' in r ? undefined : r;
     if (exit === undefined) {
       s.stop();
@@ -178,6 +193,10 @@ export class Session {
       this.onFrame = (f) => {
         try {
           if (f.header.type !== 'result' || f.header.id !== outcomes.length) throw new ProtocolError(`unexpected ${f.header.type} frame`);
+          if (f.header.bulk !== undefined) {
+            if (!this.bulk) throw new ProtocolError('a bulk result without shared files');
+            f = { header: f.header, payload: this.bulk.readOutput(f.header.bulk) };
+          }
           outcomes.push(outcomeOf(f, limitMb));
         } catch (e) {
           this.protocolError = e as Error;
@@ -185,18 +204,37 @@ export class Session {
           return;
         }
         if (outcomes.length === requests.length) finish(true);
-        else arm();
+        else {
+          if (outcomes.length === waitingFor) send();
+          arm();
+        }
       };
       void this.exited.then((exit) => {
         if (done) return;
         outcomes.push(timedOut ? { kind: 'timeout', limitMs: timeoutMs } : this.death(exit, limitMb));
         finish(false);
       });
-      // Corked: the buffers of a batch (two per call) leave in one writev, not one system call each.
-      const frames = batchFrames(requests);
-      this.toWorker.cork();
-      for (const frame of frames) for (const b of frame) this.toWorker.write(b);
-      this.toWorker.uncork();
+      const frames = batchFrames(requests, this.bulk ? bulkTransport.thresholdBytes : Infinity);
+      let next = 0;
+      let waitingFor = -1;
+      // Sends the frames up to the next one whose input went into the shared file, which holds one input at a
+      // time: the frames after it wait for its result (onFrame calls send again). Corked: the buffers of a batch
+      // (two per call) leave in one writev, not one system call each.
+      const send = (): void => {
+        this.toWorker.cork();
+        while (next < frames.length) {
+          const f = frames[next++];
+          const viaFile = f.bulk !== undefined && this.bulk!.writeInput(f.bulk.bytes);
+          for (const b of viaFile || !f.bulk ? f.buffers : f.bulk.inline) this.toWorker.write(b);
+          if (viaFile) {
+            this.bulk!.prepare(f.bulk!.bytes.byteLength);
+            waitingFor = f.end;
+            break;
+          }
+        }
+        this.toWorker.uncork();
+      };
+      send();
       arm();
     });
   }
