@@ -24,8 +24,9 @@ export interface RunOptions {
   batchSize?: number;
   onBatch?: (done: number, total: number) => void;
   budgetMs?: number;
-  whileWaiting?: (done: number) => void;
-  /** called when every registered call has been made: register more and return true, or return false when done */
+  /** the caller's work while a batch is out; `changed()` tells when more outcomes have come in (see run) */
+  whileWaiting?: (done: number, changed: () => boolean) => void | Promise<void>;
+  /** called when every registered call has been sent: register more; false once there is nothing further to add */
   refill?: () => boolean;
 }
 
@@ -62,38 +63,72 @@ export class CallPlan {
    * Run every registered call in batches; `onBatch` reports progress. Past `budgetMs` the remaining calls are not
    * made but recorded as `not-run`, so a candidate that hangs on every input cannot stall a run for hours. After a
    * timeout the batches shrink, so the budget is checked between few calls rather than between hundreds.
-   * `whileWaiting(done)` runs each time a batch has been sent, before its outcomes are awaited: the first `done`
-   * outcomes are final by then, so the caller can judge them on this core while the worker computes on the other.
+   *
+   * Each batch is sent the moment the one before it comes back (from that batch's callback), so the worker never
+   * waits for what this thread does meanwhile: `whileWaiting(done, changed)` is the caller's work between batches.
+   * The first `done` outcomes are final when it starts, so it can judge them on this core while the worker computes
+   * on the other, and do work that can wait (planning ahead) until `changed()` says more outcomes are in. It should
+   * yield to the event loop often (every few milliseconds), since a returning batch is only seen when it does.
    */
   async run(worker: ImplementationWorker, opts: RunOptions = {}): Promise<void> {
     const { batchSize = 256, onBatch, budgetMs = Infinity, whileWaiting, refill } = opts;
     this.outcomes = [];
     const started = performance.now();
-    // Calls may be registered while the plan runs (refill, whileWaiting): there is more to do while calls remain
-    // unmade or the caller can add some.
+    let sent = 0;
+    // Calls may be registered while the plan runs (refill, whileWaiting): there is more to send while calls remain
+    // unsent or the caller can add some.
     const more = (): boolean => {
-      while (this.outcomes.length >= this.calls.length) if (!refill?.()) return false;
+      // refill may register calls and still say that it has nothing further: look at the calls, not its answer.
+      while (sent >= this.calls.length) if (!refill?.()) return sent < this.calls.length;
       return true;
     };
     // Start small and double while calls return in time: a candidate that hangs is noticed after a few calls,
     // not after a whole batch of per-call timeouts.
     let size = Math.min(batchSize, 8);
-    while (more()) {
-      const start = this.outcomes.length;
-      if (performance.now() - started > budgetMs) {
-        const reason = `the implementation's time budget of ${Math.round(budgetMs / 1000)} s was used up`;
-        while (more()) while (this.outcomes.length < this.calls.length) this.outcomes.push({ kind: 'not-run', reason });
-        break;
+    let overBudget = false;
+    let finished = false;
+    let failure: unknown;
+    let wake: () => void = () => undefined;
+    const sendNext = (): void => {
+      const left = more();
+      if (!left || performance.now() - started > budgetMs) {
+        overBudget = left;
+        finished = true;
+        wake();
+        return;
       }
-      const batch = this.calls.slice(start, start + size);
-      const pending = worker.call(batch);
-      whileWaiting?.(this.outcomes.length);
-      const got = await pending;
-      this.outcomes.push(...got);
-      // A call that hung, crashed or ran out of memory costs a restart: go back to small batches.
-      const troubled = got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');
-      size = troubled ? Math.min(size, 4) : Math.min(size * 2, batchSize);
-      onBatch?.(this.outcomes.length, this.calls.length);
+      const batch = this.calls.slice(sent, sent + size);
+      sent += batch.length;
+      worker.call(batch).then(
+        (got) => {
+          this.outcomes.push(...got);
+          // A call that hung, crashed or ran out of memory costs a restart: go back to small batches.
+          const troubled = got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');
+          size = troubled ? Math.min(size, 4) : Math.min(size * 2, batchSize);
+          onBatch?.(this.outcomes.length, this.calls.length);
+          sendNext();
+          wake();
+        },
+        (err: unknown) => {
+          failure = err;
+          finished = true;
+          wake();
+        },
+      );
+    };
+    sendNext();
+    while (!finished) {
+      const seen = this.outcomes.length;
+      await whileWaiting?.(seen, () => finished || this.outcomes.length > seen);
+      if (!finished && this.outcomes.length === seen) await new Promise<void>((r) => (wake = r));
+    }
+    if (failure !== undefined) throw failure;
+    if (overBudget) {
+      const reason = `the implementation's time budget of ${Math.round(budgetMs / 1000)} s was used up`;
+      for (;;) {
+        while (this.outcomes.length < this.calls.length) this.outcomes.push({ kind: 'not-run', reason });
+        if (!refill?.() && this.outcomes.length === this.calls.length) break;
+      }
     }
   }
 

@@ -90,8 +90,14 @@ export interface Evaluation {
   run(worker: ImplementationWorker): Promise<EvaluationResult>;
 }
 
-/** Units planned at a time while calls run: enough to keep the worker busy, few enough to start it early. */
+/** Units planned when the worker has run out of calls: enough to keep it busy, few enough to start it early. */
 const PLAN_CHUNK = 64;
+/** Units planned, or judged, between two looks at whether a batch has come back (each takes ~0.1 ms). */
+const PLAN_STEP = 16;
+const JUDGE_STEP = 16;
+
+/** Let pending I/O callbacks run (a batch's results), then go on. */
+const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
  * An evaluation that plans, calls and judges in a pipeline: a caller may plan ahead with `planMore` while the
@@ -122,10 +128,12 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
         batchSize: opts.batchSize ?? 256,
         budgetMs: opts.budgetMs,
         refill: () => planMore(PLAN_CHUNK),
-        whileWaiting: (done) => {
-          planMore(PLAN_CHUNK);
-          judge.upTo(done);
+        whileWaiting: async (done, changed) => {
+          // Judge what is back, then plan ahead until more is back: a few units at a time, yielding in between,
+          // so that a returning batch is seen (and the next one sent) within a millisecond or two.
+          while (judge.upTo(done, JUDGE_STEP)) await yieldToIo();
           progress();
+          while (!changed() && planMore(PLAN_STEP)) await yieldToIo();
         },
       });
       planMore(Infinity); // a plan run to its end has planned everything already; this only makes it certain
@@ -174,12 +182,17 @@ class Judge {
     this.queue.push({ binding, pu, lastSlot: this.lastSlot });
   }
 
-  /** Judge every unit not judged yet whose calls are among the first `done` outcomes. */
-  upTo(done: number): void {
-    while (this.next < this.queue.length && this.queue[this.next].lastSlot < done) {
+  /**
+   * Judge units not judged yet whose calls are among the first `done` outcomes, at most `limit` of them; true if
+   * such units remain.
+   */
+  upTo(done: number, limit = Infinity): boolean {
+    for (let n = 0; this.next < this.queue.length && this.queue[this.next].lastSlot < done; n++) {
+      if (n >= limit) return true;
       const { binding, pu } = this.queue[this.next++];
       this.unit(this.tallies[binding], pu);
     }
+    return false;
   }
 
   private unit(tallies: Map<string, Tally>, pu: PlannedUnit): void {

@@ -71,8 +71,10 @@ export async function runAudit(opts: AuditOptions): Promise<RunReport> {
   const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast);
   const profile = getProfile(opts.profile);
   const settings: SubjectSettings = { ...subjectSettings(opts, profile, defaultPython(opts.python)), onProgress: opts.onProgress };
-  // The worker starts (a Python start-up and a NumPy import) while this process generates and plans the cases.
+  // The worker starts (a Python start-up and a NumPy import) while this process generates and plans the cases:
+  // one turn of the event loop lets startWorker spawn it before the generation below takes this thread.
   const worker = startWorker(workerSpecOf(spec, settings));
+  await new Promise((r) => setImmediate(r));
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled

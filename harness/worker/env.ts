@@ -1,7 +1,7 @@
 // The scrubbed environment a worker runs in: nothing of the user's environment leaks in except what the
 // interpreter needs to start, so runs are reproducible and a candidate cannot read the caller's secrets.
-import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,9 +12,13 @@ const KEPT = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS'];
 const homes = new Set<string>();
 let exitHookInstalled = false;
 
-/** A fresh folder used as the worker's HOME, cwd and TMPDIR; removed by close(). */
+/**
+ * A fresh folder used as the worker's HOME, cwd and TMPDIR; removed by close(). Made synchronously (a few
+ * microseconds): the worker is then spawned within the microtasks of startWorker(), so a caller that yields once
+ * has its interpreter starting while it goes on with other work.
+ */
 export async function makeWorkerHome(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'softmax-worker-'));
+  const dir = mkdtempSync(join(tmpdir(), 'softmax-worker-'));
   homes.add(dir);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
