@@ -1,13 +1,14 @@
 // Large tensors through the shared files (bulk-files.ts) instead of the socket: bit-exact both ways, mutation still
 // caught bit for bit, deaths and restarts as before, nothing left behind, and the socket when the files cannot be
 // made. Inputs are just above the threshold, so these stay fast.
-import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { bitwiseEqual, fromNumbers, makeTensor, type Tensor } from '../tensor/tensor.js';
 import { start } from '../../test/fixtures/candidates/helpers.js';
 import { BulkFiles, bulkTransport } from './bulk-files.js';
+import { ProtocolError } from './protocol.js';
 import type { CallOutcome, CallRequest } from './types.js';
 
 const defaults = { ...bulkTransport };
@@ -181,5 +182,54 @@ describe('large tensors through shared files', () => {
     expect(write).toHaveBeenCalledTimes(2);
     for (const o of [a, b]) expect(expectKind(o, 'ok').mutated).toBe(true);
     expect(bitwiseEqual(expectKind(a, 'ok').output, expectKind(b, 'ok').output)).toBe(true);
+  });
+});
+
+describe('BulkFiles', () => {
+  const bytes = (n: number, seed = 1): Uint8Array => new Uint8Array(n).map((_, i) => (i * 31 + seed) & 0xff);
+  const open = (): { files: BulkFiles; folder: string } => {
+    const files = BulkFiles.create()!;
+    return { files, folder: files.dir! };
+  };
+
+  test('the input goes into `in`; a result comes out of `out`, in parts or whole, sizes checked against the file', () => {
+    const { files, folder } = open();
+    try {
+      expect(files.writeInput(bytes(5000))).toBe(true);
+      expect(new Uint8Array(readFileSync(join(folder, 'in')))).toEqual(bytes(5000));
+      writeFileSync(join(folder, 'out'), bytes(10_000, 7));
+      expect(files.result(10_000)).toEqual(bytes(10_000, 7));
+      files.progress(4096, 10_000);
+      files.progress(8192, 10_000);
+      expect(files.result(10_000)).toEqual(bytes(10_000, 7));
+      expect(files.result(undefined)).toBeNull();
+      expect(() => files.result(10_001)).toThrow(ProtocolError); // more than the worker wrote
+      expect(() => files.result(-1)).toThrow(ProtocolError);
+      expect(() => files.result('10')).toThrow(ProtocolError);
+      files.progress(8192, 10_000);
+      expect(() => files.progress(4096, 10_000)).toThrow(ProtocolError); // going backwards
+      expect(() => files.progress(20_000, 30_000)).toThrow(ProtocolError); // beyond what is in the file
+      files.unlink();
+      expect(readdirSync(dir)).toEqual([]);
+      writeFileSync(join(dir, 'elsewhere'), 'x'); // the open files are used, not names
+      expect(files.result(10_000)).toEqual(bytes(10_000, 7));
+    } finally {
+      files.close();
+    }
+  });
+
+  test('a prepared buffer, once a result, is never written again', async () => {
+    const { files, folder } = open();
+    try {
+      const n = 16 * 1024 * 1024;
+      const content = bytes(n, 3);
+      writeFileSync(join(folder, 'out'), content);
+      files.prepare(n); // its pages are touched (written) a slice at a time on later turns of the event loop
+      const out = files.result(n)!;
+      for (let i = 0; i < 40; i++) await new Promise((r) => setImmediate(r));
+      expect(Buffer.compare(out, content)).toBe(0);
+    } finally {
+      files.close();
+    }
   });
 });

@@ -32,6 +32,8 @@ let exitHookInstalled = false;
 
 export class BulkFiles {
   private spare: { buf: Uint8Array; touched: number } | null = null;
+  /** the result whose first bytes progress frames have brought in */
+  private incoming: { buf: Uint8Array; got: number } | null = null;
 
   private constructor(
     private folder: string | null,
@@ -79,7 +81,7 @@ export class BulkFiles {
   /** Deletes the folder and closes the files (their memory is freed once the worker's descriptors close too). */
   close(): void {
     this.unlink();
-    this.spare = null;
+    this.spare = this.incoming = null;
     for (const fd of [this.inFd, this.outFd]) {
       try {
         closeSync(fd);
@@ -104,7 +106,7 @@ export class BulkFiles {
    * its input). The first touch of a fresh buffer page-faults every 4 KiB page: 60-450 ms for 134 MB on this VM,
    * as much as the candidate's own softmax or more. Touched here, a slice at a time between the event loop's other
    * work while the worker computes, those faults mostly leave the round trip. The buffer is handed to one result
-   * (readOutput) and then forgotten: it is never reused, so no result can be overwritten.
+   * (progress, result) and then forgotten: it is never reused, so no result can be overwritten.
    */
   prepare(n: number): void {
     const spare = { buf: new Uint8Array(n), touched: 0 };
@@ -119,20 +121,50 @@ export class BulkFiles {
     setImmediate(slice);
   }
 
-  /** A result's payload: the first n bytes of the output file, in a fresh buffer the caller owns for good. */
-  readOutput(n: unknown): Uint8Array {
+  /**
+   * A progress frame: the first `done` of the `total` bytes of the coming result are in the output file. They are
+   * read now, while the worker writes the rest (two copies on two cores instead of one after the other).
+   */
+  progress(done: unknown, total: unknown): void {
+    if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) throw new ProtocolError(`bulk payload size ${String(total)}`);
+    if (this.incoming?.buf.length !== total) this.incoming = { buf: this.buffer(total), got: 0 };
+    this.fill(this.incoming, this.checkSize(done, this.incoming.got, total));
+  }
+
+  /**
+   * A result frame: its payload, the first n bytes of the output file (read now, but for what progress frames
+   * brought in), in a fresh buffer the caller owns for good; null for a result whose payload came in the frame.
+   */
+  result(n: unknown): Uint8Array | null {
+    const incoming = this.incoming;
+    this.incoming = null;
+    if (n === undefined) return null;
+    const size = this.checkSize(n);
+    const into = incoming?.buf.length === size ? incoming : { buf: this.buffer(size), got: 0 };
+    this.fill(into, size);
+    return into.buf;
+  }
+
+  /** What the worker says of the output file is untrusted: a size within [min, max] and within the file. */
+  private checkSize(n: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max || n > fstatSync(this.outFd).size) {
+      throw new ProtocolError(`bulk payload size ${String(n)} does not fit the output file`);
+    }
+    return n;
+  }
+
+  /** The prepared buffer if it has the right size, else a fresh one; 8-aligned either way (a fresh ArrayBuffer). */
+  private buffer(n: number): Uint8Array {
     const spare = this.spare;
     this.spare = null;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > fstatSync(this.outFd).size) {
-      throw new ProtocolError(`bulk payload of ${String(n)} bytes does not fit the output file`);
+    return spare?.buf.length === n ? spare.buf : new Uint8Array(n);
+  }
+
+  private fill(into: { buf: Uint8Array; got: number }, upTo: number): void {
+    while (into.got < upTo) {
+      const k = readSync(this.outFd, into.buf, into.got, upTo - into.got, into.got);
+      if (k === 0) throw new ProtocolError(`the output file ended at ${into.got} of ${upTo} bytes`);
+      into.got += k;
     }
-    // 8-aligned like the socket's payloads (a fresh ArrayBuffer), so typed-array views need no copy.
-    const payload = spare?.buf.length === n ? spare.buf : new Uint8Array(n);
-    for (let got = 0; got < n; ) {
-      const k = readSync(this.outFd, payload, got, n - got, got);
-      if (k === 0) throw new ProtocolError(`the output file ended at ${got} of ${n} bytes`);
-      got += k;
-    }
-    return payload;
   }
 }

@@ -192,12 +192,15 @@ export class Session {
       };
       this.onFrame = (f) => {
         try {
-          if (f.header.type !== 'result' || f.header.id !== outcomes.length) throw new ProtocolError(`unexpected ${f.header.type} frame`);
-          if (f.header.bulk !== undefined) {
-            if (!this.bulk) throw new ProtocolError('a bulk result without shared files');
-            f = { header: f.header, payload: this.bulk.readOutput(f.header.bulk) };
+          const { type, id, bulk } = f.header;
+          if ((type !== 'result' && type !== 'progress') || id !== outcomes.length) throw new ProtocolError(`unexpected ${type} frame`);
+          if (!this.bulk && (type === 'progress' || bulk !== undefined)) throw new ProtocolError('a bulk result without shared files');
+          if (type === 'progress') {
+            this.bulk!.progress(f.header.bytes, f.header.of);
+            return;
           }
-          outcomes.push(outcomeOf(f, limitMb));
+          const payload = this.bulk?.result(bulk);
+          outcomes.push(outcomeOf(payload ? { header: f.header, payload } : f, limitMb));
         } catch (e) {
           this.protocolError = e as Error;
           this.kill();

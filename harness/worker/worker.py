@@ -11,7 +11,8 @@ payload starts 8-byte aligned), then `payloadBytes` raw little-endian bytes.
                      per call, sent as soon as that call finishes.
 Large tensors skip the pipe (harness/worker/bulk-files.ts): BULK_DIR holds files `in` and `out`, opened before the
 candidate loads (ready says "bulk": true). A call with "bulk": true instead of an offset has its input in `in`; its
-result's payload then goes into `out`, from offset 0, and the result says "bulk": <bytes> (payloadBytes 0).
+result's payload then goes into `out`, from offset 0, and the result says "bulk": <bytes> (payloadBytes 0); before it,
+{"type": "progress", "id", "bytes", "of"} frames say how much of it is already there.
 Uses only the standard library and NumPy: it runs on whatever interpreter the user points the harness at.
 """
 
@@ -26,6 +27,7 @@ import time
 import traceback
 
 PROTO_IN, PROTO_OUT = 3, 4
+BULK_PIECE = 16 * 1024 * 1024  # bytes of a result in the shared file per progress frame
 SMALL_FRAME = 256 * 1024  # payload bytes up to which a frame is joined into one buffer and written at once
 TEXT_LIMIT = 4000  # characters kept of a message, traceback or captured output
 MIN_OUTPUT_CAP = 1_000_000  # elements an output may always have
@@ -123,17 +125,22 @@ def write_frame(fd, header, chunks=()):
             view = view[k:]
 
 
-def write_bulk(fd, header, chunks):
+def write_bulk(fd, header, chunks, tell):
     """Writes a result's payload into the shared output file and says so in its header; returns the chunks still to
-    send through the pipe: none, or all of them when the file cannot take them (tmpfs full)."""
+    send through the pipe: none, or all of them when the file cannot take them (tmpfs full). After each BULK_PIECE
+    bytes but the last, tell(bytes, total) sends a progress frame: the harness reads that much while the rest is
+    written."""
+    total = sum(len(c) for c in chunks)
     pos = 0
     try:
         for c in chunks:
             view = memoryview(c).cast("B")
             while len(view):
-                k = os.pwrite(fd, view, pos)
+                k = os.pwrite(fd, view[: BULK_PIECE - pos % BULK_PIECE], pos)
                 view = view[k:]
                 pos += k
+                if pos % BULK_PIECE == 0 and pos < total:
+                    tell(pos, total)
     except OSError:
         return chunks
     header["bulk"] = pos
@@ -609,7 +616,8 @@ def serve(np, fn, style, fd_in, fd_out, bulk):
             except BaseException as e:  # e.g. an __array__ or a shape that misbehaves during conversion
                 result, chunks = {"type": "result", "id": call["id"], "kind": "bad-output", "problem": head(f"its output could not be read: {type(e).__name__}: {safe_str(e)}"), "captured": "", "ms": 0.0}, []
             if big:
-                chunks = write_bulk(bulk_out, result, chunks) if chunks else chunks
+                tell = lambda done, total: write_frame(fd_out, {"type": "progress", "id": call["id"], "bytes": done, "of": total})  # noqa: E731
+                chunks = write_bulk(bulk_out, result, chunks, tell) if chunks else chunks
                 # Before the result: once the harness has it, it may write the next input into the file.
                 maps.reset(np)
             write_frame(fd_out, result, chunks)
