@@ -33,9 +33,7 @@ export function registerAudit(program: Command): void {
         if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
         return d;
       });
-      const [{ runAudit }, { progressCallback }] = await Promise.all([import('../runner/audit.js'), import('./progress.js')]);
-      const progress = progressCallback(!o.json && Boolean(process.stderr.isTTY));
-      const report = await runAudit({
+      const opts = {
         target,
         contract: o.contract,
         call: o.call as CallStyle | undefined,
@@ -52,8 +50,13 @@ export function registerAudit(program: Command): void {
         python: cmd.optsWithGlobals().python,
         shrinkSeconds: o.shrinkSeconds,
         command: commandLine(),
-        onProgress: (done, total) => progress.update(done, total, 'calls'),
-      });
+      };
+      // The candidate's interpreter starts and the cases are drawn (in a thread) while the rest loads.
+      const { startAudit } = await import('../runner/audit-start.js');
+      const head = startAudit(opts);
+      const [{ runAudit }, { progressCallback }] = await Promise.all([import('../runner/audit.js'), import('./progress.js')]);
+      const progress = progressCallback(!o.json && Boolean(process.stderr.isTTY));
+      const report = await runAudit({ ...opts, onProgress: (done, total) => progress.update(done, total, 'cases') }, head);
       progress.done();
       if (o.json) {
         const { renderJson } = await import('../report/json.js');

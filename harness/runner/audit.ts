@@ -10,17 +10,17 @@ import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { evaluate } from '../engine/evaluate.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/index.js';
+import { auditCaseOptions, startAudit, type AuditHead } from './audit-start.js';
 import type { DType } from '../tensor/dtype.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
-import { getProfile } from '../tolerance/profiles.js';
+import { getProfile, type ToleranceProfile } from '../tolerance/profiles.js';
 import { checkPython, defaultPython, pythonOf } from '../worker/python-worker.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
+export { parseTarget } from './audit-start.js';
 import type { CallStyle, ImplementationWorker } from '../worker/types.js';
 import { buildReport } from './run.js';
 import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type SubjectSettings, type SubjectSpec } from './subject.js';
-import { EnvironmentError, UsageError } from '../errors.js';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { EnvironmentError } from '../errors.js';
 
 export interface AuditOptions {
   target: string;
@@ -42,52 +42,44 @@ export interface AuditOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** FILE.py:FUNCTION or FILE.mjs:EXPORT → a subject spec. */
-export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean): SubjectSpec {
-  const m = /^(.*\.(py|mjs|js)):([A-Za-z_$][\w$]*)$/.exec(target);
-  if (!m) throw new UsageError(`target must be FILE.py:FUNCTION or FILE.mjs:EXPORT, got "${target}"`);
-  const file = resolve(m[1]);
-  if (!existsSync(file)) throw new UsageError(`no such file: ${m[1]}`);
-  return {
-    id: `${m[1]}:${m[3]}`,
-    title: `${m[3]} from ${m[1]}`,
-    source: 'audited candidate',
-    language: m[2] === 'py' ? 'python' : 'javascript',
-    file,
-    functionName: m[3],
-    callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x'),
-    claims: [contract],
-    alsoLast,
-    expectedFailures: [],
-  };
-}
-
 function toCase(g: GeneratedCase, seed: number, index: number): Case {
   return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index) };
 }
 
-export async function runAudit(opts: AuditOptions): Promise<RunReport> {
-  const started = performance.now();
-  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast);
-  const profile = getProfile(opts.profile);
+/**
+ * `head` is what startAudit started (the candidate's worker, the drawing of the cases); the CLI starts it before
+ * it loads this module, so the interpreter's start and the drawing overlap the loading of the rest of the harness.
+ */
+export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(opts)): Promise<RunReport> {
+  const { spec, worker } = head;
+  let profile: ToleranceProfile;
+  let generated: Case[];
+  try {
+    profile = getProfile(opts.profile);
+    generated = (await head.generated).map((g, i) => toCase(g, opts.seed, i));
+  } catch (e) {
+    await abandon(head);
+    throw e;
+  }
   const settings: SubjectSettings = { ...subjectSettings(opts, profile, defaultPython(opts.python)), onProgress: opts.onProgress };
-  // The worker starts (a Python start-up and a NumPy import) while this process generates and plans the cases:
-  // one turn of the event loop lets startWorker spawn it before the generation below takes this thread.
-  const worker = startWorker(workerSpecOf(spec, settings));
-  await new Promise((r) => setImmediate(r));
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled
-  const arb = caseArb({ dtypes: opts.dtypes, maxRank: 6, maxSize: 512 });
-  const generated = fc.sample(arb, { seed: opts.seed, numRuns: opts.numRuns }).map((g, i) => toCase(g, opts.seed, i));
   const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
   const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
   // An unusable interpreter is an environment error (exit 2), whatever the worker's start made of it.
   const python = await (pythonChecked ?? pythonOf(await worker, opts.python));
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
   if (result.status === 'skipped') throw new EnvironmentError(`cannot audit ${spec.id}: ${result.statusDetail ?? 'a library it imports is not installed'}`);
-  if (result.status === 'ran') await shrinkFailures(spec, result, arb, settings, opts);
-  return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - started);
+  if (result.status === 'ran') await shrinkFailures(spec, result, caseArb(auditCaseOptions(opts)), settings, opts);
+  return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - head.started);
+}
+
+/** Close what startAudit started when the audit stops before evaluating (a bad option, a broken generator). */
+async function abandon(head: AuditHead): Promise<void> {
+  const w = await head.worker.catch(() => undefined);
+  if (w && !isStartFailure(w)) await w.close();
+  await head.generated.catch(() => undefined);
 }
 
 /**

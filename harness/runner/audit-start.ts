@@ -1,0 +1,80 @@
+// What an audit starts before the rest of the harness is loaded: the candidate's worker (a Python start-up and a
+// NumPy import, on the other core) and the drawing of the generated cases (a worker thread). The CLI calls
+// startAudit first and imports runner/audit.js while these run; runAudit then waits for them.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AxisRule } from '../contracts.js';
+import { UsageError } from '../errors.js';
+import type { CaseOptions, GeneratedCase } from '../generators/cases.js';
+import { sampleInThread } from '../generators/sample.js';
+import type { DType } from '../tensor/dtype.js';
+import { startWorker } from '../worker/index.js';
+import { defaultPython } from '../worker/python-worker.js';
+import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import type { SubjectSpec } from './subject.js';
+
+export interface AuditStartOptions {
+  target: string;
+  contract: AxisRule;
+  call?: CallStyle;
+  alsoLast: boolean;
+  numRuns: number;
+  seed: number;
+  dtypes?: DType[];
+  timeoutMs: number;
+  memoryMb: number;
+  python?: string;
+}
+
+export interface AuditHead {
+  spec: SubjectSpec;
+  worker: Promise<ImplementationWorker | StartFailure>;
+  generated: Promise<GeneratedCase[]>;
+  /** performance.now() when the audit started: its report's duration counts from here */
+  started: number;
+}
+
+/** FILE.py:FUNCTION or FILE.mjs:EXPORT → a subject spec. */
+export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean): SubjectSpec {
+  const m = /^(.*\.(py|mjs|js)):([A-Za-z_$][\w$]*)$/.exec(target);
+  if (!m) throw new UsageError(`target must be FILE.py:FUNCTION or FILE.mjs:EXPORT, got "${target}"`);
+  const file = resolve(m[1]);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${m[1]}`);
+  return {
+    id: `${m[1]}:${m[3]}`,
+    title: `${m[3]} from ${m[1]}`,
+    source: 'audited candidate',
+    language: m[2] === 'py' ? 'python' : 'javascript',
+    file,
+    functionName: m[3],
+    callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x'),
+    claims: [contract],
+    alsoLast,
+    expectedFailures: [],
+  };
+}
+
+/** The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, at most 512 elements. */
+export function auditCaseOptions(opts: { dtypes?: DType[] }): CaseOptions {
+  return { dtypes: opts.dtypes, maxRank: 6, maxSize: 512 };
+}
+
+export function startAudit(opts: AuditStartOptions): AuditHead {
+  const started = performance.now();
+  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast);
+  const worker = startWorker({
+    language: spec.language,
+    file: spec.file,
+    functionName: spec.functionName,
+    callStyle: spec.callStyle,
+    timeoutMs: opts.timeoutMs,
+    memoryMb: opts.memoryMb,
+    python: defaultPython(opts.python),
+  });
+  // Neither may count as an unhandled rejection before runAudit awaits it.
+  worker.catch(() => undefined);
+  const generated = sampleInThread({ seed: opts.seed, numRuns: opts.numRuns, arb: auditCaseOptions(opts) });
+  generated.catch(() => undefined);
+  return { spec, worker, generated, started };
+}
+
