@@ -1,7 +1,9 @@
 // Transport: a 4096 x 4096 tensor through a warm Python worker and back (ImplementationWorker.call), against the
 // candidate's own softmax time on the same tensor measured inside a separate python3 (time.perf_counter around the
 // call). With the identity candidate (x.copy()) the round trip is almost all harness; with the softmax candidate
-// the harness overhead is (round trip - candidate's own time) / candidate's own time.
+// the harness overhead is (round trip - candidate's own time) / candidate's own time. Tensors this large travel
+// through shared files, not the socket (harness/worker/bulk-files.ts); the raw socket echo shows what the socket
+// alone would cost, and the fresh-buffer figure what Node pays for the new buffer every result needs.
 //
 //   npm run build && node dist/bench/transport.js [--runs N] [--json]
 import { spawn } from 'node:child_process';
@@ -35,8 +37,14 @@ export interface TransportRow {
   dtype: DType;
   shape: [number, number];
   bytes: number;
-  /** the same bytes echoed by bench/socket_echo.py over the same kind of pipes, no harness: the floor */
+  /** the same bytes echoed by bench/socket_echo.py over the same kind of pipes, no harness: the floor of the socket path */
   socketFloor: { roundTripMs: number[]; medianRoundTripMs: number; mbPerSecond: number };
+  /**
+   * Allocating a fresh buffer of this many bytes in Node and touching each 4 KiB page, per run: what the result
+   * buffer costs the harness (page faults; the worker touches it while the candidate computes when it can). On
+   * this VM the figure swings with the host's memory (freed guest memory is handed back to the host).
+   */
+  freshBuffer: { ms: number[]; medianMs: number };
   identity: RoundTrip;
   softmax: RoundTrip;
   /** the softmax candidate's own time in a separate python3, per run (after one warm-up) */
@@ -132,6 +140,17 @@ async function socketFloor(bytes: number, runs: number): Promise<TransportRow['s
   return { roundTripMs: times, medianRoundTripMs: m, mbPerSecond: (2 * bytes) / 1e6 / (m / 1000) };
 }
 
+function freshBuffer(bytes: number, runs: number): TransportRow['freshBuffer'] {
+  const ms: number[] = [];
+  for (let r = 0; r <= runs; r++) {
+    const t0 = performance.now();
+    const b = new Uint8Array(bytes);
+    for (let i = 0; i < bytes; i += 4096) b[i] = 1;
+    if (r > 0) ms.push(performance.now() - t0);
+  }
+  return { ms, medianMs: median(ms) };
+}
+
 async function candidateOwnTime(x: Tensor, runs: number): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sc-bench-transport-'));
   try {
@@ -160,11 +179,14 @@ export async function benchTransport(opts: { runs: number; dtypes?: ('float64' |
     log(`  transport ${dtype}: candidate's own time ${fmt.ms(ownMs)}`);
     const floor = await socketFloor(x.data.byteLength, opts.runs);
     log(`  transport ${dtype}: raw socket echo ${fmt.ms(floor.medianRoundTripMs)}`);
+    const fresh = freshBuffer(x.data.byteLength, opts.runs);
+    log(`  transport ${dtype}: fresh ${(x.data.byteLength / 1e6).toFixed(0)} MB buffer, every page touched: ${fmt.ms(fresh.medianMs)}`);
     rows.push({
       dtype,
       shape: [SIDE, SIDE],
       bytes: x.data.byteLength,
       socketFloor: floor,
+      freshBuffer: fresh,
       identity,
       softmax,
       candidateOwnMs: own,
@@ -187,7 +209,8 @@ export function formatTransport(t: TransportResult): string[] {
     const mb = (r.bytes / 1e6).toFixed(0);
     return `transport ${r.dtype} ${r.shape.join('×')} (${mb} MB each way): identity ${fmt.ms(r.identity.medianRoundTripMs)} = ${r.identity.mbPerSecond.toFixed(0)} MB/s; ` +
       `softmax ${fmt.ms(r.softmax.medianRoundTripMs)} vs its own ${fmt.ms(r.medianCandidateOwnMs)}: overhead ${fmt.ratio(r.overheadRatio)} ` +
-      `(paired with the in-worker time: ${fmt.ratio(r.pairedOverheadRatio)}); raw socket echo ${fmt.ms(r.socketFloor.medianRoundTripMs)}`;
+      `(paired with the in-worker time: ${fmt.ratio(r.pairedOverheadRatio)}); raw socket echo ${fmt.ms(r.socketFloor.medianRoundTripMs)}; ` +
+      `fresh ${mb} MB buffer in Node ${fmt.ms(r.freshBuffer.medianMs)}`;
   });
 }
 
