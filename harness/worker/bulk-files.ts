@@ -103,7 +103,7 @@ export class BulkFiles {
 
   /**
    * Starts making a buffer of n bytes ready for the result of the call just sent (a softmax's result is the size of
-   * its input). The first touch of a fresh buffer page-faults every 4 KiB page: 60-450 ms for 134 MB on this VM,
+   * its input). The first touch of a fresh buffer page-faults every 4 KiB page: 50-450 ms for 134 MB on this VM,
    * as much as the candidate's own softmax or more. Touched here, a slice at a time between the event loop's other
    * work while the worker computes, those faults mostly leave the round trip. The buffer is handed to one result
    * (progress, result) and then forgotten: it is never reused, so no result can be overwritten.
