@@ -11,7 +11,6 @@ import type { CallOutcome } from '../worker/types.js';
 import { primaryProbe, type Check, type Judgement, type JudgeContext } from './check.js';
 import { fmtIndex, fmtShort, fmtTensor } from './format.js';
 import { inExpectedDtype, usableOutput } from './outcome.js';
-import { errorSample } from './errors-sample.js';
 
 interface OracleCheckSpec {
   name: string;
@@ -29,7 +28,7 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
   const actual = inExpectedDtype(usable.output, unit.case.input);
   const expected = ctx.oracle(unit.case.input, unit.axes);
   const cmp = compareToOracle(actual, expected, { input: unit.case.input, axes: unit.axes }, ctx.profile);
-  const errors = errorSample(actual, expected);
+  const errors = cmp.sample; // the same per-element errors errorSample would compute
   if (cmp.pass) return { status: 'pass', errors };
   const w = cmp.worst;
   const where = w

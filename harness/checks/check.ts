@@ -1,6 +1,7 @@
 // The check interface. A check asks for calls (probes), then judges their outcomes for one unit.
 // The engine collects the probes of every check, runs each distinct call once, and hands the outcomes back,
 // so checks that need the same call (most need the plain one) share it.
+import type { ElementErrorSample } from '../tolerance/metrics.js';
 import type { Family } from '../model.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CallArgs, CallOutcome } from '../worker/types.js';
@@ -26,13 +27,7 @@ export interface JudgeContext {
   mayReject(input: Tensor): boolean;
 }
 
-export interface ElementErrorSample {
-  /** ULP distances of the compared elements (for the statistics) */
-  ulps: number[];
-  abs: number[];
-  rel: number[];
-  flushed: number;
-}
+export type { ElementErrorSample };
 
 export type Judgement =
   | { status: 'pass'; errors?: ElementErrorSample }

@@ -14,8 +14,9 @@ const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d
 function sliceMaxDistance(x: Float64Array, slices: readonly (readonly number[])[]): Float64Array {
   const dist = new Float64Array(x.length);
   for (const s of slices) {
-    const max = Math.max(...s.map((i) => x[i]));
-    for (const i of s) dist[i] = max - x[i];
+    let max = -Infinity;
+    for (let k = 0; k < s.length; k++) max = Math.max(max, x[s[k]]);
+    for (let k = 0; k < s.length; k++) dist[s[k]] = max - x[s[k]];
   }
   return dist;
 }

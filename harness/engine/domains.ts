@@ -29,7 +29,9 @@ export function domainsOf(unit: Unit): Domains {
   let nan = false;
   let infinity = false;
   let overflow = false;
-  for (const v of values) {
+  // Indexed loops: for-of over a typed array allocates an iterator result per element here (not optimised away).
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (Number.isNaN(v)) nan = true;
     else if (!Number.isFinite(v)) infinity = true;
     else if (v > EXP_OVERFLOW[out]) overflow = true;
@@ -40,8 +42,8 @@ export function domainsOf(unit: Unit): Domains {
     for (const slice of slicesOver(x.shape, unit.axes)) {
       let max = -Infinity;
       let min = Infinity;
-      for (const i of slice) {
-        const v = values[i];
+      for (let k = 0; k < slice.length; k++) {
+        const v = values[slice[k]];
         if (Number.isFinite(v)) {
           if (v > max) max = v;
           if (v < min) min = v;

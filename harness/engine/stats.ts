@@ -3,7 +3,7 @@ import type { ErrorStats } from '../model.js';
 import type { ElementErrorSample } from '../checks/check.js';
 import { ULP_BUCKETS, ulpBucket, UNBOUNDED_ULP } from '../tolerance/metrics.js';
 
-function quantile(sorted: number[], q: number): number {
+function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
@@ -13,7 +13,8 @@ function quantile(sorted: number[], q: number): number {
 const finiteOr = (x: number, fallback: number) => (Number.isFinite(x) ? Math.min(x, fallback) : fallback);
 
 export function summarise(samples: ElementErrorSample[]): ErrorStats | undefined {
-  const ulps: number[] = [];
+  const ulps = new Float64Array(samples.reduce((n, s) => n + s.ulps.length, 0));
+  let n = 0;
   let maxAbs = 0;
   let maxRel = 0;
   let flushed = 0;
@@ -21,7 +22,7 @@ export function summarise(samples: ElementErrorSample[]): ErrorStats | undefined
   for (const s of samples) {
     for (let i = 0; i < s.ulps.length; i++) {
       const u = s.ulps[i];
-      ulps.push(u);
+      ulps[n++] = u;
       histogram[ulpBucket(u)]++;
       if (Number.isFinite(s.abs[i])) maxAbs = Math.max(maxAbs, s.abs[i]);
       if (Number.isFinite(s.rel[i])) maxRel = Math.max(maxRel, s.rel[i]);
@@ -29,7 +30,7 @@ export function summarise(samples: ElementErrorSample[]): ErrorStats | undefined
     flushed += s.flushed;
   }
   if (ulps.length === 0) return undefined;
-  ulps.sort((a, b) => a - b);
+  ulps.sort(); // numeric for a typed array; NaN (none here: ULP distances are numbers or Infinity) would go last
   const max = ulps[ulps.length - 1];
   return {
     elements: ulps.length,

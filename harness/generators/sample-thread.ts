@@ -1,6 +1,8 @@
-// Worker thread body for sample.ts: draw the cases and post them back (typed arrays are copied by the structured
-// clone; a few hundred kilobytes for 2,000 cases).
+// Worker thread body for sample.ts: draw the cases and post them back in chunks as they are drawn, so the main
+// thread can start planning the first ones (typed arrays are copied by the structured clone: a few hundred
+// kilobytes for 2,000 cases).
 import { parentPort, workerData } from 'node:worker_threads';
-import { sampleNow, type SampleRequest } from './sample.js';
+import { sampleChunks, type SampleRequest } from './sample.js';
 
-parentPort?.postMessage(sampleNow(workerData as SampleRequest));
+sampleChunks(workerData as SampleRequest, (chunk) => parentPort?.postMessage(chunk));
+parentPort?.postMessage(null);

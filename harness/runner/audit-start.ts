@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AxisRule } from '../contracts.js';
 import { UsageError } from '../errors.js';
-import type { CaseOptions, GeneratedCase } from '../generators/cases.js';
-import { sampleInThread } from '../generators/sample.js';
+import type { CaseOptions } from '../generators/cases.js';
+import { sampleInThread, type CaseStream } from '../generators/sample.js';
 import type { DType } from '../tensor/dtype.js';
 import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
@@ -29,7 +29,8 @@ export interface AuditStartOptions {
 export interface AuditHead {
   spec: SubjectSpec;
   worker: Promise<ImplementationWorker | StartFailure>;
-  generated: Promise<GeneratedCase[]>;
+  /** the generated cases, arriving in chunks */
+  generated: CaseStream;
   /** performance.now() when the audit started: its report's duration counts from here */
   started: number;
 }
@@ -74,7 +75,6 @@ export function startAudit(opts: AuditStartOptions): AuditHead {
   // Neither may count as an unhandled rejection before runAudit awaits it.
   worker.catch(() => undefined);
   const generated = sampleInThread({ seed: opts.seed, numRuns: opts.numRuns, arb: auditCaseOptions(opts) });
-  generated.catch(() => undefined);
   return { spec, worker, generated, started };
 }
 

@@ -19,7 +19,7 @@ import { isStartFailure, startWorker } from '../worker/index.js';
 export { parseTarget } from './audit-start.js';
 import type { CallStyle, ImplementationWorker } from '../worker/types.js';
 import { buildReport } from './run.js';
-import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type LateCases, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { EnvironmentError } from '../errors.js';
 
 export interface AuditOptions {
@@ -53,20 +53,29 @@ function toCase(g: GeneratedCase, seed: number, index: number): Case {
 export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(opts)): Promise<RunReport> {
   const { spec, worker } = head;
   let profile: ToleranceProfile;
-  let generated: Case[];
   try {
     profile = getProfile(opts.profile);
-    generated = (await head.generated).map((g, i) => toCase(g, opts.seed, i));
   } catch (e) {
     await abandon(head);
     throw e;
   }
+  // The generated cases arrive in chunks from the drawing thread; the engine plans them as they come.
+  let taken = 0;
+  const late: LateCases = {
+    take: () => {
+      const arrived = head.generated.received.slice(taken).map((g, k) => toCase(g, opts.seed, taken + k));
+      taken += arrived.length;
+      return arrived;
+    },
+    next: () => head.generated.next(),
+    all: head.generated.all,
+  };
   const settings: SubjectSettings = { ...subjectSettings(opts, profile, defaultPython(opts.python)), onProgress: opts.onProgress };
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled
   const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
-  const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
+  const result = await evaluateSubject(spec, fixed, settings, worker, late);
   // An unusable interpreter is an environment error (exit 2), whatever the worker's start made of it.
   const python = await (pythonChecked ?? pythonOf(await worker, opts.python));
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
@@ -79,7 +88,7 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
 async function abandon(head: AuditHead): Promise<void> {
   const w = await head.worker.catch(() => undefined);
   if (w && !isStartFailure(w)) await w.close();
-  await head.generated.catch(() => undefined);
+  await head.generated.all.catch(() => undefined);
 }
 
 /**

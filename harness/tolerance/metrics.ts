@@ -40,6 +40,42 @@ export function ulpDistance(actual: number, expected: number, dtype: FloatDType)
   }
 }
 
+/**
+ * Per-element errors of one comparison, kept for a check's error statistics. Typed arrays: a run keeps hundreds of
+ * thousands of these numbers until its statistics are made, and typed arrays keep them off the collected heap.
+ */
+export interface ElementErrorSample {
+  ulps: Float64Array;
+  abs: Float64Array;
+  rel: Float64Array;
+  flushed: number;
+}
+
+export function emptySample(n: number): ElementErrorSample {
+  return { ulps: new Float64Array(n), abs: new Float64Array(n), rel: new Float64Array(n), flushed: 0 };
+}
+
+/** elementError for element i, written into the sample (no object per element: this runs for every element). */
+export function recordElementError(actual: number, expected: number, dtype: FloatDType, into: ElementErrorSample, i: number): void {
+  const ulp = ulpDistance(actual, expected, dtype);
+  if (ulp === 0) {
+    into.ulps[i] = 0;
+    into.abs[i] = 0;
+    into.rel[i] = 0;
+    return;
+  }
+  if (actual === 0 && expected !== 0 && Math.abs(expected) < MIN_NORMAL[dtype]) into.flushed++;
+  into.ulps[i] = ulp;
+  if (!Number.isFinite(ulp)) {
+    into.abs[i] = Infinity;
+    into.rel[i] = Infinity;
+    return;
+  }
+  const abs = Math.abs(actual - expected);
+  into.abs[i] = abs;
+  into.rel[i] = expected === 0 ? Infinity : abs / Math.abs(expected);
+}
+
 /** The error of one element (both values already in the dtype). */
 export function elementError(actual: number, expected: number, dtype: FloatDType): ElementError {
   const ulp = ulpDistance(actual, expected, dtype);
@@ -104,6 +140,15 @@ export class StatsAccumulator {
       flushedSubnormals: this.flushed,
     };
   }
+}
+
+/** ErrorStats of one sample (as StatsAccumulator would make them element by element). */
+export function sampleStats(s: ElementErrorSample): ErrorStats {
+  const acc = new StatsAccumulator();
+  for (let i = 0; i < s.ulps.length; i++) acc.add({ ulp: s.ulps[i], abs: s.abs[i], rel: s.rel[i], flushed: false });
+  const stats = acc.finish();
+  stats.flushedSubnormals = s.flushed;
+  return stats;
 }
 
 /** ErrorStats over paired elements (actual and expected in the dtype). */

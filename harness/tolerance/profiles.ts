@@ -7,7 +7,7 @@ import { projectPath } from '../paths.js';
 import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
 import { slicesOver, toNumbers, type Tensor } from '../tensor/tensor.js';
 import type { ErrorStats } from '../model.js';
-import { elementError, EPSILON, MIN_NORMAL, MIN_SUBNORMAL, StatsAccumulator, type ElementError } from './metrics.js';
+import { emptySample, EPSILON, MIN_NORMAL, MIN_SUBNORMAL, recordElementError, sampleStats, type ElementErrorSample } from './metrics.js';
 
 export type Criterion =
   /** ULP distance <= ulps + perElement * N (N: the slice length) */
@@ -72,7 +72,10 @@ export interface Comparison {
   failing: number;
   /** the element furthest out of tolerance (relative to what it was allowed) */
   worst?: { index: number; actual: number; expected: number; ulp: number; abs: number; rel: number; allowedDescription: string };
-  stats: ErrorStats;
+  /** every element's error (a check keeps it for its statistics) */
+  sample: ElementErrorSample;
+  /** statistics of `sample`, made when first read (most callers only want `pass`) */
+  readonly stats: ErrorStats;
 }
 
 /** Per element: |x_i - max| over its slice (0 when not finite) and the slice length. */
@@ -144,23 +147,23 @@ export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: 
   }
   const { dist, len } = conditioning(ctx.input, ctx.axes);
   const rule = profile.dtypes[dtype];
-  const acc = new StatsAccumulator();
+  const sample = emptySample(e.length);
   let failing = 0;
   let worst: Comparison['worst'];
   let worstExcess = -Infinity;
   for (let i = 0; i < e.length; i++) {
-    const err: ElementError = elementError(a[i], e[i], dtype);
-    acc.add(err);
-    if (err.ulp === 0) continue;
+    recordElementError(a[i], e[i], dtype, sample, i);
+    const ulp = sample.ulps[i];
+    if (ulp === 0) continue;
     if (a[i] === 0 && profile.flushedSubnormals === 'allow' && e[i] !== 0 && Math.abs(e[i]) < 2 * MIN_NORMAL[dtype]) continue;
     // excess = error / allowance of the most lenient criterion (> 1: out of tolerance)
     let excess = Infinity;
     let best = rule.anyOf[0];
     let bestAllowed = 0;
-    if (Number.isFinite(err.ulp)) {
+    if (Number.isFinite(ulp)) {
       for (const c of rule.anyOf) {
         const allowed = allowance(c, e[i], dist[i], len[i], dtype);
-        const ratio = (c.kind === 'ulp' ? err.ulp : err.abs) / allowed;
+        const ratio = (c.kind === 'ulp' ? ulp : sample.abs[i]) / allowed;
         if (ratio < excess || (excess === Infinity && ratio === Infinity)) {
           excess = ratio;
           best = c;
@@ -176,14 +179,23 @@ export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: 
         index: i,
         actual: a[i],
         expected: e[i],
-        ulp: err.ulp,
-        abs: err.abs,
-        rel: err.rel,
-        allowedDescription: Number.isFinite(err.ulp)
+        ulp: ulp,
+        abs: sample.abs[i],
+        rel: sample.rel[i],
+        allowedDescription: Number.isFinite(ulp)
           ? describe(best, bestAllowed, dist[i], len[i], profile.name)
           : `${profile.name} allows no ${Number.isNaN(a[i]) ? 'NaN' : 'infinity'} where the correctly rounded value is ${Number.isNaN(e[i]) ? 'NaN' : e[i]}`,
       };
     }
   }
-  return { pass: failing === 0, failing, worst, stats: acc.finish() };
+  let stats: ErrorStats | undefined;
+  return {
+    pass: failing === 0,
+    failing,
+    worst,
+    sample,
+    get stats() {
+      return (stats ??= sampleStats(sample));
+    },
+  };
 }

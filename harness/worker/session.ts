@@ -24,6 +24,8 @@ export interface Exit {
   spawnError?: NodeJS.ErrnoException;
 }
 
+/** Frames up to this size are joined into one buffer before they are written. */
+const JOIN_FRAME_BYTES = 4 * 1024 * 1024;
 /** Characters of stderr kept for crash outcomes. */
 const TAIL_CHARS = 4000;
 /** How long to wait, after the process exits, for its pipes to drain (a grandchild may hold them open). */
@@ -228,7 +230,12 @@ export class Session {
         while (next < frames.length) {
           const f = frames[next++];
           const viaFile = f.bulk !== undefined && this.bulk!.writeInput(f.bulk.bytes);
-          for (const b of viaFile || !f.bulk ? f.buffers : f.bulk.inline) this.toWorker.write(b);
+          const buffers = viaFile || !f.bulk ? f.buffers : f.bulk.inline;
+          // A frame of many small inputs goes as one buffer: a writev of hundreds of tiny buffers costs more (one
+          // write request per buffer in Node) than copying them; big payloads are written as they are.
+          const bytes = buffers.reduce((n, b) => n + b.byteLength, 0);
+          if (buffers.length > 2 && bytes <= JOIN_FRAME_BYTES) this.toWorker.write(Buffer.concat(buffers, bytes));
+          else for (const b of buffers) this.toWorker.write(b);
           if (viaFile) {
             this.bulk!.prepare(f.bulk!.bytes.byteLength);
             waitingFor = f.end;
