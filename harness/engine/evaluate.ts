@@ -86,8 +86,6 @@ export interface EvaluationResult {
 export interface Evaluation {
   /** Plan up to `units` more units (which checks apply, which calls they need); false once all are planned. */
   planMore(units: number): boolean;
-  /** More units to evaluate (cases that arrive while planning ahead); only before `run`. */
-  addUnits(units: Unit[], binding: number): void;
   /** Make the calls and judge, planning what is not planned yet as the calls go. */
   run(worker: ImplementationWorker): Promise<EvaluationResult>;
 }
@@ -111,7 +109,6 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
   const judge = new Judge(plan, checks, opts, bindingsUnits.map((b) => b.binding));
   const pending = bindingsUnits.flatMap(({ units }, binding) => units.map((unit) => ({ binding, unit })));
   const planned: PlannedUnit[] = [];
-  let running = false;
   const planMore = (n: number): boolean => {
     const end = Math.min(pending.length, planned.length + n);
     while (planned.length < end) {
@@ -125,12 +122,7 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
   const progress = (): void => opts.onProgress?.(judge.judged, pending.length);
   return {
     planMore,
-    addUnits(units, binding) {
-      if (running) throw new Error('addUnits after run');
-      for (const unit of units) pending.push({ binding, unit });
-    },
     async run(worker) {
-      running = true;
       planMore(PLAN_CHUNK);
       await plan.run(worker, {
         batchSize: opts.batchSize ?? 256,

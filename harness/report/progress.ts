@@ -1,6 +1,7 @@
 // Progress for long runs: a cli-progress bar on a TTY; in CI logs (no TTY) a plain line at every 10% instead, since
 // a redrawn bar there becomes thousands of lines of carriage returns.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import { cleanText, fmtMs } from './text.js';
 
 export interface Progress {
@@ -24,6 +25,8 @@ export function createProgress(total: number, options: ProgressOptions): Progres
   let count = 0;
   let finished = false;
   if (options.tty) {
+    // Loaded only for a terminal: CI logs and --json runs never draw a bar.
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
     const bar = new cliProgress.SingleBar(
       { stream, format: '{bar} {percentage}% | {value}/{total} | {label}', hideCursor: true, clearOnComplete: false, etaBuffer: 50 },
       cliProgress.Presets.shades_classic,

@@ -1,12 +1,10 @@
 // What an audit starts before the rest of the harness is loaded: the candidate's worker (a Python start-up and a
-// NumPy import, on the other core) and the drawing of the generated cases (a worker thread). The CLI calls
-// startAudit first and imports runner/audit.js while these run; runAudit then waits for them.
+// NumPy import, on the other core). The CLI calls startAudit first and imports runner/audit.js while it starts.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AxisRule } from '../contracts.js';
 import { UsageError } from '../errors.js';
 import type { CaseOptions } from '../generators/cases.js';
-import { sampleInThread, type CaseStream } from '../generators/sample.js';
 import type { DType } from '../tensor/dtype.js';
 import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
@@ -29,8 +27,6 @@ export interface AuditStartOptions {
 export interface AuditHead {
   spec: SubjectSpec;
   worker: Promise<ImplementationWorker | StartFailure>;
-  /** the generated cases, arriving in chunks */
-  generated: CaseStream;
   /** performance.now() when the audit started: its report's duration counts from here */
   started: number;
 }
@@ -72,9 +68,8 @@ export function startAudit(opts: AuditStartOptions): AuditHead {
     memoryMb: opts.memoryMb,
     python: defaultPython(opts.python),
   });
-  // Neither may count as an unhandled rejection before runAudit awaits it.
+  // Must not count as an unhandled rejection before runAudit awaits it.
   worker.catch(() => undefined);
-  const generated = sampleInThread({ seed: opts.seed, numRuns: opts.numRuns, arb: auditCaseOptions(opts) });
-  return { spec, worker, generated, started };
+  return { spec, worker, started };
 }
 

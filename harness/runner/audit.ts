@@ -1,6 +1,6 @@
 // `audit FILE:FUNCTION --contract RULE`: one candidate, fixed and generated inputs, every check, and for each
 // failing check a counterexample shrunk by fast-check across the process boundary.
-import fc from 'fast-check';
+import fc, { type Arbitrary } from 'fast-check';
 import type { AxisRule, Policy } from '../contracts.js';
 import { adversarialCases } from '../cases/adversarial.js';
 import { discussionCases } from '../cases/discussion.js';
@@ -9,7 +9,7 @@ import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { evaluate } from '../engine/evaluate.js';
 import { unitsFor } from '../engine/unit.js';
-import { caseArb, type GeneratedCase } from '../generators/index.js';
+import { caseArb, type GeneratedCase } from '../generators/cases.js';
 import { auditCaseOptions, startAudit, type AuditHead } from './audit-start.js';
 import type { DType } from '../tensor/dtype.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
@@ -18,8 +18,8 @@ import { checkPython, defaultPython, pythonOf } from '../worker/python-worker.js
 import { isStartFailure, startWorker } from '../worker/index.js';
 export { parseTarget } from './audit-start.js';
 import type { CallStyle, ImplementationWorker } from '../worker/types.js';
-import { buildReport } from './run.js';
-import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type LateCases, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { buildReport } from './report-build.js';
+import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { EnvironmentError } from '../errors.js';
 
 export interface AuditOptions {
@@ -47,8 +47,8 @@ function toCase(g: GeneratedCase, seed: number, index: number): Case {
 }
 
 /**
- * `head` is what startAudit started (the candidate's worker, the drawing of the cases); the CLI starts it before
- * it loads this module, so the interpreter's start and the drawing overlap the loading of the rest of the harness.
+ * `head` is what startAudit started (the candidate's worker); the CLI starts it before it loads this module, so the
+ * interpreter's start overlaps the loading of the rest of the harness and the drawing of the cases.
  */
 export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(opts)): Promise<RunReport> {
   const { spec, worker } = head;
@@ -59,28 +59,26 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
     await abandon(head);
     throw e;
   }
-  // The generated cases arrive in chunks from the drawing thread; the engine plans them as they come.
-  let taken = 0;
-  const late: LateCases = {
-    take: () => {
-      const arrived = head.generated.received.slice(taken).map((g, k) => toCase(g, opts.seed, taken + k));
-      taken += arrived.length;
-      return arrived;
-    },
-    next: () => head.generated.next(),
-    all: head.generated.all,
-  };
+  // Drawn here, while the worker's interpreter starts on the other core (a worker thread for the drawing was tried:
+  // on two cores it slowed the interpreter's start more than it saved, docs/bench.md).
+  let generated: Case[];
+  try {
+    generated = fc.sample(caseArb(auditCaseOptions(opts)), { seed: opts.seed, numRuns: opts.numRuns }).map((g, i) => toCase(g, opts.seed, i));
+  } catch (e) {
+    await abandon(head);
+    throw e;
+  }
   const settings: SubjectSettings = { ...subjectSettings(opts, profile, defaultPython(opts.python)), onProgress: opts.onProgress };
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled
   const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
-  const result = await evaluateSubject(spec, fixed, settings, worker, late);
+  const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
   // An unusable interpreter is an environment error (exit 2), whatever the worker's start made of it.
   const python = await (pythonChecked ?? pythonOf(await worker, opts.python));
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
   if (result.status === 'skipped') throw new EnvironmentError(`cannot audit ${spec.id}: ${result.statusDetail ?? 'a library it imports is not installed'}`);
-  if (result.status === 'ran') await shrinkFailures(spec, result, caseArb(auditCaseOptions(opts)), settings, opts);
+  if (result.status === 'ran') await shrinkFailures(spec, result, settings, opts);
   return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - head.started);
 }
 
@@ -88,7 +86,6 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
 async function abandon(head: AuditHead): Promise<void> {
   const w = await head.worker.catch(() => undefined);
   if (w && !isStartFailure(w)) await w.close();
-  await head.generated.all.catch(() => undefined);
 }
 
 /**
@@ -96,9 +93,10 @@ async function abandon(head: AuditHead): Promise<void> {
  * shrink it, judging each candidate input with a fresh call to the worker. Fixed cases are small already; a
  * generated failure becomes the counterexample only when shrinking makes it smaller than the fixed one.
  */
-async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<void> {
+async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, settings: SubjectSettings, opts: AuditOptions): Promise<void> {
   const shrinkable = result.checks.filter((c) => c.verdict === 'fail' && c.counterexample?.caseId.startsWith('generated/'));
   if (shrinkable.length === 0) return;
+  const arb = caseArb(auditCaseOptions(opts));
   const worker = await startWorker(workerSpecOf(spec, settings));
   if (isStartFailure(worker)) return;
   const w = worker;
@@ -120,7 +118,7 @@ async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, a
   }
 }
 
-async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check: Check | OutcomeCheck, result: CheckResult, arb: fc.Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<{ counterexample: Counterexample; diagnosis: string } | undefined> {
+async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check: Check | OutcomeCheck, result: CheckResult, arb: Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<{ counterexample: Counterexample; diagnosis: string } | undefined> {
   const binding = bindingsOf(spec, settings.policy).find((b) => b.rule === result.contract.rule)!;
   const path = result.counterexample!.caseId.split('/')[2].split('@')[0];
   let last: CheckResult | undefined;

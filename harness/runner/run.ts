@@ -1,19 +1,17 @@
 // `softmax-conformance run`: every registered implementation, every contract it claims plus `last`, on the
 // discussion's inputs, the fixed adversarial set and a fixed-seed generated sample. Returns the report.
-import { arch, platform } from 'node:os';
 import { adversarialCases } from '../cases/adversarial.js';
 import type { Case } from '../cases/case.js';
 import { discussionCases } from '../cases/discussion.js';
 import { generatedCases } from '../cases/generated.js';
 import type { Policy } from '../contracts.js';
-import { isGateFailure } from '../engine/expectations.js';
 import { implementationFile, loadManifest, type ManifestEntry } from '../manifest.js';
-import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
+import type { ImplementationResult, RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
+import { buildReport } from './report-build.js';
 import { bindingsOf, evaluateSubject, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { unitsFor } from '../engine/unit.js';
-import { TOOL_VERSION } from '../version.js';
 import { loadGoldens } from '../golden/load.js';
 import { goldenRow, goldenSection, type GoldenMatrixRow } from '../golden/matrix.js';
 
@@ -141,46 +139,5 @@ function notRun(spec: SubjectSpec, cases: Case[], policy: Policy): Implementatio
   };
 }
 
-export function buildReport(
-  kind: RunReport['kind'],
-  implementations: ImplementationResult[],
-  opts: Pick<RunOptions, 'profile' | 'policy' | 'seed' | 'numRuns' | 'command' | 'shard'>,
-  python: { python: string; version: string; numpy: string },
-  ms = 0,
-): RunReport {
-  const all = implementations.flatMap((i) => i.checks);
-  const planned = all.reduce((n, c) => n + c.cases.planned, 0);
-  const run = all.reduce((n, c) => n + c.cases.run, 0);
-  const reasons: Record<string, number> = {};
-  for (const impl of implementations) {
-    for (const c of impl.checks) {
-      const notRun = c.cases.planned - c.cases.run;
-      if (notRun <= 0) continue;
-      const why = impl.statusDetail?.startsWith('not run: the run was interrupted') ? 'interrupted'
-        : impl.status === 'skipped' ? 'implementation skipped (library not installed)'
-        : impl.status === 'import-error' ? 'implementation failed to import'
-        : 'not judged (crash, timeout, memory, bad output, wrong shape, or the time budget ran out)';
-      reasons[why] = (reasons[why] ?? 0) + notRun;
-    }
-  }
-  const failing = implementations.some((i) => i.checks.some((c) => isGateFailure(c.verdict)));
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'softmax-conformance', version: TOOL_VERSION },
-    kind,
-    createdAt: new Date().toISOString(),
-    verdict: failing ? 'fail' : 'pass',
-    settings: {
-      profile: opts.profile,
-      policy: opts.policy,
-      seed: opts.seed,
-      numRuns: opts.numRuns,
-      ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
-      command: opts.command,
-    },
-    environment: { node: process.version, python: python.version, numpy: python.numpy, platform: `${platform()}-${arch()}` },
-    accounting: { planned, run, notRun: planned - run, notRunReasons: reasons },
-    implementations,
-    ms: Math.round(ms),
-  };
-}
+
+export { buildReport };

@@ -122,15 +122,6 @@ export function workerSpecOf(spec: SubjectSpec, settings: SubjectSettings): Work
 
 const PLAN_AHEAD_CHUNK = 32;
 
-/** Cases that arrive while the evaluation starts (audit's generated ones, drawn in a thread). */
-export interface LateCases {
-  /** the cases that arrived since the last take */
-  take(): Case[];
-  /** resolves when more have arrived (or all have) */
-  next(): Promise<void>;
-  /** resolves when all have arrived; rejects if they cannot be drawn */
-  all: Promise<unknown>;
-}
 
 /**
  * Evaluate one subject on the cases. `started` is its worker when the caller started it early (audit starts it
@@ -138,46 +129,23 @@ export interface LateCases {
  */
 export async function evaluateSubject(
   spec: SubjectSpec,
-  given: Case[],
+  cases: Case[],
   settings: SubjectSettings,
   started?: Promise<ImplementationWorker | StartFailure>,
-  late?: LateCases,
 ): Promise<ImplementationResult> {
   const base = baseOf(spec);
   const bindings = bindingsOf(spec, settings.policy);
   const starting = started ?? startWorker(workerSpecOf(spec, settings));
-  const cases = [...given];
   const evaluation = prepareEvaluation(
     bindings.map((binding) => ({ binding, units: cases.flatMap((c) => unitsFor(c, binding)) })),
     settings.checks,
     evaluationOptions(spec, settings),
   );
-  const takeLate = (): void => {
-    const arrived = late?.take() ?? [];
-    cases.push(...arrived);
-    bindings.forEach((binding, b) => evaluation.addUnits(arrived.flatMap((c) => unitsFor(c, binding)), b));
-  };
   // Plan on this core while the worker's interpreter starts on the other, a chunk at a time so that the worker's
-  // ready message is read (and the calls begin) as soon as it comes; late cases are planned as they arrive.
+  // ready message is read (and the calls begin) as soon as it comes.
   let ready = false;
   void starting.then(() => (ready = true), () => (ready = true));
-  let allIn = late === undefined;
-  void late?.all.then(() => (allIn = true), () => (allIn = true));
-  while (!ready) {
-    takeLate();
-    if (evaluation.planMore(PLAN_AHEAD_CHUNK)) await new Promise((r) => setImmediate(r));
-    else if (allIn) break;
-    else await Promise.race([late!.next(), starting.then(() => undefined, () => undefined)]);
-  }
-  try {
-    await late?.all;
-  } catch (e) {
-    // The cases could not be drawn: nothing to evaluate, and the worker must not outlive the error.
-    const w = await starting.catch(() => undefined);
-    if (w && !isStartFailure(w)) await w.close();
-    throw e;
-  }
-  takeLate();
+  while (!ready && evaluation.planMore(PLAN_AHEAD_CHUNK)) await new Promise((r) => setImmediate(r));
   const worker = await starting;
   if (isStartFailure(worker)) return notStarted(spec, worker, bindings, cases, settings);
   let closing: Promise<void> | undefined;

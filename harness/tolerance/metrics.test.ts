@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { elementError, errorStats, ulpBucket, ulpDistance, UNBOUNDED_ULP } from './metrics.js';
+import { elementError, errorStats, ulpBucket, ulpdiff32, ulpdiff64, ulpDistance, UNBOUNDED_ULP } from './metrics.js';
 import { halfBitsToNumber } from '../tensor/float16.js';
+import stdlibUlp64 from '@stdlib/number-float64-base-ulp-difference';
+import stdlibUlp32 from '@stdlib/number-float32-base-ulp-difference';
 
 describe('ulpDistance', () => {
   it('counts representable values between, in the dtype', () => {
@@ -55,5 +57,54 @@ describe('errorStats', () => {
     expect(s.flushedSubnormals).toBe(1);
     expect(errorStats([], [], 'float32')).toMatchObject({ elements: 0, maxUlp: 0, ulpQuantiles: { p50: 0, p90: 0, p99: 0, max: 0 } });
     expect(ulpBucket(Infinity)).toBe('>=65536');
+  });
+});
+
+describe('own ULP distance routines agree with stdlib\'s (which they replace at run time)', () => {
+  // Random doubles across the whole range (random bit patterns), near neighbours, zeros, subnormals, sign changes.
+  const bits = new BigUint64Array(1);
+  const asDouble = new Float64Array(bits.buffer);
+  let state = 0x9e3779b97f4a7c15n;
+  const nextBits = (): bigint => {
+    state ^= state << 13n; state &= 0xffffffffffffffffn;
+    state ^= state >> 7n;
+    state ^= state << 17n; state &= 0xffffffffffffffffn;
+    return state;
+  };
+  const finiteDouble = (): number => {
+    for (;;) {
+      bits[0] = nextBits();
+      if (Number.isFinite(asDouble[0])) return asDouble[0];
+    }
+  };
+  const pairs: [number, number][] = [
+    [0, -0], [0, 5e-324], [-5e-324, 5e-324], [1, 1 + 2 ** -52], [1, 1 - 2 ** -53], [-1, 1], [2.2250738585072014e-308, 2.225073858507201e-308],
+    [Number.MAX_VALUE, -Number.MAX_VALUE], [Number.MAX_VALUE, 0], [1e-310, -1e-310], [0.1, 0.30000000000000004],
+  ];
+  for (let i = 0; i < 20000; i++) {
+    const a = finiteDouble();
+    pairs.push([a, finiteDouble()]);
+    pairs.push([a, a * (1 + (i % 7) * 2 ** -52)]);
+    pairs.push([a, -a]);
+    pairs.push([a * 2 ** -1000, a * 2 ** -1010]);
+  }
+
+  it('float64', () => {
+    for (const [a, b] of pairs) {
+      const want = stdlibUlp64(a, b);
+      const got = ulpdiff64(a, b);
+      // stdlib works in exact integers; below 2^53 the distances must be identical, above it equal as doubles
+      if (want < 2 ** 53) expect(got, `${a} vs ${b}`).toBe(want);
+      else expect(Math.abs(got - want) / want, `${a} vs ${b}`).toBeLessThan(1e-15);
+    }
+  });
+
+  it('float32', () => {
+    const f = Math.fround;
+    for (const [a, b] of pairs) {
+      const [x, y] = [f(a), f(b)];
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      expect(ulpdiff32(x, y), `${x} vs ${y}`).toBe(stdlibUlp32(x, y));
+    }
   });
 });

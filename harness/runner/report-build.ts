@@ -1,0 +1,60 @@
+// The RunReport around a run's or an audit's implementation results: settings, environment, accounting, verdict.
+// Its own module so that audit does not load run's manifest and golden code to build its report.
+import { arch, platform } from 'node:os';
+import type { Policy } from '../contracts.js';
+import { isGateFailure } from '../engine/expectations.js';
+import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface ReportSettings {
+  profile: string;
+  policy: Policy;
+  seed: number;
+  numRuns: number;
+  command: string;
+  shard?: { index: number; count: number };
+}
+
+export function buildReport(
+  kind: RunReport['kind'],
+  implementations: ImplementationResult[],
+  opts: ReportSettings,
+  python: { python: string; version: string; numpy: string },
+  ms = 0,
+): RunReport {
+  const all = implementations.flatMap((i) => i.checks);
+  const planned = all.reduce((n, c) => n + c.cases.planned, 0);
+  const run = all.reduce((n, c) => n + c.cases.run, 0);
+  const reasons: Record<string, number> = {};
+  for (const impl of implementations) {
+    for (const c of impl.checks) {
+      const notRun = c.cases.planned - c.cases.run;
+      if (notRun <= 0) continue;
+      const why = impl.statusDetail?.startsWith('not run: the run was interrupted') ? 'interrupted'
+        : impl.status === 'skipped' ? 'implementation skipped (library not installed)'
+        : impl.status === 'import-error' ? 'implementation failed to import'
+        : 'not judged (crash, timeout, memory, bad output, wrong shape, or the time budget ran out)';
+      reasons[why] = (reasons[why] ?? 0) + notRun;
+    }
+  }
+  const failing = implementations.some((i) => i.checks.some((c) => isGateFailure(c.verdict)));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'softmax-conformance', version: TOOL_VERSION },
+    kind,
+    createdAt: new Date().toISOString(),
+    verdict: failing ? 'fail' : 'pass',
+    settings: {
+      profile: opts.profile,
+      policy: opts.policy,
+      seed: opts.seed,
+      numRuns: opts.numRuns,
+      ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
+      command: opts.command,
+    },
+    environment: { node: process.version, python: python.version, numpy: python.numpy, platform: `${platform()}-${arch()}` },
+    accounting: { planned, run, notRun: planned - run, notRunReasons: reasons },
+    implementations,
+    ms: Math.round(ms),
+  };
+}
