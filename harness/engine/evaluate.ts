@@ -81,6 +81,8 @@ export interface EvaluationResult {
   observations: Observation[];
   /** distinct calls made (or recorded as not run) */
   calls: number;
+  /** the oracle the judging used, with its cache (contract inference asks it for the same inputs again) */
+  oracle: (input: Tensor, axes: number[]) => Tensor;
 }
 
 export interface Evaluation {
@@ -140,7 +142,7 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
       judge.upTo(plan.size);
       progress();
       const results = judge.tallies.flatMap((tallies) => [...tallies.values()].map((t) => toCheckResult(t, opts)));
-      return { results, planned, observations: observe(planned, plan), calls: plan.size };
+      return { results, planned, observations: observe(planned, plan), calls: plan.size, oracle: judge.oracleFor };
     },
   };
 }
@@ -161,7 +163,7 @@ class Judge {
   private next = 0;
   /** slots are handed out in planning order, so a running maximum tells when a unit's calls are all done */
   private lastSlot = -1;
-  private readonly oracleFor: (input: Tensor, axes: number[]) => Tensor;
+  readonly oracleFor: (input: Tensor, axes: number[]) => Tensor;
 
   constructor(
     private readonly plan: CallPlan,

@@ -4,7 +4,7 @@ import type { AxisRule, Policy } from '../contracts.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
-import { makeOracle, prepareEvaluation, type EvaluationOptions } from '../engine/evaluate.js';
+import { prepareEvaluation, type EvaluationOptions } from '../engine/evaluate.js';
 import { checksNamed } from '../checks/registry.js';
 import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
 import { inferRules, summariseInference } from '../engine/inference.js';
@@ -150,11 +150,11 @@ export async function evaluateSubject(
   if (isStartFailure(worker)) return notStarted(spec, worker, bindings, cases, settings);
   let closing: Promise<void> | undefined;
   try {
-    const { results, observations, calls } = await evaluation.run(worker);
+    const { results, observations, calls, oracle } = await evaluation.run(worker);
     await settings.withWorker?.(worker, spec);
     closing = worker.close(); // the worker's exit (tens of milliseconds) overlaps the inference below
     const checks = applyExpectations(results, spec.expectedFailures);
-    const inference = inferRules(observations, settings.profile, makeOracle(settings.policy));
+    const inference = inferRules(observations, settings.profile, oracle);
     return {
       ...base,
       status: 'ran',
