@@ -136,7 +136,7 @@ function table(r: {
       rows.push([
         `transport ${x.dtype} ${x.shape.join('×')} (${mb} MB each way), identity candidate${tag}`,
         `round trip ${fmt.ms(x.identity.medianRoundTripMs)} = ${int(x.identity.mbPerSecond)} MB/s`,
-        `raw socket echo, no harness: ${fmt.ms(x.socketFloor.medianRoundTripMs)} = ${int(x.socketFloor.mbPerSecond)} MB/s`,
+        `raw socket echo (the floor of the socket path, which tensors of 8 MiB and more no longer take): ${fmt.ms(x.socketFloor.medianRoundTripMs)} = ${int(x.socketFloor.mbPerSecond)} MB/s; a fresh ${mb} MB buffer in Node, every page touched: ${fmt.ms(x.freshBuffer.medianMs)}`,
         fmt.ratio(x.identity.medianRoundTripMs / x.socketFloor.medianRoundTripMs),
         '',
         '',
