@@ -1,7 +1,7 @@
 // `audit FILE:FUNCTION --contract RULE`: one candidate, fixed and generated inputs, every check, and for each
 // failing check a counterexample shrunk by fast-check across the process boundary.
 import fc, { type Arbitrary } from 'fast-check';
-import type { AxisRule, Policy } from '../contracts.js';
+import type { Policy } from '../contracts.js';
 import { adversarialCases } from '../cases/adversarial.js';
 import { discussionCases } from '../cases/discussion.js';
 import type { Case } from '../cases/case.js';
@@ -10,33 +10,21 @@ import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { evaluate } from '../engine/evaluate.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/cases.js';
-import { auditCaseOptions, startAudit, type AuditHead } from './audit-start.js';
-import type { DType } from '../tensor/dtype.js';
+import { auditCaseOptions, startAudit, type AuditHead, type AuditStartOptions } from './audit-start.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
 import { getProfile, type ToleranceProfile } from '../tolerance/profiles.js';
 import { checkPython, defaultPython, pythonOf } from '../worker/python-worker.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-export { parseTarget } from './audit-start.js';
-import type { CallStyle, ImplementationWorker } from '../worker/types.js';
+import type { ImplementationWorker } from '../worker/types.js';
 import { buildReport } from './report-build.js';
 import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { EnvironmentError } from '../errors.js';
 
-export interface AuditOptions {
-  target: string;
-  contract: AxisRule;
-  call?: CallStyle;
-  alsoLast: boolean;
-  numRuns: number;
-  seed: number;
-  dtypes?: DType[];
+export interface AuditOptions extends AuditStartOptions {
   profile: string;
   policy: Policy;
   strictDomain: boolean;
-  timeoutMs: number;
   budgetMs?: number;
-  memoryMb: number;
-  python?: string;
   shrinkSeconds: number;
   command: string;
   onProgress?: (done: number, total: number) => void;
