@@ -22,7 +22,6 @@ function argsKey(args: CallArgs, repeat: number): string {
 
 export interface RunOptions {
   batchSize?: number;
-  onBatch?: (done: number, total: number) => void;
   budgetMs?: number;
   /** the caller's work while a batch is out; `changed()` tells when more outcomes have come in (see run) */
   whileWaiting?: (done: number, changed: () => boolean) => void | Promise<void>;
@@ -60,7 +59,7 @@ export class CallPlan {
   }
 
   /**
-   * Run every registered call in batches; `onBatch` reports progress. Past `budgetMs` the remaining calls are not
+   * Run every registered call in batches. Past `budgetMs` the remaining calls are not
    * made but recorded as `not-run`, so a candidate that hangs on every input cannot stall a run for hours. After a
    * timeout the batches shrink, so the budget is checked between few calls rather than between hundreds.
    *
@@ -71,7 +70,7 @@ export class CallPlan {
    * yield to the event loop often (every few milliseconds), since a returning batch is only seen when it does.
    */
   async run(worker: ImplementationWorker, opts: RunOptions = {}): Promise<void> {
-    const { batchSize = 256, onBatch, budgetMs = Infinity, whileWaiting, refill } = opts;
+    const { batchSize = 256, budgetMs = Infinity, whileWaiting, refill } = opts;
     this.outcomes = [];
     const started = performance.now();
     let sent = 0;
@@ -105,7 +104,6 @@ export class CallPlan {
           // A call that hung, crashed or ran out of memory costs a restart: go back to small batches.
           const troubled = got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');
           size = troubled ? Math.min(size, 4) : Math.min(size * 2, batchSize);
-          onBatch?.(this.outcomes.length, this.calls.length);
           sendNext();
           wake();
         },

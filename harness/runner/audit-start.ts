@@ -10,6 +10,7 @@ import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
 import type { SubjectSpec } from './subject.js';
+import { workerSpecOf } from './worker-spec.js';
 
 export interface AuditStartOptions {
   target: string;
@@ -59,15 +60,7 @@ export function auditCaseOptions(opts: { dtypes?: DType[] }): CaseOptions {
 export function startAudit(opts: AuditStartOptions): AuditHead {
   const started = performance.now();
   const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast);
-  const worker = startWorker({
-    language: spec.language,
-    file: spec.file,
-    functionName: spec.functionName,
-    callStyle: spec.callStyle,
-    timeoutMs: opts.timeoutMs,
-    memoryMb: opts.memoryMb,
-    python: defaultPython(opts.python),
-  });
+  const worker = startWorker(workerSpecOf(spec, { ...opts, python: defaultPython(opts.python) }));
   // Must not count as an unhandled rejection before runAudit awaits it.
   worker.catch(() => undefined);
   return { spec, worker, started };

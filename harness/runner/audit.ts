@@ -17,7 +17,8 @@ import { checkPython, defaultPython, pythonOf } from '../worker/python-worker.js
 import { isStartFailure, startWorker } from '../worker/index.js';
 import type { ImplementationWorker } from '../worker/types.js';
 import { buildReport } from './report-build.js';
-import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, workerSpecOf, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { workerSpecOf } from './worker-spec.js';
 import { EnvironmentError } from '../errors.js';
 
 export interface AuditOptions extends AuditStartOptions {

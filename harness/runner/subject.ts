@@ -12,7 +12,8 @@ import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-import type { CallStyle, ImplementationWorker, StartFailure, WorkerSpec } from '../worker/types.js';
+import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import { workerSpecOf } from './worker-spec.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
@@ -103,20 +104,6 @@ export function subjectSettings(
     memoryMb: opts.memoryMb,
     python,
     checks: checksNamed(),
-  };
-}
-
-/** The worker that runs this subject under these settings. */
-export function workerSpecOf(spec: SubjectSpec, settings: SubjectSettings): WorkerSpec {
-  return {
-    language: spec.language,
-    file: spec.file,
-    functionName: spec.functionName,
-    callStyle: spec.callStyle,
-    timeoutMs: settings.timeoutMs,
-    startTimeoutMs: settings.startTimeoutMs,
-    memoryMb: settings.memoryMb,
-    python: settings.python,
   };
 }
 

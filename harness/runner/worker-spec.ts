@@ -1,0 +1,20 @@
+// The worker that runs a subject: its own module (types only besides) so that audit-start can build it before the
+// engine and the checks are loaded.
+import type { WorkerSpec } from '../worker/types.js';
+import type { SubjectSpec } from './subject.js';
+
+export function workerSpecOf(
+  spec: SubjectSpec,
+  settings: { timeoutMs: number; startTimeoutMs?: number; memoryMb: number; python?: string },
+): WorkerSpec {
+  return {
+    language: spec.language,
+    file: spec.file,
+    functionName: spec.functionName,
+    callStyle: spec.callStyle,
+    timeoutMs: settings.timeoutMs,
+    startTimeoutMs: settings.startTimeoutMs,
+    memoryMb: settings.memoryMb,
+    python: settings.python,
+  };
+}
