@@ -81,7 +81,7 @@ export interface ImplementationResult {
   language: 'python' | 'javascript';
   /** how to call it again (replay): the file, function and call style */
   target?: { file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis' };
-  status: 'ran' | 'skipped' | 'import-error';
+  status: 'ran' | 'skipped' | 'import-error' | 'config-error';
   /** why it was skipped or failed to import, with what to do */
   statusDetail?: string;
   /** which axis rules its outputs are consistent with, per rank */
@@ -98,8 +98,12 @@ export interface RunReport {
   tool: { name: 'softmax-conformance'; version: string };
   kind: 'run' | 'audit';
   createdAt: string;
-  /** pass: everything conforms or fails as expected; fail: a regression; incomplete: interrupted */
-  verdict: 'pass' | 'fail' | 'incomplete';
+  /**
+   * pass: everything conforms or fails as expected; fail: a regression; incomplete: interrupted;
+   * error: the tool could not judge (nothing was judged, or a target could not be found): `verdictReason` says why
+   */
+  verdict: 'pass' | 'fail' | 'incomplete' | 'error';
+  verdictReason?: string;
   settings: { profile: string; policy: Policy; seed: number; numRuns: number; shard?: string; command: string };
   environment: { node: string; python?: string; numpy?: string; platform: string };
   accounting: { planned: number; run: number; notRun: number; notRunReasons: Record<string, number> };

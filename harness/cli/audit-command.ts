@@ -65,6 +65,8 @@ export function registerAudit(program: Command): void {
         const { renderAuditText } = await import('./audit-text.js');
         process.stdout.write(renderAuditText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       }
-      process.exitCode = report.verdict === 'pass' ? 0 : 1;
+      const { exitCodeOf, unjudgedLine } = await import('./exit-code.js');
+      if (o.json) process.stderr.write(unjudgedLine(report)); // the text report says it already
+      process.exitCode = exitCodeOf(report.verdict);
     });
 }

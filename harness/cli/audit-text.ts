@@ -8,7 +8,13 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
   const impl = report.implementations[0];
   const lines: string[] = [];
   const ok = report.verdict === 'pass';
-  lines.push(`${paint(ok ? 32 : 31, ok ? 'CONFORMS' : 'DOES NOT CONFORM')}  ${sanitizeTerminal(impl.title)}`);
+  const word = ok ? 'CONFORMS' : report.verdict === 'error' ? 'COULD NOT JUDGE' : 'DOES NOT CONFORM';
+  lines.push(`${paint(ok ? 32 : 31, word)}  ${sanitizeTerminal(impl.title)}`);
+  if (report.verdict === 'error') {
+    // Not a verdict on the code: say why once, and nothing that reads like check results.
+    lines.push(`  ${sanitizeTerminal(impl.status === 'config-error' ? impl.statusDetail ?? '' : report.verdictReason ?? '')}`);
+    return `${lines.join('\n')}\n`;
+  }
   if (impl.statusDetail) lines.push(`  ${sanitizeTerminal(impl.statusDetail)}`);
   if (impl.inferenceSummary) lines.push(`  contract inference: ${sanitizeTerminal(impl.inferenceSummary)}`);
   const failing = impl.checks.filter((c) => isGateFailure(c.verdict));

@@ -25,6 +25,8 @@ export function registerMerge(program: Command): void {
       mkdirSync(o.reports, { recursive: true });
       writeReports(merged, o.reports, o.reporters);
       process.stdout.write(renderConsole(merged, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
-      process.exitCode = merged.verdict === 'pass' ? 0 : 1;
+      const { exitCodeOf, unjudgedLine } = await import('./exit-code.js');
+      process.stderr.write(unjudgedLine(merged));
+      process.exitCode = exitCodeOf(merged.verdict);
     });
 }

@@ -70,12 +70,15 @@ export function registerRun(program: Command): void {
       const written = writeReports(report, o.reports, o.reporters);
       process.stdout.write(renderConsole(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       process.stdout.write(`\nreports: ${written.map((f) => join(f)).join(', ')}\n`);
+      const { exitCodeOf, unjudgedLine } = await import('./exit-code.js');
       if (report.verdict === 'incomplete') {
-        process.exitCode = 130;
-        process.exit(130);
+        process.exitCode = exitCodeOf('incomplete');
+        process.exit(exitCodeOf('incomplete'));
       }
-      let exit = report.verdict === 'pass' ? 0 : 1;
-      if (o.baseline) exit = Math.max(exit, (await import('./baseline.js')).compareWithBaseline(o.baseline, report, o.reports));
+      process.stderr.write(unjudgedLine(report));
+      let exit = exitCodeOf(report.verdict);
+      // A run that could not judge stays exit 2 whatever the baseline says; otherwise a new failure makes it 1.
+      if (o.baseline && exit !== 2) exit = Math.max(exit, (await import('./baseline.js')).compareWithBaseline(o.baseline, report, o.reports));
       process.exitCode = exit;
     });
 }

@@ -33,17 +33,20 @@ export function buildReport(
       const why = impl.statusDetail?.startsWith('not run: the run was interrupted') ? 'interrupted'
         : impl.status === 'skipped' ? 'implementation skipped (library not installed)'
         : impl.status === 'import-error' ? 'implementation failed to import'
+        : impl.status === 'config-error' ? 'configuration error (file or function not found)'
         : 'not judged (crash, timeout, memory, bad output, wrong shape, or the time budget ran out)';
       reasons[why] = (reasons[why] ?? 0) + notRun;
     }
   }
   const failing = implementations.some((i) => i.checks.some((c) => isGateFailure(c.verdict)));
+  const unjudged = whyUnjudged(implementations);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'softmax-conformance', version: TOOL_VERSION },
     kind,
     createdAt: new Date().toISOString(),
-    verdict: failing ? 'fail' : 'pass',
+    verdict: unjudged ? 'error' : failing ? 'fail' : 'pass',
+    ...(unjudged ? { verdictReason: unjudged } : {}),
     settings: {
       profile: opts.profile,
       policy: opts.policy,
@@ -57,4 +60,21 @@ export function buildReport(
     implementations,
     ms: Math.round(ms),
   };
+}
+
+/**
+ * Why the run or audit cannot stand as a verdict (exit 2), or undefined: a target that does not exist is a
+ * configuration error, and a run that judged no case at all must never read as a pass (a typo in --only, every
+ * row skipped for a missing library, an empty shard).
+ */
+export function whyUnjudged(implementations: ImplementationResult[]): string | undefined {
+  const misconfigured = implementations.filter((i) => i.status === 'config-error');
+  if (misconfigured.length) return misconfigured.map((i) => `${i.id}: ${i.statusDetail}`).join('; ');
+  if (implementations.length === 0) return 'nothing was judged: no implementation was selected';
+  const judged = implementations.some((i) => i.checks.some((c) => c.cases.passed + c.cases.failed > 0));
+  if (!judged) {
+    const why = implementations.map((i) => `${i.id}: ${i.statusDetail ?? 'no case could be judged'}`).join('; ');
+    return `nothing was judged: ${why}`;
+  }
+  return undefined;
 }

@@ -10,6 +10,8 @@ import type { ImplementationResult, RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
 import { buildReport } from './report-build.js';
+import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { bindingsOf, evaluateSubject, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { unitsFor } from '../engine/unit.js';
 import { loadGoldens } from '../golden/load.js';
@@ -73,7 +75,16 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const manifest = loadManifest(opts.manifest);
   const profile = getProfile(opts.profile);
   let entries = manifest.implementations;
-  if (opts.only?.length) entries = entries.filter((e) => opts.only!.includes(e.id));
+  if (opts.only?.length) {
+    // A typo must not shrink the gate to nothing: every id named has to exist.
+    const known = entries.map((e) => e.id);
+    const unknown = opts.only.filter((id) => !known.includes(id));
+    if (unknown.length) {
+      const each = unknown.map((id) => `"${id}"${didYouMean(id, known)}`).join(', ');
+      throw new UsageError(`--only: unknown implementation id ${each}; the manifest's ids: ${known.join(', ')}`);
+    }
+    entries = entries.filter((e) => opts.only!.includes(e.id));
+  }
   entries = shardOf(entries, opts.shard);
   const cases = runCases(opts.seed, opts.numRuns);
   // Goldens are verified before anything runs: a corrupt golden is exit 2, not a half-finished run.

@@ -191,6 +191,21 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
       })),
     };
   }
+  if (failure.kind === 'missing-target') {
+    // The file or function named does not exist: the target is misconfigured, nothing about the code was judged.
+    const detail = `configuration error: ${failure.message}`;
+    return {
+      ...base,
+      status: 'config-error',
+      statusDetail: detail,
+      verdict: 'error',
+      checks: bindings.map((b) => ({
+        name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
+        verdict: 'error', diagnosis: detail,
+        cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
+      })),
+    };
+  }
   const checks = applyExpectations(
     bindings.map((b) => ({
       name: 'import', family: 'import' as const, contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },

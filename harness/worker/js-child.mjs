@@ -129,7 +129,7 @@ function send(header, chunks) {
 
 async function load(spec) {
   const base = basename(spec.file);
-  if (!existsSync(spec.file)) return { failure: { kind: 'import', message: `${spec.file}: no such file` } };
+  if (!existsSync(spec.file)) return { failure: { kind: 'missing-target', message: `${spec.file}: no such file` } };
   let mod;
   try {
     mod = await import(pathToFileURL(spec.file).href);
@@ -146,9 +146,9 @@ async function load(spec) {
   const fn = mod[spec.function];
   if (fn === undefined) {
     const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-    return { failure: { kind: 'import', message: `${base} has no export '${spec.function}' (functions it exports: ${exported.join(', ') || 'none'})` } };
+    return { failure: { kind: 'missing-target', message: `${base} has no export '${spec.function}' (functions it exports: ${exported.join(', ') || 'none'})` } };
   }
-  if (typeof fn !== 'function') return { failure: { kind: 'import', message: `${base}: '${spec.function}' is a ${typeof fn}, not a function` } };
+  if (typeof fn !== 'function') return { failure: { kind: 'missing-target', message: `${base}: '${spec.function}' is a ${typeof fn}, not a function` } };
   return { fn };
 }
 

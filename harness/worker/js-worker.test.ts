@@ -125,7 +125,7 @@ describe('JavaScript that fails', () => {
 describe('JavaScript that does not load', () => {
   test('no such export', async () => {
     const f = await startFails('correct.mjs', { functionName: 'softMax' });
-    expect(f.kind).toBe('import');
+    expect(f.kind).toBe('missing-target');
     expect(f.message).toContain("has no export 'softMax'");
     expect(f.message).toContain('softmax');
   });

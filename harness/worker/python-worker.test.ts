@@ -308,20 +308,20 @@ describe('candidates that do not load', () => {
 
   test('no such function', async () => {
     const f = await startFails('no_function.py');
-    expect(f.kind).toBe('import');
+    expect(f.kind).toBe('missing-target');
     expect(f.message).toContain("has no function 'softmax'");
     expect(f.message).toContain('soft_max');
   });
 
   test('not a function', async () => {
     const f = await startFails('correct.py', { functionName: 'np' });
-    expect(f.kind).toBe('import');
+    expect(f.kind).toBe('missing-target');
     expect(f.message).toContain('not a function');
   });
 
   test('no such file', async () => {
     const f = await startFails('does_not_exist.py');
-    expect(f.kind).toBe('import');
+    expect(f.kind).toBe('missing-target');
   });
 
   test('a file that never finishes loading', async () => {

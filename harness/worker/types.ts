@@ -73,7 +73,8 @@ export interface ImplementationWorker {
 
 /** Why a worker could not be started: the file does not load, the function is missing, or the library is absent. */
 export interface StartFailure {
-  kind: 'import' | 'missing-library';
+  /** missing-target: the file, module or function named does not exist (a configuration error, not a defect) */
+  kind: 'import' | 'missing-library' | 'missing-target';
   message: string;
   /** for missing-library: the module that was not found, e.g. "tensorflow" */
   module?: string;

@@ -255,7 +255,7 @@ def load_function(spec):
         c if c.isalnum() else "_" for c in stem
     )
     if not os.path.isfile(path):
-        return None, {"type": "start-failed", "kind": "import", "message": f"{path}: no such file"}
+        return None, {"type": "start-failed", "kind": "missing-target", "message": f"{path}: no such file"}
     try:
         module_spec = importlib.util.spec_from_file_location(name, path)
         if module_spec is None or module_spec.loader is None:
@@ -281,12 +281,12 @@ def load_function(spec):
         defined = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
         return None, {
             "type": "start-failed",
-            "kind": "import",
+            "kind": "missing-target",
             "message": f"{base} has no function {fn_name!r} (callables it defines: {', '.join(defined) or 'none'})",
         }
     fn = getattr(module, fn_name)
     if not callable(fn):
-        return None, {"type": "start-failed", "kind": "import", "message": f"{base}: {fn_name!r} is a {type(fn).__name__}, not a function"}
+        return None, {"type": "start-failed", "kind": "missing-target", "message": f"{base}: {fn_name!r} is a {type(fn).__name__}, not a function"}
     return fn, None
 
 
