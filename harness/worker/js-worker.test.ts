@@ -132,7 +132,7 @@ describe('JavaScript that does not load', () => {
 
   test('an export that is not a function', async () => {
     const f = await startFails('misbehaving.mjs', { functionName: 'notAFunction' });
-    expect(f.kind).toBe('import');
+    expect(f.kind).toBe('missing-target');
     expect(f.message).toContain('not a function');
   });
 });
