@@ -24,6 +24,9 @@ function outcomeCheck(
         return { status: 'fail', detail: `${what} on ${fmtTensor(probes[i].input)}`, evidence: { input: probes[i].input, args: probes[i].args, error: what } };
       }
     }
+    // A call never made (time budget, a class of input that hangs) shows nothing about how calls end.
+    const notRun = outcomes.find((o) => o.kind === 'not-run');
+    if (notRun) return { status: 'unjudged', detail: `not run: ${notRun.reason}` };
     return { status: 'pass' };
   };
   return {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { tensorBytes, type Tensor } from '../tensor/tensor.js';
 import type { CallArgs, CallOutcome, ImplementationWorker } from '../worker/types.js';
+import { HangClasses } from './hang-classes.js';
 
 // Tensors are never mutated once built, and most probes pass the case's own input object: remember its key.
 const keys = new WeakMap<Tensor, string>();
@@ -84,6 +85,7 @@ export class CallPlan {
     // Start small and double while calls return in time: a candidate that hangs is noticed after a few calls,
     // not after a whole batch of per-call timeouts.
     let size = Math.min(batchSize, 8);
+    const hangs = new HangClasses();
     let overBudget = false;
     let finished = false;
     let failure: unknown;
@@ -96,14 +98,31 @@ export class CallPlan {
         wake();
         return;
       }
-      const batch = this.calls.slice(sent, sent + size);
-      sent += batch.length;
-      worker.call(batch).then(
+      // Calls of a class the candidate hangs on are answered here, not sent (hang-classes.ts).
+      while (sent < this.calls.length && this.outcomes.length === sent) {
+        const reason = hangs.blocks(this.calls[sent].input);
+        if (reason === undefined) break;
+        this.outcomes.push({ kind: 'not-run', reason });
+        sent++;
+      }
+      if (sent >= this.calls.length) {
+        sendNext();
+        wake();
+        return;
+      }
+      const batch: { input: Tensor; args: CallArgs }[] = [];
+      while (batch.length < size && sent < this.calls.length && hangs.blocks(this.calls[sent].input) === undefined) batch.push(this.calls[sent++]);
+      worker.call(batch, { stopAfterTrouble: true }).then(
         (got) => {
+          // The batch ends at a call that hung or crashed: the calls after it go back into the queue, where the
+          // hang classes may now hold them back.
+          sent -= batch.length - got.length;
           this.outcomes.push(...got);
-          // A call that hung, crashed or ran out of memory costs a restart: go back to small batches.
+          got.forEach((o, k) => hangs.note(batch[k].input, o));
+          // A call that hung, crashed or ran out of memory costs a restart: go back to single calls, so the next
+          // hang of the same class is noticed before a batch of them is queued behind it.
           const troubled = got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');
-          size = troubled ? Math.min(size, 4) : Math.min(size * 2, batchSize);
+          size = troubled ? 1 : Math.min(size * 2, batchSize);
           sendNext();
           wake();
         },

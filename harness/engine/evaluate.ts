@@ -256,6 +256,11 @@ function smallestFirst<T extends { unit: Unit }>(xs: T[]): T[] {
     a.unit.case.input.shape.length - b.unit.case.input.shape.length);
 }
 
+/** An unjudged case whose call timed out, or was not sent because its class of input hangs (hang-classes.ts). */
+function isLostToHang(detail: string): boolean {
+  return detail.startsWith('not judged: the call timed out') || detail.startsWith('not run: the candidate timed out on');
+}
+
 function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
   const { check, binding } = t;
   const judged = t.passed + t.failed.length + t.rejected.length;
@@ -286,6 +291,10 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
     if (t.passed === 0 && t.unjudged.length === 0) {
       // Rejected is never a pass (DESIGN.md): nothing was shown to conform, and nothing failed.
       return { ...base, verdict: 'skip', diagnosis: `rejected: every case raised a clear error outside the supported domain (e.g. ${why})` };
+    }
+    // Cases lost to the candidate's own hangs are reported once, under `timeout`; here they are not run, not failed.
+    if (t.passed === 0 && t.unjudged.every((u) => isLostToHang(u.detail))) {
+      return { ...base, verdict: 'skip', diagnosis: `not run: ${t.unjudged.length} case${t.unjudged.length === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
     }
     return { ...base, verdict: 'error', diagnosis: `no case could be judged: ${why}` };
   }

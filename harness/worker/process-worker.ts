@@ -47,14 +47,14 @@ class ProcessWorker implements ImplementationWorker {
     private readonly home: string,
   ) {}
 
-  call(requests: CallRequest[]): Promise<CallOutcome[]> {
+  call(requests: CallRequest[], opts: { stopAfterTrouble?: boolean } = {}): Promise<CallOutcome[]> {
     // One batch at a time: the process runs calls strictly in order.
-    const next = this.queue.then(() => this.runAll(requests));
+    const next = this.queue.then(() => this.runAll(requests, opts.stopAfterTrouble === true));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async runAll(requests: CallRequest[]): Promise<CallOutcome[]> {
+  private async runAll(requests: CallRequest[], stopAfterTrouble: boolean): Promise<CallOutcome[]> {
     if (this.closed) throw new Error('call() on a closed worker');
     const out: CallOutcome[] = [];
     while (out.length < requests.length) {
@@ -70,6 +70,7 @@ class ProcessWorker implements ImplementationWorker {
       const { outcomes, alive } = await this.session!.run(requests.slice(out.length), this.spec.timeoutMs, this.spec.memoryMb);
       out.push(...outcomes);
       if (!alive) this.session = null; // dead already: run() resolves only after the exit
+      if (stopAfterTrouble && !alive) break;
     }
     return out;
   }

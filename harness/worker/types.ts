@@ -62,8 +62,12 @@ export interface WorkerSpec {
 
 /** A started worker. Implementations are the Python and JavaScript workers in this folder. */
 export interface ImplementationWorker {
-  /** Runs the calls in order, batched into as few round trips as possible. Never rejects for candidate faults. */
-  call(requests: CallRequest[]): Promise<CallOutcome[]>;
+  /**
+   * Runs the calls in order, batched into as few round trips as possible. Never rejects for candidate faults.
+   * With `stopAfterTrouble`, a call that times out, crashes or runs out of memory ends the batch: the outcomes
+   * returned stop with it, and the caller decides whether to send the rest (hang-classes.ts).
+   */
+  call(requests: CallRequest[], opts?: { stopAfterTrouble?: boolean }): Promise<CallOutcome[]>;
   /** Text the process printed outside calls (import time, etc.), for diagnostics. */
   readonly importOutput: string;
   /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
