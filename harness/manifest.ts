@@ -1,6 +1,7 @@
 // The implementation manifest (implementations/manifest.json): which implementations run, how they are called,
 // the axis rules they claim, what they declare they support, and the failures they are expected to have.
 // Shape: harness/schemas/manifest.schema.json (ajv). This module adds the checks a schema cannot express.
+import type { PlatformRecord } from './platform.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AxisRule } from './contracts.js';
@@ -50,6 +51,8 @@ export interface ManifestEntry {
   /** present whenever requires is not empty */
   installHint?: string;
   domain?: ManifestDomain;
+  /** what a library row's expectations were verified on (harness/platform.ts) */
+  verifiedOn?: PlatformRecord & { date: string };
   expectedFailures: ExpectedFailure[];
 }
 

@@ -91,6 +91,11 @@ export interface ImplementationResult {
   calls?: number;
   verdict: Verdict;
   checks: CheckResult[];
+  /**
+   * A library row run on a platform other than the one its expectations were verified on: the differences, and
+   * the checks whose outcome changed there (reported as platform findings, not as regressions).
+   */
+  platform?: { verifiedOn: string; differences: string[]; findings: string[] };
 }
 
 export interface RunReport {

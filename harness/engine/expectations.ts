@@ -29,3 +29,26 @@ export function applyExpectations(results: CheckResult[], expected: readonly Exp
 export function isGateFailure(v: CheckResult['verdict']): boolean {
   return v === 'fail' || v === 'xpass' || v === 'error';
 }
+
+/**
+ * A library row run on a platform its expectations were not verified on (other versions, other kernel-selecting
+ * CPU features): an outcome that differs from the manifest is a finding about this platform, not a regression.
+ * Unexpected failures become xfail, vanished expected failures pass, each noted; `findings` lists them.
+ */
+export function applyPlatform(results: CheckResult[], differences: string[]): { checks: CheckResult[]; findings: string[] } {
+  const findings: string[] = [];
+  const note = `not verified on this platform (${differences.join('; ')})`;
+  const checks = results.map((r): CheckResult => {
+    const label = `${r.name} [${r.contract.rule}]`;
+    if (r.verdict === 'fail') {
+      findings.push(`${label} fails here: ${r.diagnosis}`);
+      return { ...r, verdict: 'xfail', expectation: `platform finding: ${note}`, diagnosis: `fails on this platform only (${note}): ${r.diagnosis}` };
+    }
+    if (r.verdict === 'xpass') {
+      findings.push(`${label} no longer fails here`);
+      return { ...r, verdict: 'pass', diagnosis: `the manifest's expected failure is not seen on this platform (${note}): ${r.diagnosis}` };
+    }
+    return r;
+  });
+  return { checks, findings };
+}

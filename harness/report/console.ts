@@ -36,6 +36,14 @@ export function renderConsole(report: RunReport, options: ConsoleOptions): strin
       lines.push(`  ${verdict(u.verdict, u.verdict.padEnd(5))} ${cleanText(where)}: ${firstLine(u.why, 160)}`);
     }
   }
+  const elsewhere = report.implementations.filter((i) => i.platform);
+  if (elsewhere.length) {
+    lines.push('', `Platform findings (rows verified on another platform; not regressions):`);
+    for (const i of elsewhere) {
+      lines.push(`  ${cleanText(i.id)}: verified with ${cleanText(i.platform!.verifiedOn)}; here ${cleanText(i.platform!.differences.join('; '))}`);
+      for (const f of i.platform!.findings) lines.push(`    ${firstLine(f, 160)}`);
+    }
+  }
   if (report.accounting.notRun > 0) lines.push('', paint('gray', `${report.accounting.notRun} of ${report.accounting.planned} cases not run`));
   return `${lines.join('\n')}\n`;
 }

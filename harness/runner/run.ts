@@ -12,7 +12,9 @@ import { checkPython } from '../worker/python-worker.js';
 import { buildReport } from './report-build.js';
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import { bindingsOf, evaluateSubject, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { applyPlatform } from '../engine/expectations.js';
+import { currentCpu, libraryVersions, platformDifferences } from '../platform.js';
+import { bindingsOf, verdictOf, evaluateSubject, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { unitsFor } from '../engine/unit.js';
 import { loadGoldens } from '../golden/load.js';
 import { goldenRow, goldenSection, type GoldenMatrixRow } from '../golden/matrix.js';
@@ -106,7 +108,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
       const i = next++;
       const r = await evaluateSubject(specFromManifest(entries[i], opts.manifest), cases, settings);
       if (opts.signal?.aborted) return;
-      results[i] = r;
+      results[i] = await onThisPlatform(entries[i], r, python.python);
       opts.onImplementation?.(++done, entries.length, entries[i].id);
     }
   }));
@@ -121,6 +123,18 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     report.golden = goldenSection(goldens, goldenRows, profile, opts.policy);
   }
   return report;
+}
+
+/** A library row on a platform other than the verified one: its changed outcomes become platform findings. */
+async function onThisPlatform(entry: ManifestEntry, r: ImplementationResult, python: string): Promise<ImplementationResult> {
+  const verified = entry.verifiedOn;
+  if (!verified || r.status !== 'ran') return r;
+  const current = { versions: await libraryVersions(entry.language, entry.requires, python), cpu: currentCpu() };
+  const differences = platformDifferences(verified, current);
+  if (differences.length === 0) return r;
+  const { checks, findings } = applyPlatform(r.checks, differences);
+  const where = `${Object.entries(verified.versions).map(([k, v]) => `${k} ${v}`).join(', ')} on ${verified.cpu.model} (${verified.date})`;
+  return { ...r, checks, verdict: verdictOf(checks), platform: { verifiedOn: where, differences, findings } };
 }
 
 function aborted(signal?: AbortSignal): Promise<void> {
