@@ -50,11 +50,24 @@ export function reduceAxes(rule: AxisRule, shape: readonly number[], axis?: numb
       if (axis === undefined) throw new Error('axis-arg needs an axis');
       return [norm(axis)];
     case 'coerce-2d': {
-      const k = norm(axis ?? 1);
+      // ONNX < 13 splits at axis 1 by default; a vector has no axis 1 and is one slice.
+      const k = norm(axis ?? defaultCoerceAxis(rank));
       return [...Array(rank).keys()].slice(k);
     }
   }
 }
 
+/** Where `coerce-2d` splits when no axis is passed: 1 (ONNX before opset 13), or 0 for a vector. */
+export function defaultCoerceAxis(rank: number): number {
+  return rank >= 2 ? 1 : 0;
+}
+
 /** Rules that can be told apart by looking at outputs alone (used by contract inference). */
-export const INFERABLE_RULES: readonly AxisRule[] = ['last', 'first', 'all', 'first-non-singleton'];
+// coerce-2d at its default split (ONNX before opset 13) is a fixed reduction too: "claims `last`, behaves as
+// `coerce-2d(axis=1)` on ranks 3-6" is the opset confusion of a model exported under one opset and run under another.
+export const INFERABLE_RULES: readonly AxisRule[] = ['last', 'first', 'all', 'first-non-singleton', 'coerce-2d'];
+
+/** How inference names a rule: coerce-2d with its default split. */
+export function inferredRuleName(rule: AxisRule): string {
+  return rule === 'coerce-2d' ? 'coerce-2d(axis=1)' : rule;
+}

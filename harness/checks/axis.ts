@@ -13,6 +13,7 @@ const RULE_WORDS: Record<string, string> = {
   first: 'the first axis (columns)',
   all: 'the whole array',
   'first-non-singleton': 'the first non-singleton axis',
+  'coerce-2d': 'the trailing block from axis 1 (ONNX before opset 13: coerce-2d)',
 };
 
 function sameAxes(a: number[], b: number[]): boolean {

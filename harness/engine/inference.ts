@@ -1,6 +1,6 @@
 // Contract inference: which axis rules an implementation's outputs are consistent with, rank by rank, so that
 // "claims rows but computes columns" is measured, not argued.
-import { INFERABLE_RULES, reduceAxes, type AxisRule } from '../contracts.js';
+import { INFERABLE_RULES, inferredRuleName, reduceAxes, type AxisRule } from '../contracts.js';
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -38,7 +38,7 @@ export function summariseInference(claims: readonly string[], inferred: { rule: 
   const groups: { text: string; ranks: number[] }[] = [];
   for (const rank of [...new Set(observedRanks)].sort((a, b) => a - b)) {
     if (rank === 0) continue;
-    const rules = inferred.filter((r) => r.ranks.includes(rank)).map((r) => `\`${r.rule}\``);
+    const rules = inferred.filter((r) => r.ranks.includes(rank)).map((r) => `\`${inferredRuleName(r.rule)}\``);
     const text = rules.length ? `behaves as ${rules.join(' = ')}` : 'matches no axis rule';
     const last = groups[groups.length - 1];
     if (last && last.text === text && last.ranks[last.ranks.length - 1] === rank - 1) last.ranks.push(rank);

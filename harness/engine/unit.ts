@@ -32,7 +32,9 @@ export function argsFor(style: CallStyle, rule: AxisRule, axis: number | undefin
     case 'last': return { ...theta, axis: -1 };
     case 'first': return { ...theta, axis: 0 };
     case 'axis-arg': return { ...theta, axis };
-    // `all`, `first-non-singleton` and `coerce-2d` are default behaviours: leave the axis to the function.
+    // coerce-2d with an axis argument: the split axis is passed, as ONNX's Softmax(axis) attribute.
+    case 'coerce-2d': return axis === undefined ? theta : { ...theta, axis };
+    // `all` and `first-non-singleton` are default behaviours: leave the axis to the function.
     default: return theta;
   }
 }
@@ -48,8 +50,10 @@ export function unitsFor(c: Case, binding: Binding): Unit[] {
     axes: reduceAxes(binding.rule, c.input.shape, axis),
     args: argsFor(binding.callStyle, binding.rule, axis),
   });
-  if (binding.rule === 'axis-arg') {
-    if (rank === 0) return [];
+  // coerce-2d through an axis argument sweeps the split axis like axis-arg (each rank's own range); without one the
+  // function's default split is judged (contracts.ts defaultCoerceAxis).
+  if (binding.rule === 'axis-arg' || (binding.rule === 'coerce-2d' && binding.callStyle !== 'x')) {
+    if (rank === 0) return binding.rule === 'coerce-2d' ? [make(undefined, '')] : [];
     const axes = [...Array(rank).keys()].flatMap((a) => (a - rank === a ? [a] : [a, a - rank]));
     return axes.map((a) => make(a, `@axis=${a}`));
   }
