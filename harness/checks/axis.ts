@@ -8,7 +8,7 @@ import { primaryProbe, type Check, type JudgeContext } from './check.js';
 import { fmtTensor } from './format.js';
 import { inExpectedDtype, usableOutput } from './outcome.js';
 
-const RULE_WORDS: Record<string, string> = {
+export const RULE_WORDS: Record<string, string> = {
   last: 'the last axis',
   first: 'the first axis (columns)',
   all: 'the whole array',

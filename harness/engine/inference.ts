@@ -3,7 +3,7 @@
 import { INFERABLE_RULES, reduceAxes, type AxisRule } from '../contracts.js';
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { toNumbers, type Tensor } from '../tensor/tensor.js';
 import { inExpectedDtype, sameShape } from '../checks/outcome.js';
 
 export interface Observation {
@@ -32,19 +32,81 @@ export function inferRules(observations: Observation[], profile: ToleranceProfil
   })).filter((r) => r.ranks.length > 0);
 }
 
-/** "claims `first`; behaves as `all` on rank 1; as `first` on rank 2; matches no axis rule on rank 3". */
-export function summariseInference(claims: readonly string[], inferred: { rule: AxisRule; ranks: number[] }[], observedRanks: number[]): string {
+/** Where no rule is within tolerance on a rank: the closest rule and its largest relative error there. */
+export interface NearestRule {
+  rule: AxisRule;
+  maxRel: number;
+}
+
+/**
+ * Outputs this close to a rule's softmax (largest relative error) are that rule computed inaccurately, not another
+ * rule: a wrong axis moves results by factors (a row normalised with others is off by their share of the sum).
+ */
+export const NEAR_REL = 1e-2;
+
+/** For each rank where no rule is consistent: the rule whose softmax the outputs are closest to. */
+export function nearestRules(
+  observations: Observation[],
+  inferred: { rule: AxisRule; ranks: number[] }[],
+  oracle: (x: Tensor, axes: number[]) => Tensor,
+): Map<number, NearestRule> {
+  const explained = new Set(inferred.flatMap((r) => r.ranks));
+  const worst = new Map<number, Map<AxisRule, number>>();
+  for (const { input, output } of observations) {
+    const rank = input.shape.length;
+    if (rank === 0 || explained.has(rank) || !sameShape(output.shape, input.shape)) continue;
+    const a = toNumbers(inExpectedDtype(output, input));
+    const perRule = worst.get(rank) ?? new Map<AxisRule, number>();
+    for (const rule of INFERABLE_RULES) {
+      const e = toNumbers(oracle(input, reduceAxes(rule, input.shape)));
+      let rel = 0;
+      for (let i = 0; i < e.length && rel !== Infinity; i++) {
+        if (Object.is(a[i], e[i]) || (Number.isNaN(a[i]) && Number.isNaN(e[i]))) continue;
+        const d = Math.abs(a[i] - e[i]);
+        rel = Math.max(rel, !Number.isFinite(d) ? Infinity : e[i] === 0 ? (d === 0 ? 0 : Infinity) : d / Math.abs(e[i]));
+      }
+      perRule.set(rule, Math.max(perRule.get(rule) ?? 0, rel));
+    }
+    worst.set(rank, perRule);
+  }
+  const out = new Map<number, NearestRule>();
+  for (const [rank, perRule] of worst) {
+    const [rule, maxRel] = [...perRule.entries()].sort((x, y) => x[1] - y[1])[0];
+    out.set(rank, { rule, maxRel });
+  }
+  return out;
+}
+
+/**
+ * "claims `first`; behaves as `all` on rank 1; as `first` on rank 2; within tolerance of no axis rule on rank 3
+ * (closest: `last`, ...)". "Matches no axis rule" is kept for outputs that are not even close to any rule's softmax;
+ * outputs that are merely inaccurate (`near`: the closest rule per rank) say so instead.
+ */
+export function summariseInference(
+  claims: readonly string[],
+  inferred: { rule: AxisRule; ranks: number[] }[],
+  observedRanks: number[],
+  near: Map<number, NearestRule> = new Map(),
+): string {
   // Group consecutive ranks that behave alike: "as `all` on ranks 2-6" rather than five clauses.
-  const groups: { text: string; ranks: number[] }[] = [];
+  const groups: { text: string; ranks: number[]; closest?: AxisRule; maxRel: number }[] = [];
   for (const rank of [...new Set(observedRanks)].sort((a, b) => a - b)) {
     if (rank === 0) continue;
     const rules = inferred.filter((r) => r.ranks.includes(rank)).map((r) => `\`${r.rule}\``);
-    const text = rules.length ? `behaves as ${rules.join(' = ')}` : 'matches no axis rule';
+    const n = rules.length ? undefined : near.get(rank);
+    const closest = n && n.maxRel < NEAR_REL ? n.rule : undefined;
+    const text = rules.length ? `behaves as ${rules.join(' = ')}` : closest ? 'within tolerance of no axis rule' : 'matches no axis rule';
     const last = groups[groups.length - 1];
-    if (last && last.text === text && last.ranks[last.ranks.length - 1] === rank - 1) last.ranks.push(rank);
-    else groups.push({ text, ranks: [rank] });
+    if (last && last.text === text && last.closest === closest && last.ranks[last.ranks.length - 1] === rank - 1) {
+      last.ranks.push(rank);
+      last.maxRel = Math.max(last.maxRel, n?.maxRel ?? 0);
+    } else groups.push({ text, ranks: [rank], closest, maxRel: n?.maxRel ?? 0 });
   }
-  const parts = groups.map((g) => `${g.text} on rank${g.ranks.length > 1 ? `s ${g.ranks[0]}-${g.ranks[g.ranks.length - 1]}` : ` ${g.ranks[0]}`}`);
+  const parts = groups.map((g) => {
+    const where = `on rank${g.ranks.length > 1 ? `s ${g.ranks[0]}-${g.ranks[g.ranks.length - 1]}` : ` ${g.ranks[0]}`}`;
+    const close = g.closest ? ` (closest: \`${g.closest}\`, relative error up to ${g.maxRel.toExponential(1)})` : '';
+    return `${g.text} ${where}${close}`;
+  });
   const claimText = claims.length ? `claims ${claims.map((c) => `\`${c}\``).join(', ')}` : 'claims nothing';
   return parts.length ? `${claimText}; ${parts.join('; ')}` : `${claimText}; no ordinary case to infer from`;
 }
