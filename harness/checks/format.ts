@@ -18,7 +18,8 @@ export function fmtNumber(x: number): string {
 export function fmtShort(x: number): string {
   if (!Number.isFinite(x) || x === 0) return fmtNumber(x);
   const a = Math.abs(x);
-  return a >= 1e-4 && a < 1e6 ? String(Number(x.toPrecision(8))) : x.toExponential(6);
+  const v = Number(x.toPrecision(8));
+  return a >= 1e-4 && a < 1e16 ? String(v) : v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 const ROUND: Record<FloatDType, (x: number) => number> = { float64: (x) => x, float32: Math.fround, float16: roundToHalf };
@@ -34,17 +35,13 @@ export function fmtExact(x: number, dtype: DType = 'float64'): string {
   if (!isFloatDType(dtype)) return Number.isInteger(x) ? String(x) : fmtNumber(x);
   const round = ROUND[dtype];
   const v = round(x);
-  let s = String(v); // the shortest float64 repr; fewer digits may do for the narrower dtypes
-  if (dtype !== 'float64') {
-    for (let p = 1; p <= MAX_DIGITS[dtype]; p++) {
-      const t = v.toPrecision(p);
-      if (round(Number(t)) === v) {
-        s = String(Number(t));
-        break;
-      }
-    }
-  }
-  return Number.isInteger(Number(s)) && !s.includes('e') ? `${s}.0` : s;
+  let p = 1;
+  while (p < MAX_DIGITS[dtype] && round(Number(v.toPrecision(p))) !== v) p++;
+  // NumPy's repr switches to scientific notation below 1e-4 and from 1e16 on.
+  const a = Math.abs(v);
+  if (a < 1e-4 || a >= 1e16) return v.toExponential(p - 1).replace(/e([+-])(\d)$/, 'e$10$2');
+  const s = String(Number(v.toPrecision(p)));
+  return Number.isInteger(v) ? `${s}.0` : s;
 }
 
 /** Representable values of `dtype` between a and b (Infinity where one is NaN or infinite and the other is not). */
@@ -77,9 +74,18 @@ export function fmtElement(name: string, shape: readonly number[], i: number): s
 /** A compact NumPy-like rendering, truncated for long tensors. */
 export function fmtTensor(t: Tensor, max = 8): string {
   const v = Array.from(toNumbers(t));
-  const shown = v.slice(0, max).map(fmtShort).join(', ');
+  // Integers exactly (2147483647, not 2147483600: the extremes are often the point); floats to 8 digits.
+  const one = isFloatDType(t.dtype) ? fmtShort : (x: number) => String(x);
+  const shown = v.slice(0, max).map(one).join(', ');
   const body = v.length > max ? `${shown}, … (${v.length} values)` : shown;
-  return t.shape.length <= 1 ? `[${body}]` : `${t.shape.join('x')} [${body}]`;
+  if (t.shape.length === 0) return `${body} (0-d)`;
+  return t.shape.length === 1 ? `[${body}]` : `${t.shape.join('x')} [${body}]`;
+}
+
+/** An input for a diagnosis, with its dtype: "[1, 2] (float32)", "2.5 (0-d, float64)". */
+export function fmtInput(t: Tensor, max = 8): string {
+  const shown = fmtTensor(t, max);
+  return t.shape.length === 0 ? shown.replace(/ \(0-d\)$/, ` (0-d, ${t.dtype})`) : `${shown} (${t.dtype})`;
 }
 
 /** The dtype values of this tensor are compared in: its own for floats, float64 for integer outputs. */

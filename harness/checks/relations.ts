@@ -7,7 +7,7 @@ import type { CallOutcome } from '../worker/types.js';
 import { primaryProbe, type Check, type Judgement, type JudgeContext, type Probe } from './check.js';
 import { agreeElement, type AgreementContext } from './agreement.js';
 import { matchingRules, RULE_WORDS } from './axis.js';
-import { fmtElement, fmtExact, fmtIndex, fmtPair, fmtTensor, valueDType } from './format.js';
+import { fmtElement, fmtExact, fmtIndex, fmtPair, valueDType, fmtInput } from './format.js';
 import { inExpectedDtype, usableOutput } from './outcome.js';
 
 const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d.underflow && !d.empty;
@@ -84,7 +84,7 @@ export const batchIndependenceCheck: Check = {
           const other = matchingRules(inExpectedDtype(batch, unit.case.input), unit.case.input, ctx, unit.axes);
           const cause = other.length ? `; the batch's output is the softmax over ${RULE_WORDS[other[0]]}, so it normalises across slices` : '';
           return {
-            problem: `on ${fmtTensor(unit.case.input)} (${unit.case.input.dtype}), the slice at ${fmtIndex(shape, idx[0])} gives ${fmtPair(inBatch[idx[k]], single[k], valueDType(batch), ' inside the batch but ')} alone at ${fmtIndex(shape, idx[k])}${cause}`,
+            problem: `on ${fmtInput(unit.case.input)}, ${fmtElement('output', shape, idx[k])} (in the slice starting at ${fmtIndex(shape, idx[0])}) is ${fmtPair(inBatch[idx[k]], single[k], valueDType(batch), ' inside the batch but ')} when the slice is computed alone${cause}`,
             evidence: probes[0],
             actual: batch,
             expected: ctx.oracle(unit.case.input, unit.axes),
@@ -135,7 +135,7 @@ export const shiftInvarianceCheck: Check = {
         ? `; the shifted output is ${fmtExact(b[broken])} at ${fmtIndex(unit.case.input.shape, broken)} where the unshifted one is finite, so the max is not subtracted per slice`
         : '';
       return {
-        problem: `shifting the slices of ${fmtTensor(unit.case.input)} (${unit.case.input.dtype}) by ±${SHIFT[unit.case.input.dtype]} changes ${fmtElement('output', unit.case.input.shape, i)} from ${fmtPair(a[i], b[i], valueDType(plain), ' to ')}${cause}`,
+        problem: `shifting the slices of ${fmtInput(unit.case.input)} by ±${SHIFT[unit.case.input.dtype]} changes ${fmtElement('output', unit.case.input.shape, i)} from ${fmtPair(a[i], b[i], valueDType(plain), ' to ')}${cause}`,
         evidence: probes[1],
         actual: moved,
         expected: ctx.oracle(probes[1].input, unit.axes),
@@ -162,7 +162,7 @@ export const permutationCheck: Check = {
       const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], agree));
       if (i < 0) return undefined;
       return {
-        problem: `on ${fmtTensor(unit.case.input)} (${unit.case.input.dtype}), ${fmtElement('output', unit.case.input.shape, i)} is ${fmtPair(a[i], b[i], valueDType(plain), ' but ')} when the slice is reversed`,
+        problem: `on ${fmtInput(unit.case.input)}, ${fmtElement('output', unit.case.input.shape, i)} is ${fmtPair(a[i], b[i], valueDType(plain), ' but ')} when the slice is reversed`,
         evidence: probes[1],
         actual: reversed,
         expected: ctx.oracle(probes[1].input, unit.axes),
@@ -193,7 +193,7 @@ export const temperatureCheck: Check = {
       const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], agree));
       if (i < 0) return undefined;
       return {
-        problem: `on ${fmtTensor(unit.case.input)} (${unit.case.input.dtype}), at ${fmtIndex(unit.case.input.shape, i)} theta=2 gives ${fmtPair(a[i], b[i], valueDType(withTheta), ' but doubling the input gives ')}`,
+        problem: `on ${fmtInput(unit.case.input)}, at ${fmtIndex(unit.case.input.shape, i)} theta=2 gives ${fmtPair(a[i], b[i], valueDType(withTheta), ' but doubling the input gives ')}`,
         evidence: probes[0],
         actual: withTheta,
         expected: ctx.oracle(probes[1].input, unit.axes),

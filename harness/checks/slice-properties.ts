@@ -6,7 +6,7 @@ import { slicesOver, toNumbers } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import { primaryProbe, type Check, type Judgement } from './check.js';
-import { ulpsBetween, fmtElement, fmtExact, fmtIndex, fmtPair, fmtTensor, valueDType } from './format.js';
+import { ulpsBetween, fmtElement, fmtExact, fmtIndex, fmtPair, valueDType, fmtInput } from './format.js';
 import { allowedAbsError, type ToleranceProfile } from '../tolerance/profiles.js';
 import { usableOutput } from './outcome.js';
 
@@ -34,7 +34,7 @@ function sliceCheck(
       if (!problem) return { status: 'pass' };
       return {
         status: 'fail',
-        detail: `on ${fmtTensor(unit.case.input)} (${unit.case.input.dtype}), ${problem}`,
+        detail: `on ${fmtInput(unit.case.input)}, ${problem}`,
         evidence: { input: unit.case.input, args: unit.args, actual: u.output, expected: ctx.oracle(unit.case.input, unit.axes) },
       };
     },
@@ -74,7 +74,10 @@ export const sumToOneCheck = sliceCheck(
       if (!(Math.abs(sum - 1) <= allowed)) {
         const off = sum - 1;
         const shown = Math.abs(off) < 1e-6 ? `${fmtExact(sum)} (1 ${off < 0 ? '-' : '+'} ${Math.abs(off).toExponential(2)})` : fmtExact(sum);
-        return `the slice starting at ${fmtIndex(unit.case.input.shape, s[0])} along axes (${unit.axes.join(', ')}) sums to ${shown}, not 1`;
+        const which = unit.case.input.shape.length === 0
+          ? 'the 0-d output (its own slice)'
+          : `the slice starting at ${fmtIndex(unit.case.input.shape, s[0])} along axes (${unit.axes.join(', ')})`;
+        return `${which} sums to ${shown}, not 1`;
       }
     }
     return undefined;
@@ -107,7 +110,10 @@ export const orderCheck = sliceCheck(
         if (bad) {
           const shape = unit.case.input.shape;
           const dt = unit.case.input.dtype;
-          return `input${fmtIndex(shape, lo)} = ${fmtExact(x[lo], dt)} ${x[lo] === x[hi] ? '=' : '<'} input${fmtIndex(shape, hi)} = ${fmtExact(x[hi], dt)} but the outputs are ${fmtPair(y[lo], y[hi], yDtype, ' and ')}`;
+          const inputs = x[lo] === x[hi]
+            ? `input${fmtIndex(shape, lo)} = input${fmtIndex(shape, hi)} = ${fmtExact(x[lo], dt)}`
+            : `input${fmtIndex(shape, lo)} = ${fmtExact(x[lo], dt)} < input${fmtIndex(shape, hi)} = ${fmtExact(x[hi], dt)}`;
+          return `${inputs} but the outputs are ${fmtPair(y[lo], y[hi], yDtype, ' and ')}`;
         }
       }
     }

@@ -2,7 +2,7 @@
 import { resultDType } from '../tensor/dtype.js';
 import { bitwiseEqual, describeShape, toNumbers } from '../tensor/tensor.js';
 import { primaryProbe, type Check } from './check.js';
-import { fmtElement, fmtExact, fmtPair, fmtTensor, valueDType } from './format.js';
+import { fmtElement, fmtExact, fmtPair, fmtTensor, valueDType, fmtInput } from './format.js';
 import { sameShape, usableOutput } from './outcome.js';
 
 export const dtypeCheck: Check = {
@@ -103,10 +103,10 @@ export const determinismCheck: Check = {
     const i = va.findIndex((v, k) => !Object.is(v, vb[k]));
     const where = i >= 0 && sameShape(a.output.shape, b.output.shape)
       ? `${fmtElement('output', a.output.shape, i)} is ${fmtPair(va[i], vb[i], valueDType(a.output), ' then ')}`
-      : `${fmtTensor(a.output)} (${a.output.dtype}) then ${fmtTensor(b.output)} (${b.output.dtype})`;
+      : `${fmtInput(a.output)} then ${fmtInput(b.output)}`;
     return {
       status: 'fail',
-      detail: `two identical calls on ${fmtTensor(unit.case.input)} (${unit.case.input.dtype}) gave different results: ${where}`,
+      detail: `two identical calls on ${fmtInput(unit.case.input)} gave different results: ${where}`,
       evidence: { input: unit.case.input, args: unit.args, actual: b.output, expected: a.output },
     };
   },

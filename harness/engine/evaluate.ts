@@ -409,13 +409,21 @@ export function summariseByDtype(tallies: Tally[]): string | undefined {
   if (allFloatsOk) parts.push(`${FLOAT_WORDS}: conforms`);
   const okRest = ok.filter((d) => !(allFloatsOk && isFloatDType(d))).sort((a, b) => order(a) - order(b));
   if (okRest.length) parts.push(`${okRest.join(', ')}: conforms`);
+  // Dtypes that fail alike share a clause: "int32, int64: fails overflow (...)".
+  const clauses = new Map<string, DType[]>();
   for (const dt of [...failing.keys()].sort((a, b) => order(a) - order(b))) {
     const families = [...failing.get(dt)!.entries()];
     const causes = [...new Set(families.map(([, c]) => c).filter(Boolean))];
-    parts.push(`${dt}: fails ${families.map(([n]) => n).join(', ')}${causes.length ? ` (${causes.join('; ')})` : ''}`);
+    const text = `fails ${families.map(([n]) => n).join(', ')}${causes.length ? ` (${causes.join('; ')})` : ''}`;
+    clauses.set(text, [...(clauses.get(text) ?? []), dt]);
   }
-  const conforming = ok.sort((a, b) => order(a) - order(b)).join(',');
-  return `${parts.join(' · ')}; to judge only the input dtypes you use, audit with --dtype ${conforming}`;
+  for (const [text, dts] of clauses) parts.push(`${dts.join(', ')}: ${text}`);
+  // The hint only where integer inputs alone fail: integer extremes are a domain question a user may rule out; a
+  // failing float dtype is not something to hide behind --dtype.
+  const onlyIntegers = [...failing.keys()].every((d) => !isFloatDType(d));
+  const floats = [...seen].filter(isFloatDType).sort((a, b) => order(a) - order(b));
+  const hint = onlyIntegers && floats.length ? `; if integer inputs do not concern you, audit with --dtype ${floats.join(',')}` : '';
+  return `${parts.join(' · ')}${hint}`;
 }
 
 /** The short cause a failure states before its evidence ("wraps around: ... : on [...]"), or its exception. */

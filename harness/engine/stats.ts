@@ -1,7 +1,7 @@
 // Error statistics of a check: the per-element errors of every compared case, summarised.
 import type { ErrorStats } from '../model.js';
 import type { ElementErrorSample } from '../checks/check.js';
-import { ULP_BUCKETS, ulpBucket, UNBOUNDED_ULP } from '../tolerance/metrics.js';
+import { finiteUlp, ULP_BUCKETS, ulpBucket, UNBOUNDED_ULP } from '../tolerance/metrics.js';
 
 function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
@@ -9,8 +9,9 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 // JSON cannot carry Infinity: an unbounded distance (NaN or inf where a number was expected) is reported as
-// UNBOUNDED_ULP (2^53) in maxima and quantiles; the histogram counts it in the last bucket.
-const finiteOr = (x: number, fallback: number) => (Number.isFinite(x) ? Math.min(x, fallback) : fallback);
+// UNBOUNDED_ULP (2^53) in maxima and quantiles; the histogram counts it in the last bucket. A finite distance is
+// written as it is (float64 distances reach ~9.2e18), never as exactly the sentinel.
+const finiteOr = (x: number, fallback: number) => (Number.isFinite(x) ? finiteUlp(x) : fallback);
 
 export function summarise(samples: ElementErrorSample[]): ErrorStats | undefined {
   const ulps = new Float64Array(samples.reduce((n, s) => n + s.ulps.length, 0));

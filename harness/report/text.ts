@@ -104,11 +104,12 @@ export const UNBOUNDED_ULP_TEXT = 'unbounded (NaN/inf where a number is expected
 
 /**
  * A ULP figure for people, the one formatter every reporter uses: "12 ULP", or the unbounded text for the JSON's
- * sentinel 2^53 (UNBOUNDED_ULP in harness/tolerance/metrics.ts; JSON has no Infinity). `unit: false` drops " ULP"
- * for table cells whose header says it.
+ * sentinel, exactly 2^53 (UNBOUNDED_ULP in harness/tolerance/metrics.ts; JSON has no Infinity; finite distances,
+ * which can exceed it, are never written as exactly 2^53). `unit: false` drops " ULP" for table cells whose header
+ * says it.
  */
 export function formatUlp(n: number, unit = true): string {
-  if (!(n < 2 ** 53)) return UNBOUNDED_ULP_TEXT;
+  if (n === 2 ** 53 || !Number.isFinite(n)) return UNBOUNDED_ULP_TEXT;
   return `${fmtNum(n)}${unit ? ' ULP' : ''}`;
 }
 

@@ -147,10 +147,16 @@ export function ulpBucket(ulp: number): (typeof ULP_BUCKETS)[number] {
 }
 
 /**
- * JSON cannot carry Infinity: unbounded distances are reported as 2^53 in the maxima and quantiles (the convention
- * of harness/engine/stats.ts), counted in the last histogram bucket, and left out of maxAbs / maxRel.
+ * JSON cannot carry Infinity: unbounded distances are reported as exactly 2^53 in the maxima and quantiles (the
+ * convention of harness/engine/stats.ts; finite distances are never written as exactly 2^53, see finiteUlp), counted
+ * in the last histogram bucket, and left out of maxAbs / maxRel. Reporters show it as "unbounded".
  */
 export const UNBOUNDED_ULP = 2 ** 53;
+
+/** A finite ULP distance as written to JSON: as it is, except that exactly 2^53 (the sentinel) moves to 2^53 + 2. */
+export function finiteUlp(x: number): number {
+  return x === UNBOUNDED_ULP ? UNBOUNDED_ULP + 2 : x;
+}
 
 function nearestRank(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
@@ -173,7 +179,7 @@ export class StatsAccumulator {
   }
 
   add(e: ElementError): void {
-    this.ulps.push(Number.isFinite(e.ulp) ? Math.min(e.ulp, UNBOUNDED_ULP) : UNBOUNDED_ULP);
+    this.ulps.push(e.ulp); // Infinity sorts last; made JSON-safe in finish()
     this.histogram[ulpBucket(e.ulp)]++;
     if (Number.isFinite(e.abs) && e.abs > this.maxAbs) this.maxAbs = e.abs;
     if (Number.isFinite(e.rel) && e.rel > this.maxRel) this.maxRel = e.rel;
@@ -181,7 +187,7 @@ export class StatsAccumulator {
   }
 
   finish(): ErrorStats {
-    const sorted = Float64Array.from(this.ulps).sort();
+    const sorted = Float64Array.from(this.ulps).sort().map((x) => (Number.isFinite(x) ? finiteUlp(x) : UNBOUNDED_ULP));
     const n = sorted.length;
     const max = n > 0 ? sorted[n - 1] : 0;
     return {
