@@ -65,7 +65,9 @@ export const mutationCheck: Check = {
   applies: () => true,
   probes: (unit) => [primaryProbe(unit)],
   judge(unit, [outcome]) {
-    if (outcome.kind !== 'ok') return { status: 'unjudged', detail: `not judged: the call ended with ${outcome.kind}` };
+    if (outcome.kind !== 'ok') {
+      return { status: 'unjudged', detail: `not judged: the call ${outcome.kind === 'raised' ? `raised ${outcome.type}` : `ended with ${outcome.kind}`}` };
+    }
     if (!outcome.mutated) return { status: 'pass' };
     const x = unit.case.input;
     const after = outcome.inputAfter;

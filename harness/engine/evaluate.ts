@@ -40,8 +40,9 @@ interface Tally {
   rejected: { unit: Unit; detail: string }[];
   unjudged: { unit: Unit; detail: string }[];
   errors: ElementErrorSample[];
-  /** units passed, by input dtype (the failures carry their units) */
+  /** units passed and rejected, by input dtype (the failures carry their units) */
   passedByDtype: Map<DType, number>;
+  rejectedByDtype: Map<DType, number>;
   ms: number;
 }
 
@@ -237,7 +238,12 @@ class Judge {
           break;
         }
         case 'fail': t.failed.push({ unit: pu.unit, judgement: j }); if (j.errors) t.errors.push(j.errors); break;
-        case 'rejected': t.rejected.push({ unit: pu.unit, detail: j.detail }); break;
+        case 'rejected': {
+          t.rejected.push({ unit: pu.unit, detail: j.detail });
+          const dt = pu.unit.case.input.dtype;
+          t.rejectedByDtype.set(dt, (t.rejectedByDtype.get(dt) ?? 0) + 1);
+          break;
+        }
         case 'unjudged': t.unjudged.push({ unit: pu.unit, detail: j.detail }); break;
       }
     }
@@ -245,7 +251,7 @@ class Judge {
 }
 
 function newTally(check: Check | OutcomeCheck, binding: Binding): Tally {
-  return { check, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], passedByDtype: new Map(), ms: 0 };
+  return { check, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], passedByDtype: new Map(), rejectedByDtype: new Map(), ms: 0 };
 }
 
 /** Plain calls on well-behaved inputs, for contract inference (one per distinct call). */
@@ -366,13 +372,28 @@ function diagnoseExceptionsOnce(results: WithException[]): CheckResult[] {
   for (const [exception, rs] of byException) {
     if (rs.length < 2) continue;
     const [first, ...rest] = rs;
-    out.set(first, { ...strip(first), diagnosis: `${first.diagnosis}; the same exception blocks ${rest.map((r) => r.name).join(', ')}` });
-    for (const r of rest) {
-      const counts = r.diagnosis.match(/\((\d+ of \d+ cases)\)$/)?.[1];
-      out.set(r, { ...strip(r), diagnosis: `blocked by an exception (${exception}), diagnosed under ${first.name}${counts ? ` (${counts})` : ''}` });
-    }
+    const counts = (r: CheckResult) => COUNTS.exec(r.diagnosis)?.[0] ?? '';
+    out.set(first, { ...strip(first), diagnosis: `${first.diagnosis.replace(COUNTS, '')}${BLOCKS}${rest.map((r) => r.name).join(', ')}${counts(first)}` });
+    for (const r of rest) out.set(r, { ...strip(r), diagnosis: `${BLOCKED}(${exception}), diagnosed under ${first.name}${counts(r)}` });
   }
   return results.map((r) => out.get(r) ?? strip(r));
+}
+
+const COUNTS = / \(\d+ of \d+ cases\)$/;
+const BLOCKS = '; the same exception blocks ';
+const BLOCKED = 'blocked by an exception ';
+
+/**
+ * The diagnosis after the audit shrank a check's counterexample: the shrunk case's sentence, with what the old one
+ * said beyond its own case (the families an exception blocks, the whole audit's case count). A family blocked by an
+ * exception keeps its pointer: the exception is shown where it is diagnosed.
+ */
+export function withShrunkDiagnosis(old: string, shrunk: string): string {
+  if (old.startsWith(BLOCKED)) return old;
+  const counts = COUNTS.exec(old)?.[0] ?? '';
+  const k = old.lastIndexOf(BLOCKS);
+  const blocks = k >= 0 ? old.slice(k).replace(COUNTS, '') : '';
+  return `${shrunk.replace(COUNTS, '')}${blocks}${counts}`;
 }
 
 function strip(r: WithException): CheckResult {
@@ -389,9 +410,13 @@ const FLOAT_WORDS = 'float inputs';
  */
 export function summariseByDtype(tallies: Tally[]): string | undefined {
   const seen = new Set<DType>();
+  const passed = new Set<DType>();
+  const rejected = new Set<DType>();
   const failing = new Map<DType, Map<string, string>>();
   for (const t of tallies) {
-    for (const dt of t.passedByDtype.keys()) seen.add(dt);
+    // How a call ended (crash, timeout, ...) says nothing about values: a dtype conforms by passing a judging check.
+    if (!isOutcomeCheck(t.check)) for (const dt of t.passedByDtype.keys()) passed.add(dt);
+    for (const dt of t.rejectedByDtype.keys()) rejected.add(dt);
     for (const f of smallestFirst(t.failed)) {
       const dt = f.unit.case.input.dtype;
       seen.add(dt);
@@ -400,8 +425,10 @@ export function summariseByDtype(tallies: Tally[]): string | undefined {
       failing.set(dt, families);
     }
   }
-  const ok = [...seen].filter((d) => !failing.has(d));
+  for (const d of [...passed, ...rejected]) seen.add(d);
+  const ok = [...seen].filter((d) => !failing.has(d) && passed.has(d));
   if (failing.size === 0 || ok.length === 0) return undefined;
+  const onlyRejected = [...seen].filter((d) => !failing.has(d) && !passed.has(d) && rejected.has(d));
   const order = (d: DType) => ['float64', 'float32', 'float16', 'int32', 'int64', 'bool'].indexOf(d);
   const floatsOk = ok.filter(isFloatDType);
   const allFloatsOk = floatsOk.length > 0 && [...seen].filter(isFloatDType).every((d) => ok.includes(d));
@@ -409,6 +436,7 @@ export function summariseByDtype(tallies: Tally[]): string | undefined {
   if (allFloatsOk) parts.push(`${FLOAT_WORDS}: conforms`);
   const okRest = ok.filter((d) => !(allFloatsOk && isFloatDType(d))).sort((a, b) => order(a) - order(b));
   if (okRest.length) parts.push(`${okRest.join(', ')}: conforms`);
+  if (onlyRejected.length) parts.push(`${onlyRejected.sort((a, b) => order(a) - order(b)).join(', ')}: rejected with a clear error`);
   // Dtypes that fail alike share a clause: "int32, int64: fails overflow (...)".
   const clauses = new Map<string, DType[]>();
   for (const dt of [...failing.keys()].sort((a, b) => order(a) - order(b))) {
