@@ -130,8 +130,14 @@ describe('verdict semantics (item 8)', () => {
     expect(dtypeSummary).toMatch(/audit with --dtype float64,float32$/);
   });
 
-  it('no dtype summary where nothing fails', async () => {
-    const { dtypeSummary } = await run(ORDINARY, correct);
-    expect(dtypeSummary).toBeUndefined();
+  it('no dtype summary where nothing fails, or where a float dtype fails (no hint to hide it behind --dtype)', async () => {
+    expect((await run(ORDINARY, correct)).dtypeSummary).toBeUndefined();
+    const float32Inside = (x: Tensor): Tensor => {
+      const y = correct(x);
+      return x.dtype === 'float64' ? fromNumbers('float64', y.shape, Array.from(toNumbers(y), Math.fround)) : y;
+    };
+    const r = await run(ORDINARY, float32Inside);
+    expect(r.results.find((c) => c.name === 'values')!.verdict).toBe('fail');
+    expect(r.dtypeSummary).toBeUndefined();
   });
 });

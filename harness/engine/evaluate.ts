@@ -402,21 +402,20 @@ function strip(r: WithException): CheckResult {
   return rest;
 }
 
-const FLOAT_WORDS = 'float inputs';
-
 /**
- * "float inputs: conforms · int32: overflow (wraps around: ...)", when failures are confined to some input dtypes and
- * others conform: a candidate right on floats reads as such, with a hint to judge only the dtypes one uses.
+ * "float inputs: conforms · int32: fails overflow (wraps around: ...)": where every float input conforms and only
+ * integer inputs fail (their extremes wrap around in `x - max`), the verdict split by input dtype, with a hint to
+ * judge only the dtypes one uses. Nothing otherwise: a failing float dtype is not something to hide behind --dtype,
+ * and a split of many failures by dtype says less than the checks themselves.
  */
 export function summariseByDtype(tallies: Tally[]): string | undefined {
   const seen = new Set<DType>();
   const passed = new Set<DType>();
-  const rejected = new Set<DType>();
   const failing = new Map<DType, Map<string, string>>();
   for (const t of tallies) {
     // How a call ended (crash, timeout, ...) says nothing about values: a dtype conforms by passing a judging check.
     if (!isOutcomeCheck(t.check)) for (const dt of t.passedByDtype.keys()) passed.add(dt);
-    for (const dt of t.rejectedByDtype.keys()) rejected.add(dt);
+    for (const dt of [...t.passedByDtype.keys(), ...t.rejectedByDtype.keys()]) seen.add(dt);
     for (const f of smallestFirst(t.failed)) {
       const dt = f.unit.case.input.dtype;
       seen.add(dt);
@@ -425,18 +424,13 @@ export function summariseByDtype(tallies: Tally[]): string | undefined {
       failing.set(dt, families);
     }
   }
-  for (const d of [...passed, ...rejected]) seen.add(d);
-  const ok = [...seen].filter((d) => !failing.has(d) && passed.has(d));
-  if (failing.size === 0 || ok.length === 0) return undefined;
-  const onlyRejected = [...seen].filter((d) => !failing.has(d) && !passed.has(d) && rejected.has(d));
   const order = (d: DType) => ['float64', 'float32', 'float16', 'int32', 'int64', 'bool'].indexOf(d);
-  const floatsOk = ok.filter(isFloatDType);
-  const allFloatsOk = floatsOk.length > 0 && [...seen].filter(isFloatDType).every((d) => ok.includes(d));
-  const parts: string[] = [];
-  if (allFloatsOk) parts.push(`${FLOAT_WORDS}: conforms`);
-  const okRest = ok.filter((d) => !(allFloatsOk && isFloatDType(d))).sort((a, b) => order(a) - order(b));
-  if (okRest.length) parts.push(`${okRest.join(', ')}: conforms`);
-  if (onlyRejected.length) parts.push(`${onlyRejected.sort((a, b) => order(a) - order(b)).join(', ')}: rejected with a clear error`);
+  const floats = [...seen].filter(isFloatDType).sort((a, b) => order(a) - order(b));
+  if (failing.size === 0 || floats.length === 0) return undefined;
+  if (!floats.every((d) => passed.has(d) && !failing.has(d))) return undefined;
+  if ([...failing.keys()].some(isFloatDType)) return undefined;
+  const otherOk = [...seen].filter((d) => !isFloatDType(d) && !failing.has(d) && passed.has(d)).sort((a, b) => order(a) - order(b));
+  const parts = [`${['float inputs', ...otherOk].join(', ')}: conforms`];
   // Dtypes that fail alike share a clause: "int32, int64: fails overflow (...)".
   const clauses = new Map<string, DType[]>();
   for (const dt of [...failing.keys()].sort((a, b) => order(a) - order(b))) {
@@ -446,12 +440,7 @@ export function summariseByDtype(tallies: Tally[]): string | undefined {
     clauses.set(text, [...(clauses.get(text) ?? []), dt]);
   }
   for (const [text, dts] of clauses) parts.push(`${dts.join(', ')}: ${text}`);
-  // The hint only where integer inputs alone fail: integer extremes are a domain question a user may rule out; a
-  // failing float dtype is not something to hide behind --dtype.
-  const onlyIntegers = [...failing.keys()].every((d) => !isFloatDType(d));
-  const floats = [...seen].filter(isFloatDType).sort((a, b) => order(a) - order(b));
-  const hint = onlyIntegers && floats.length ? `; if integer inputs do not concern you, audit with --dtype ${floats.join(',')}` : '';
-  return `${parts.join(' · ')}${hint}`;
+  return `${parts.join(' · ')}; if integer inputs do not concern you, audit with --dtype ${floats.join(',')}`;
 }
 
 /** The short cause a failure states before its evidence ("wraps around: ... : on [...]"), or its exception. */
