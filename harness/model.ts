@@ -9,7 +9,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 /**
  * pass: conforms; fail: an unexpected failure; xfail: failed as the manifest expects; xpass: expected to fail
  * but passed (the manifest is stale: fails the gate); error: the harness could not judge (worker died, ...);
- * skip: not run, with the reason (library not installed, does not apply).
+ * skip: not run or not applicable, with the reason (library not installed, no case in the check's domain, every
+ * case rejected with a clear error: rejected is never a pass).
  */
 export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'skip';
 
@@ -22,8 +23,13 @@ export type BaseFamily = (typeof CHECK_FAMILIES)[number];
 /** A check family; `golden:<library>` is differential agreement with that library's exported output. */
 export type Family = BaseFamily | `golden:${string}`;
 
-/** Error against the oracle, over every compared element. ULP distances are in the output dtype. */
+/**
+ * Error against the oracle, over every compared element except the allowed flushes to zero (reported apart). ULP
+ * distances are in the output dtype. An unbounded distance (NaN or inf where a number is expected) is
+ * UNBOUNDED_ULP = 2^53 in maxUlp and the quantiles (JSON has no Infinity); reporters show it as "unbounded".
+ */
 export interface ErrorStats {
+  /** elements in the ULP figures (compared elements less the allowed flushes) */
   elements: number;
   maxUlp: number;
   maxAbs: number;
@@ -31,8 +37,13 @@ export interface ErrorStats {
   ulpQuantiles: { p50: number; p90: number; p99: number; max: number };
   /** counts of elements by ULP distance bucket: "0", "1", "2-3", "4-15", "16-255", "256-65535", ">=65536" (non-finite distances land in the last) */
   ulpHistogram: Record<string, number>;
-  /** elements whose correctly rounded value is a nonzero subnormal but the implementation returned zero */
+  /**
+   * zeros the profile accepts as flush-to-zero (the correctly rounded value is nonzero and below twice the smallest
+   * normal); not in the ULP figures. Under a profile that fails flushes they are errors and counted there instead.
+   */
   flushedSubnormals: number;
+  /** the largest correctly rounded value (in magnitude) among those flushes; absent or 0 when none */
+  largestFlushed?: number;
 }
 
 export interface CounterexampleCall {
@@ -87,6 +98,11 @@ export interface ImplementationResult {
   /** which axis rules its outputs are consistent with, per rank */
   inference?: { rule: AxisRule; ranks: number[] }[];
   inferenceSummary?: string;
+  /**
+   * where failures are confined to some input dtypes while others conform: the verdict split by input dtype, e.g.
+   * "float inputs: conforms · int32: fails overflow (wraps around: ...)", with a hint to --dtype
+   */
+  dtypeSummary?: string;
   /** distinct calls of the implementation the checks needed (each made once, its outcome shared) */
   calls?: number;
   verdict: Verdict;

@@ -9,7 +9,7 @@ import { isFiniteInput, isOrdinary } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import type { CallOutcome } from '../worker/types.js';
 import { primaryProbe, type Check, type Judgement, type JudgeContext } from './check.js';
-import { fmtIndex, fmtShort, fmtTensor } from './format.js';
+import { fmtElement, fmtExact, fmtInput } from './format.js';
 import { inExpectedDtype, usableOutput } from './outcome.js';
 
 interface OracleCheckSpec {
@@ -32,13 +32,13 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
   if (cmp.pass) return { status: 'pass', errors };
   const w = cmp.worst;
   const where = w
-    ? `at ${fmtIndex(actual.shape, w.index)} it returns ${fmtShort(w.actual)} where the correctly rounded value is ${fmtShort(w.expected)}` +
-      (Number.isFinite(w.ulp) ? ` (${w.ulp} ULP; ${w.allowedDescription})` : '')
+    ? `${fmtElement('output', actual.shape, w.index)} is ${fmtExact(w.actual, expected.dtype)} where the correctly rounded value is ${fmtExact(w.expected, expected.dtype)}` +
+      (Number.isFinite(w.ulp) ? ` (${w.ulp} ULP apart; ${w.allowedDescription})` : '')
     : `${cmp.failing} elements are out of tolerance`;
   const why = explain?.(actual, expected, unit);
   return {
     status: 'fail',
-    detail: `${why ? `${why}: ` : ''}on ${fmtTensor(unit.case.input)}, ${where}`,
+    detail: `${why ? `${why}: ` : ''}on ${fmtInput(unit.case.input)}, ${where}`,
     evidence: { input: unit.case.input, args: unit.args, actual: usable.output, expected },
     errors,
   };

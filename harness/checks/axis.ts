@@ -5,10 +5,10 @@ import { compareToOracle } from '../tolerance/profiles.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Unit } from '../engine/unit.js';
 import { primaryProbe, type Check, type JudgeContext } from './check.js';
-import { fmtTensor } from './format.js';
+import { fmtInput } from './format.js';
 import { inExpectedDtype, usableOutput } from './outcome.js';
 
-const RULE_WORDS: Record<string, string> = {
+export const RULE_WORDS: Record<string, string> = {
   last: 'the last axis',
   first: 'the first axis (columns)',
   all: 'the whole array',
@@ -51,7 +51,7 @@ export const axisCheck: Check = {
     if (other.length === 0) return { status: 'pass' };
     return {
       status: 'fail',
-      detail: `on ${fmtTensor(x)} it normalises over ${RULE_WORDS[other[0]]}, not over axes (${unit.axes.join(', ')})`,
+      detail: `on ${fmtInput(x)} it normalises over ${RULE_WORDS[other[0]]}, not over axes (${unit.axes.join(', ')})`,
       evidence: { input: x, args: unit.args, actual: u.output, expected },
     };
   },

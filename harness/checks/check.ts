@@ -31,8 +31,12 @@ export type { ElementErrorSample };
 
 export type Judgement =
   | { status: 'pass'; errors?: ElementErrorSample }
-  /** detail: one sentence about this case; evidence: the call to show in the counterexample */
-  | { status: 'fail'; detail: string; evidence: Evidence; errors?: ElementErrorSample }
+  /**
+   * detail: one sentence about this case; evidence: the call to show in the counterexample; raised: the exception
+   * ("TypeError: ...") when the case failed by raising on an input it must support, which the engine diagnoses once
+   * for every family it blocks instead of under each family's own words
+   */
+  | { status: 'fail'; detail: string; evidence: Evidence; errors?: ElementErrorSample; raised?: string }
   | { status: 'rejected'; detail: string }
   /** could not be judged here (another family owns the problem, e.g. the call timed out) */
   | { status: 'unjudged'; detail: string };

@@ -2,7 +2,7 @@
 // They look at every call the unit made (the engine hands them all outcomes), so a crash in any probe is seen.
 import type { CallOutcome } from '../worker/types.js';
 import type { Check, Judgement, Probe } from './check.js';
-import { fmtTensor } from './format.js';
+import { fmtInput } from './format.js';
 import { primaryProbe } from './check.js';
 
 export interface OutcomeCheck extends Omit<Check, 'probes' | 'judge'> {
@@ -21,7 +21,7 @@ function outcomeCheck(
     for (let i = 0; i < outcomes.length; i++) {
       const what = describe(outcomes[i]);
       if (what) {
-        return { status: 'fail', detail: `${what} on ${fmtTensor(probes[i].input)}`, evidence: { input: probes[i].input, args: probes[i].args, error: what } };
+        return { status: 'fail', detail: `${what} on ${fmtInput(probes[i].input)}`, evidence: { input: probes[i].input, args: probes[i].args, error: what } };
       }
     }
     // A call never made (time budget, a class of input that hangs) shows nothing about how calls end.

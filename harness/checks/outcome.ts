@@ -3,7 +3,7 @@
 import { resultDType } from '../tensor/dtype.js';
 import { describeShape, fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
 import type { CallOutcome } from '../worker/types.js';
-import { fmtTensor } from './format.js';
+import { fmtInput } from './format.js';
 import type { Judgement, JudgeContext, Probe } from './check.js';
 
 export type Usable = { ok: true; output: Tensor } | { ok: false; judgement: Judgement };
@@ -15,10 +15,11 @@ export function usableOutput(outcome: CallOutcome, probe: Probe, ctx: JudgeConte
     case 'ok':
       break;
     case 'raised': {
-      const text = `raised ${outcome.type}${outcome.message ? `: ${firstLine(outcome.message)}` : ''}`;
+      const exception = `${outcome.type}${outcome.message ? `: ${firstLine(outcome.message)}` : ''}`;
+      const text = `raised ${exception}`;
       return ctx.mayReject(input)
         ? { ok: false, judgement: { status: 'rejected', detail: text } }
-        : { ok: false, judgement: { status: 'fail', detail: `${text} on ${fmtTensor(input)}, an ordinary input it must support`, evidence: { input, args, error: text } } };
+        : { ok: false, judgement: { status: 'fail', detail: `${text} on ${fmtInput(input)}, an ordinary input it must support`, evidence: { input, args, error: text }, raised: exception } };
     }
     case 'bad-output':
       return { ok: false, judgement: { status: 'unjudged', detail: `not judged: ${outcome.problem} (see output)` } };

@@ -5,9 +5,10 @@ import type { Domains } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import type { CallOutcome } from '../worker/types.js';
 import { primaryProbe, type Check, type Judgement, type JudgeContext, type Probe } from './check.js';
-import { agreeElement } from './agreement.js';
-import { fmtIndex, fmtShort, fmtTensor } from './format.js';
-import { usableOutput } from './outcome.js';
+import { agreeElement, type AgreementContext } from './agreement.js';
+import { matchingRules, RULE_WORDS } from './axis.js';
+import { fmtElement, fmtExact, fmtIndex, fmtPair, valueDType, fmtInput } from './format.js';
+import { inExpectedDtype, usableOutput } from './outcome.js';
 
 const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d.underflow && !d.empty;
 
@@ -19,6 +20,12 @@ function sliceMaxDistance(x: Float64Array, slices: readonly (readonly number[])[
     for (let k = 0; k < s.length; k++) dist[s[k]] = max - x[s[k]];
   }
   return dist;
+}
+
+/** How two outputs of this unit are compared: in the input's result dtype, under the active profile. */
+function agreement(unit: Unit, ctx: JudgeContext): AgreementContext {
+  const len = unit.axes.reduce((n, a) => n * unit.case.input.shape[a], 1);
+  return { dtype: unit.case.input.dtype, profile: ctx.profile, len };
 }
 
 /** Judge outputs of several probes; `compare` returns a problem sentence or undefined. */
@@ -63,17 +70,21 @@ export const batchIndependenceCheck: Check = {
     const x = toNumbers(unit.case.input);
     const slices = slicesOver(unit.case.input.shape, unit.axes);
     const chosen = extremeSlices(x, slices);
+    const agree = agreement(unit, ctx);
     return judgeProbes(unit, probes, outcomes, ctx, ([batch, ...alone]) => {
       const inBatch = toNumbers(batch);
       for (let j = 0; j < chosen.length; j++) {
         const idx = slices[chosen[j]];
         const dist = sliceMaxDistance(x, [idx]);
         const single = toNumbers(alone[j]);
-        const k = idx.findIndex((i, n) => !agreeElement(inBatch[i], single[n], dist[i], unit.case.input.dtype));
+        const k = idx.findIndex((i, n) => !agreeElement(inBatch[i], single[n], dist[i], agree));
         if (k >= 0) {
           const shape = unit.case.input.shape;
+          // A cause only where the evidence shows it: the batch's output is another axis rule's softmax.
+          const other = matchingRules(inExpectedDtype(batch, unit.case.input), unit.case.input, ctx, unit.axes);
+          const cause = other.length ? `; the batch's output is the softmax over ${RULE_WORDS[other[0]]}, so it normalises across slices` : '';
           return {
-            problem: `on ${fmtTensor(unit.case.input)}, the slice at ${fmtIndex(shape, idx[0])} gives ${fmtShort(inBatch[idx[k]])} at ${fmtIndex(shape, idx[k])} inside the batch but ${fmtShort(single[k])} alone`,
+            problem: `on ${fmtInput(unit.case.input)}, ${fmtElement('output', shape, idx[k])} (in the slice starting at ${fmtIndex(shape, idx[0])}) is ${fmtPair(inBatch[idx[k]], single[k], valueDType(batch), ' inside the batch but ')} when the slice is computed alone${cause}`,
             evidence: probes[0],
             actual: batch,
             expected: ctx.oracle(unit.case.input, unit.axes),
@@ -83,7 +94,7 @@ export const batchIndependenceCheck: Check = {
       return undefined;
     });
   },
-  diagnose: (f) => `rows of a batch depend on each other (it normalises across slices): ${f[0].detail}`,
+  diagnose: (f) => `a slice gives a different result inside the batch than alone: ${f[0].detail}`,
 };
 
 const SHIFT = { float64: 800, float32: 100, float16: 12, int32: 800, int64: 800, bool: 0 } as const;
@@ -114,17 +125,24 @@ export const shiftInvarianceCheck: Check = {
     return judgeProbes(unit, probes, outcomes, ctx, ([plain, moved]) => {
       const a = toNumbers(plain);
       const b = toNumbers(moved);
-      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype, 4 * perturb));
+      const agree = agreement(unit, ctx);
+      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], agree, 4 * perturb));
       if (i < 0) return undefined;
+      // The cause only where the evidence shows it: finite outputs become NaN/inf once shifted (exp overflowed or
+      // every exp of a slice underflowed), which a per-slice max subtraction prevents.
+      const broken = b.findIndex((v, n) => Number.isFinite(a[n]) && !Number.isFinite(v));
+      const cause = broken >= 0
+        ? `; the shifted output is ${fmtExact(b[broken])} at ${fmtIndex(unit.case.input.shape, broken)} where the unshifted one is finite, so the max is not subtracted per slice`
+        : '';
       return {
-        problem: `shifting the slices of ${fmtTensor(unit.case.input)} by ±${SHIFT[unit.case.input.dtype]} changes output${fmtIndex(unit.case.input.shape, i)} from ${fmtShort(a[i])} to ${fmtShort(b[i])}`,
+        problem: `shifting the slices of ${fmtInput(unit.case.input)} by ±${SHIFT[unit.case.input.dtype]} changes ${fmtElement('output', unit.case.input.shape, i)} from ${fmtPair(a[i], b[i], valueDType(plain), ' to ')}${cause}`,
         evidence: probes[1],
         actual: moved,
         expected: ctx.oracle(probes[1].input, unit.axes),
       };
     });
   },
-  diagnose: (f) => `not shift-invariant (the max is not subtracted per slice): ${f[0].detail}`,
+  diagnose: (f) => `not shift-invariant: ${f[0].detail}`,
 };
 
 export const permutationCheck: Check = {
@@ -140,10 +158,11 @@ export const permutationCheck: Check = {
     return judgeProbes(unit, probes, outcomes, ctx, ([plain, reversed]) => {
       const a = toNumbers(plain);
       const b = toNumbers(reverseAlong(reversed, unit.axes));
-      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype));
+      const agree = agreement(unit, ctx);
+      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], agree));
       if (i < 0) return undefined;
       return {
-        problem: `on ${fmtTensor(unit.case.input)}, output${fmtIndex(unit.case.input.shape, i)} is ${fmtShort(a[i])} but ${fmtShort(b[i])} when the slice is reversed`,
+        problem: `on ${fmtInput(unit.case.input)}, ${fmtElement('output', unit.case.input.shape, i)} is ${fmtPair(a[i], b[i], valueDType(plain), ' but ')} when the slice is reversed`,
         evidence: probes[1],
         actual: reversed,
         expected: ctx.oracle(probes[1].input, unit.axes),
@@ -170,10 +189,11 @@ export const temperatureCheck: Check = {
     return judgeProbes(unit, probes, outcomes, ctx, ([withTheta, doubled]) => {
       const a = toNumbers(withTheta);
       const b = toNumbers(doubled);
-      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype));
+      const agree = agreement(unit, ctx);
+      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], agree));
       if (i < 0) return undefined;
       return {
-        problem: `on ${fmtTensor(unit.case.input)}, theta=2 gives ${fmtShort(a[i])} at ${fmtIndex(unit.case.input.shape, i)} but doubling the input gives ${fmtShort(b[i])}`,
+        problem: `on ${fmtInput(unit.case.input)}, at ${fmtIndex(unit.case.input.shape, i)} theta=2 gives ${fmtPair(a[i], b[i], valueDType(withTheta), ' but doubling the input gives ')}`,
         evidence: probes[0],
         actual: withTheta,
         expected: ctx.oracle(probes[1].input, unit.axes),

@@ -2,7 +2,7 @@
 import { resultDType } from '../tensor/dtype.js';
 import { bitwiseEqual, describeShape, toNumbers } from '../tensor/tensor.js';
 import { primaryProbe, type Check } from './check.js';
-import { fmtIndex, fmtNumber, fmtTensor } from './format.js';
+import { fmtElement, fmtExact, fmtPair, fmtTensor, valueDType, fmtInput } from './format.js';
 import { sameShape, usableOutput } from './outcome.js';
 
 export const dtypeCheck: Check = {
@@ -65,7 +65,9 @@ export const mutationCheck: Check = {
   applies: () => true,
   probes: (unit) => [primaryProbe(unit)],
   judge(unit, [outcome]) {
-    if (outcome.kind !== 'ok') return { status: 'unjudged', detail: `not judged: the call ended with ${outcome.kind}` };
+    if (outcome.kind !== 'ok') {
+      return { status: 'unjudged', detail: `not judged: the call ${outcome.kind === 'raised' ? `raised ${outcome.type}` : `ended with ${outcome.kind}`}` };
+    }
     if (!outcome.mutated) return { status: 'pass' };
     const x = unit.case.input;
     const after = outcome.inputAfter;
@@ -74,7 +76,7 @@ export const mutationCheck: Check = {
       const a = toNumbers(x);
       const b = toNumbers(after);
       const i = a.findIndex((v, k) => !Object.is(v, b[k]));
-      if (i >= 0) change = `: x${fmtIndex(x.shape, i)} changed from ${fmtNumber(a[i])} to ${fmtNumber(b[i])}`;
+      if (i >= 0) change = `: ${fmtElement('input', x.shape, i)} changed from ${fmtExact(a[i], x.dtype)} to ${fmtExact(b[i], after.dtype)}`;
     }
     return {
       status: 'fail',
@@ -97,9 +99,16 @@ export const determinismCheck: Check = {
     if (!a.ok) return a.judgement;
     if (!b.ok) return b.judgement;
     if (bitwiseEqual(a.output, b.output)) return { status: 'pass' };
+    // Show the first element that differs, exactly: "[1] then [1]" hides a difference in the 17th digit.
+    const va = toNumbers(a.output);
+    const vb = toNumbers(b.output);
+    const i = va.findIndex((v, k) => !Object.is(v, vb[k]));
+    const where = i >= 0 && sameShape(a.output.shape, b.output.shape)
+      ? `${fmtElement('output', a.output.shape, i)} is ${fmtPair(va[i], vb[i], valueDType(a.output), ' then ')}`
+      : `${fmtInput(a.output)} then ${fmtInput(b.output)}`;
     return {
       status: 'fail',
-      detail: `two identical calls on ${fmtTensor(unit.case.input)} gave different results: ${fmtTensor(a.output)} then ${fmtTensor(b.output)}`,
+      detail: `two identical calls on ${fmtInput(unit.case.input)} gave different results: ${where}`,
       evidence: { input: unit.case.input, args: unit.args, actual: b.output, expected: a.output },
     };
   },

@@ -2,6 +2,7 @@
 import type { RunReport } from '../model.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { sanitizeTerminal } from './terminal.js';
+import { formatFlushes, formatUlp } from '../report/text.js';
 
 export function renderAuditText(report: RunReport, opts: { color: boolean }): string {
   const paint = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -17,13 +18,14 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
   }
   if (impl.statusDetail) lines.push(`  ${sanitizeTerminal(impl.statusDetail)}`);
   if (impl.inferenceSummary) lines.push(`  contract inference: ${sanitizeTerminal(impl.inferenceSummary)}`);
+  if (impl.dtypeSummary) lines.push(`  by input dtype: ${sanitizeTerminal(impl.dtypeSummary)}`);
   const failing = impl.checks.filter((c) => isGateFailure(c.verdict));
   const passing = impl.checks.filter((c) => c.verdict === 'pass');
   const rejected = impl.checks.filter((c) => c.cases.rejected > 0);
   lines.push(`  ${passing.length} checks pass, ${failing.length} fail${rejected.length ? `, ${rejected.length} saw clear rejections` : ''} (${report.accounting.run} of ${report.accounting.planned} case-checks judged, ${(report.ms / 1000).toFixed(1)} s)`);
   for (const c of failing) {
     lines.push('', `${paint(31, `✗ ${c.family}`)} [${c.contract.rule}]: ${sanitizeTerminal(c.diagnosis)}`);
-    if (c.stats && c.stats.maxUlp > 0) lines.push(`    max error ${c.stats.maxUlp >= 2 ** 53 ? 'unbounded' : `${c.stats.maxUlp} ULP`}, p50 ${c.stats.ulpQuantiles.p50} ULP over ${c.stats.elements} elements`);
+    if (c.stats && c.stats.maxUlp > 0) lines.push(`    max error ${formatUlp(c.stats.maxUlp)}, p50 ${formatUlp(c.stats.ulpQuantiles.p50)} over ${c.stats.elements} elements${formatFlushes(c.stats)}`);
     if (c.counterexample) {
       const ce = c.counterexample;
       lines.push(`    counterexample ${ce.caseId}${ce.seed !== undefined ? ` (seed ${ce.seed}, path ${ce.path})` : ''}; reproduce in Python:`);

@@ -2,11 +2,12 @@
 // judgements into CheckResults (verdict, diagnosis, statistics, smallest counterexample). Expectations from the
 // manifest are applied later by the caller: this module only says what happened.
 import type { Check, ElementErrorSample, Evidence, JudgeContext, Judgement, Probe } from '../checks/check.js';
+import { fmtExact } from '../checks/format.js';
 import { isOutcomeCheck, type OutcomeCheck } from '../checks/outcome-checks.js';
 import type { CheckResult, Counterexample, Family } from '../model.js';
 import type { Policy } from '../contracts.js';
 import { oracle } from '../../reference/softmax.js';
-import { resultDType } from '../tensor/dtype.js';
+import { isFloatDType, resultDType, type DType } from '../tensor/dtype.js';
 import { encodeTensorJson } from '../tensor/json-tensor.js';
 import { sizeOf, type Tensor } from '../tensor/tensor.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
@@ -39,6 +40,9 @@ interface Tally {
   rejected: { unit: Unit; detail: string }[];
   unjudged: { unit: Unit; detail: string }[];
   errors: ElementErrorSample[];
+  /** units passed and rejected, by input dtype (the failures carry their units) */
+  passedByDtype: Map<DType, number>;
+  rejectedByDtype: Map<DType, number>;
   ms: number;
 }
 
@@ -83,6 +87,8 @@ export interface EvaluationResult {
   calls: number;
   /** the oracle the judging used, with its cache (contract inference asks it for the same inputs again) */
   oracle: (input: Tensor, axes: number[]) => Tensor;
+  /** where only some input dtypes fail: "float inputs: conforms · int32: ..." with a hint (see summariseByDtype) */
+  dtypeSummary?: string;
 }
 
 export interface Evaluation {
@@ -141,8 +147,9 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
       planMore(Infinity); // a plan run to its end has planned everything already; this only makes it certain
       judge.upTo(plan.size);
       progress();
-      const results = judge.tallies.flatMap((tallies) => [...tallies.values()].map((t) => toCheckResult(t, opts)));
-      return { results, planned, observations: observe(planned, plan), calls: plan.size, oracle: judge.oracleFor };
+      const results = judge.tallies.flatMap((tallies) => diagnoseExceptionsOnce([...tallies.values()].map((t) => toCheckResult(t, opts))));
+      const dtypeSummary = summariseByDtype(judge.tallies.flatMap((tallies) => [...tallies.values()]));
+      return { results, planned, observations: observe(planned, plan), calls: plan.size, oracle: judge.oracleFor, ...(dtypeSummary ? { dtypeSummary } : {}) };
     },
   };
 }
@@ -223,9 +230,20 @@ class Judge {
       }
       t.ms += performance.now() - started;
       switch (j.status) {
-        case 'pass': t.passed++; if (j.errors) t.errors.push(j.errors); break;
+        case 'pass': {
+          t.passed++;
+          if (j.errors) t.errors.push(j.errors);
+          const dt = pu.unit.case.input.dtype;
+          t.passedByDtype.set(dt, (t.passedByDtype.get(dt) ?? 0) + 1);
+          break;
+        }
         case 'fail': t.failed.push({ unit: pu.unit, judgement: j }); if (j.errors) t.errors.push(j.errors); break;
-        case 'rejected': t.rejected.push({ unit: pu.unit, detail: j.detail }); break;
+        case 'rejected': {
+          t.rejected.push({ unit: pu.unit, detail: j.detail });
+          const dt = pu.unit.case.input.dtype;
+          t.rejectedByDtype.set(dt, (t.rejectedByDtype.get(dt) ?? 0) + 1);
+          break;
+        }
         case 'unjudged': t.unjudged.push({ unit: pu.unit, detail: j.detail }); break;
       }
     }
@@ -233,7 +251,7 @@ class Judge {
 }
 
 function newTally(check: Check | OutcomeCheck, binding: Binding): Tally {
-  return { check, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], ms: 0 };
+  return { check, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], passedByDtype: new Map(), rejectedByDtype: new Map(), ms: 0 };
 }
 
 /** Plain calls on well-behaved inputs, for contract inference (one per distinct call). */
@@ -273,36 +291,55 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
     stats: summarise(t.errors),
     ms: Math.round(t.ms),
   };
+  const flushed = base.stats?.flushedSubnormals ?? 0;
+  // Flush-to-zero is a property of the implementation worth knowing even where the profile allows it; it is kept
+  // out of the ULP figures, so it is stated here with its largest value.
+  const flushNote = flushed
+    ? `flushes ${flushed} tiny result${flushed === 1 ? '' : 's'} to zero, the largest ${fmtExact(base.stats?.largestFlushed ?? 0)} (allowed by the ${opts.profile.name} profile; not in the ULP figures)`
+    : '';
   if (t.failed.length > 0) {
     const failures = smallestFirst(t.failed);
-    const first = failures[0];
+    // An exception on an ordinary input is a symptom of its own, not this family's defect: diagnose it as an
+    // exception (diagnoseExceptionsOnce then says it once for every family it blocks).
+    const raised = failures.filter((f) => f.judgement.raised !== undefined);
+    const other = failures.filter((f) => f.judgement.raised === undefined);
+    const shown = other.length ? other : raised;
+    const first = shown[0];
+    const counts = `(${t.failed.length} of ${t.planned} cases)`;
+    const diagnosis = other.length
+      ? `${check.diagnose(other.map((f) => ({ unit: f.unit, detail: f.judgement.detail })))}${raised.length ? `; it also raised ${raised[0].judgement.raised} on ${raised.length} case${raised.length === 1 ? '' : 's'}` : ''}`
+      : first.judgement.detail;
     return {
       ...base,
       verdict: 'fail',
-      diagnosis: `${check.diagnose(failures.map((f) => ({ unit: f.unit, detail: f.judgement.detail })))} (${t.failed.length} of ${t.planned} cases)`,
+      diagnosis: `${diagnosis} ${counts}`,
       counterexample: counterexample(first.unit, first.judgement.evidence, opts),
+      ...(other.length === 0 ? { [EXCEPTION]: first.judgement.raised } : {}),
     };
   }
   if (t.planned === 0) {
     return { ...base, verdict: 'skip', diagnosis: 'no case in this run falls in this check\'s domain' };
   }
+  if (t.passed === 0 && t.unjudged.length === 0 && t.rejected.length > 0) {
+    // Rejected is never a pass (DESIGN.md): nothing was shown to conform, and nothing failed. `skip` already means
+    // "not applicable, with the reason", which every reporter and the gate handle.
+    return {
+      ...base,
+      verdict: 'skip',
+      diagnosis: `not applicable: all ${t.rejected.length} case${t.rejected.length === 1 ? '' : 's'} rejected with a clear error outside the supported domain (e.g. ${t.rejected[0].detail})`,
+    };
+  }
   if (judged === 0 || (t.passed === 0 && t.unjudged.length > 0)) {
     const why = t.unjudged[0]?.detail ?? t.rejected[0]?.detail ?? 'nothing could be judged';
-    if (t.passed === 0 && t.unjudged.length === 0) {
-      // Rejected is never a pass (DESIGN.md): nothing was shown to conform, and nothing failed.
-      return { ...base, verdict: 'skip', diagnosis: `rejected: every case raised a clear error outside the supported domain (e.g. ${why})` };
-    }
     // Cases lost to the candidate's own hangs are reported once, under `timeout`; here they are not run, not failed.
     if (t.passed === 0 && t.unjudged.every((u) => isLostToHang(u.detail))) {
       return { ...base, verdict: 'skip', diagnosis: `not run: ${t.unjudged.length} case${t.unjudged.length === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
     }
     return { ...base, verdict: 'error', diagnosis: `no case could be judged: ${why}` };
   }
-  const flushed = base.stats?.flushedSubnormals ?? 0;
   const notes = [
     t.rejected.length ? `${t.rejected.length} rejected with a clear error` : '',
-    // Flush-to-zero is a property of the implementation worth knowing even where the profile allows it.
-    flushed ? `flushes ${flushed} subnormal result${flushed === 1 ? '' : 's'} to zero (allowed by the ${opts.profile.name} profile)` : '',
+    flushNote,
     t.unjudged.length ? `${t.unjudged.length} not judged (${t.unjudged[0].detail.replace(/^not judged: /, '')})` : '',
   ].filter(Boolean);
   return {
@@ -324,4 +361,100 @@ function counterexample(unit: Unit, e: Evidence, opts: EvaluationOptions): Count
     ...(unit.case.path !== undefined ? { path: unit.case.path } : {}),
     python: opts.snippet(e),
   };
+}
+
+/** Where a check's every failure was an exception: the exception text (kept off the report: a symbol key). */
+const EXCEPTION = Symbol('exception');
+type WithException = CheckResult & { [EXCEPTION]?: string };
+
+/**
+ * One exception, one diagnosis: where several families failed only by the same exception (type and message), the
+ * first says so with the families it blocked, and the others point to it instead of repeating it.
+ */
+function diagnoseExceptionsOnce(results: WithException[]): CheckResult[] {
+  const byException = new Map<string, WithException[]>();
+  for (const r of results) {
+    const e = r[EXCEPTION];
+    if (e !== undefined) byException.set(e, [...(byException.get(e) ?? []), r]);
+  }
+  const out = new Map<WithException, CheckResult>();
+  for (const [exception, rs] of byException) {
+    if (rs.length < 2) continue;
+    const [first, ...rest] = rs;
+    const counts = (r: CheckResult) => COUNTS.exec(r.diagnosis)?.[0] ?? '';
+    out.set(first, { ...strip(first), diagnosis: `${first.diagnosis.replace(COUNTS, '')}${BLOCKS}${rest.map((r) => r.name).join(', ')}${counts(first)}` });
+    for (const r of rest) out.set(r, { ...strip(r), diagnosis: `${BLOCKED}(${exception}), diagnosed under ${first.name}${counts(r)}` });
+  }
+  return results.map((r) => out.get(r) ?? strip(r));
+}
+
+const COUNTS = / \(\d+ of \d+ cases\)$/;
+const BLOCKS = '; the same exception blocks ';
+const BLOCKED = 'blocked by an exception ';
+
+/**
+ * The diagnosis after the audit shrank a check's counterexample: the shrunk case's sentence, with what the old one
+ * said beyond its own case (the families an exception blocks, the whole audit's case count). A family blocked by an
+ * exception keeps its pointer: the exception is shown where it is diagnosed.
+ */
+export function withShrunkDiagnosis(old: string, shrunk: string): string {
+  if (old.startsWith(BLOCKED)) return old;
+  const counts = COUNTS.exec(old)?.[0] ?? '';
+  const k = old.lastIndexOf(BLOCKS);
+  const blocks = k >= 0 ? old.slice(k).replace(COUNTS, '') : '';
+  return `${shrunk.replace(COUNTS, '')}${blocks}${counts}`;
+}
+
+function strip(r: WithException): CheckResult {
+  if (!(EXCEPTION in r)) return r;
+  const { [EXCEPTION]: _e, ...rest } = r;
+  return rest;
+}
+
+/**
+ * "float inputs: conforms · int32: fails overflow (wraps around: ...)": where every float input conforms and only
+ * integer inputs fail (their extremes wrap around in `x - max`), the verdict split by input dtype, with a hint to
+ * judge only the dtypes one uses. Nothing otherwise: a failing float dtype is not something to hide behind --dtype,
+ * and a split of many failures by dtype says less than the checks themselves.
+ */
+export function summariseByDtype(tallies: Tally[]): string | undefined {
+  const seen = new Set<DType>();
+  const passed = new Set<DType>();
+  const failing = new Map<DType, Map<string, string>>();
+  for (const t of tallies) {
+    // How a call ended (crash, timeout, ...) says nothing about values: a dtype conforms by passing a judging check.
+    if (!isOutcomeCheck(t.check)) for (const dt of t.passedByDtype.keys()) passed.add(dt);
+    for (const dt of [...t.passedByDtype.keys(), ...t.rejectedByDtype.keys()]) seen.add(dt);
+    for (const f of smallestFirst(t.failed)) {
+      const dt = f.unit.case.input.dtype;
+      seen.add(dt);
+      const families = failing.get(dt) ?? new Map<string, string>();
+      if (!families.has(t.check.name)) families.set(t.check.name, causeOf(f.judgement));
+      failing.set(dt, families);
+    }
+  }
+  const order = (d: DType) => ['float64', 'float32', 'float16', 'int32', 'int64', 'bool'].indexOf(d);
+  const floats = [...seen].filter(isFloatDType).sort((a, b) => order(a) - order(b));
+  if (failing.size === 0 || floats.length === 0) return undefined;
+  if (!floats.every((d) => passed.has(d) && !failing.has(d))) return undefined;
+  if ([...failing.keys()].some(isFloatDType)) return undefined;
+  const otherOk = [...seen].filter((d) => !isFloatDType(d) && !failing.has(d) && passed.has(d)).sort((a, b) => order(a) - order(b));
+  const parts = [`${['float inputs', ...otherOk].join(', ')}: conforms`];
+  // Dtypes that fail alike share a clause: "int32, int64: fails overflow (...)".
+  const clauses = new Map<string, DType[]>();
+  for (const dt of [...failing.keys()].sort((a, b) => order(a) - order(b))) {
+    const families = [...failing.get(dt)!.entries()];
+    const causes = [...new Set(families.map(([, c]) => c).filter(Boolean))];
+    const text = `fails ${families.map(([n]) => n).join(', ')}${causes.length ? ` (${causes.join('; ')})` : ''}`;
+    clauses.set(text, [...(clauses.get(text) ?? []), dt]);
+  }
+  for (const [text, dts] of clauses) parts.push(`${dts.join(', ')}: ${text}`);
+  return `${parts.join(' · ')}; if integer inputs do not concern you, audit with --dtype ${floats.join(',')}`;
+}
+
+/** The short cause a failure states before its evidence ("wraps around: ... : on [...]"), or its exception. */
+function causeOf(j: Extract<Judgement, { status: 'fail' }>): string {
+  if (j.raised) return `raises ${j.raised}`;
+  const k = j.detail.indexOf(': on ');
+  return k > 0 ? j.detail.slice(0, k) : '';
 }

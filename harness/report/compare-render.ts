@@ -3,7 +3,7 @@
 // the reports is untrusted (diagnoses quote candidates' exceptions) and escaped.
 import type { CheckChange, CheckRef, CheckSide, Comparison, Drift } from './compare.js';
 import { htmlPage, tag } from './html-page.js';
-import { escapeHtml as h, fmtNum, mdCode, mdText } from './text.js';
+import { escapeHtml as h, formatUlp, mdCode, mdText } from './text.js';
 
 /** "impl · check [rule, policy]" for people. */
 export function refLabel(ref: CheckRef): string {
@@ -22,7 +22,7 @@ function gateLine(c: Comparison): string {
 
 export const gateWord = (c: Comparison): string => (c.newFailures.length > 0 ? 'REGRESSION' : 'NO REGRESSION');
 
-const ulp = (s?: CheckSide) => (s?.maxUlp === undefined ? '–' : `${fmtNum(s.maxUlp)}`);
+const ulp = (s?: CheckSide) => (s?.maxUlp === undefined ? '–' : formatUlp(s.maxUlp, false));
 const verdictOf = (s?: CheckSide) => s?.verdict ?? 'absent';
 
 // ---- Markdown ----
@@ -45,7 +45,7 @@ function mdChanges(title: string, changes: CheckChange[], diagnosis: 'after' | '
 
 function mdDrift(drift: Drift[]): string[] {
   if (drift.length === 0) return [];
-  const rows = drift.map((d) => [mdCode(refLabel(d.ref)), `${fmtNum(d.fromUlp)} → **${fmtNum(d.toUlp)}**`, d.direction, `${d.before.verdict} → ${d.after.verdict}`]);
+  const rows = drift.map((d) => [mdCode(refLabel(d.ref)), `${formatUlp(d.fromUlp, false)} → **${formatUlp(d.toUlp, false)}**`, d.direction, `${d.before.verdict} → ${d.after.verdict}`]);
   return [`### Error drift (${drift.length})`, '', ...mdTable(['check', 'max ULP', 'direction', 'verdict'], rows)];
 }
 
@@ -100,7 +100,7 @@ export function renderComparisonHtml(c: Comparison): string {
     htmlChanges('new-failures', 'New failures', c.newFailures),
     htmlChanges('fixed', 'Fixed', c.fixed),
     htmlTable('drift', 'Error drift', ['check', 'max ULP', 'direction', 'verdict'], c.drift.map((d) => [
-      `<code>${h(refLabel(d.ref))}</code>`, h(`${fmtNum(d.fromUlp)} → ${fmtNum(d.toUlp)}`), tag(d.direction === 'worse' ? 'fail' : 'pass', d.direction), `${tag(d.before.verdict)} → ${tag(d.after.verdict)}`,
+      `<code>${h(refLabel(d.ref))}</code>`, h(`${formatUlp(d.fromUlp, false)} → ${formatUlp(d.toUlp, false)}`), tag(d.direction === 'worse' ? 'fail' : 'pass', d.direction), `${tag(d.before.verdict)} → ${tag(d.after.verdict)}`,
     ])),
     htmlTable('changed-diagnoses', 'Changed diagnoses', ['check', 'verdict', 'before', 'after'], c.changedDiagnoses.map((x) => [
       `<code>${h(refLabel(x.ref))}</code>`, vtag(x.after), h(x.before?.diagnosis ?? ''), h(x.after?.diagnosis ?? ''),

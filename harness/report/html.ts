@@ -9,7 +9,7 @@ import {
   buildMatrix, checkLabel, countVerdicts, describeCounts, headline, maxUlpOf, unexpectedOf, verdictWord, type MatrixCell,
 } from './summary.js';
 import { tensorHeader, tensorValues } from './tensor-view.js';
-import { escapeHtml as h, fmtMs, fmtNum } from './text.js';
+import { escapeHtml as h, fmtMs, fmtNum, formatFlushes, formatUlp } from './text.js';
 import { mergeHistograms, ulpPlotSvg } from './ulp-plot.js';
 
 export function renderHtml(report: RunReport): string {
@@ -69,7 +69,7 @@ function implementation(report: RunReport, impl: ImplementationResult, i: number
   const stats = impl.checks.flatMap((c) => (c.stats ? [c.stats] : []));
   const ulp = maxUlpOf(impl);
   const plot = stats.length
-    ? `<figure class="plot">${ulpPlotSvg(mergeHistograms(stats), impl.id)}<figcaption class="meta">Elements by ULP distance, over ${stats.length} check${stats.length === 1 ? '' : 's'} with error statistics; max ${fmtNum(ulp ?? 0)} ULP.</figcaption></figure>`
+    ? `<figure class="plot">${ulpPlotSvg(mergeHistograms(stats), impl.id)}<figcaption class="meta">Elements by ULP distance, over ${stats.length} check${stats.length === 1 ? '' : 's'} with error statistics; max ${formatUlp(ulp ?? 0)}.</figcaption></figure>`
     : `<p class="meta no-plot">No error statistics (no values were compared).</p>`;
   const inference = impl.inferenceSummary
     ? `<p><b>Contract inference:</b> ${h(impl.inferenceSummary)}</p>`
@@ -94,7 +94,7 @@ ${cxs.length ? `<h3>Counterexamples</h3>${cxs.join('\n')}` : ''}
 function checkTable(report: RunReport, impl: ImplementationResult): string {
   const rows = impl.checks.map((c) => {
     const s = c.stats;
-    const err = s ? `${fmtNum(s.maxUlp)} ULP<br><span class="meta">p99 ${fmtNum(s.ulpQuantiles.p99)} · abs ${fmtNum(s.maxAbs)} · rel ${fmtNum(s.maxRel)}</span>` : '–';
+    const err = s ? `${formatUlp(s.maxUlp)}<br><span class="meta">p99 ${formatUlp(s.ulpQuantiles.p99)} · abs ${fmtNum(s.maxAbs)} · rel ${fmtNum(s.maxRel)}${h(formatFlushes(s))}</span>` : '–';
     const exp = c.expectation ? `<br><span class="meta">expected: ${h(c.expectation)}</span>` : '';
     const cases = `${c.cases.run}/${c.cases.planned}${c.cases.failed ? `, ${c.cases.failed} failed` : ''}${c.cases.rejected ? `, ${c.cases.rejected} rejected` : ''}${c.cases.errors ? `, ${c.cases.errors} errors` : ''}`;
     return `<tr data-check="${h(c.name)}" data-verdict="${c.verdict}"><td><code>${h(checkLabel(c, report.settings.policy))}</code></td><td>${h(c.family)}</td><td>${tag(c.verdict)}</td><td class="diagnosis">${h(c.diagnosis)}${exp}</td><td>${err}</td><td>${h(cases)}</td><td>${h(fmtMs(c.ms))}</td></tr>`;

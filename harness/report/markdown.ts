@@ -8,7 +8,7 @@ import {
   type MatrixCell,
 } from './summary.js';
 import { tensorHeader } from './tensor-view.js';
-import { fmtMs, fmtNum, mdCode, mdFence, mdPre, mdText, plural } from './text.js';
+import { fmtMs, fmtNum, formatFlushes, formatUlp, mdCode, mdFence, mdPre, mdText, plural } from './text.js';
 
 /** GitHub rejects comments over 65536 characters; leave room for a bot's own wrapper. */
 export const MAX_COMMENT_CHARS = 60_000;
@@ -109,9 +109,10 @@ function implDetails(report: RunReport, impl: ImplementationResult, snippets: bo
   lines.push(`- ${mdText(impl.title)} (${impl.language}, ${mdCode(impl.source)})`);
   if (impl.status !== 'ran') lines.push(`- status: ${impl.status}${impl.statusDetail ? `: ${mdText(impl.statusDetail)}` : ''}`);
   if (impl.inferenceSummary) lines.push(`- contract inference: ${mdText(impl.inferenceSummary)}`);
+  if (impl.dtypeSummary) lines.push(`- by input dtype: ${mdText(impl.dtypeSummary)}`);
   else if (impl.inference?.length) lines.push(`- consistent with: ${impl.inference.map((i) => `${i.rule} (ranks ${i.ranks.join(', ')})`).join('; ')}`);
   const ulp = maxUlpOf(impl);
-  if (ulp !== undefined) lines.push(`- max error: ${fmtNum(ulp)} ULP`);
+  if (ulp !== undefined) lines.push(`- max error: ${formatUlp(ulp)}`);
   lines.push('');
   for (const c of impl.checks.filter((ch) => ch.verdict !== 'pass' && ch.verdict !== 'skip')) {
     lines.push(...checkDetails(report, c, snippets));
@@ -124,7 +125,7 @@ function checkDetails(report: RunReport, c: CheckResult, snippets: boolean): str
   if (c.expectation) lines.push(`Expected by the manifest: ${mdText(c.expectation)}`, '');
   if (c.stats) {
     const q = c.stats.ulpQuantiles;
-    lines.push(`Error over ${c.stats.elements} elements: max ${fmtNum(c.stats.maxUlp)} ULP (p50 ${fmtNum(q.p50)}, p99 ${fmtNum(q.p99)}), max abs ${fmtNum(c.stats.maxAbs)}, max rel ${fmtNum(c.stats.maxRel)}.`, '');
+    lines.push(`Error over ${c.stats.elements} elements: max ${formatUlp(c.stats.maxUlp)} (p50 ${formatUlp(q.p50)}, p99 ${formatUlp(q.p99)}), max abs ${fmtNum(c.stats.maxAbs)}, max rel ${fmtNum(c.stats.maxRel)}${formatFlushes(c.stats)}.`, '');
   }
   const cx = c.counterexample;
   if (cx) {

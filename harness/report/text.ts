@@ -99,6 +99,28 @@ export function fmtNum(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
+/** What an unbounded ULP distance (the JSON's 2^53 sentinel: a NaN or inf where a number is expected) reads as. */
+export const UNBOUNDED_ULP_TEXT = 'unbounded (NaN/inf where a number is expected)';
+
+/**
+ * A ULP figure for people, the one formatter every reporter uses: "12 ULP", or the unbounded text for the JSON's
+ * sentinel, exactly 2^53 (UNBOUNDED_ULP in harness/tolerance/metrics.ts; JSON has no Infinity; finite distances,
+ * which can exceed it, are never written as exactly 2^53). `unit: false` drops " ULP" for table cells whose header
+ * says it.
+ */
+export function formatUlp(n: number, unit = true): string {
+  if (n === 2 ** 53 || !Number.isFinite(n)) return UNBOUNDED_ULP_TEXT;
+  return `${fmtNum(n)}${unit ? ' ULP' : ''}`;
+}
+
+/** "; 3 allowed flushes to zero (largest 1.1e-308), not in the ULP figures", or '' when there are none. */
+export function formatFlushes(stats: { flushedSubnormals: number; largestFlushed?: number }): string {
+  const n = stats.flushedSubnormals;
+  if (!n) return '';
+  const largest = stats.largestFlushed ? ` (largest ${stats.largestFlushed.toExponential(2)})` : '';
+  return `; ${n} allowed flush${n === 1 ? '' : 'es'} to zero${largest}, not in the ULP figures`;
+}
+
 /** Milliseconds for people. */
 export function fmtMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -7,7 +7,7 @@ import { discussionCases } from '../cases/discussion.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
-import { evaluate } from '../engine/evaluate.js';
+import { evaluate, withShrunkDiagnosis } from '../engine/evaluate.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/cases.js';
 import { auditCaseOptions, startAudit, type AuditHead, type AuditStartOptions } from './audit-start.js';
@@ -98,8 +98,7 @@ async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, s
       if (shrunk) {
         check.counterexample = shrunk.counterexample;
         // The diagnosis describes the counterexample it shows; the case count stays the whole audit's.
-        const counts = / \(\d+ of \d+ cases\)$/;
-        check.diagnosis = `${shrunk.diagnosis.replace(counts, '')}${counts.exec(check.diagnosis)?.[0] ?? ''}`;
+        check.diagnosis = withShrunkDiagnosis(check.diagnosis, shrunk.diagnosis);
       }
     }
   } finally {

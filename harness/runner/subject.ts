@@ -7,7 +7,7 @@ import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { prepareEvaluation, type EvaluationOptions } from '../engine/evaluate.js';
 import { checksNamed } from '../checks/registry.js';
 import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
-import { inferRules, summariseInference } from '../engine/inference.js';
+import { inferRules, nearestRules, summariseInference } from '../engine/inference.js';
 import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
@@ -137,7 +137,7 @@ export async function evaluateSubject(
   if (isStartFailure(worker)) return notStarted(spec, worker, bindings, cases, settings);
   let closing: Promise<void> | undefined;
   try {
-    const { results, observations, calls, oracle } = await evaluation.run(worker);
+    const { results, observations, calls, oracle, dtypeSummary } = await evaluation.run(worker);
     await settings.withWorker?.(worker, spec);
     closing = worker.close(); // the worker's exit (tens of milliseconds) overlaps the inference below
     const checks = applyExpectations(results, spec.expectedFailures);
@@ -146,7 +146,8 @@ export async function evaluateSubject(
       ...base,
       status: 'ran',
       inference,
-      inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length)),
+      inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length), nearestRules(observations, inference, oracle)),
+      ...(dtypeSummary ? { dtypeSummary } : {}),
       calls,
       verdict: verdictOf(checks),
       checks,

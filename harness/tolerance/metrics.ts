@@ -81,14 +81,29 @@ export interface ElementErrorSample {
   ulps: Float64Array;
   abs: Float64Array;
   rel: Float64Array;
+  /** 1 where the element is an allowed flush to zero: reported in `flushed`, left out of the ULP figures */
+  excluded: Uint8Array;
+  /** allowed flushes to zero (the profile accepts a zero for a tiny correct value) */
   flushed: number;
+  /** the largest correct value (in magnitude) among them; 0 when none */
+  largestFlushed: number;
 }
 
 export function emptySample(n: number): ElementErrorSample {
-  return { ulps: new Float64Array(n), abs: new Float64Array(n), rel: new Float64Array(n), flushed: 0 };
+  return { ulps: new Float64Array(n), abs: new Float64Array(n), rel: new Float64Array(n), excluded: new Uint8Array(n), flushed: 0, largestFlushed: 0 };
 }
 
-/** elementError for element i, written into the sample (no object per element: this runs for every element). */
+/** Mark element i as an allowed flush of the correct value `expected` to zero (kept out of the ULP figures). */
+export function recordFlush(into: ElementErrorSample, i: number, expected: number): void {
+  into.excluded[i] = 1;
+  into.flushed++;
+  into.largestFlushed = Math.max(into.largestFlushed, Math.abs(expected));
+}
+
+/**
+ * elementError for element i, written into the sample (no object per element: this runs for every element). Flushes
+ * are not counted here: whether a zero is an allowed flush is the profile's call (compareToOracle's recordFlush).
+ */
 export function recordElementError(actual: number, expected: number, dtype: FloatDType, into: ElementErrorSample, i: number): void {
   const ulp = ulpDistance(actual, expected, dtype);
   if (ulp === 0) {
@@ -97,7 +112,6 @@ export function recordElementError(actual: number, expected: number, dtype: Floa
     into.rel[i] = 0;
     return;
   }
-  if (actual === 0 && expected !== 0 && Math.abs(expected) < MIN_NORMAL[dtype]) into.flushed++;
   into.ulps[i] = ulp;
   if (!Number.isFinite(ulp)) {
     into.abs[i] = Infinity;
@@ -133,10 +147,16 @@ export function ulpBucket(ulp: number): (typeof ULP_BUCKETS)[number] {
 }
 
 /**
- * JSON cannot carry Infinity: unbounded distances are reported as 2^53 in the maxima and quantiles (the convention
- * of harness/engine/stats.ts), counted in the last histogram bucket, and left out of maxAbs / maxRel.
+ * JSON cannot carry Infinity: unbounded distances are reported as exactly 2^53 in the maxima and quantiles (the
+ * convention of harness/engine/stats.ts; finite distances are never written as exactly 2^53, see finiteUlp), counted
+ * in the last histogram bucket, and left out of maxAbs / maxRel. Reporters show it as "unbounded".
  */
 export const UNBOUNDED_ULP = 2 ** 53;
+
+/** A finite ULP distance as written to JSON: as it is, except that exactly 2^53 (the sentinel) moves to 2^53 + 2. */
+export function finiteUlp(x: number): number {
+  return x === UNBOUNDED_ULP ? UNBOUNDED_ULP + 2 : x;
+}
 
 function nearestRank(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
@@ -150,9 +170,16 @@ export class StatsAccumulator {
   private maxAbs = 0;
   private maxRel = 0;
   private flushed = 0;
+  private largestFlushed = 0;
+
+  /** An allowed flush to zero of the correct value `expected`: counted apart, not in the ULP figures. */
+  addFlush(expected: number): void {
+    this.flushed++;
+    this.largestFlushed = Math.max(this.largestFlushed, Math.abs(expected));
+  }
 
   add(e: ElementError): void {
-    this.ulps.push(Number.isFinite(e.ulp) ? Math.min(e.ulp, UNBOUNDED_ULP) : UNBOUNDED_ULP);
+    this.ulps.push(e.ulp); // Infinity sorts last; made JSON-safe in finish()
     this.histogram[ulpBucket(e.ulp)]++;
     if (Number.isFinite(e.abs) && e.abs > this.maxAbs) this.maxAbs = e.abs;
     if (Number.isFinite(e.rel) && e.rel > this.maxRel) this.maxRel = e.rel;
@@ -160,7 +187,7 @@ export class StatsAccumulator {
   }
 
   finish(): ErrorStats {
-    const sorted = Float64Array.from(this.ulps).sort();
+    const sorted = Float64Array.from(this.ulps).sort().map((x) => (Number.isFinite(x) ? finiteUlp(x) : UNBOUNDED_ULP));
     const n = sorted.length;
     const max = n > 0 ? sorted[n - 1] : 0;
     return {
@@ -171,23 +198,37 @@ export class StatsAccumulator {
       ulpQuantiles: { p50: nearestRank(sorted, 0.5), p90: nearestRank(sorted, 0.9), p99: nearestRank(sorted, 0.99), max },
       ulpHistogram: { ...this.histogram },
       flushedSubnormals: this.flushed,
+      largestFlushed: this.largestFlushed,
     };
   }
 }
 
-/** ErrorStats of one sample (as StatsAccumulator would make them element by element). */
+/** ErrorStats of one sample (as StatsAccumulator would make them element by element); allowed flushes apart. */
 export function sampleStats(s: ElementErrorSample): ErrorStats {
   const acc = new StatsAccumulator();
-  for (let i = 0; i < s.ulps.length; i++) acc.add({ ulp: s.ulps[i], abs: s.abs[i], rel: s.rel[i], flushed: false });
+  for (let i = 0; i < s.ulps.length; i++) {
+    if (s.excluded[i] === 0) acc.add({ ulp: s.ulps[i], abs: s.abs[i], rel: s.rel[i], flushed: false });
+  }
   const stats = acc.finish();
   stats.flushedSubnormals = s.flushed;
+  stats.largestFlushed = s.largestFlushed;
   return stats;
 }
 
-/** ErrorStats over paired elements (actual and expected in the dtype). */
+/**
+ * ErrorStats over paired elements (actual and expected in the dtype), with no profile: a zero for a nonzero
+ * subnormal counts as a flush (in flushedSubnormals and largestFlushed) and, being an error, in the ULP figures too.
+ */
 export function errorStats(actual: ArrayLike<number>, expected: ArrayLike<number>, dtype: FloatDType): ErrorStats {
   if (actual.length !== expected.length) throw new RangeError(`${actual.length} actual values against ${expected.length} expected`);
   const acc = new StatsAccumulator();
-  for (let i = 0; i < expected.length; i++) acc.add(elementError(actual[i], expected[i], dtype));
-  return acc.finish();
+  let largest = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = elementError(actual[i], expected[i], dtype);
+    acc.add(e);
+    if (e.flushed) largest = Math.max(largest, Math.abs(expected[i]));
+  }
+  const stats = acc.finish();
+  stats.largestFlushed = largest;
+  return stats;
 }

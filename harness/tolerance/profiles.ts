@@ -7,7 +7,7 @@ import { projectPath } from '../paths.js';
 import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
 import { slicesOver, toNumbers, type Tensor } from '../tensor/tensor.js';
 import type { ErrorStats } from '../model.js';
-import { emptySample, EPSILON, MIN_NORMAL, MIN_SUBNORMAL, recordElementError, sampleStats, type ElementErrorSample } from './metrics.js';
+import { emptySample, EPSILON, MIN_NORMAL, MIN_SUBNORMAL, recordElementError, recordFlush, sampleStats, type ElementErrorSample } from './metrics.js';
 
 export type Criterion =
   /** ULP distance <= ulps + perElement * N (N: the slice length) */
@@ -28,7 +28,8 @@ export interface ToleranceProfile {
   /**
    * allow: a zero where the correctly rounded value is below twice the smallest normal passes. Flush-to-zero
    * arithmetic (TensorFlow, JAX on CPU) loses such results, also through flushed intermediates (TensorFlow float32
-   * returns 0 for values up to ~1.18 x 2^-126); the subnormal ones still count in ErrorStats.flushedSubnormals.
+   * returns 0 for values up to ~1.18 x 2^-126). Allowed flushes are reported apart (ErrorStats.flushedSubnormals,
+   * largestFlushed) and kept out of the ULP figures; under `fail` a flush is an error like any other.
    */
   flushedSubnormals: 'allow' | 'fail';
   dtypes: Record<FloatDType, DTypeRule>;
@@ -120,6 +121,29 @@ function allowance(c: Criterion, expected: number, dist: number, len: number, dt
   }
 }
 
+/** The spacing of `dtype` at |x| (one ULP there; the smallest subnormal at and below the normal range's start). */
+export function ulpSize(x: number, dtype: FloatDType): number {
+  const a = Math.abs(x);
+  if (!Number.isFinite(a) || a < MIN_NORMAL[dtype]) return MIN_SUBNORMAL[dtype];
+  return 2 ** Math.floor(Math.log2(a)) * EPSILON[dtype];
+}
+
+/**
+ * The absolute error the profile lets an element with correct value `expected` have (the most lenient of its
+ * criteria, ULP criteria converted at that value's spacing; a flushable value may be 0, so an error of its size).
+ * The checks that compare an implementation's outputs with each other, not with the oracle, use it to allow what
+ * the profile allows: two outputs each within it of the truth may differ by the sum of both allowances.
+ */
+export function allowedAbsError(profile: ToleranceProfile, dtype: FloatDType, expected: number, dist: number, len: number): number {
+  let allowed = 0;
+  for (const c of profile.dtypes[dtype].anyOf) {
+    const a = allowance(c, expected, dist, len, dtype);
+    allowed = Math.max(allowed, c.kind === 'ulp' ? a * ulpSize(expected, dtype) : a);
+  }
+  if (profile.flushedSubnormals === 'allow' && Math.abs(expected) < 2 * MIN_NORMAL[dtype]) allowed = Math.max(allowed, Math.abs(expected));
+  return allowed;
+}
+
 function describe(c: Criterion, allowed: number, dist: number, len: number, profile: string): string {
   const g = (x: number) => Number(x.toPrecision(3)).toString();
   switch (c.kind) {
@@ -155,7 +179,10 @@ export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: 
     recordElementError(a[i], e[i], dtype, sample, i);
     const ulp = sample.ulps[i];
     if (ulp === 0) continue;
-    if (a[i] === 0 && profile.flushedSubnormals === 'allow' && e[i] !== 0 && Math.abs(e[i]) < 2 * MIN_NORMAL[dtype]) continue;
+    if (a[i] === 0 && profile.flushedSubnormals === 'allow' && e[i] !== 0 && Math.abs(e[i]) < 2 * MIN_NORMAL[dtype]) {
+      recordFlush(sample, i, e[i]); // allowed: reported apart, kept out of the ULP figures
+      continue;
+    }
     // excess = error / allowance of the most lenient criterion (> 1: out of tolerance)
     let excess = Infinity;
     let best = rule.anyOf[0];
