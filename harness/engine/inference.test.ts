@@ -34,7 +34,7 @@ describe('contract inference wording', () => {
 
   it('merely inaccurate (float32-accurate float64): "within tolerance of no axis rule", closest to the rule it computes', () => {
     const s = summary(observe('last', (v) => Math.fround(v)));
-    expect(s).toMatch(/^claims `last`; within tolerance of no axis rule on rank 2 \(inaccurate: closest to `last`, a slice off by up to \d\.\de-\d+ in total\)$/);
+    expect(s).toMatch(/^claims `last`; within tolerance of no axis rule on rank 2 \(inaccurate: closest to `last` = `coerce-2d\(axis=1\)`, a slice off by up to \d\.\de-\d+ in total\)$/);
     expect(s).not.toContain('matches no axis rule');
   });
 
