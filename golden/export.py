@@ -384,6 +384,12 @@ def main(argv=None) -> int:
         library, proc = running.pop(0)
         if proc.wait() != 0:
             failed.append(library)
+    # Goldens recorded elsewhere (on a GPU: provenance details name the device) are not this exporter's to redo:
+    # they stay, and the checksums cover them.
+    kept = sorted(p.name for p in out_dir.glob('*.json')
+                  if p.stem not in LIBRARIES and p.name not in ('corpus.json', 'checksums.json'))
+    if kept:
+        print(f'export: kept (recorded elsewhere, e.g. on a GPU; not reproducible here): {", ".join(kept)}', file=sys.stderr)
     write_checksums(out_dir)
     if failed:
         print(f'export: failed for {", ".join(failed)} (are the libraries installed? run golden/setup-venv.sh)',

@@ -104,7 +104,19 @@ const shortType = (t: string) => t.split('.').pop() ?? t;
 export function libraryLabel(lib: GoldenLibrary): string {
   const env = lib.provenance.env;
   const switches = ['JAX_ENABLE_X64', 'TF_ENABLE_ONEDNN_OPTS'].filter((k) => k in env).map((k) => `${k}=${env[k]}`);
-  return switches.length ? `${lib.library} (${switches.join(', ')})` : lib.library;
+  const device = gpuOf(lib);
+  const notes = [...(device ? [`GPU: ${device}`] : []), ...switches];
+  return notes.length ? `${lib.library} (${notes.join(', ')})` : lib.library;
+}
+
+/**
+ * The GPU a golden was recorded on (shared/golden-gpu, re-recorded with a CUDA machine), or undefined for CPU rows.
+ * Such rows cannot be reproduced by `golden export` on a machine without one, which leaves them in place.
+ */
+export function gpuOf(lib: GoldenLibrary): string | undefined {
+  const details = (lib.provenance as { details?: Record<string, unknown> }).details ?? {};
+  if (typeof details.device === 'string') return details.device;
+  return /on CUDA \(([^)]+)\)/.exec(lib.title)?.[1];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
