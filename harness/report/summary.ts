@@ -126,5 +126,7 @@ export function headline(report: RunReport): string {
 /** The largest ULP error over an implementation's checks with statistics. */
 export function maxUlpOf(impl: ImplementationResult): number | undefined {
   const xs = impl.checks.flatMap((c) => (c.stats ? [c.stats.maxUlp] : []));
+  // The unbounded sentinel (2^53) outranks any finite distance, even one larger than it.
+  if (xs.includes(2 ** 53)) return 2 ** 53;
   return xs.length ? Math.max(...xs) : undefined;
 }
