@@ -103,6 +103,10 @@ export interface ImplementationResult {
    * "float inputs: conforms · int32: fails overflow (wraps around: ...)", with a hint to --dtype
    */
   dtypeSummary?: string;
+  /** JavaScript: the input form it was called with (harness/worker/js-conventions.mjs) */
+  convention?: string;
+  /** set when probing found no input form that gives a softmax: what each attempt did, and the flag to set */
+  conventionNote?: string;
   /** distinct calls of the implementation the checks needed (each made once, its outcome shared) */
   calls?: number;
   verdict: Verdict;

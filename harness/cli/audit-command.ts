@@ -12,10 +12,11 @@ export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('audit one candidate softmax: generated and adversarial inputs, every check, shrunk counterexamples')
-    .argument('<target>', 'FILE.py:FUNCTION or FILE.mjs:EXPORT')
+    .argument('<target>', 'FILE.py:FUNCTION, or FILE.{mjs,js,cjs,ts,mts,cts}[:EXPORT] (default export when omitted)')
     .requiredOption('--contract <rule>', 'axis rule the candidate claims: last, first, all, first-non-singleton, axis-arg, coerce-2d', parseRule)
     .option('--call <style>', 'how to call it: x (f(x)), x-axis (f(x, axis=A)), x-theta-axis (f(x, theta=T, axis=A)); default x, or x-axis for axis-arg')
     .option('--also-last', 'also judge it under `last`, the frameworks\' convention', false)
+    .option('--js-input <form>', 'JavaScript candidates: the input form: auto (probe), tensor ({dtype, shape, data}), array (nested number[]), typed, typed-shape, tfjs', 'auto')
     .option('--json', 'print one JSON report on stdout', false)
     .option('--num-runs <n>', 'generated cases', parseIntOption('num-runs'), 300)
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 42)
@@ -29,6 +30,8 @@ export function registerAudit(program: Command): void {
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
     .action(async (target: string, o, cmd: Command) => {
       if (o.call && !CALL_STYLES.includes(o.call)) throw new UsageError(`--call must be one of ${CALL_STYLES.join(', ')}, got "${o.call}"`);
+      const FORMS = ['auto', 'tensor', 'array', 'typed', 'typed-shape', 'tfjs'];
+      if (!FORMS.includes(o.jsInput)) throw new UsageError(`--js-input must be one of ${FORMS.join(', ')}, got "${o.jsInput}"`);
       const dtypes: DType[] | undefined = o.dtype?.map((d: string) => {
         if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
         return d;
@@ -48,6 +51,7 @@ export function registerAudit(program: Command): void {
         budgetMs: o.budget * 1000,
         memoryMb: o.memory,
         python: cmd.optsWithGlobals().python,
+        convention: o.jsInput,
         shrinkSeconds: o.shrinkSeconds,
         command: commandLine(),
       };

@@ -17,6 +17,7 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
     return `${lines.join('\n')}\n`;
   }
   if (impl.statusDetail) lines.push(`  ${sanitizeTerminal(impl.statusDetail)}`);
+  if (impl.convention) lines.push(`  called with the ${impl.convention} input form${impl.conventionNote ? `: ${sanitizeTerminal(impl.conventionNote)}` : ''}`);
   if (impl.inferenceSummary) lines.push(`  contract inference: ${sanitizeTerminal(impl.inferenceSummary)}`);
   if (impl.dtypeSummary) lines.push(`  by input dtype: ${sanitizeTerminal(impl.dtypeSummary)}`);
   const failing = impl.checks.filter((c) => isGateFailure(c.verdict));

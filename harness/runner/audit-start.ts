@@ -23,6 +23,8 @@ export interface AuditStartOptions {
   timeoutMs: number;
   memoryMb: number;
   python?: string;
+  /** JavaScript candidates: the input form (tensor, array, typed, typed-shape, tfjs) or 'auto' */
+  convention?: string;
 }
 
 export interface AuditHead {
@@ -32,19 +34,28 @@ export interface AuditHead {
   started: number;
 }
 
-/** FILE.py:FUNCTION or FILE.mjs:EXPORT → a subject spec. */
-export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean): SubjectSpec {
-  const m = /^(.*\.(py|mjs|js)):([A-Za-z_$][\w$]*)$/.exec(target);
-  if (!m) throw new UsageError(`target must be FILE.py:FUNCTION or FILE.mjs:EXPORT, got "${target}"`);
+const JS_EXTENSIONS = ['mjs', 'js', 'cjs', 'ts', 'mts', 'cts'];
+
+/**
+ * FILE.py:FUNCTION, or a JavaScript/TypeScript file (.mjs .js .cjs .ts .mts .cts) with :EXPORT (default: its
+ * default export) → a subject spec.
+ */
+export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean, convention?: string): SubjectSpec {
+  const m = /^(.*\.(py|mjs|js|cjs|ts|mts|cts))(?::([A-Za-z_$][\w$]*))?$/.exec(target);
+  if (!m || (m[2] === 'py' && !m[3])) {
+    throw new UsageError(`target must be FILE.py:FUNCTION or FILE.{${JS_EXTENSIONS.join(',')}}[:EXPORT], got "${target}"`);
+  }
   const file = resolve(m[1]);
   if (!existsSync(file)) throw new UsageError(`no such file: ${m[1]}`);
+  const name = m[3] ?? 'default';
   return {
-    id: `${m[1]}:${m[3]}`,
-    title: `${m[3]} from ${m[1]}`,
+    id: `${m[1]}:${name}`,
+    title: `${name} from ${m[1]}`,
     source: 'audited candidate',
     language: m[2] === 'py' ? 'python' : 'javascript',
     file,
-    functionName: m[3],
+    functionName: name,
+    ...(m[2] !== 'py' && convention ? { convention } : {}),
     callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x'),
     claims: [contract],
     alsoLast,
@@ -59,7 +70,7 @@ export function auditCaseOptions(opts: { dtypes?: DType[] }): CaseOptions {
 
 export function startAudit(opts: AuditStartOptions): AuditHead {
   const started = performance.now();
-  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast);
+  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast, opts.convention);
   const worker = startWorker(workerSpecOf(spec, { ...opts, python: defaultPython(opts.python) }));
   // Must not count as an unhandled rejection before runAudit awaits it.
   worker.catch(() => undefined);

@@ -34,6 +34,8 @@ export interface SubjectSpec {
   domain?: DeclaredDomain;
   expectedFailures: ExpectedFailure[];
   installHint?: string;
+  /** JavaScript: the input form to use, or 'auto' to probe (harness/worker/js-conventions.mjs) */
+  convention?: string;
 }
 
 export interface SubjectSettings {
@@ -148,6 +150,7 @@ export async function evaluateSubject(
       inference,
       inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length), nearestRules(observations, inference, oracle)),
       ...(dtypeSummary ? { dtypeSummary } : {}),
+      ...conventionOf(worker),
       calls,
       verdict: verdictOf(checks),
       checks,
@@ -155,6 +158,18 @@ export async function evaluateSubject(
   } finally {
     await (closing ?? worker.close());
   }
+}
+
+/** Which input form a JavaScript candidate got, and, when probing found none that works, what each attempt did. */
+function conventionOf(worker: ImplementationWorker): Pick<ImplementationResult, 'convention' | 'conventionNote'> {
+  const rt = worker.runtime;
+  if (!rt?.convention) return {};
+  const fitted = rt.conventionProbe?.some((t) => t.endsWith(': ok')) ?? true;
+  if (fitted || !rt.conventionProbe?.length) return { convention: rt.convention };
+  return {
+    convention: rt.convention,
+    conventionNote: `no calling convention gave the softmax of [1, 2, 3] when probed (${rt.conventionProbe.join('; ')}); it was called with ${rt.convention}: choose one with --js-input tensor|array|typed|typed-shape|tfjs`,
+  };
 }
 
 function baseOf(spec: SubjectSpec) {

@@ -16,5 +16,6 @@ export function workerSpecOf(
     startTimeoutMs: settings.startTimeoutMs,
     memoryMb: settings.memoryMb,
     python: settings.python,
+    ...(spec.convention ? { convention: spec.convention } : {}),
   };
 }

@@ -1,7 +1,9 @@
 // Runs one JavaScript candidate for the harness (harness/worker/js-worker.ts starts it as its own `node` process,
 // with --max-old-space-size as the memory cap). Plain JavaScript: it is run as is, never compiled.
 //
-// Usage: node js-child.mjs SPEC_JSON   (SPEC_JSON: {"file", "function", "callStyle"})
+// Usage: node js-child.mjs SPEC_JSON   (SPEC_JSON: {"file", "function", "callStyle", "convention"})
+// The input's form follows the calling convention (js-conventions.mjs: tensor, array, typed, typed-shape, tfjs; auto:
+// probed); what follows describes the `tensor` form, and outputs may take any of the forms.
 // Same frames as worker.py (see there), on fd 3 (requests) and fd 4 (results), never on stdout/stderr.
 //
 // The candidate is called as f(x), f(x, {axis}) or f(x, {theta, axis}) (a key is omitted when the harness has no
@@ -17,6 +19,8 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Float16Array as Float16Polyfill, isFloat16Array } from '@petamoriken/float16';
+import { createRequire, register } from 'node:module';
+import { detect, fromConvention, toConvention } from './js-conventions.mjs';
 
 const TEXT_LIMIT = 4000;
 const MIN_OUTPUT_CAP = 1_000_000;
@@ -132,6 +136,15 @@ async function load(spec) {
   if (!existsSync(spec.file)) return { failure: { kind: 'missing-target', message: `${spec.file}: no such file` } };
   let mod;
   try {
+    // TypeScript candidates (.ts .mts .cts) are transpiled on import by the TypeScript compiler (ts-hooks.mjs).
+    if (/\.(c|m)?ts$/.test(spec.file)) {
+      try {
+        createRequire(import.meta.url).resolve('typescript');
+      } catch {
+        return { failure: { kind: 'missing-library', module: 'typescript', message: `${base} is TypeScript: auditing it needs the typescript package (npm install typescript)` } };
+      }
+      register('./ts-hooks.mjs', import.meta.url);
+    }
     mod = await import(pathToFileURL(spec.file).href);
   } catch (e) {
     const message = safeString(e?.message ?? e);
@@ -143,6 +156,7 @@ async function load(spec) {
     }
     return { failure: { kind: 'import', message: head(`${base} failed to import: ${e?.name ?? typeof e}: ${message}`), traceback: tail(safeString(e?.stack ?? '')) } };
   }
+  // A default export is named `default` on the command line (FILE.ts:default).
   const fn = mod[spec.function];
   if (fn === undefined) {
     const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
@@ -224,6 +238,26 @@ function raisedHeader(e) {
   return { type, message, stack: isObj && typeof e.stack === 'string' ? e.stack : '' };
 }
 
+/** The candidate's own tfjs-core (a tensor of another copy would not be recognised), or undefined. */
+async function candidateTf(file) {
+  try {
+    return await import(pathToFileURL(createRequire(file).resolve('@tensorflow/tfjs-core')).href);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Did the candidate change the nested arrays it was given (the `array` convention's mutation check)? */
+function nestedChanged(arg, data) {
+  const flat = [];
+  const walk = (v) => (Array.isArray(v) ? v.forEach(walk) : flat.push(v));
+  walk(arg);
+  return flat.length !== data.length || flat.some((v, i) => !Object.is(v, Number(data[i])));
+}
+
+let convention = 'tensor';
+let tf;
+
 async function runCall(fn, style, call, payload) {
   const base = { type: 'result', id: call.id };
   const copy = new Uint8Array(call.nbytes); // fresh, aligned, writable: the candidate may scribble on it
@@ -236,9 +270,12 @@ async function runCall(fn, style, call, payload) {
   let out;
   let err;
   let failed = false;
+  let arrayMutated = false;
   const t0 = performance.now();
   try {
-    out = await fn(x, ...callArgs(style, call.args ?? {}));
+    const args = toConvention(convention, x, tf);
+    out = fromConvention(await fn(...args, ...callArgs(style, call.args ?? {})), call.dtype, INPUT_ARRAYS, shape);
+    if (convention === 'array' && x.shape.length > 0 && nestedChanged(args[0], x.data)) arrayMutated = true;
   } catch (e) {
     failed = true;
     err = e;
@@ -254,7 +291,7 @@ async function runCall(fn, style, call, payload) {
     }
     return [{ ...common, kind: 'raised', errorType: r.type, message: head(r.message), traceback: tail(r.stack) }, []];
   }
-  const mutated = Buffer.compare(copy, pristine) !== 0 || x.shape.length !== shape.length || x.shape.some((n, i) => n !== shape[i]);
+  const mutated = arrayMutated || Buffer.compare(copy, pristine) !== 0 || x.shape.length !== shape.length || x.shape.some((n, i) => n !== shape[i]);
   const got = readOutput(out, shape, size);
   if (got.problem) return [{ ...common, kind: 'bad-output', problem: got.problem, mutated }, []];
   const chunks = [];
@@ -293,7 +330,19 @@ async function main() {
     await send({ type: 'start-failed', ...loaded.failure, importOutput });
     process.exit(0);
   }
-  await send({ type: 'ready', importOutput, node: process.version });
+  // The calling convention: as asked, or found by probing with a 1-D input (js-conventions.mjs).
+  tf = await candidateTf(spec.file);
+  let tried = [];
+  if (spec.convention && spec.convention !== 'auto') convention = spec.convention;
+  else {
+    const probeRelease = capture();
+    try {
+      ({ convention, tried } = await detect(loaded.fn, callArgs(spec.callStyle, { axis: -1, theta: 1 }), INPUT_ARRAYS, tf));
+    } finally {
+      probeRelease();
+    }
+  }
+  await send({ type: 'ready', importOutput, node: process.version, convention, conventionProbe: tried });
 
   const queue = [];
   let busy = false;

@@ -27,7 +27,11 @@ export function toConvention(convention, x, tf) {
     case 'tensor': return [x];
     case 'array': return [nest(x.data, x.shape)];
     case 'typed':
-      if (x.shape.length > 1) throw new TypeError(`the "typed" convention has no shape: it cannot take a rank-${x.shape.length} input (use typed-shape)`);
+      if (x.shape.length > 1) {
+        const e = new Error(`the typed input form carries no shape, so a rank-${x.shape.length} input cannot be passed (audit with --js-input typed-shape if the function takes a shape)`);
+        e.name = 'InputFormError';
+        throw e;
+      }
       return [x.data];
     case 'typed-shape': return [x.data, [...x.shape]];
     case 'tfjs': {
@@ -64,7 +68,7 @@ function flatten(v) {
  * in the input's float dtype (integer inputs: float64), tfjs tensors in their own dtype. `Arrays` maps dtypes to
  * typed-array constructors (float16 included). Anything else is returned unchanged for the worker to judge.
  */
-export function fromConvention(out, inputDtype, Arrays) {
+export function fromConvention(out, inputDtype, Arrays, inputShape) {
   if (typeof out === 'number') {
     const dtype = inputDtype.startsWith('float') ? inputDtype : 'float64';
     return { dtype, shape: [], data: Arrays[dtype].from([out]) };
@@ -72,7 +76,9 @@ export function fromConvention(out, inputDtype, Arrays) {
   if (isPlainNumberArray(out)) {
     const { values, shape } = flatten(out);
     const dtype = inputDtype.startsWith('float') ? inputDtype : 'float64';
-    return { dtype, shape, data: Arrays[dtype].from(values) };
+    // Nested arrays cannot carry the trailing axes of an empty input ([] for shape (0, 3)): read them as its shape.
+    const empty = values.length === 0 && inputShape?.includes(0) && inputShape.length > shape.length;
+    return { dtype, shape: empty ? [...inputShape] : shape, data: Arrays[dtype].from(values) };
   }
   if (out !== null && typeof out === 'object' && typeof out.dataSync === 'function' && Array.isArray(out.shape)) {
     const data = out.dataSync();

@@ -20,7 +20,7 @@ describe('toConvention', () => {
     expect(toConvention('array', x2)).toEqual([[[1, 2, 3], [4, 5, 6]]]);
     expect(toConvention('typed-shape', x2)).toEqual([x2.data, [2, 3]]);
     expect(toConvention('tensor', x2)).toEqual([x2]);
-    expect(() => toConvention('typed', x2)).toThrow(/cannot take a rank-2 input \(use typed-shape\)/);
+    expect(() => toConvention('typed', x2)).toThrow(/carries no shape, so a rank-2 input cannot be passed/);
     expect(toConvention('array', { dtype: 'float64', shape: [], data: Float64Array.from([7]) })).toEqual([7]);
   });
 });
@@ -35,6 +35,10 @@ describe('fromConvention', () => {
   it('rejects ragged arrays and non-numbers with a reason', () => {
     expect(() => fromConvention([[1, 2], [3]], 'float64', Arrays)).toThrow('returned a ragged nested array');
     expect(() => fromConvention([1, 'a'], 'float64', Arrays)).toThrow('holding string, not numbers');
+  });
+  it('an empty result keeps the input\'s shape, which nested arrays cannot carry', () => {
+    expect(fromConvention([], 'float64', Arrays, [0, 3]).shape).toEqual([0, 3]);
+    expect(fromConvention([], 'float64', Arrays, [0]).shape).toEqual([0]);
   });
   it('leaves typed arrays and {dtype, shape, data} to the worker as before', () => {
     const t = new Float64Array(2);

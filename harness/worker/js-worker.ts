@@ -6,7 +6,7 @@ import { startProcessWorker, type WorkerKind } from './process-worker.js';
 import type { ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
 
 function jsKind(spec: WorkerSpec): WorkerKind {
-  const childArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle });
+  const childArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, convention: spec.convention ?? 'auto' });
   const heap = spec.memoryMb > 0 ? [`--max-old-space-size=${Math.max(16, Math.round(spec.memoryMb))}`] : [];
   return {
     plan: (home) => ({

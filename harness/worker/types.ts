@@ -58,6 +58,8 @@ export interface WorkerSpec {
   startTimeoutMs?: number;
   /** the interpreter for Python workers (default: $SOFTMAX_CONFORMANCE_PYTHON or python3) */
   python?: string;
+  /** JavaScript: the input form (harness/worker/js-conventions.mjs), or 'auto' (default) to probe for it */
+  convention?: string;
 }
 
 /** A started worker. Implementations are the Python and JavaScript workers in this folder. */
@@ -71,7 +73,7 @@ export interface ImplementationWorker {
   /** Text the process printed outside calls (import time, etc.), for diagnostics. */
   readonly importOutput: string;
   /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
-  readonly runtime?: { python?: string; numpy?: string };
+  readonly runtime?: { python?: string; numpy?: string; convention?: string; conventionProbe?: string[] };
   close(): Promise<void>;
 }
 
