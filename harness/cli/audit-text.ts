@@ -2,12 +2,14 @@
 import type { RunReport } from '../model.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { sanitizeTerminal } from './terminal.js';
+import { sandboxLine } from '../report/sandbox-line.js';
 
 export function renderAuditText(report: RunReport, opts: { color: boolean }): string {
   const paint = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const impl = report.implementations[0];
   const lines: string[] = [];
   const ok = report.verdict === 'pass';
+  lines.push(report.sandbox?.sandboxed === false ? paint(33, sandboxLine(report.sandbox)) : sandboxLine(report.sandbox));
   lines.push(`${paint(ok ? 32 : 31, ok ? 'CONFORMS' : 'DOES NOT CONFORM')}  ${sanitizeTerminal(impl.title)}`);
   if (impl.statusDetail) lines.push(`  ${sanitizeTerminal(impl.statusDetail)}`);
   if (impl.inferenceSummary) lines.push(`  contract inference: ${sanitizeTerminal(impl.inferenceSummary)}`);

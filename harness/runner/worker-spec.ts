@@ -1,11 +1,12 @@
 // The worker that runs a subject: its own module (types only besides) so that audit-start can build it before the
 // engine and the checks are loaded.
+import type { SandboxMode } from '../worker/sandbox.js';
 import type { WorkerSpec } from '../worker/types.js';
 import type { SubjectSpec } from './subject.js';
 
 export function workerSpecOf(
   spec: SubjectSpec,
-  settings: { timeoutMs: number; startTimeoutMs?: number; memoryMb: number; python?: string },
+  settings: { timeoutMs: number; startTimeoutMs?: number; memoryMb: number; python?: string; sandbox?: SandboxMode },
 ): WorkerSpec {
   return {
     language: spec.language,
@@ -16,5 +17,6 @@ export function workerSpecOf(
     startTimeoutMs: settings.startTimeoutMs,
     memoryMb: settings.memoryMb,
     python: settings.python,
+    sandbox: settings.sandbox,
   };
 }

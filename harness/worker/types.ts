@@ -1,5 +1,6 @@
 // The seam between the runner and the processes that run implementations (Python or JavaScript).
 import type { Tensor } from '../tensor/tensor.js';
+import type { SandboxInfo, SandboxMode } from './sandbox.js';
 
 /** Keyword arguments the harness passes; how they map onto the function is the implementation's call style. */
 export interface CallArgs {
@@ -58,6 +59,8 @@ export interface WorkerSpec {
   startTimeoutMs?: number;
   /** the interpreter for Python workers (default: $SOFTMAX_CONFORMANCE_PYTHON or python3) */
   python?: string;
+  /** the sandbox the process runs in (sandbox.ts; default auto: bubblewrap when it works here, else none) */
+  sandbox?: SandboxMode;
 }
 
 /** A started worker. Implementations are the Python and JavaScript workers in this folder. */
@@ -68,6 +71,8 @@ export interface ImplementationWorker {
   readonly importOutput: string;
   /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
   readonly runtime?: { python?: string; numpy?: string };
+  /** The sandbox its process runs in, or why none. */
+  readonly sandbox?: SandboxInfo;
   close(): Promise<void>;
 }
 
