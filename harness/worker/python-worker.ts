@@ -41,7 +41,7 @@ function pythonKind(spec: WorkerSpec, python: string): WorkerKind {
       // Until the broker lands, the whole worker runs sandboxed (its framing included: see DESIGN.md's trust boundary).
       return {
         command: sb.python,
-        args: ['-u', sb.scripts[0], args(sb.file, workerMemoryMb(spec.memoryMb, true))],
+        args: [...sb.pythonFlags, '-u', sb.scripts[0], args(sb.file, workerMemoryMb(spec.memoryMb, true))],
         env: sb.env,
         cwd: SANDBOX_HOME,
         bulk: true,

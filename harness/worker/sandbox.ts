@@ -48,11 +48,11 @@ export const CANDIDATE_DIR = '/src/app';
 export const RUNNER_DIR = '/opt/run';
 /** where the large-tensor files are bound (the worker opens them once, then Node deletes their names) */
 export const BULK_DIR = '/run/io';
-const HOME_MIB = 16;
+const HOME_MIB = 8;
 
-/** Private tmpfs sizes for a memory cap of memoryMb: an eighth each for /tmp and /dev/shm (8..256 MiB), HOME 16 MiB. */
+/** Private tmpfs sizes for a memory cap of memoryMb: a sixteenth each for /tmp and /dev/shm (8..256 MiB), HOME 8 MiB. */
 export function tmpfsSizes(memoryMb: number): { tmp: number; shm: number; home: number } {
-  const share = Math.max(8, Math.min(256, Math.floor(memoryMb / 8)));
+  const share = Math.max(8, Math.min(256, Math.floor(memoryMb / 16)));
   return { tmp: share, shm: share, home: HOME_MIB };
 }
 
@@ -183,13 +183,16 @@ export interface PythonRuntime {
   dirs: string[];
   /** PYTHONUSERBASE to set inside, when its site-packages is bound */
   userBase?: string;
+  /** the interpreter options it was started with (a wrapper script's `exec python3 -S "$@"`): kept inside */
+  flags: string[];
 }
 
 const PY_PROBE = [
   'import json, os, site, sys',
   'user = site.getusersitepackages() if site.ENABLE_USER_SITE else None',
   'print(json.dumps({"executable": os.path.realpath(sys.executable), "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],',
-  '  "path": [p for p in sys.path if p], "userBase": site.getuserbase(), "userSite": user}))',
+  '  "path": [p for p in sys.path if p], "userBase": site.getuserbase(), "userSite": user,',
+  '  "argv": getattr(sys, "orig_argv", None)}))',
 ].join('\n');
 
 const runtimes = new Map<string, Promise<PythonRuntime>>();
@@ -204,10 +207,14 @@ export function pythonRuntime(python: string, env: Record<string, string>): Prom
         // Let the worker's own start report the broken interpreter: sandboxing it cannot make it work.
         throw new EnvironmentError(`cannot run the Python interpreter "${python}" (${(p.stderr || p.error?.code || p.error?.message || `exit code ${p.code}`).toString().trim().split('\n').pop()})`);
       }
-      const info = JSON.parse(p.stdout.trim().split('\n').pop() ?? '{}') as { executable: string; prefixes: string[]; path: string[]; userBase: string; userSite: string | null };
+      const info = JSON.parse(p.stdout.trim().split('\n').pop() ?? '{}') as { executable: string; prefixes: string[]; path: string[]; userBase: string; userSite: string | null; argv: string[] | null };
+      // Inside, the real interpreter runs directly (a shim or wrapper script would need what it lives in): keep the
+      // options a wrapper gave it, those before our -c (Python 3.10+ tells them).
+      const c = info.argv?.lastIndexOf('-c') ?? -1;
+      const flags = c > 0 ? info.argv!.slice(1, c) : [];
       const dirs = [...info.prefixes, dirname(dirname(info.executable)), ...info.path].filter((d) => isAbsoluteDir(d));
       const userBound = info.userSite !== null && existsSync(info.userSite);
-      return { executable: info.executable, dirs: bindableDirs(dirs), ...(userBound ? { userBase: info.userBase } : {}) };
+      return { executable: info.executable, dirs: bindableDirs(dirs), flags, ...(userBound ? { userBase: info.userBase } : {}) };
     })();
     runtimes.set(python, r);
     r.catch(() => runtimes.delete(python));
@@ -373,6 +380,8 @@ export interface PythonLaunchInput {
 export interface PythonLaunch extends SandboxLaunch {
   /** the interpreter to run inside (the real one: shims resolved) */
   python: string;
+  /** interpreter options to put before the script (what a wrapper script added) */
+  pythonFlags: string[];
   /** the candidate's file inside */
   file: string;
   /** each runner script inside, in the order given */
@@ -387,7 +396,7 @@ export interface PythonLaunch extends SandboxLaunch {
  */
 export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Record<string, string>): Promise<PythonLaunch> {
   const resolved = await resolveSandbox(input.mode);
-  if (!resolved.bwrap) return { argv: [], argsFd: null, options: () => [], info: resolved.info, python: input.python, file: input.file, scripts: input.scripts.map(([h]) => h), env: scrubbedEnv };
+  if (!resolved.bwrap) return { argv: [], argsFd: null, options: () => [], info: resolved.info, python: input.python, pythonFlags: [], file: input.file, scripts: input.scripts.map(([h]) => h), env: scrubbedEnv };
   const rt = await pythonRuntime(input.python, scrubbedEnv);
   const cand = candidateBind(input.file);
   const scripts = input.scripts.map(([, name]) => join(RUNNER_DIR, name));
@@ -405,6 +414,7 @@ export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Recor
     options: optionsWith,
     info: bwrapInfo(resolved.bwrap, input.memoryMb),
     python: rt.executable,
+    pythonFlags: rt.flags,
     file: cand.inside,
     scripts,
     env,
@@ -420,7 +430,7 @@ export interface JsLaunchInput {
 }
 
 /** The sandbox for a JavaScript candidate: Node's own install, the harness's node_modules at /node_modules. */
-export async function jsSandbox(input: JsLaunchInput): Promise<Omit<PythonLaunch, 'python'> & { node: string }> {
+export async function jsSandbox(input: JsLaunchInput): Promise<Omit<PythonLaunch, 'python' | 'pythonFlags'> & { node: string }> {
   const resolved = await resolveSandbox(input.mode);
   if (!resolved.bwrap) return { argv: [], argsFd: null, options: () => [], info: resolved.info, node: process.execPath, file: input.file, scripts: [input.script[0]], env: {} };
   const node = safeReal(process.execPath) ?? process.execPath;
