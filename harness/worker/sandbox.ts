@@ -395,9 +395,12 @@ export interface PythonLaunch extends SandboxLaunch {
  * channel (bwrap keeps inherited descriptors). Throws EnvironmentError for mode 'bwrap' when bubblewrap cannot run.
  */
 export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Record<string, string>): Promise<PythonLaunch> {
+  // The interpreter's probe (a pyenv shim costs a bash and a pyenv run) overlaps bubblewrap's trial run.
+  const runtime = input.mode === 'none' ? null : pythonRuntime(input.python, scrubbedEnv);
+  runtime?.catch(() => undefined); // awaited below when it is used
   const resolved = await resolveSandbox(input.mode);
   if (!resolved.bwrap) return { argv: [], argsFd: null, options: () => [], info: resolved.info, python: input.python, pythonFlags: [], file: input.file, scripts: input.scripts.map(([h]) => h), env: scrubbedEnv };
-  const rt = await pythonRuntime(input.python, scrubbedEnv);
+  const rt = await runtime!;
   const cand = candidateBind(input.file);
   const scripts = input.scripts.map(([, name]) => join(RUNNER_DIR, name));
   const env = sandboxEnv({
