@@ -230,6 +230,9 @@ function isAbsoluteDir(d: string): boolean {
   }
 }
 
+/** Where the sandbox mounts its own things: no host folder is bound over or above them. */
+const OWN_MOUNTS = [SANDBOX_TMP, '/dev', '/proc', SANDBOX_HOME, CANDIDATE_DIR, RUNNER_DIR, BULK_DIR, '/node_modules'];
+
 const within = (child: string, parent: string): boolean => {
   const r = relative(parent, child);
   return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && r !== '..');
@@ -246,7 +249,9 @@ export function bindableDirs(dirs: string[]): string[] {
   const real = [...new Set(dirs.map(safeReal).filter((d): d is string => d !== null))].sort((a, b) => a.length - b.length);
   const out: string[] = [];
   for (const d of real) {
-    if (d === '/' || within('/usr', d) || out.some((o) => within(d, o))) continue; // /usr is bound already
+    if (d === '/' || within(d, '/usr') || out.some((o) => within(d, o))) continue; // /usr is bound already
+    // Nothing over or above the sandbox's own mounts (a host /tmp bound over its private one, its own /proc).
+    if (OWN_MOUNTS.some((m) => within(m, d) || within(d, m))) continue;
     if ((home && within(home, d)) || (checkout && within(checkout, d))) continue; // would show HOME or the checkout
     if (checkout && within(d, checkout) && !within(d, join(checkout, 'node_modules')) && !/\.venv|venv|env/.test(relative(checkout, d))) continue;
     out.push(d);
@@ -269,7 +274,7 @@ export function candidateBind(file: string): { bind: [string, string]; inside: s
   const home = safeReal(homedir());
   const checkout = safeReal(projectPath());
   // HOME, the checkout, the root or a folder above them would show them: bind only the file then.
-  const tooWide = folder === '/' || (home !== null && within(home, folder)) || (checkout !== null && within(checkout, folder)) || within('/usr', folder);
+  const tooWide = folder === '/' || (home !== null && within(home, folder)) || (checkout !== null && within(checkout, folder));
   return tooWide
     ? { bind: [real, join(CANDIDATE_DIR, basename(real))], inside: join(CANDIDATE_DIR, basename(real)) }
     : { bind: [folder, CANDIDATE_DIR], inside: join(CANDIDATE_DIR, basename(real)) };
