@@ -6,13 +6,14 @@
 //
 // Everything a fixture may aim at is made here, in temp folders, and named in its target.json.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { projectPath } from '../harness/paths.js';
 import { detectBwrap } from '../harness/worker/sandbox.js';
-import { cli } from './helpers/cli.js';
+import { BIN, cli } from './helpers/cli.js';
 
 const bwrap = await detectBwrap();
 const HAVE_BWRAP = !('reason' in bwrap);
@@ -187,6 +188,25 @@ describe.each(MODES)('hostile candidates, --sandbox %s', (mode) => {
     rmSync(onHost, { force: true });
     expect(r.code).toBe(contained(mode) ? 1 : 0);
     expect(leftBehind).toBe(!contained(mode));
+  });
+});
+
+describe.each(MODES)('stopping the harness, --sandbox %s', (mode) => {
+  test('SIGTERM mid-audit removes its temp folders', async () => {
+    const tmp = tempDir('tmpdir-');
+    const spins = `${projectPath('test', 'fixtures', 'candidates', 'spins.py')}:softmax`;
+    const child = spawn(process.execPath, [BIN, 'audit', spins, '--contract', 'last', '--num-runs', '5', '--timeout', '60000', '--sandbox', mode], {
+      env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code, sig) => r(sig ? -1 : code)));
+    // Wait for the worker's folder, then give it a moment to be mid-call.
+    for (let i = 0; i < 200 && readdirSync(tmp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(tmp).length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGTERM');
+    await exited;
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
 
