@@ -47,7 +47,8 @@ export class BulkFiles {
     let folder: string | undefined;
     const fds: number[] = [];
     try {
-      folder = mkdtempSync(join(bulkTransport.dir, 'softmax-worker-'));
+      // A neutral name: a sandboxed worker sees it (its mount's source in /proc/self/mountinfo).
+      folder = mkdtempSync(join(bulkTransport.dir, 'tmp'));
       for (const name of ['in', 'out']) {
         fds.push(openSync(join(folder, name), constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
       }

@@ -12,11 +12,12 @@
 // bwrap's own options (which name host paths) go through a pipe (--args), never on a command line: the sandbox's
 // init is a fork of bwrap, so its /proc/1/cmdline is visible inside.
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { projectPath } from '../paths.js';
+import { onTermination } from './cleanup.js';
 
 export type SandboxMode = 'auto' | 'bwrap' | 'none';
 export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'bwrap', 'none'];
@@ -280,6 +281,22 @@ export function candidateBind(file: string): { bind: [string, string]; inside: s
     : { bind: [folder, CANDIDATE_DIR], inside: join(CANDIDATE_DIR, basename(real)) };
 }
 
+/**
+ * A private copy of a runner script, made once per process: a bind's source path shows inside (in
+ * /proc/self/mountinfo), and `.../harness/worker/worker.py` would tell the candidate where it runs.
+ */
+let runnerCopies: string | null = null;
+export function neutralCopy(script: string, name: string): string {
+  if (runnerCopies === null) {
+    const dir = mkdtempSync(join(tmpdir(), 'tmp'));
+    runnerCopies = dir;
+    onTermination(() => rmSync(dir, { recursive: true, force: true }));
+  }
+  const to = join(runnerCopies, name);
+  if (!existsSync(to)) copyFileSync(script, to);
+  return to;
+}
+
 // ------------------------------------------------------------------ the policy
 
 export interface PolicyInput {
@@ -413,7 +430,7 @@ export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Recor
     PYTHONDONTWRITEBYTECODE: '1',
     ...(rt.userBase ? { PYTHONUSERBASE: rt.userBase } : {}),
   });
-  const binds: [string, string][] = [...rt.dirs.map((d): [string, string] => [d, d]), cand.bind, ...input.scripts.map(([h], i): [string, string] => [h, scripts[i]])];
+  const binds: [string, string][] = [...rt.dirs.map((d): [string, string] => [d, d]), cand.bind, ...input.scripts.map(([h, name], i): [string, string] => [neutralCopy(h, name), scripts[i]])];
   const optionsWith = (writable: [string, string][] = []): string[] => policyOptions({ binds, writable: [...(input.writable ?? []), ...writable], env, tmpfs: tmpfsSizes(input.memoryMb) });
   const options = optionsWith();
   return {
@@ -450,7 +467,7 @@ export async function jsSandbox(input: JsLaunchInput): Promise<Omit<PythonLaunch
   const binds: [string, string][] = [
     ...bindableDirs([nodePrefix]).map((d): [string, string] => [d, d]),
     cand.bind,
-    [input.script[0], script],
+    [neutralCopy(input.script[0], input.script[1]), script],
     ...(modules ? [[modules, '/node_modules'] as [string, string]] : []),
   ];
   const env = sandboxEnv();
