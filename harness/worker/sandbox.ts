@@ -413,8 +413,14 @@ export interface PythonLaunch extends SandboxLaunch {
 }
 
 /**
- * The sandbox for a Python candidate. The broker's use: argv + [python, scripts[0], ...] with pass_fds for its
- * channel (bwrap keeps inherited descriptors). Throws EnvironmentError for mode 'bwrap' when bubblewrap cannot run.
+ * The sandbox for a Python candidate. Throws EnvironmentError for mode 'bwrap' when bubblewrap cannot run.
+ *
+ * Two ways to use it, the same sandbox:
+ *  - Node wraps a whole command (today's worker.py): LaunchPlan.sandbox in session.ts, options on fd 5.
+ *  - A broker outside the sandbox runs only the candidate's runner in it: it gets `options()` (in SPEC_JSON), writes
+ *    them NUL-separated into a pipe, and runs [bwrap, '--args', str(pipe_r), python, ...pythonFlags, '-u',
+ *    scripts[0], ...] with pass_fds=(pipe_r, its socketpair end): bwrap keeps inherited descriptors. `argv` is the
+ *    same prefix with the options on the command line, where the sandbox's /proc/1/cmdline would show host paths.
  */
 export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Record<string, string>): Promise<PythonLaunch> {
   // The interpreter's probe (a pyenv shim costs a bash and a pyenv run) overlaps bubblewrap's trial run.
