@@ -98,6 +98,15 @@ describe.each(MODES)('hostile candidates, --sandbox %s', (mode) => {
     expect(r.code).toBe(contained(mode) ? 1 : 0);
   });
 
+  test('a JavaScript candidate is contained alike: no secret readable', async () => {
+    const token = newToken();
+    const home = tempDir('home-');
+    writeFileSync(join(home, '.npmrc'), `//registry.npmjs.org/:_authToken=${token}\n`);
+    const r = await audit(stage('steals_secrets.mjs', { token, home, checkoutFile: projectPath('package.json') }), mode, { HOME: home, SC_SECRET: token });
+    expect(r.report?.sandbox?.sandboxed).toBe(contained(mode));
+    expect(r.code).toBe(contained(mode) ? 1 : 0);
+  });
+
   test('the checkout, dist/ and HOME are unchanged (and so is the candidate\'s own folder)', async () => {
     const checkout = tempDir('checkout-');
     const home = tempDir('home-');
