@@ -1,11 +1,12 @@
 // `npm run bench`: the harness's performance, side by side with what it replaces. Prints a table and writes
 // reports/bench.json (machine, load, versions, command, every run and the medians). Not part of `npm test`.
 //
-//   npm run bench [-- --runs N] [--transport-runs N] [--cases N] [--only audit,transport,e2e,oracle] [--out FILE]
+//   npm run bench [-- --runs N] [--transport-runs N] [--cases N] [--only audit,sandbox,transport,e2e,oracle] [--out FILE]
 //                 [--hugetlb-variant]
 //
 // Sections (docs/bench.md says what each figure means and what limited it):
 //   audit      harness `audit` vs a pytest + Hypothesis suite on the same correct candidate, same number of cases
+//   sandbox    the same audit with --sandbox bwrap and --sandbox none: what the sandbox costs (bench/sandbox-cost.ts)
 //   transport  4096 x 4096 float64/float32 through a worker and back vs the candidate's own softmax time
 //   e2e        wall time of `softmax-conformance run` (default settings) and the cases it checked
 //   oracle     the oracle's elements/s vs mpmath (bench/oracle-bench.ts)
@@ -14,10 +15,11 @@ import { dirname, relative } from 'node:path';
 import { projectPath } from '../harness/paths.js';
 import { benchAuditThroughput, type AuditThroughput } from './audit-throughput.js';
 import { benchEndToEnd, type EndToEnd } from './end-to-end.js';
+import { benchSandboxCost, type SandboxCost } from './sandbox-cost.js';
 import { fmt, load, machine, median, timedRun, versions } from './lib.js';
 import { benchTransport, type TransportResult } from './transport.js';
 
-const SECTIONS = ['audit', 'transport', 'e2e', 'oracle'] as const;
+const SECTIONS = ['audit', 'sandbox', 'transport', 'e2e', 'oracle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -53,7 +55,7 @@ function parseArgs(argv: string[]): Options {
       for (const s of list) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s} (sections: ${SECTIONS.join(', ')})`);
       o.only = list as Section[];
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('npm run bench [-- --runs N] [--transport-runs N] [--cases N] [--only audit,transport,e2e,oracle] [--out FILE] [--hugetlb-variant]\n');
+      process.stdout.write('npm run bench [-- --runs N] [--transport-runs N] [--cases N] [--only audit,sandbox,transport,e2e,oracle] [--out FILE] [--hugetlb-variant]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -98,6 +100,7 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 function table(r: {
   audit?: AuditThroughput;
+  sandbox?: SandboxCost;
   transport?: TransportResult;
   transportHugetlb?: TransportResult | { error: string };
   e2e?: EndToEnd;
@@ -129,6 +132,17 @@ function table(r: {
         '',
       ]);
     }
+  }
+  if (r.sandbox) {
+    const s = r.sandbox;
+    rows.push([
+      `sandbox cost: whole-command audit, correct candidate, ${int(s.cases)} generated cases, ${s.sandbox} vs --sandbox none`,
+      `${fmt.ms(median(s.sandboxedMs))} sandboxed`,
+      `${fmt.ms(median(s.unsandboxedMs))} unsandboxed`,
+      `+${(s.cost * 100).toFixed(1)}% (paired: +${(s.pairedCost * 100).toFixed(1)}%)`,
+      '≤ +15%',
+      yesNo(s.cost <= s.goal),
+    ]);
   }
   const transportRows = (t: TransportResult, tag: string): void => {
     for (const x of t.rows) {
@@ -213,6 +227,11 @@ async function main(): Promise<void> {
     log(`audit throughput: ${o.cases} generated cases, ${o.runs} runs of each side, alternating`);
     parts.audit = await benchAuditThroughput({ runs: o.runs, cases: o.cases, log });
     result.audit = parts.audit;
+  }
+  if (o.only.includes('sandbox')) {
+    log(`sandbox cost: ${o.cases} generated cases, ${o.runs} runs of each side, alternating`);
+    parts.sandbox = await benchSandboxCost({ runs: o.runs, cases: o.cases, log });
+    result.sandbox = parts.sandbox;
   }
   if (o.only.includes('transport')) {
     log(`transport: ${o.transportRuns} runs after a warm-up`);

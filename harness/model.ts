@@ -3,6 +3,7 @@
 import type { AxisRule, Policy } from './contracts.js';
 import type { EncodedTensor } from './tensor/json-tensor.js';
 import type { GoldenSection } from './golden/matrix.js';
+import type { SandboxInfo } from './worker/sandbox.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -91,7 +92,7 @@ export interface ImplementationResult {
   source: string;
   language: 'python' | 'javascript';
   /** how to call it again (replay): the file, function and call style */
-  target?: { file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis' };
+  target?: { file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis'; sha256?: string };
   status: 'ran' | 'skipped' | 'import-error' | 'config-error';
   /** why it was skipped or failed to import, with what to do */
   statusDetail?: string;
@@ -131,6 +132,8 @@ export interface RunReport {
   verdictReason?: string;
   settings: { profile: string; policy: Policy; seed: number; numRuns: number; shard?: string; command: string };
   environment: { node: string; python?: string; numpy?: string; platform: string };
+  /** the sandbox the candidates ran in, or why none (NOT SANDBOXED); absent in reports older than the field */
+  sandbox?: SandboxInfo;
   accounting: { planned: number; run: number; notRun: number; notRunReasons: Record<string, number> };
   implementations: ImplementationResult[];
   /** golden differential matrix (implementations x libraries) and the libraries' own findings */

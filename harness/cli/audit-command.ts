@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
-import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule } from './options.js';
+import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 
 const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
@@ -26,6 +26,8 @@ export function registerAudit(program: Command): void {
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
     .option('--budget <s>', 'time budget per implementation, seconds: calls left when it runs out are reported as not run', parseIntOption('budget', 1), 120)
+    .option('--sandbox <mode>', SANDBOX_HELP, parseSandboxMode, 'auto')
+    .option('--require-sandbox', REQUIRE_SANDBOX_HELP, false)
     .option('--memory <mib>', 'memory cap for the candidate process, MiB', parseIntOption('memory', 64), 4096)
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
     .action(async (target: string, o, cmd: Command) => {
@@ -50,6 +52,7 @@ export function registerAudit(program: Command): void {
         timeoutMs: o.timeout,
         budgetMs: o.budget * 1000,
         memoryMb: o.memory,
+        sandbox: sandboxModeOf(o),
         python: cmd.optsWithGlobals().python,
         convention: o.jsInput,
         shrinkSeconds: o.shrinkSeconds,

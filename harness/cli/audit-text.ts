@@ -3,12 +3,14 @@ import type { RunReport } from '../model.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { sanitizeTerminal } from './terminal.js';
 import { formatFlushes, formatUlp } from '../report/text.js';
+import { sandboxLine } from '../report/sandbox-line.js';
 
 export function renderAuditText(report: RunReport, opts: { color: boolean }): string {
   const paint = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const impl = report.implementations[0];
   const lines: string[] = [];
   const ok = report.verdict === 'pass';
+  lines.push(report.sandbox?.sandboxed === false ? paint(33, sandboxLine(report.sandbox)) : sandboxLine(report.sandbox));
   const word = ok ? 'CONFORMS' : report.verdict === 'error' ? 'COULD NOT JUDGE' : 'DOES NOT CONFORM';
   lines.push(`${paint(ok ? 32 : 31, word)}  ${sanitizeTerminal(impl.title)}`);
   if (report.verdict === 'error') {

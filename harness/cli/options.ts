@@ -39,6 +39,24 @@ export function parseList(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+// A copy of worker/sandbox.ts's modes, for the same reason as above (sandbox.ts loads the worker's code).
+const SANDBOX_MODES = ['auto', 'bwrap', 'none'] as const;
+export type SandboxModeOption = (typeof SANDBOX_MODES)[number];
+export const SANDBOX_HELP = 'where candidates run: auto (bubblewrap when it works here, else NOT SANDBOXED), bwrap, none';
+export const REQUIRE_SANDBOX_HELP = 'refuse to run candidates unsandboxed: exit 2 when bubblewrap cannot be had (CI gates, graders)';
+
+export function parseSandboxMode(v: string): SandboxModeOption {
+  if (!(SANDBOX_MODES as readonly string[]).includes(v)) throw new UsageError(`--sandbox must be one of ${SANDBOX_MODES.join(', ')}, got "${v}"`);
+  return v as SandboxModeOption;
+}
+
+/** --sandbox and --require-sandbox as one mode: requiring it is bwrap or exit 2. */
+export function sandboxModeOf(o: { sandbox: SandboxModeOption; requireSandbox: boolean }): SandboxModeOption {
+  if (!o.requireSandbox) return o.sandbox;
+  if (o.sandbox === 'none') throw new UsageError('--require-sandbox contradicts --sandbox none');
+  return 'bwrap';
+}
+
 /** The exact command line, for the report's provenance. */
 export function commandLine(): string {
   return ['softmax-conformance', ...process.argv.slice(2)].map((a) => (/^[\w./:=@,+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES } from './options.js';
+import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import { projectPath } from '../paths.js';
 import { UsageError } from '../errors.js';
 
@@ -20,6 +20,8 @@ export function registerRun(program: Command): void {
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
     .option('--budget <s>', 'time budget per implementation, seconds: calls left when it runs out are reported as not run', parseIntOption('budget', 1), 120)
     .option('--start-timeout <ms>', 'how long loading an implementation may take, ms', parseIntOption('start-timeout', 1), 180_000)
+    .option('--sandbox <mode>', SANDBOX_HELP, parseSandboxMode, 'auto')
+    .option('--require-sandbox', REQUIRE_SANDBOX_HELP, false)
     .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
     .option('--parallel <n>', 'implementations evaluated at once', parseIntOption('parallel', 1), 2)
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
@@ -59,6 +61,7 @@ export function registerRun(program: Command): void {
         budgetMs: o.budget * 1000,
         startTimeoutMs: o.startTimeout,
         memoryMb: o.memory,
+        sandbox: sandboxModeOf(o),
         strictDomain: o.strictDomain,
         parallel: o.parallel,
         command: commandLine(),

@@ -16,8 +16,9 @@ describe('console summary', () => {
   it('gives the verdict, counts and one line per unexpected outcome, without colour when asked', () => {
     const out = renderConsole(sampleReport(), { color: false });
     const lines = out.split('\n');
-    expect(lines[0]).toMatch(/^FAIL {2}softmax-conformance run: 4 implementations, 10 checks/);
-    expect(lines[1]).toBe('  1 error, 1 fail, 1 xpass, 1 xfail, 1 skip, 5 pass');
+    expect(lines[0]).toMatch(/^sandbox: /); // the trust level first (sandbox-line.test.ts)
+    expect(lines[1]).toMatch(/^FAIL {2}softmax-conformance run: 4 implementations, 10 checks/);
+    expect(lines[2]).toBe('  1 error, 1 fail, 1 xpass, 1 xfail, 1 skip, 5 pass');
     expect(lines.filter((l) => /^ {2}(fail|xpass|error) /.test(l))).toHaveLength(3);
     expect(out).not.toContain('\u001b'); // neither ours nor the candidate's escape sequence
   });

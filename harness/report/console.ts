@@ -4,6 +4,7 @@
 import type { RunReport, Verdict } from '../model.js';
 import { checkLabel, countVerdicts, allChecks, SEVERITY, unexpectedOf, verdictWord } from './summary.js';
 import { cleanText, firstLine, fmtMs } from './text.js';
+import { sandboxLine } from './sandbox-line.js';
 
 export interface ConsoleOptions {
   color: boolean;
@@ -26,6 +27,8 @@ export function renderConsole(report: RunReport, options: ConsoleOptions): strin
   const verdict = (v: Verdict | 'incomplete', text: string = v) => paint(VERDICT_COLOR[v], text);
   const counts = countVerdicts(allChecks(report));
   const lines: string[] = [];
+  // The trust level first: a verdict on candidates that ran unsandboxed is only as good as their good faith.
+  lines.push(report.sandbox?.sandboxed === false ? paint('bold', sandboxLine(report.sandbox)) : sandboxLine(report.sandbox));
   lines.push(`${paint('bold', verdict(report.verdict, verdictWord(report.verdict)))}  softmax-conformance ${report.kind}: ${report.implementations.length} implementations, ${allChecks(report).length} checks in ${fmtMs(report.ms)}`);
   lines.push(`  ${SEVERITY.filter((v) => counts[v] > 0).map((v) => `${verdict(v, String(counts[v]))} ${v}`).join(', ') || 'no checks'}`);
   const bad = unexpectedOf(report);

@@ -10,11 +10,13 @@ import {
 } from './summary.js';
 import { tensorHeader, tensorValues } from './tensor-view.js';
 import { escapeHtml as h, fmtMs, fmtNum, formatFlushes, formatUlp } from './text.js';
+import { sandboxBanner } from './sandbox-banner.js';
 import { mergeHistograms, ulpPlotSvg } from './ulp-plot.js';
 
 export function renderHtml(report: RunReport): string {
   const word = verdictWord(report.verdict);
   const body = [
+    sandboxBanner(report.sandbox),
     banner(report),
     unexpected(report),
     matrix(report),

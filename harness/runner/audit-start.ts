@@ -9,6 +9,7 @@ import type { DType } from '../tensor/dtype.js';
 import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import type { SandboxMode } from '../worker/sandbox.js';
 import type { SubjectSpec } from './subject.js';
 import { workerSpecOf } from './worker-spec.js';
 
@@ -25,6 +26,8 @@ export interface AuditStartOptions {
   python?: string;
   /** JavaScript candidates: the input form (tensor, array, typed, typed-shape, tfjs) or 'auto' */
   convention?: string;
+  /** the sandbox the candidate runs in (default auto) */
+  sandbox?: SandboxMode;
 }
 
 export interface AuditHead {

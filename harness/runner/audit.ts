@@ -20,6 +20,7 @@ import { buildReport } from './report-build.js';
 import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { workerSpecOf } from './worker-spec.js';
 import { EnvironmentError } from '../errors.js';
+import { resolveSandbox, sandboxInfoFor, type SandboxInfo } from '../worker/sandbox.js';
 
 export interface AuditOptions extends AuditStartOptions {
   profile: string;
@@ -42,8 +43,11 @@ function toCase(g: GeneratedCase, seed: number, index: number): Case {
 export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(opts)): Promise<RunReport> {
   const { spec, worker } = head;
   let profile: ToleranceProfile;
+  let sandbox: SandboxInfo;
   try {
     profile = getProfile(opts.profile);
+    // The same cached answer the worker's start got: a required sandbox that cannot be had is exit 2 here.
+    sandbox = sandboxInfoFor(await resolveSandbox(opts.sandbox), opts.memoryMb);
   } catch (e) {
     await abandon(head);
     throw e;
@@ -68,7 +72,7 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
   if (result.status === 'skipped') throw new EnvironmentError(`cannot audit ${spec.id}: ${result.statusDetail ?? 'a library it imports is not installed'}`);
   if (result.status === 'ran') await shrinkFailures(spec, result, settings, opts);
-  return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - head.started);
+  return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - head.started, sandbox);
 }
 
 /** Close what startAudit started when the audit stops before evaluating (a bad option, a broken generator). */

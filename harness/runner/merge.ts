@@ -2,7 +2,15 @@
 // so a sharded-then-merged run reads exactly like an unsharded one.
 import { UsageError } from '../errors.js';
 import type { RunReport } from '../model.js';
+import type { SandboxInfo } from '../worker/sandbox.js';
 import { buildReport } from './run.js';
+
+/** The weakest trust level of the shards: sandboxed only if every shard was; not recorded if one did not say. */
+export function mergedSandbox(reports: RunReport[]): SandboxInfo | undefined {
+  if (reports.some((r) => r.sandbox === undefined)) return undefined;
+  const weak = reports.find((r) => !r.sandbox!.sandboxed);
+  return weak ? { sandboxed: false, reason: `a shard ran unsandboxed: ${weak.sandbox!.reason ?? 'no reason given'}` } : reports[0].sandbox;
+}
 
 export function mergeReports(reports: RunReport[], order: string[]): RunReport {
   if (reports.length === 0) throw new UsageError('merge needs at least one report');
@@ -25,6 +33,7 @@ export function mergeReports(reports: RunReport[], order: string[]): RunReport {
     { ...first.settings, shard: undefined, command: `softmax-conformance merge (${reports.length} shards)` },
     { python: '', version: first.environment.python ?? '', numpy: first.environment.numpy ?? '' },
     Math.max(...reports.map((r) => r.ms)),
+    mergedSandbox(reports),
   );
   if (reports.some((r) => r.verdict === 'incomplete')) merged.verdict = 'incomplete';
   // Each shard holds the golden rows of its own implementations: put them back together in the same order.

@@ -5,6 +5,7 @@ import type { Policy } from '../contracts.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
 import { TOOL_VERSION } from '../version.js';
+import type { SandboxInfo } from '../worker/sandbox.js';
 
 export interface ReportSettings {
   profile: string;
@@ -21,6 +22,7 @@ export function buildReport(
   opts: ReportSettings,
   python: { python: string; version: string; numpy: string },
   ms = 0,
+  sandbox?: SandboxInfo,
 ): RunReport {
   const all = implementations.flatMap((i) => i.checks);
   const planned = all.reduce((n, c) => n + c.cases.planned, 0);
@@ -56,6 +58,7 @@ export function buildReport(
       command: opts.command,
     },
     environment: { node: process.version, python: python.version, numpy: python.numpy, platform: `${platform()}-${arch()}` },
+    ...(sandbox ? { sandbox } : {}),
     accounting: { planned, run, notRun: planned - run, notRunReasons: reasons },
     implementations,
     ms: Math.round(ms),

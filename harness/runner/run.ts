@@ -9,6 +9,7 @@ import { implementationFile, loadManifest, type ManifestEntry } from '../manifes
 import type { ImplementationResult, RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
+import { resolveSandbox, sandboxInfoFor, type SandboxMode } from '../worker/sandbox.js';
 import { buildReport } from './report-build.js';
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   only?: string[];
   shard?: { index: number; count: number };
   python?: string;
+  /** the sandbox for every implementation's process (default auto) */
+  sandbox?: SandboxMode;
   timeoutMs: number;
   budgetMs?: number;
   startTimeoutMs?: number;
@@ -73,6 +76,8 @@ export function shardOf<T>(items: T[], shard?: { index: number; count: number })
 
 export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const started = performance.now();
+  // First: --require-sandbox / --sandbox bwrap without a working bubblewrap is exit 2 before anything runs.
+  const sandbox = sandboxInfoFor(await resolveSandbox(opts.sandbox), opts.memoryMb);
   const python = await checkPython(opts.python);
   const manifest = loadManifest(opts.manifest);
   const profile = getProfile(opts.profile);
@@ -115,7 +120,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   await Promise.race([pool, aborted(opts.signal)]);
   const interrupted = opts.signal?.aborted === true;
   const finished = Array.from(results, (r, i) => r ?? notRun(specFromManifest(entries[i], opts.manifest), cases, opts.policy));
-  const report = buildReport('run', finished, opts, python, performance.now() - started);
+  const report = buildReport('run', finished, opts, python, performance.now() - started, sandbox);
   if (interrupted) report.verdict = 'incomplete';
   if (goldens) {
     const order = entries.map((e) => e.id);

@@ -18,6 +18,9 @@ import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
 import { basename, dirname, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { SandboxMode } from '../worker/sandbox.js';
 
 export interface SubjectSpec {
   id: string;
@@ -49,6 +52,8 @@ export interface SubjectSettings {
   startTimeoutMs?: number;
   memoryMb: number;
   python?: string;
+  /** the sandbox every candidate process runs in (worker/sandbox.ts) */
+  sandbox?: SandboxMode;
   checks: (Check | OutcomeCheck)[];
   onProgress?: (done: number, total: number) => void;
   /** more work for the same warm worker after the checks (the golden matrix), before it is closed */
@@ -92,7 +97,7 @@ export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings):
 
 /** Settings shared by run and audit, from their command-line options. */
 export function subjectSettings(
-  opts: { policy: Policy; strictDomain: boolean; timeoutMs: number; budgetMs?: number; startTimeoutMs?: number; memoryMb: number },
+  opts: { policy: Policy; strictDomain: boolean; timeoutMs: number; budgetMs?: number; startTimeoutMs?: number; memoryMb: number; sandbox?: SandboxMode },
   profile: ToleranceProfile,
   python: string,
 ): SubjectSettings {
@@ -105,6 +110,7 @@ export function subjectSettings(
     startTimeoutMs: opts.startTimeoutMs,
     memoryMb: opts.memoryMb,
     python,
+    sandbox: opts.sandbox,
     checks: checksNamed(),
   };
 }
@@ -178,8 +184,17 @@ function baseOf(spec: SubjectSpec) {
     title: spec.title,
     source: spec.source,
     language: spec.language,
-    target: { file: relative(process.cwd(), spec.file) || spec.file, functionName: spec.functionName, callStyle: spec.callStyle },
+    target: { file: relative(process.cwd(), spec.file) || spec.file, functionName: spec.functionName, callStyle: spec.callStyle, ...sha256Of(spec.file) },
   };
+}
+
+/** The candidate file's sha256: which code the verdict is about (sandboxed, the candidate cannot rewrite it). */
+function sha256Of(file: string): { sha256?: string } {
+  try {
+    return { sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
+  } catch {
+    return {};
+  }
 }
 
 export function verdictOf(checks: CheckResult[]): ImplementationResult['verdict'] {

@@ -1,11 +1,12 @@
 // The worker that runs a subject: its own module (types only besides) so that audit-start can build it before the
 // engine and the checks are loaded.
+import type { SandboxMode } from '../worker/sandbox.js';
 import type { WorkerSpec } from '../worker/types.js';
 import type { SubjectSpec } from './subject.js';
 
 export function workerSpecOf(
   spec: SubjectSpec,
-  settings: { timeoutMs: number; startTimeoutMs?: number; memoryMb: number; python?: string },
+  settings: { timeoutMs: number; startTimeoutMs?: number; memoryMb: number; python?: string; sandbox?: SandboxMode },
 ): WorkerSpec {
   return {
     language: spec.language,
@@ -17,5 +18,6 @@ export function workerSpecOf(
     memoryMb: settings.memoryMb,
     python: settings.python,
     ...(spec.convention ? { convention: spec.convention } : {}),
+    sandbox: settings.sandbox,
   };
 }

@@ -13,6 +13,7 @@
 // file and the frame header (protocol.ts checks each tensor against the payload's length).
 import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { onTermination } from './cleanup.js';
 import { ProtocolError } from './protocol.js';
 
 /** Tunables (tests change them: a small threshold, a folder that cannot be written). */
@@ -26,7 +27,7 @@ export const bulkTransport = {
 /** Bytes of a prepared result buffer touched per turn of the event loop (512 pages: ~1-6 ms here). */
 const PREFAULT_SLICE = 2 * 1024 * 1024;
 
-// Folders not yet deleted (a worker that has not reported ready): removed when Node exits.
+// Folders not yet deleted (a worker that has not reported ready): removed when Node exits or is stopped by a signal.
 const folders = new Set<string>();
 let exitHookInstalled = false;
 
@@ -46,7 +47,8 @@ export class BulkFiles {
     let folder: string | undefined;
     const fds: number[] = [];
     try {
-      folder = mkdtempSync(join(bulkTransport.dir, 'softmax-worker-'));
+      // A neutral name: a sandboxed worker sees it (its mount's source in /proc/self/mountinfo).
+      folder = mkdtempSync(join(bulkTransport.dir, 'tmp'));
       for (const name of ['in', 'out']) {
         fds.push(openSync(join(folder, name), constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
       }
@@ -58,7 +60,7 @@ export class BulkFiles {
     folders.add(folder);
     if (!exitHookInstalled) {
       exitHookInstalled = true;
-      process.once('exit', () => {
+      onTermination(() => {
         for (const f of folders) rmSync(f, { recursive: true, force: true });
       });
     }

@@ -1,45 +1,53 @@
 // The scrubbed environment a worker runs in: nothing of the user's environment leaks in except what the
 // interpreter needs to start, so runs are reproducible and a candidate cannot read the caller's secrets.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTermination } from './cleanup.js';
 
 /** Kept when set: they stop OpenBLAS from crashing or oversubscribing on some CPUs. */
 const KEPT = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS'];
 
-// Folders of workers not closed yet: removed when Node exits, so an aborted run leaves no litter.
+// Folders of workers not closed yet: removed when Node exits or is stopped by a signal, so an aborted run leaves
+// no litter.
 const homes = new Set<string>();
 let exitHookInstalled = false;
 
 /**
- * A fresh folder used as the worker's HOME, cwd and TMPDIR; removed by close(). Made synchronously (a few
- * microseconds): the worker is then spawned within the microtasks of startWorker(), so a caller that yields once
- * has its interpreter starting while it goes on with other work.
+ * A fresh folder for an unsandboxed worker: `home` is its HOME and cwd, `tmp` its TMPDIR (apart: HOME equal to
+ * TMPDIR is a tell that a defeat device looks for; so is a harness name, hence the neutral prefix). Removed by
+ * close(). Made synchronously (microseconds): the worker is then spawned within the microtasks of startWorker().
  */
 export async function makeWorkerHome(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'softmax-worker-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tmp'));
+  mkdirSync(join(dir, 'home'));
+  mkdirSync(join(dir, 'tmp'));
   homes.add(dir);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once('exit', () => {
+    onTermination(() => {
       for (const d of homes) rmSync(d, { recursive: true, force: true });
     });
   }
   return dir;
 }
 
+/** The cwd of an unsandboxed worker whose folder is dir. */
+export const workerCwd = (dir: string): string => join(dir, 'home');
+
 export async function removeWorkerHome(dir: string): Promise<void> {
   homes.delete(dir);
   await rm(dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
-export function workerEnv(home: string): Record<string, string> {
+/** The scrubbed environment of an unsandboxed worker (and of the probes): dir is its folder (makeWorkerHome). */
+export function workerEnv(dir: string): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'C.UTF-8',
-    HOME: home,
-    TMPDIR: home,
+    HOME: join(dir, 'home'),
+    TMPDIR: join(dir, 'tmp'),
     PYTHONHASHSEED: '0',
     PYTHONDONTWRITEBYTECODE: '1',
   };

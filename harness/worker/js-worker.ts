@@ -1,20 +1,34 @@
 // JavaScript implementations: each runs in its own `node js-child.mjs` process, V8's heap capped at spec.memoryMb.
 // The calling convention (what the function receives and may return) is documented at the top of js-child.mjs.
 import { projectPath } from '../paths.js';
-import { workerEnv } from './env.js';
+import { workerCwd, workerEnv } from './env.js';
+import { BULK_DIR, jsSandbox, SANDBOX_HOME, workerMemoryMb } from './sandbox.js';
 import { startProcessWorker, type WorkerKind } from './process-worker.js';
 import type { ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
 
+// The child script, bound into the sandbox under a neutral name.
+const CHILD: [string, string] = [projectPath('harness', 'worker', 'js-child.mjs'), 'main.mjs'];
+// What it imports from its own folder: the input forms and the TypeScript loader hooks.
+const SIBLINGS: [string, string][] = ['js-conventions.mjs', 'ts-hooks.mjs'].map((n) => [projectPath('harness', 'worker', n), n]);
+
 function jsKind(spec: WorkerSpec): WorkerKind {
-  const childArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, convention: spec.convention ?? 'auto' });
-  const heap = spec.memoryMb > 0 ? [`--max-old-space-size=${Math.max(16, Math.round(spec.memoryMb))}`] : [];
+  const childArgs = (file: string) => JSON.stringify({ file, function: spec.functionName, callStyle: spec.callStyle, convention: spec.convention ?? 'auto' });
+  const heap = (mb: number) => (mb > 0 ? [`--max-old-space-size=${Math.max(16, Math.round(mb))}`] : []);
   return {
-    plan: (home) => ({
-      command: process.execPath,
-      args: [...heap, projectPath('harness', 'worker', 'js-child.mjs'), childArgs],
-      env: workerEnv(home),
-      cwd: home,
-    }),
+    plan: async (dir) => {
+      const sb = await jsSandbox({ file: spec.file, script: CHILD, siblings: SIBLINGS, memoryMb: spec.memoryMb, mode: spec.sandbox });
+      if (!sb.info.sandboxed) {
+        return { command: process.execPath, args: [...heap(spec.memoryMb), CHILD[0], childArgs(spec.file)], env: workerEnv(dir), cwd: workerCwd(dir), sandboxInfo: sb.info };
+      }
+      return {
+        command: sb.node,
+        args: [...heap(workerMemoryMb(spec.memoryMb, true)), sb.scripts[0], childArgs(sb.file)],
+        env: sb.env,
+        cwd: SANDBOX_HOME,
+        sandbox: { bwrap: sb.argsFd!.bwrap, options: sb.options, bulkDir: BULK_DIR },
+        sandboxInfo: sb.info,
+      };
+    },
     spawnFailed: (e) => `cannot run Node.js at ${process.execPath} (${e.code ?? e.message})`,
   };
 }

@@ -3,13 +3,14 @@
 import { EnvironmentError } from '../errors.js';
 import { makeWorkerHome, removeWorkerHome } from './env.js';
 import { Session, type LaunchPlan, type StartResult } from './session.js';
+import type { SandboxInfo } from './sandbox.js';
 import type { CallOutcome, CallRequest, ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 export interface WorkerKind {
-  /** the command line for a worker whose HOME and cwd is `home` */
-  plan(home: string): LaunchPlan;
+  /** the command line for a worker whose own folder is `dir` (env.ts makeWorkerHome), sandboxed or not (sandbox.ts) */
+  plan(dir: string): Promise<LaunchPlan>;
   /** the message for a spawn that failed (e.g. the interpreter does not exist): an environment problem */
   spawnFailed(err: NodeJS.ErrnoException): string;
 }
@@ -42,6 +43,7 @@ class ProcessWorker implements ImplementationWorker {
     private session: Session | null,
     readonly importOutput: string,
     readonly runtime: ImplementationWorker['runtime'],
+    readonly sandbox: SandboxInfo | undefined,
     private readonly spec: WorkerSpec,
     private readonly kind: WorkerKind,
     private readonly home: string,
@@ -78,7 +80,7 @@ class ProcessWorker implements ImplementationWorker {
   /** null when a fresh process is ready, else why not. */
   private async restart(): Promise<string | null> {
     try {
-      const r = await Session.start(this.kind.plan(this.home), this.spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+      const r = await Session.start(await this.kind.plan(this.home), this.spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
       if (r.ok) {
         this.session = r.session;
         return null;
@@ -104,8 +106,10 @@ class ProcessWorker implements ImplementationWorker {
 export async function startProcessWorker(spec: WorkerSpec, kind: WorkerKind): Promise<ImplementationWorker | StartFailure> {
   const home = await makeWorkerHome();
   let r: StartResult;
+  let plan: LaunchPlan;
   try {
-    r = await Session.start(kind.plan(home), spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    plan = await kind.plan(home);
+    r = await Session.start(plan, spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
   } catch (e) {
     await removeWorkerHome(home);
     throw e;
@@ -117,5 +121,5 @@ export async function startProcessWorker(spec: WorkerSpec, kind: WorkerKind): Pr
   const printed = [r.ready.importOutput, r.stdout, r.stderr].filter((t) => typeof t === 'string' && t !== '').join('');
   const runtime: ImplementationWorker['runtime'] = Object.fromEntries(['python', 'numpy', 'convention'].filter((k) => typeof r.ready[k] === 'string').map((k) => [k, String(r.ready[k])]));
   if (Array.isArray(r.ready.conventionProbe)) runtime!.conventionProbe = r.ready.conventionProbe.map(String);
-  return new ProcessWorker(r.session, printed, runtime, spec, kind, home);
+  return new ProcessWorker(r.session, printed, runtime, plan.sandboxInfo, spec, kind, home);
 }

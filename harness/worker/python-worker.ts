@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { EnvironmentError } from '../errors.js';
 import { projectPath } from '../paths.js';
-import { workerEnv } from './env.js';
+import { workerCwd, workerEnv } from './env.js';
+import { BULK_DIR, pythonSandbox, SANDBOX_HOME, workerMemoryMb } from './sandbox.js';
 import { startProcessWorker, type WorkerKind } from './process-worker.js';
 import type { ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
 
@@ -20,10 +21,34 @@ const HOW_TO_FIX =
   'Install Python 3 with NumPy (for example `apt-get install python3-numpy`, or `pip install numpy`), ' +
   `or point the harness at an interpreter that has it with ${PYTHON_ENV_VAR}=/path/to/python or --python /path/to/python.`;
 
+// The runner script, bound into the sandbox under a neutral name (argv[0] `worker.py` would be a tell).
+const RUNNER: [string, string] = [projectPath('harness', 'worker', 'worker.py'), 'main.py'];
+
 function pythonKind(spec: WorkerSpec, python: string): WorkerKind {
-  const workerArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb: spec.memoryMb });
+  const args = (file: string, memoryMb: number) => JSON.stringify({ file, function: spec.functionName, callStyle: spec.callStyle, memoryMb });
   return {
-    plan: (home) => ({ command: python, args: ['-u', projectPath('harness', 'worker', 'worker.py'), workerArgs], env: workerEnv(home), cwd: home, bulk: true }),
+    plan: async (dir) => {
+      let sb: Awaited<ReturnType<typeof pythonSandbox>>;
+      try {
+        sb = await pythonSandbox({ python, file: spec.file, scripts: [RUNNER], memoryMb: spec.memoryMb, mode: spec.sandbox }, workerEnv(dir));
+      } catch (e) {
+        if (e instanceof EnvironmentError && !/sandbox/.test(e.message)) throw new EnvironmentError(`${e.message}. ${HOW_TO_FIX}`);
+        throw e;
+      }
+      if (!sb.info.sandboxed) {
+        return { command: python, args: ['-u', RUNNER[0], args(spec.file, spec.memoryMb)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info };
+      }
+      // Until the broker lands, the whole worker runs sandboxed (its framing included: see DESIGN.md's trust boundary).
+      return {
+        command: sb.python,
+        args: [...sb.pythonFlags, '-u', sb.scripts[0], args(sb.file, workerMemoryMb(spec.memoryMb, true))],
+        env: sb.env,
+        cwd: SANDBOX_HOME,
+        bulk: true,
+        sandbox: { bwrap: sb.argsFd!.bwrap, options: sb.options, bulkDir: BULK_DIR },
+        sandboxInfo: sb.info,
+      };
+    },
     spawnFailed: (e) => `cannot run the Python interpreter "${python}" (${e.code ?? e.message}). ${HOW_TO_FIX}`,
   };
 }

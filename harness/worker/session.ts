@@ -1,9 +1,13 @@
 // One worker process: spawn (execa), the startup handshake, running calls with a per-call timeout, and telling
 // how it died. Restarting after a death is process-worker.ts's job.
+import { constants as osConstants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
+import { join } from 'node:path';
 import { BulkFiles, bulkTransport } from './bulk-files.js';
+import { onTermination } from './cleanup.js';
+import { argsData, type SandboxInfo } from './sandbox.js';
 import { FrameReader, type Frame } from './frames.js';
 import { batchFrames, outcomeOf, ProtocolError } from './protocol.js';
 import type { CallOutcome, CallRequest } from './types.js';
@@ -15,6 +19,13 @@ export interface LaunchPlan {
   cwd: string;
   /** the worker takes large tensors through shared files (bulk-files.ts): their folder is appended to args */
   bulk?: boolean;
+  /**
+   * Run the command in this sandbox (sandbox.ts): bwrap with `options(writable binds)`, sent on fd 5 (--args); then
+   * command, args and cwd are paths inside it, env is set by the options, and the bulk files are bound at bulkDir.
+   */
+  sandbox?: { bwrap: string; options: (writable: [string, string][]) => string[]; bulkDir: string };
+  /** what the report says of this launch's sandbox (sandbox.ts) */
+  sandboxInfo?: SandboxInfo;
 }
 
 export interface Exit {
@@ -51,13 +62,14 @@ class Tail {
 
 // Workers run in their own process group (so a kill reaches their children too), which also means they outlive
 // us unless we kill them: do so when Node exits. worker.py also asks Linux to kill it when we die.
+// (Also on SIGINT/SIGTERM: cleanup.ts.) Sandboxed, bwrap's --die-with-parent covers a Node that dies of SIGKILL.
 const live = new Set<Session>();
-let exitHookInstalled = false;
+let hookInstalled = false;
 function track(s: Session): void {
   live.add(s);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
+  if (!hookInstalled) {
+    hookInstalled = true;
+    onTermination(() => {
       for (const w of live) w.kill();
     });
   }
@@ -69,6 +81,15 @@ export type StartResult =
   | { ok: true; session: Session; ready: Frame['header']; stdout: string; stderr: string }
   | { ok: false; header?: Frame['header']; exit?: Exit; timedOut?: boolean; stderr: string; stdout: string };
 
+/** bwrap exits with 128 + n when the command died of signal n: read that back as the signal. */
+function unwrapExit(exitCode: number | null, signal: string | null): Exit {
+  if (signal === null && exitCode !== null && exitCode > 128 && exitCode < 128 + 65) {
+    const name = Object.entries(osConstants.signals).find(([, n]) => n === exitCode - 128)?.[0];
+    if (name) return { exitCode: null, signal: name };
+  }
+  return { exitCode, signal };
+}
+
 export class Session {
   private readonly child;
   private readonly toWorker: Writable;
@@ -76,6 +97,7 @@ export class Session {
   private onFrame: ((f: Frame) => void) | null = null;
   private protocolError: Error | null = null;
   private killed = false;
+  private readonly sandboxed: boolean;
   /** null: every tensor goes through the socket */
   private bulk: BulkFiles | null;
   readonly stderr = new Tail();
@@ -84,11 +106,21 @@ export class Session {
 
   private constructor(plan: LaunchPlan) {
     this.bulk = plan.bulk ? BulkFiles.create() : null;
-    this.child = execa(plan.command, this.bulk?.dir ? [...plan.args, this.bulk.dir] : plan.args, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-      env: plan.env,
+    const sb = plan.sandbox;
+    this.sandboxed = sb !== undefined;
+    const bulkArg = this.bulk?.dir ? [sb ? sb.bulkDir : this.bulk.dir] : [];
+    let options: Buffer | null = null;
+    if (sb) {
+      const dir = this.bulk?.dir;
+      const writable: [string, string][] = dir ? [[join(dir, 'in'), join(sb.bulkDir, 'in')], [join(dir, 'out'), join(sb.bulkDir, 'out')]] : [];
+      options = argsData(sb.options(writable));
+    }
+    // Sandboxed, bwrap itself gets an empty environment and cwd /: the sandbox's init is a fork of it, visible inside.
+    this.child = execa(sb ? sb.bwrap : plan.command, sb ? ['--args', '5', plan.command, ...plan.args, ...bulkArg] : [...plan.args, ...bulkArg], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...(sb ? (['pipe'] as const) : [])],
+      env: sb ? {} : plan.env,
       extendEnv: false,
-      cwd: plan.cwd,
+      cwd: sb ? '/' : plan.cwd,
       detached: true,
       buffer: false,
       reject: false,
@@ -99,6 +131,11 @@ export class Session {
     const [, out, err, toWorker, fromWorker] = this.child.stdio as unknown as [unknown, Readable, Readable, Writable, Readable];
     this.toWorker = toWorker;
     for (const s of [out, err, toWorker, fromWorker]) s.on('error', () => undefined); // EPIPE etc.: seen as an exit
+    if (options) {
+      const argsPipe = (this.child.stdio as unknown as Writable[])[5];
+      argsPipe.on('error', () => undefined);
+      argsPipe.end(options);
+    }
     out.on('data', (c: Buffer) => this.stdout.push(c));
     err.on('data', (c: Buffer) => this.stderr.push(c));
     fromWorker.on('data', (c: Buffer) => this.receive(c));
@@ -111,12 +148,16 @@ export class Session {
       this.child.once('exit', (exitCode, signal) => {
         // Frames and stderr written just before death arrive after 'exit': let them drain first.
         void Promise.race([Promise.all([closed(fromWorker), closed(err)]), timeout(DRAIN_MS)]).then(() =>
-          resolve({ exitCode, signal }),
+          resolve(this.sandboxed ? unwrapExit(exitCode, signal) : { exitCode, signal }),
         );
       });
     }).then((exit) => {
       live.delete(this);
       this.bulk?.close();
+      // Whatever is left of it dies now: a plain fork still in its process group (unsandboxed; sandboxed, the pid
+      // namespace died with its init already), and a daemon holding our pipes can no longer keep Node waiting.
+      this.killGroup();
+      for (const s of [out, err, toWorker, fromWorker]) s.destroy();
       return exit;
     });
     track(this);
@@ -260,19 +301,26 @@ export class Session {
     return { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal, stderr };
   }
 
-  /** SIGKILL to the whole process group, so the candidate's own children die too. */
+  /** SIGKILL to the whole process group, so the candidate's own children die too (sandboxed: bwrap, whose pid namespace dies with it). */
   kill(): void {
     this.killed = true;
-    const pid = this.child.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
+    if (!this.killGroup()) {
       try {
         this.child.kill('SIGKILL');
       } catch {
         // already gone
       }
+    }
+  }
+
+  private killGroup(): boolean {
+    const pid = this.child.pid;
+    if (pid === undefined) return true;
+    try {
+      process.kill(-pid, 'SIGKILL');
+      return true;
+    } catch {
+      return false;
     }
   }
 

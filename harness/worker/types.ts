@@ -1,5 +1,6 @@
 // The seam between the runner and the processes that run implementations (Python or JavaScript).
 import type { Tensor } from '../tensor/tensor.js';
+import type { SandboxInfo, SandboxMode } from './sandbox.js';
 
 /** Keyword arguments the harness passes; how they map onto the function is the implementation's call style. */
 export interface CallArgs {
@@ -60,6 +61,8 @@ export interface WorkerSpec {
   python?: string;
   /** JavaScript: the input form (harness/worker/js-conventions.mjs), or 'auto' (default) to probe for it */
   convention?: string;
+  /** the sandbox the process runs in (sandbox.ts; default auto: bubblewrap when it works here, else none) */
+  sandbox?: SandboxMode;
 }
 
 /** A started worker. Implementations are the Python and JavaScript workers in this folder. */
@@ -74,6 +77,8 @@ export interface ImplementationWorker {
   readonly importOutput: string;
   /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
   readonly runtime?: { python?: string; numpy?: string; convention?: string; conventionProbe?: string[] };
+  /** The sandbox its process runs in, or why none. */
+  readonly sandbox?: SandboxInfo;
   close(): Promise<void>;
 }
 
