@@ -1,6 +1,7 @@
 // The human-readable audit verdict: what is wrong, the smallest input that shows it, how to reproduce it.
 import type { RunReport } from '../model.js';
 import { isGateFailure } from '../engine/expectations.js';
+import { reproduction } from '../report/summary.js';
 import { sanitizeTerminal } from './terminal.js';
 
 export function renderAuditText(report: RunReport, opts: { color: boolean }): string {
@@ -20,8 +21,9 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
     if (c.stats && c.stats.maxUlp > 0) lines.push(`    max error ${c.stats.maxUlp >= 2 ** 53 ? 'unbounded' : `${c.stats.maxUlp} ULP`}, p50 ${c.stats.ulpQuantiles.p50} ULP over ${c.stats.elements} elements`);
     if (c.counterexample) {
       const ce = c.counterexample;
-      lines.push(`    counterexample ${ce.caseId}${ce.seed !== undefined ? ` (seed ${ce.seed}, path ${ce.path})` : ''}; reproduce in Python:`);
-      lines.push(...sanitizeTerminal(ce.python).split('\n').map((l) => `      ${l}`));
+      const repro = reproduction(ce);
+      lines.push(`    counterexample ${ce.caseId}${ce.seed !== undefined ? ` (seed ${ce.seed}, path ${ce.path})` : ''}; reproduce in ${repro.language === 'python' ? 'Python' : 'JavaScript (node --input-type=module)'}:`);
+      lines.push(...sanitizeTerminal(repro.code).split('\n').map((l) => `      ${l}`));
     }
   }
   return `${lines.join('\n')}\n`;

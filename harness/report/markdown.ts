@@ -6,6 +6,7 @@ import type { CheckResult, ImplementationResult, RunReport } from '../model.js';
 import {
   buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, SEVERITY, unexpectedOf, verdictWord,
   type MatrixCell,
+  reproduction,
 } from './summary.js';
 import { tensorHeader } from './tensor-view.js';
 import { fmtMs, fmtNum, mdCode, mdFence, mdPre, mdText, plural } from './text.js';
@@ -132,7 +133,7 @@ function checkDetails(report: RunReport, c: CheckResult, snippets: boolean): str
     const replay = cx.seed !== undefined ? `, seed ${cx.seed}${cx.path ? `, path ${mdCode(cx.path)}` : ''}` : '';
     lines.push(`Counterexample ${mdCode(cx.caseId)}: input ${mdCode(tensorHeader(cx.input))}${args ? ` with ${mdCode(args)}` : ''}${replay}.`, '');
     if (cx.error) lines.push(mdPre(cx.error), '');
-    if (snippets) lines.push(mdFence(cx.python, 'python'), '');
+    if (snippets) { const repro = reproduction(cx); lines.push(mdFence(repro.code, repro.language), ''); }
   }
   return lines;
 }

@@ -1,6 +1,6 @@
 // What every reporter needs to say about a RunReport, computed once: verdict counts, the unexpected outcomes, the
 // implementation x family matrix, labels. Reporters only format these.
-import { CHECK_FAMILIES, type CheckResult, type Family, type ImplementationResult, type RunReport, type Verdict } from '../model.js';
+import { CHECK_FAMILIES, type CheckResult, type Counterexample, type Family, type ImplementationResult, type RunReport, type Verdict } from '../model.js';
 
 export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip'];
 /** Verdicts that fail the gate. */
@@ -127,4 +127,9 @@ export function headline(report: RunReport): string {
 export function maxUlpOf(impl: ImplementationResult): number | undefined {
   const xs = impl.checks.flatMap((c) => (c.stats ? [c.stats.maxUlp] : []));
   return xs.length ? Math.max(...xs) : undefined;
+}
+
+/** A counterexample's reproduction script and its language (JavaScript candidates get JavaScript). */
+export function reproduction(cx: Counterexample): { language: 'python' | 'javascript'; code: string } {
+  return cx.javascript !== undefined ? { language: 'javascript', code: cx.javascript } : { language: 'python', code: cx.python ?? '' };
 }
