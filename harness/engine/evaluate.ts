@@ -22,8 +22,8 @@ export interface EvaluationOptions {
   policy: Policy;
   /** may an exception on this input count as a rejection rather than a failure? */
   mayReject(input: Tensor): boolean;
-  /** builds the reproduction snippet for a counterexample */
-  snippet(e: Evidence): string;
+  /** builds the reproduction script for a counterexample of a check of `family` (its assertion depends on it) */
+  snippet(e: Evidence, at: { family: Family; axes: number[] }): Pick<Counterexample, 'python' | 'javascript'>;
   batchSize?: number;
   /** wall-clock budget for all of this implementation's calls */
   budgetMs?: number;
@@ -275,7 +275,7 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
       ...base,
       verdict: 'fail',
       diagnosis: `${check.diagnose(failures.map((f) => ({ unit: f.unit, detail: f.judgement.detail })))} (${t.failed.length} of ${t.planned} cases)`,
-      counterexample: counterexample(first.unit, first.judgement.evidence, opts),
+      counterexample: counterexample(first.unit, first.judgement.evidence, check.family as Family, opts),
     };
   }
   if (t.planned === 0) {
@@ -303,7 +303,7 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
   };
 }
 
-function counterexample(unit: Unit, e: Evidence, opts: EvaluationOptions): Counterexample {
+function counterexample(unit: Unit, e: Evidence, family: Family, opts: EvaluationOptions): Counterexample {
   return {
     caseId: unit.key,
     input: encodeTensorJson(e.input),
@@ -313,6 +313,6 @@ function counterexample(unit: Unit, e: Evidence, opts: EvaluationOptions): Count
     ...(e.error ? { error: e.error } : {}),
     ...(unit.case.seed !== undefined ? { seed: unit.case.seed } : {}),
     ...(unit.case.path !== undefined ? { path: unit.case.path } : {}),
-    python: opts.snippet(e),
+    ...opts.snippet(e, { family, axes: unit.axes }),
   };
 }
