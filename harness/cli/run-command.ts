@@ -29,14 +29,14 @@ export function registerRun(program: Command): void {
     .action(async (o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
-      const [{ runConformance }, { writeReports }, { renderConsole }, { progressCallback }] = await Promise.all([
+      const [{ runConformance }, { writeReports }, { renderConsole }, { runProgress }] = await Promise.all([
         import('../runner/run.js'),
         import('../report/index.js'),
         import('../report/console.js'),
         import('./progress.js'),
       ]);
       const globals = cmd.optsWithGlobals();
-      const progress = progressCallback(Boolean(process.stderr.isTTY));
+      const progress = runProgress(Boolean(process.stderr.isTTY));
       // SIGINT/SIGTERM: stop, write what is finished as a report marked incomplete, exit non-zero.
       const abort = new AbortController();
       const onSignal = (sig: NodeJS.Signals) => {
@@ -63,7 +63,8 @@ export function registerRun(program: Command): void {
         parallel: o.parallel,
         command: commandLine(),
         signal: abort.signal,
-        onImplementation: (done, total, id) => progress.update(done, total, id),
+        onImplementationStart: (id, requires) => progress.start(id, requires),
+        onImplementation: (done, total, id, r) => progress.finish(done, total, id, r.verdict, r.status === 'ran' ? undefined : r.statusDetail?.replace(/^skipped:\s*/, '') ?? r.status),
       });
       progress.done();
       mkdirSync(o.reports, { recursive: true });

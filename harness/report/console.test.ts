@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { renderConsole, shouldColor } from './console.js';
 import { sampleReport } from './fixtures.js';
-import { createProgress } from './progress.js';
+import { createProgress, createRunProgress } from './progress.js';
 
 function sink(isTTY = false): Writable & { text: string; isTTY: boolean; columns: number } {
   const s = new Writable({ write(chunk, _enc, cb) { s.text += String(chunk); cb(); } }) as Writable & { text: string; isTTY: boolean; columns: number };
@@ -58,5 +58,32 @@ describe('progress', () => {
     p.done();
     expect(s.text).toContain('100%');
     expect(s.text).toContain('4/4');
+  });
+});
+
+describe('run progress in CI logs', () => {
+  it('prints a line when each implementation starts and when it finishes, with elapsed times', () => {
+    const s = sink(false);
+    let t = 0;
+    const p = createRunProgress({ tty: false, stream: s, now: () => t });
+    p.start('tf-nn-softmax', ['tensorflow']);
+    const first = s.text;
+    t = 57_000;
+    p.finish(1, 2, 'tf-nn-softmax', 'xfail');
+    p.start('numpy-stable', []);
+    t = 58_900;
+    p.finish(2, 2, 'numpy-stable', 'pass');
+    p.start('x', []);
+    p.done();
+    // the start line is written at once, before anything finishes
+    expect(first).toBe('[   0.0 s] starting tensorflow (importing can take a minute) for tf-nn-softmax\n');
+    expect(s.text.trim().split('\n')).toEqual([
+      '[   0.0 s] starting tensorflow (importing can take a minute) for tf-nn-softmax',
+      '[  57.0 s] 1/2 tf-nn-softmax: xfail in 57.0 s',
+      '[  57.0 s] starting numpy-stable',
+      '[  58.9 s] 2/2 numpy-stable: pass in 1.9 s',
+      '[  58.9 s] starting x',
+      'done: 2/2 implementations in 58.9 s',
+    ]);
   });
 });
