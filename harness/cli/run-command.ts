@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES } from './options.js';
+import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES, reportersOption } from './options.js';
 import { projectPath } from '../paths.js';
 import { UsageError } from '../errors.js';
 
@@ -10,7 +10,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run every registered implementation under every contract it claims (and `last`), write reports/')
-    .option('--manifest <file>', 'implementations manifest', projectPath('implementations', 'manifest.json'))
+    .addOption(optionWithDefault('--manifest <file>', 'implementations manifest', projectPath('implementations', 'manifest.json'), "the package's implementations/manifest.json"))
     .option('--profile <name>', 'tolerance profile (exact, strict, framework, loose)', DEFAULT_PROFILE)
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 20161127)
@@ -23,8 +23,8 @@ export function registerRun(program: Command): void {
     .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
     .option('--parallel <n>', 'implementations evaluated at once', parseIntOption('parallel', 1), 2)
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
-    .option('--reports <dir>', 'where to write the reports', projectPath('reports'))
-    .option('--reporters <names>', `comma-separated: ${REPORTER_NAMES.join(', ')}`, parseList, [...REPORTER_NAMES])
+    .addOption(optionWithDefault('--reports <dir>', 'where to write the reports', projectPath('reports'), "the package's reports/"))
+    .addOption(reportersOption())
     .option('--baseline <report.json>', 'compare with this earlier report and fail on new failures')
     .action(async (o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));

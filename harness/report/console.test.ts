@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { renderConsole, shouldColor } from './console.js';
-import { sampleReport } from './fixtures.js';
+import { makeImpl, makeReport, sampleReport } from './fixtures.js';
 import { createProgress, createRunProgress } from './progress.js';
 
 function sink(isTTY = false): Writable & { text: string; isTTY: boolean; columns: number } {
@@ -33,6 +33,36 @@ describe('console summary', () => {
     expect(shouldColor(true, { NO_COLOR: '1' })).toBe(false);
     expect(shouldColor(true, { NO_COLOR: '' })).toBe(true);
     expect(shouldColor(true, { TERM: 'dumb' })).toBe(false);
+  });
+});
+
+describe('console: counts and skipped implementations', () => {
+  it('says "1 implementation, 1 check", not "1 implementations"', () => {
+    const one = makeReport({ implementations: [makeImpl({ id: 'a', checks: [{ name: 'values', family: 'values', contract: { rule: 'last', policy: 'ieee', claimed: true }, verdict: 'pass', diagnosis: 'ok', cases: { planned: 1, run: 1, passed: 1, failed: 0, rejected: 0, errors: 0 }, ms: 1 }] })] });
+    expect(renderConsole(one, { color: false }).split('\n')[0]).toMatch(/: 1 implementation, 1 check in /);
+  });
+
+  it('lists skipped implementations and the commands that install what they need, each pasteable as is', () => {
+    const skip = (id: string, module: string, cmd: string) => makeImpl({
+      id, status: 'skipped', verdict: 'skip', installCommand: cmd,
+      statusDetail: `skipped: not installed: module ${module} is missing; install it with \`${cmd}\``,
+    });
+    const report = makeReport({ implementations: [
+      makeImpl({ id: 'numpy-stable' }),
+      skip('tf-nn-softmax', 'tensorflow', 'python3 -m pip install tensorflow-cpu'),
+      skip('jax-nn-softmax', 'jax', 'python3 -m pip install jax'),
+      skip('tfjs-softmax', '@tensorflow/tfjs-core', 'npm ci'),
+    ] });
+    const out = renderConsole(report, { color: false });
+    expect(out).toContain([
+      'Skipped (3):',
+      '  skip  tf-nn-softmax: not installed: module tensorflow is missing',
+      '  skip  jax-nn-softmax: not installed: module jax is missing',
+      '  skip  tfjs-softmax: not installed: module @tensorflow/tfjs-core is missing',
+      'To run them, install what they need:',
+      '  python3 -m pip install tensorflow-cpu jax',
+      '  npm ci',
+    ].join('\n'));
   });
 });
 

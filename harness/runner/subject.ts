@@ -196,6 +196,7 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
       ...base,
       status: 'skipped',
       statusDetail: detail,
+      ...(spec.installHint ? { installCommand: spec.installHint } : {}),
       verdict: 'skip',
       checks: bindings.map((b) => ({
         name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
