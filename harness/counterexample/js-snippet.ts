@@ -68,7 +68,9 @@ function assertion(check: SnippetCheck, call: string): string[] {
       return [
         `// the check: within the ${check.profile} profile's tolerance of the correctly rounded result, element by element`,
         `const expected = [${wrap(literals(check.expected))}];`,
-        `const allowed = [${wrap(Array.from(check.allowed, jsNumber))}];`,
+        check.allowed.every((v) => v === check.allowed[0])
+          ? `const allowed = new Array(${check.allowed.length}).fill(${jsNumber(check.allowed[0] ?? 0)}); // absolute error allowed per element`
+          : `const allowed = [${wrap(Array.from(check.allowed, jsNumber))}];`,
         'const o = Array.from(dataOf(out), Number);',
         "if (String(shapeOf(out)) !== String(x.shape)) fail(`returns shape [${shapeOf(out)}], expected [${x.shape}]`);",
         'const bad = expected.flatMap((e, i) => (o[i] === e || (Number.isNaN(o[i]) && Number.isNaN(e)) || Math.abs(o[i] - e) <= allowed[i] ? [] : [i]));',

@@ -169,9 +169,10 @@ function assertion(check: SnippetCheck, call: string): string[] {
       return ["assert np.shape(out) == x.shape, f'returns shape {np.shape(out)} for input of shape {x.shape}'"];
     case 'tolerance': {
       const allowed = makeTensor('float64', [check.allowed.length], check.allowed);
+      const same = check.allowed.every((v) => v === check.allowed[0]);
       return [
         `# the check: within the ${check.profile} profile's tolerance of the correctly rounded result, element by element`,
-        ...pyArray('allowed', allowed),
+        ...(same ? [`allowed = np.full(${check.allowed.length}, ${pyFloat(check.allowed[0] ?? 0)})  # absolute error allowed per element`] : pyArray('allowed', allowed)),
         'o = np.asarray(out, dtype=np.float64)',
         'e = expected.astype(np.float64)',
         "assert o.shape == e.shape, f'returns shape {o.shape}, expected {e.shape}'",

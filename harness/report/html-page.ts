@@ -30,6 +30,7 @@ details.impl > summary::marker { font-size: 16px; } details.impl[open] > summary
 .summary-counts { font-size: 13px; font-weight: 400; }
 .agree-all { background: var(--pass-bg); } .agree-most { background: #fff4cc; } .agree-low { background: #f3e3ff; }
 body > *, section, details, .cx dd, .cx dl > * { min-width: 0; max-width: 100%; }
+.matrix tbody th, .matrix thead th:first-child { position: sticky; left: 0; z-index: 1; }
 .matrix th.family { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 500; }
 .matrix td.cell { text-align: center; white-space: nowrap; font-size: 12px; border-color: var(--line); }
 h2 code { font-size: 16px; } figure { margin: 0; }

@@ -64,6 +64,12 @@ describe('HTML report', () => {
     expect(sections.filter((d) => d.includes(' open'))).toEqual([expect.stringContaining('data-verdict="fail"')]);
   });
 
+  it('links each unexpected failure to its counterexample', () => {
+    const wide = renderHtml(wideReport());
+    expect(wide).toMatch(/<a class="cx-link" href="#impl-9-cx-0">counterexample<\/a>/);
+    expect(wide).toContain('<article class="cx" id="impl-9-cx-0"');
+  });
+
   it('has a legend for the matrix colours and gives every counterexample its own id', () => {
     expect(html).toContain('data-testid="legend"');
     const ids = [...renderHtml(wideReport()).matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);

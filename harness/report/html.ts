@@ -82,7 +82,9 @@ function unexpected(report: RunReport): string {
   const li = items.map((u) => {
     const idx = report.implementations.indexOf(u.impl);
     const where = u.check ? ` · <code>${h(checkLabel(u.check, report.settings.policy))}</code>` : '';
-    return `<li>${tag(u.verdict)} <a href="#${implAnchor(idx)}"><code>${h(u.impl.id)}</code></a>${where}: <span class="why">${h(u.why)}</span></li>`;
+    const k = u.check?.counterexample ? u.impl.checks.filter((c) => c.counterexample).indexOf(u.check) : -1;
+    const cx = k >= 0 ? ` <a class="cx-link" href="#${cxAnchor(idx, k)}">counterexample</a>` : '';
+    return `<li>${tag(u.verdict)} <a href="#${implAnchor(idx)}"><code>${h(u.impl.id)}</code></a>${where}: <span class="why">${codeSpans(u.why)}</span>${cx}</li>`;
   });
   return `<section data-testid="unexpected" data-count="${items.length}"><h2>Unexpected (${items.length})</h2><ul class="unexpected">${li.join('')}</ul></section>`;
 }
@@ -141,7 +143,7 @@ function checkTable(report: RunReport, impl: ImplementationResult): string {
     const err = s ? `${fmtNum(s.maxUlp)} ULP<br><span class="meta">p99 ${fmtNum(s.ulpQuantiles.p99)} · abs ${fmtNum(s.maxAbs)} · rel ${fmtNum(s.maxRel)}</span>` : '–';
     const exp = c.expectation ? `<br><span class="meta">expected: ${h(c.expectation)}</span>` : '';
     const cases = `${c.cases.run}/${c.cases.planned}${c.cases.failed ? `, ${c.cases.failed} failed` : ''}${c.cases.rejected ? `, ${c.cases.rejected} rejected` : ''}${c.cases.errors ? `, ${c.cases.errors} errors` : ''}`;
-    return `<tr data-check="${h(c.name)}" data-verdict="${c.verdict}"><td><code>${h(checkLabel(c, report.settings.policy))}</code></td><td>${h(c.family)}</td><td>${tag(c.verdict)}</td><td class="diagnosis">${h(c.diagnosis)}${exp}</td><td>${err}</td><td>${h(cases)}</td><td>${h(fmtMs(c.ms))}</td></tr>`;
+    return `<tr data-check="${h(c.name)}" data-verdict="${c.verdict}"><td><code>${h(checkLabel(c, report.settings.policy))}</code></td><td>${h(c.family)}</td><td>${tag(c.verdict)}</td><td class="diagnosis">${codeSpans(c.diagnosis)}${exp}</td><td>${err}</td><td>${h(cases)}</td><td>${h(fmtMs(c.ms))}</td></tr>`;
   });
   return `<table class="checks" data-testid="checks"><thead><tr><th>check [contract]</th><th>family</th><th>verdict</th><th>diagnosis</th><th>max error</th><th>cases run</th><th>time</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

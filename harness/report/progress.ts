@@ -75,7 +75,7 @@ export interface RunProgress {
 }
 
 // Libraries whose import alone takes tens of seconds on a small machine: say so before the silence.
-const SLOW_IMPORTS = new Set(['tensorflow', 'torch', 'jax', '@tensorflow/tfjs-core']);
+const SLOW_IMPORTS = new Set(['tensorflow', 'torch', 'jax']);
 
 /** What starting an implementation means, e.g. "starting tensorflow (importing can take a minute) for tf-nn-softmax". */
 export function startLine(id: string, requires: readonly string[]): string {
