@@ -8,7 +8,7 @@ import { goldenHtml } from './golden-section.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
 import { htmlPage, tag } from './html-page.js';
 import {
-  buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, reproduction, unexpectedOf, verdictWord, type MatrixCell,
+  buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, reproduction, statusDetailOf, statusText, unexpectedOf, verdictWord, type MatrixCell,
 } from './summary.js';
 import { tensorHeader, tensorValues } from './tensor-view.js';
 import { escapeHtml as h, fmtMs, fmtNum } from './text.js';
@@ -37,12 +37,6 @@ const READING_ORDER: readonly ImplementationResult['verdict'][] = ['error', 'fai
 
 /** Whether an implementation's section opens by itself: only when it fails the gate. */
 const opensByItself = (impl: ImplementationResult) => isUnexpected(impl.verdict);
-
-/** "skipped: not installed" says its status once, however the detail was phrased. */
-export function statusText(impl: ImplementationResult): string {
-  const detail = impl.statusDetail?.replace(new RegExp(`^${impl.status}:\\s*`), '');
-  return detail ? `${impl.status}: ${detail}` : impl.status;
-}
 
 function contents(report: RunReport): string {
   const order = report.implementations
@@ -120,7 +114,7 @@ function implementation(report: RunReport, impl: ImplementationResult, i: number
     : impl.inference?.length
       ? `<p><b>Consistent with:</b> ${impl.inference.map((r) => `${h(r.rule)} (ranks ${r.ranks.join(', ')})`).join('; ')}</p>`
       : '';
-  const detail = impl.statusDetail?.replace(new RegExp(`^${impl.status}:\\s*`), '');
+  const detail = statusDetailOf(impl);
   const status = impl.status !== 'ran' || detail
     ? `<p class="status">Status: <b>${h(impl.status)}</b>${detail ? `: <span class="status-detail">${codeSpans(detail)}</span>` : ''}</p>`
     : '';

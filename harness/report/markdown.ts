@@ -6,7 +6,7 @@ import type { CheckResult, ImplementationResult, RunReport } from '../model.js';
 import {
   buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, SEVERITY, unexpectedOf, verdictWord,
   type MatrixCell,
-  reproduction,
+  reproduction, statusText,
 } from './summary.js';
 import { tensorHeader } from './tensor-view.js';
 import { fmtMs, fmtNum, mdCode, mdFence, mdPre, mdText, plural } from './text.js';
@@ -108,7 +108,7 @@ function implDetails(report: RunReport, impl: ImplementationResult, snippets: bo
   const counts = describeCounts(countVerdicts(impl.checks));
   const lines = [`<details><summary><b>${mdCode(impl.id)}</b> · ${impl.verdict}${counts ? ` · ${counts}` : ''}</summary>`, ''];
   lines.push(`- ${mdText(impl.title)} (${impl.language}, ${mdCode(impl.source)})`);
-  if (impl.status !== 'ran') lines.push(`- status: ${impl.status}${impl.statusDetail ? `: ${mdText(impl.statusDetail)}` : ''}`);
+  if (impl.status !== 'ran') lines.push(`- status: ${mdText(statusText(impl))}`);
   if (impl.inferenceSummary) lines.push(`- contract inference: ${mdText(impl.inferenceSummary)}`);
   else if (impl.inference?.length) lines.push(`- consistent with: ${impl.inference.map((i) => `${i.rule} (ranks ${i.ranks.join(', ')})`).join('; ')}`);
   const ulp = maxUlpOf(impl);

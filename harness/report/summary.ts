@@ -133,3 +133,14 @@ export function maxUlpOf(impl: ImplementationResult): number | undefined {
 export function reproduction(cx: Counterexample): { language: 'python' | 'javascript'; code: string } {
   return cx.javascript !== undefined ? { language: 'javascript', code: cx.javascript } : { language: 'python', code: cx.python ?? '' };
 }
+
+/** The status detail without a leading repeat of the status ("skipped: not installed" is said once). */
+export function statusDetailOf(impl: ImplementationResult): string | undefined {
+  return impl.statusDetail?.replace(new RegExp(`^${impl.status}:\\s*`), '') || undefined;
+}
+
+/** "skipped: not installed: module x is missing", the status said once. */
+export function statusText(impl: ImplementationResult): string {
+  const detail = statusDetailOf(impl);
+  return detail ? `${impl.status}: ${detail}` : impl.status;
+}
