@@ -49,7 +49,34 @@ const NAIVE_MJS = `export function softmax(x) {
 }
 `;
 
+/** Audits a copy of a broken fixture; each failing check's script must exit 1 now and 0 once the file is fixed. */
+async function scriptsFollowTheFix(fixture: string, families: string[]): Promise<void> {
+  const dir = scratch();
+  const file = join(dir, 'cand.py');
+  copyFileSync(projectPath('test', 'fixtures', 'broken', fixture), file);
+  const report = await audit(`${file}:softmax`);
+  const failing = report.implementations[0].checks.filter((c) => c.verdict === 'fail' && c.counterexample);
+  expect(failing.map((c) => c.family)).toEqual(expect.arrayContaining(families));
+  const scripts = failing.map((c, k) => {
+    const path = join(dir, `repro-${k}.py`);
+    writeFileSync(path, c.counterexample!.python!);
+    return { check: c, path };
+  });
+  for (const s of scripts) expect((await runScript('python3', s.path)).code, `${fixture} ${s.check.name}`).toBe(1);
+  copyFileSync(projectPath('test', 'fixtures', 'broken', 'correct.py'), file);
+  for (const s of scripts) {
+    const r = await runScript('python3', s.path);
+    expect(r.code, `${fixture} ${s.check.name} after the fix: ${r.out}`).toBe(0);
+  }
+}
+
 describe('reproduction scripts', () => {
+  it('assert what the family means: the input unchanged (mutation), the dtype, the shape', async () => {
+    await scriptsFollowTheFix('mutates.py', ['mutation']);
+    await scriptsFollowTheFix('returns_float32.py', ['dtype']);
+    await scriptsFollowTheFix('squeezes.py', ['rank']);
+  }, 300_000);
+
   it('Python: absolute paths, exit 1 while the defect reproduces, 0 after the fix; replay says "now conforms"', async () => {
     const dir = scratch();
     const file = join(dir, 'cand.py');
