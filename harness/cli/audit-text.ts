@@ -2,6 +2,7 @@
 import type { RunReport } from '../model.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { reproduction } from '../report/summary.js';
+import { plural } from '../report/text.js';
 import { sanitizeTerminal } from './terminal.js';
 
 export function renderAuditText(report: RunReport, opts: { color: boolean }): string {
@@ -15,7 +16,7 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
   const failing = impl.checks.filter((c) => isGateFailure(c.verdict));
   const passing = impl.checks.filter((c) => c.verdict === 'pass');
   const rejected = impl.checks.filter((c) => c.cases.rejected > 0);
-  lines.push(`  ${passing.length} checks pass, ${failing.length} fail${rejected.length ? `, ${rejected.length} saw clear rejections` : ''} (${report.accounting.run} of ${report.accounting.planned} case-checks judged, ${(report.ms / 1000).toFixed(1)} s)`);
+  lines.push(`  ${plural(passing.length, 'check')} ${passing.length === 1 ? 'passes' : 'pass'}, ${failing.length} fail${rejected.length ? `, ${rejected.length} saw clear rejections` : ''} (${report.accounting.run} of ${report.accounting.planned} case-checks judged, ${(report.ms / 1000).toFixed(1)} s)`);
   for (const c of failing) {
     lines.push('', `${paint(31, `✗ ${c.family}`)} [${c.contract.rule}]: ${sanitizeTerminal(c.diagnosis)}`);
     if (c.stats && c.stats.maxUlp > 0) lines.push(`    max error ${c.stats.maxUlp >= 2 ** 53 ? 'unbounded' : `${c.stats.maxUlp} ULP`}, p50 ${c.stats.ulpQuantiles.p50} ULP over ${c.stats.elements} elements`);
