@@ -9,6 +9,8 @@ import { cleanText, fmtMs } from './text.js';
 export interface Progress {
   /** one unit done; `label` says what (e.g. "numpy-stable overflow") */
   tick(label?: string): void;
+  /** say what is happening now without counting a unit (a bar's label; nothing in a log) */
+  note?(label: string): void;
   done(): void;
 }
 
@@ -39,6 +41,9 @@ export function createProgress(total: number, options: ProgressOptions): Progres
     return {
       tick(label = '') {
         count++;
+        bar.update(Math.min(count, total), { label: cleanText(label).replace(/\n/g, ' ').slice(0, 60) });
+      },
+      note(label) {
         bar.update(Math.min(count, total), { label: cleanText(label).replace(/\n/g, ' ').slice(0, 60) });
       },
       done() {
@@ -95,17 +100,17 @@ export function createRunProgress(options: ProgressOptions): RunProgress {
   let total = 0;
   if (options.tty) {
     let bar: ReturnType<typeof createProgress> | undefined;
-    let label = '';
     const line = (s: string) => stream.write(`${s}\n`);
     return {
       start(id, requires) {
-        label = startLine(id, requires);
+        const label = startLine(id, requires);
         // Before the first result the total is unknown to the bar: a line says what is happening meanwhile.
         if (!bar) line(`${stamp()} ${clean(label)}`);
+        else bar.note?.(label);
       },
       finish(done, n, id, verdict) {
         bar ??= createProgress(n, { tty: true, stream, now, started });
-        for (; count < done; count++) bar.tick(`${id}: ${verdict}${label ? ` · ${label}` : ''}`);
+        for (; count < done; count++) bar.tick(`${id}: ${verdict}`);
       },
       done() {
         if (finished) return;
