@@ -105,7 +105,7 @@ def build_cases() -> list[Case]:
             raise ValueError(f'{id}: inputs differ in shape')
         cases.append(Case(id, family, description, inputs, _all_axes(len(shape)) if axes is None else axes))
 
-    # --- The discussion's own inputs (seed/softmax-discussion.ja.txt) ---
+    # --- The discussion's own inputs (docs/discussion.md) ---
     add('discussion-scores-1d', 'discussion', "The question's scores [3.0, 1.0, 0.2].", _cast([3.0, 1.0, 0.2], F))
     add('discussion-scores2d', 'discussion', "The Udacity quiz's column-wise 3x4 score matrix.",
         _cast([[1, 2, 3, 6], [2, 4, 5, 6], [3, 8, 7, 6]], FI))

@@ -101,11 +101,24 @@ export function validateJson<T>(value: unknown, schemaFile: string, file: string
   return value as T;
 }
 
+/** Line and column (both from 1) of a character offset, for people and editors. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split('\n').length;
+  return { line, column: before.length - before.lastIndexOf('\n') };
+}
+
 export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new DataError(file, '', `not valid JSON: ${(err as Error).message}`);
+    // V8 names a character position ("... at position 123") or, at the end of the input, none.
+    const message = (err as Error).message;
+    const m = /at position (\d+)/.exec(message);
+    const { line, column } = lineColumn(text, m ? Number(m[1]) : text.length);
+    const source = text.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
+    const excerpt = source.length > 80 ? `${source.slice(Math.max(0, column - 40), column + 40)}` : source;
+    throw new DataError(file, '', `not valid JSON at line ${line}, column ${column}: ${message}${excerpt.trim() ? `\n  ${excerpt}` : ''}`);
   }
 }
 

@@ -201,6 +201,15 @@ describe('a broken manifest is a DataError with the file and the JSON pointer', 
     expect(err.message).toContain('not valid JSON');
   });
 
+  it('malformed JSON: says the line and the column, not only a character position', () => {
+    writeFileSync(path, '{\n  "schemaVersion": 1,\n  "implementations": [\n    { "id": "a", }\n  ]\n}\n');
+    const err = dataError(path);
+    expect(err.problem).toMatch(/^not valid JSON at line 4, column 18: /);
+    expect(err.problem).toContain('\n  ' + '    { "id": "a", }');
+    writeFileSync(path, '{ "schemaVersion": 1,\n "implementations": [');
+    expect(dataError(path).problem).toMatch(/^not valid JSON at line 2, column 22: /);
+  });
+
   it('missing manifest', () => {
     const err = dataError(join(dir, 'absent.json'));
     expect(err.message).toContain('cannot read');
@@ -209,4 +218,12 @@ describe('a broken manifest is a DataError with the file and the JSON pointer', 
 
 it('DEFAULT_MANIFEST_PATH is implementations/manifest.json', () => {
   expect(DEFAULT_MANIFEST_PATH).toBe(projectPath('implementations', 'manifest.json'));
+});
+
+describe('the project manifest', () => {
+  it('gives every library row an install command that pastes as is (no prose, no alternatives in parentheses)', () => {
+    const rows = loadManifest().implementations.filter((e) => e.requires.length > 0);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const e of rows) expect(e.installHint, e.id).toMatch(/^(python3 -m pip install( [A-Za-z0-9_.\-[\]=<>~]+)+|npm ci)$/);
+  });
 });

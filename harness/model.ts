@@ -65,8 +65,12 @@ export interface Counterexample {
   /** fast-check replay data, for generated cases */
   seed?: number;
   path?: string;
-  /** a Python snippet that reproduces the failure in a plain shell */
-  python: string;
+  /**
+   * A script that reproduces the failure, with absolute paths, ending with an assertion that fails while the defect
+   * reproduces: Python (NumPy) for a Python implementation, an ES module for node for a JavaScript one.
+   */
+  python?: string;
+  javascript?: string;
 }
 
 export interface CheckResult {
@@ -96,6 +100,8 @@ export interface ImplementationResult {
   status: 'ran' | 'skipped' | 'import-error' | 'config-error';
   /** why it was skipped or failed to import, with what to do */
   statusDetail?: string;
+  /** skipped because a library is missing: the command that installs it, to paste as is */
+  installCommand?: string;
   /** which axis rules its outputs are consistent with, per rank */
   inference?: { rule: AxisRule; ranks: number[] }[];
   inferenceSummary?: string;

@@ -17,7 +17,8 @@ export function describeFailure(report: RunReport): string {
   const lines = [`${impl.title} does not conform (${failing.length} failing check${failing.length === 1 ? '' : 's'})`];
   for (const c of failing) {
     lines.push(`  ✗ ${c.family} [${c.contract.rule}]: ${c.diagnosis}`);
-    if (c.counterexample) lines.push(`    counterexample ${c.counterexample.caseId}; reproduce with:`, ...c.counterexample.python.split('\n').map((l) => `      ${l}`));
+    const script = c.counterexample?.python ?? c.counterexample?.javascript;
+    if (c.counterexample && script) lines.push(`    counterexample ${c.counterexample.caseId}; reproduce with:`, ...script.split('\n').map((l) => `      ${l}`));
   }
   return lines.join('\n');
 }

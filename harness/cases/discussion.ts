@@ -1,4 +1,4 @@
-// The inputs the thread itself uses (seed/softmax-discussion.ja.txt), so its own findings are reproduced.
+// The inputs the thread itself uses (docs/discussion.md), so its own findings are reproduced.
 import { fromNumbers } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Case } from './case.js';

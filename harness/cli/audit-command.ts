@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
-import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
+import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 
 const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
@@ -29,8 +29,12 @@ export function registerAudit(program: Command): void {
     .option('--sandbox <mode>', SANDBOX_HELP, parseSandboxMode, 'auto')
     .option('--require-sandbox', REQUIRE_SANDBOX_HELP, false)
     .option('--memory <mib>', 'memory cap for the candidate process, MiB', parseIntOption('memory', 64), 4096)
+    .option('--reports <dir>', `also write the reports that run writes (${REPORTER_NAMES.join(', ')}) into this folder`)
+    .addOption(reportersOption(`with --reports, comma-separated: ${REPORTER_NAMES.join(', ')}`))
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
     .action(async (target: string, o, cmd: Command) => {
+      const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
+      if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
       if (o.call && !CALL_STYLES.includes(o.call)) throw new UsageError(`--call must be one of ${CALL_STYLES.join(', ')}, got "${o.call}"`);
       const FORMS = ['auto', 'tensor', 'array', 'typed', 'typed-shape', 'tfjs'];
       if (!FORMS.includes(o.jsInput)) throw new UsageError(`--js-input must be one of ${FORMS.join(', ')}, got "${o.jsInput}"`);
@@ -65,12 +69,15 @@ export function registerAudit(program: Command): void {
       const progress = progressCallback(!o.json && Boolean(process.stderr.isTTY));
       const report = await runAudit({ ...opts, onProgress: (done, total) => progress.update(done, total, 'cases') }, head);
       progress.done();
+      // The same files as run's, from the same reporters, so CI handles an audit like a run.
+      const written = o.reports ? (await import('../report/index.js')).writeReports(report, o.reports, o.reporters) : [];
       if (o.json) {
         const { renderJson } = await import('../report/json.js');
         process.stdout.write(`${renderJson(report)}\n`);
       } else {
         const { renderAuditText } = await import('./audit-text.js');
         process.stdout.write(renderAuditText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+        if (written.length) process.stdout.write(`\nreports: ${written.join(', ')}\n`);
       }
       const { exitCodeOf, unjudgedLine } = await import('./exit-code.js');
       if (o.json) process.stderr.write(unjudgedLine(report)); // the text report says it already

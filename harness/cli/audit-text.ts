@@ -1,6 +1,8 @@
 // The human-readable audit verdict: what is wrong, the smallest input that shows it, how to reproduce it.
 import type { RunReport } from '../model.js';
 import { isGateFailure } from '../engine/expectations.js';
+import { reproduction } from '../report/summary.js';
+import { plural } from '../report/text.js';
 import { sanitizeTerminal } from './terminal.js';
 import { formatFlushes, formatUlp } from '../report/text.js';
 import { sandboxLine } from '../report/sandbox-line.js';
@@ -25,14 +27,15 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
   const failing = impl.checks.filter((c) => isGateFailure(c.verdict));
   const passing = impl.checks.filter((c) => c.verdict === 'pass');
   const rejected = impl.checks.filter((c) => c.cases.rejected > 0);
-  lines.push(`  ${passing.length} checks pass, ${failing.length} fail${rejected.length ? `, ${rejected.length} saw clear rejections` : ''} (${report.accounting.run} of ${report.accounting.planned} case-checks judged, ${(report.ms / 1000).toFixed(1)} s)`);
+  lines.push(`  ${plural(passing.length, 'check')} ${passing.length === 1 ? 'passes' : 'pass'}, ${failing.length} fail${rejected.length ? `, ${rejected.length} saw clear rejections` : ''} (${report.accounting.run} of ${report.accounting.planned} case-checks judged, ${(report.ms / 1000).toFixed(1)} s)`);
   for (const c of failing) {
     lines.push('', `${paint(31, `✗ ${c.family}`)} [${c.contract.rule}]: ${sanitizeTerminal(c.diagnosis)}`);
     if (c.stats && c.stats.maxUlp > 0) lines.push(`    max error ${formatUlp(c.stats.maxUlp)}, p50 ${formatUlp(c.stats.ulpQuantiles.p50)} over ${c.stats.elements} elements${formatFlushes(c.stats)}`);
     if (c.counterexample) {
       const ce = c.counterexample;
-      lines.push(`    counterexample ${ce.caseId}${ce.seed !== undefined ? ` (seed ${ce.seed}, path ${ce.path})` : ''}; reproduce in Python:`);
-      lines.push(...sanitizeTerminal(ce.python).split('\n').map((l) => `      ${l}`));
+      const repro = reproduction(ce);
+      lines.push(`    counterexample ${ce.caseId}${ce.seed !== undefined ? ` (seed ${ce.seed}, path ${ce.path})` : ''}; reproduce in ${repro.language === 'python' ? 'Python' : 'JavaScript (node --input-type=module)'}:`);
+      lines.push(...sanitizeTerminal(repro.code).split('\n').map((l) => `      ${l}`));
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,10 @@
-// `run --baseline`: compare the fresh report with a committed one; the comparison is written beside the reports.
+// `run --baseline`: compare the fresh report with a committed one; the comparison is written beside the reports
+// (comparison.md) and printed.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReports, comparisonExitCode, loadReport, renderComparisonMarkdown } from '../report/compare.js';
+import { renderComparisonFor } from '../report/compare-text.js';
+import { shouldColor } from '../report/console.js';
 import type { RunReport } from '../model.js';
 
 export function compareWithBaseline(baselinePath: string, report: RunReport, reportsDir: string): number {
@@ -10,8 +13,8 @@ export function compareWithBaseline(baselinePath: string, report: RunReport, rep
     return 0;
   }
   const c = compareReports(loadReport(baselinePath), report);
-  const md = renderComparisonMarkdown(c);
-  writeFileSync(join(reportsDir, 'comparison.md'), md);
-  process.stdout.write(`\n${md}\n`);
+  // Markdown into the file (a CI step posts it); on stdout plain text for a terminal, Markdown when piped.
+  writeFileSync(join(reportsDir, 'comparison.md'), renderComparisonMarkdown(c));
+  process.stdout.write(`\n${renderComparisonFor(c, process.stdout, shouldColor(process.stdout.isTTY))}\n`);
   return comparisonExitCode(c);
 }

@@ -8,14 +8,15 @@ export function registerCompare(program: Command): void {
     .description('regression review: new failures, fixes, changed diagnoses and error drift between two reports')
     .argument('<base>', 'the earlier report.json')
     .argument('<new>', 'the later report.json')
-    .option('--markdown <file>', 'also write the comparison as Markdown')
+    .option('--markdown <file>', 'also write the comparison as Markdown (stdout has plain text on a terminal, Markdown when piped)')
     .option('--html <file>', 'also write the comparison as a self-contained HTML page')
     .action(async (basePath: string, newPath: string, o) => {
-      const { compareReports, comparisonExitCode, loadReport, renderComparisonHtml, renderComparisonMarkdown } = await import('../report/compare.js');
+      const [{ compareReports, comparisonExitCode, loadReport, renderComparisonHtml, renderComparisonMarkdown }, { renderComparisonFor }, { shouldColor }] = await Promise.all([
+        import('../report/compare.js'), import('../report/compare-text.js'), import('../report/console.js'),
+      ]);
       const c = compareReports(loadReport(basePath), loadReport(newPath));
-      const md = renderComparisonMarkdown(c);
-      process.stdout.write(`${md}\n`);
-      if (o.markdown) writeFileSync(o.markdown, md);
+      process.stdout.write(`${renderComparisonFor(c, process.stdout, shouldColor(process.stdout.isTTY))}\n`);
+      if (o.markdown) writeFileSync(o.markdown, renderComparisonMarkdown(c));
       if (o.html) writeFileSync(o.html, renderComparisonHtml(c));
       process.exitCode = comparisonExitCode(c);
     });

@@ -4,13 +4,14 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { projectPath } from '../paths.js';
 import { EnvironmentError } from '../errors.js';
+import { optionWithDefault } from './options.js';
 
 export function registerGolden(program: Command): void {
   const golden = program.command('golden').description('export or verify the golden outputs of real libraries');
   golden
     .command('verify')
     .description('validate golden/ (schema, checksums, corpus coverage); exit 2 naming the file and JSON pointer on a problem')
-    .option('--dir <dir>', 'golden folder', projectPath('golden'))
+    .addOption(optionWithDefault('--dir <dir>', 'golden folder', projectPath('golden'), "the package's golden/"))
     .action(async (o) => {
       const { verifyGoldens } = await import('../golden/verify.js');
       const r = verifyGoldens(o.dir);
@@ -19,7 +20,7 @@ export function registerGolden(program: Command): void {
   golden
     .command('export')
     .description('run golden/export.py with the exporter\'s libraries (.venv from golden/setup-venv.sh, or --python)')
-    .option('--out <dir>', 'where to write', projectPath('golden'))
+    .addOption(optionWithDefault('--out <dir>', 'where to write', projectPath('golden'), "the package's golden/"))
     .option('--date <yyyy-mm-dd>', 'date recorded in provenance (default: today, UTC)')
     .action(async (o, cmd: Command) => {
       const venv = projectPath('.venv', 'bin', 'python');

@@ -2,16 +2,16 @@
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { projectPath } from '../paths.js';
-import { parseList, REPORTER_NAMES } from './options.js';
+import { optionWithDefault, reportersOption } from './options.js';
 
 export function registerMerge(program: Command): void {
   program
     .command('merge')
     .description('merge shard reports (from run --shard K/N) into one report')
     .argument('<reports...>', 'shard report.json files')
-    .option('--manifest <file>', 'manifest giving the implementation order', projectPath('implementations', 'manifest.json'))
-    .option('--reports <dir>', 'where to write the merged reports', projectPath('reports'))
-    .option('--reporters <names>', `comma-separated: ${REPORTER_NAMES.join(', ')}`, parseList, [...REPORTER_NAMES])
+    .addOption(optionWithDefault('--manifest <file>', 'manifest giving the implementation order', projectPath('implementations', 'manifest.json'), "the package's implementations/manifest.json"))
+    .addOption(optionWithDefault('--reports <dir>', 'where to write the merged reports', projectPath('reports'), "the package's reports/"))
+    .addOption(reportersOption())
     .action(async (files: string[], o) => {
       const [{ loadReport }, { writeReports }, { renderConsole }, { loadManifest }, { mergeReports }] = await Promise.all([
         import('../report/compare.js'),

@@ -1,5 +1,6 @@
 // Parsing and validating option values shared by the commands; bad values are usage errors (exit 2).
 import { AXIS_RULES, isAxisRule, isPolicy, POLICIES, type AxisRule, type Policy } from '../contracts.js';
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ReporterName } from '../report/index.js';
 
@@ -60,4 +61,18 @@ export function sandboxModeOf(o: { sandbox: SandboxModeOption; requireSandbox: b
 /** The exact command line, for the report's provenance. */
 export function commandLine(): string {
   return ['softmax-conformance', ...process.argv.slice(2)].map((a) => (/^[\w./:=@,+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+/**
+ * An option whose default --help shows as `shown`: a path relative to the package rather than this machine's
+ * absolute one, a list as it is typed rather than a JSON array.
+ */
+export function optionWithDefault<T>(flags: string, description: string, value: T, shown: string, parse?: (v: string) => T): Option {
+  const o = new Option(flags, description).default(value, shown);
+  return parse ? o.argParser(parse) : o;
+}
+
+/** --reporters, defaulting to all of them. */
+export function reportersOption(description = `comma-separated: ${REPORTER_NAMES.join(', ')}`): Option {
+  return optionWithDefault<string[]>('--reporters <names>', description, [...REPORTER_NAMES], REPORTER_NAMES.join(','), parseList);
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
+import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES, reportersOption, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import { projectPath } from '../paths.js';
 import { UsageError } from '../errors.js';
 
@@ -10,7 +10,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run every registered implementation under every contract it claims (and `last`), write reports/')
-    .option('--manifest <file>', 'implementations manifest', projectPath('implementations', 'manifest.json'))
+    .addOption(optionWithDefault('--manifest <file>', 'implementations manifest', projectPath('implementations', 'manifest.json'), "the package's implementations/manifest.json"))
     .option('--profile <name>', 'tolerance profile (exact, strict, framework, loose)', DEFAULT_PROFILE)
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 20161127)
@@ -25,20 +25,20 @@ export function registerRun(program: Command): void {
     .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
     .option('--parallel <n>', 'implementations evaluated at once', parseIntOption('parallel', 1), 2)
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
-    .option('--reports <dir>', 'where to write the reports', projectPath('reports'))
-    .option('--reporters <names>', `comma-separated: ${REPORTER_NAMES.join(', ')}`, parseList, [...REPORTER_NAMES])
+    .addOption(optionWithDefault('--reports <dir>', 'where to write the reports', projectPath('reports'), "the package's reports/"))
+    .addOption(reportersOption())
     .option('--baseline <report.json>', 'compare with this earlier report and fail on new failures')
     .action(async (o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
-      const [{ runConformance }, { writeReports }, { renderConsole }, { progressCallback }] = await Promise.all([
+      const [{ runConformance }, { writeReports }, { renderConsole }, { runProgress }] = await Promise.all([
         import('../runner/run.js'),
         import('../report/index.js'),
         import('../report/console.js'),
         import('./progress.js'),
       ]);
       const globals = cmd.optsWithGlobals();
-      const progress = progressCallback(Boolean(process.stderr.isTTY));
+      const progress = runProgress(Boolean(process.stderr.isTTY));
       // SIGINT/SIGTERM: stop, write what is finished as a report marked incomplete, exit non-zero.
       const abort = new AbortController();
       const onSignal = (sig: NodeJS.Signals) => {
@@ -66,7 +66,8 @@ export function registerRun(program: Command): void {
         parallel: o.parallel,
         command: commandLine(),
         signal: abort.signal,
-        onImplementation: (done, total, id) => progress.update(done, total, id),
+        onImplementationStart: (id, requires) => progress.start(id, requires),
+        onImplementation: (done, total, id, r) => progress.finish(done, total, id, r.verdict, r.status === 'ran' ? undefined : r.statusDetail?.replace(/^skipped:\s*/, '') ?? r.status),
       });
       progress.done();
       mkdirSync(o.reports, { recursive: true });

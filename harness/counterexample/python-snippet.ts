@@ -3,8 +3,9 @@
 // Floats are written as the shortest decimal that parses back to the exact double (every float32/float16 value is
 // a double, so NumPy's cast back is exact), or with float.fromhex on request; NaN, inf and -0.0 are spelled out, and a
 // NaN whose bits differ from NumPy's default NaN is patched in through a uint view so the bytes still match.
-import { type DType, isFloatDType } from '../tensor/dtype.js';
-import { sizeOf, tensorBytes, valueAt, type Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import { makeTensor, sizeOf, tensorBytes, valueAt, type Tensor } from '../tensor/tensor.js';
+import type { SnippetCheck } from './assertion.js';
 
 export interface SnippetOptions {
   input: Tensor;
@@ -12,14 +13,14 @@ export interface SnippetOptions {
   importLine: string;
   /** the call, with the input named `x`, e.g. "softmax(x, axis=-1)" */
   call: string;
-  /** the oracle's output */
-  expected?: Tensor;
   /** the candidate's output as the harness recorded it */
   actual?: Tensor;
   /** why this is a counterexample (one or more lines, written as comments) */
   note?: string;
   /** how finite floats are written: 'decimal' (default, shortest exact decimal) or 'hex' (float.fromhex) */
   floats?: 'decimal' | 'hex';
+  /** what the script asserts at its end (default: the result has the input's shape) */
+  check?: SnippetCheck;
 }
 
 const WIDTH = 100;
@@ -151,32 +152,50 @@ function comment(text: string): string[] {
   return text.split(/\r?\n/).map((l) => (l ? `# ${l}` : '#'));
 }
 
-function sameShape(a: Tensor, b: Tensor): boolean {
-  return a.shape.length === b.shape.length && a.shape.every((n, i) => n === b.shape[i]);
-}
-
-/** The closing comparison of `out` with `expected`, or nothing when a number would not mean anything. */
-function comparison(expected: Tensor | undefined, actual: Tensor | undefined): string[] {
-  if (!expected || !isFloatDType(expected.dtype) || sizeOf(expected.shape) === 0) return [];
-  if (actual && !sameShape(actual, expected)) {
-    return ['# the shapes differ, so there is no elementwise error to show:', 'print(np.shape(out), expected.shape)'];
+/** The closing lines: the assertion that fails exactly when the defect reproduces, then a line saying it did not. */
+function assertion(check: SnippetCheck, call: string): string[] {
+  switch (check.kind) {
+    case 'unchanged-input':
+      return ['# the defect: the call changes its input', "assert x.tobytes() == x_before.tobytes(), 'the call changed its input x'"];
+    case 'deterministic':
+      return [
+        '# the defect: a second identical call gives a different result',
+        `out2 = ${call}`,
+        "assert np.asarray(out).tobytes() == np.asarray(out2).tobytes(), f'two identical calls differ: {out!r} then {out2!r}'",
+      ];
+    case 'dtype':
+      return [`assert np.asarray(out).dtype == np.${check.dtype}, f'returns {np.asarray(out).dtype}, expected ${check.dtype}'`];
+    case 'shape':
+      return ["assert np.shape(out) == x.shape, f'returns shape {np.shape(out)} for input of shape {x.shape}'"];
+    case 'tolerance': {
+      const allowed = makeTensor('float64', [check.allowed.length], check.allowed);
+      const same = check.allowed.every((v) => v === check.allowed[0]);
+      return [
+        `# the check: within the ${check.profile} profile's tolerance of the correctly rounded result, element by element`,
+        ...(same ? [`allowed = np.full(${check.allowed.length}, ${pyFloat(check.allowed[0] ?? 0)})  # absolute error allowed per element`] : pyArray('allowed', allowed)),
+        'o = np.asarray(out, dtype=np.float64)',
+        'e = expected.astype(np.float64)',
+        "assert o.shape == e.shape, f'returns shape {o.shape}, expected {e.shape}'",
+        'both_finite = np.isfinite(o) & np.isfinite(e)',
+        'diff = np.subtract(o, e, out=np.full(e.shape, np.inf), where=both_finite)',
+        'ok = (o == e) | (np.isnan(o) & np.isnan(e)) | (np.abs(diff) <= allowed.reshape(e.shape))',
+        "bad = np.argwhere(~ok).tolist()",
+        "assert ok.all(), f'{len(bad)} element(s) out of tolerance, first at {bad[0]}: {o[~ok][0]!r}, expected {e[~ok][0]!r}'",
+      ];
+    }
   }
-  let finite = true;
-  for (let i = 0; i < expected.data.length; i++) if (!Number.isFinite(valueAt(expected, i))) finite = false;
-  if (!finite) {
-    return ['# expected has NaN or inf: compare exactly, NaN positions included', 'print(np.array_equal(out, expected, equal_nan=True))'];
-  }
-  return ['# largest absolute error of this run against the oracle:', 'print(np.max(np.abs(out - expected)))'];
 }
 
 /**
- * A snippet to paste into `python3` (REPL or script): the input is `x`, the candidate's result `out`, then
- * `expected` and `actual` when given. Blank lines only between statements, so a pasted multi-line import
- * (e.g. a `def`) is closed before the next statement, as the interactive shell needs.
+ * A script to run with `python3` (or paste into its shell): the input is `x`, the candidate's result `out`, then
+ * `expected` and `actual` when known, and an assertion that fails exactly when the defect reproduces, so the exit
+ * status says whether it still does. Blank lines only between statements, so a pasted multi-line import (e.g. a
+ * `def`) is closed before the next statement, as the interactive shell needs.
  */
 export function pythonSnippet(opts: SnippetOptions): string {
   const floats = opts.floats ?? 'decimal';
-  const lines: string[] = ['# softmax-conformance counterexample'];
+  const check = opts.check ?? { kind: 'shape' };
+  const lines: string[] = ['# softmax-conformance counterexample: exits non-zero (AssertionError) while the defect reproduces'];
   if (opts.note) lines.push(...comment(opts.note));
   lines.push('import numpy as np');
   const imp = opts.importLine.replace(/\s+$/, '');
@@ -184,16 +203,18 @@ export function pythonSnippet(opts: SnippetOptions): string {
   lines.push('');
   lines.push(`# input: ${opts.input.dtype}, shape ${pyShape(opts.input.shape)}`);
   lines.push(...pyArray('x', opts.input, { floats, exactNaN: true }));
+  if (check.kind === 'unchanged-input') lines.push('x_before = x.copy()');
   lines.push(`out = ${opts.call}`);
   lines.push('print(repr(out))');
-  if (opts.expected) {
+  if (check.kind === 'tolerance') {
     lines.push('# the oracle (correctly rounded):');
-    lines.push(...pyArray('expected', opts.expected, { floats }));
+    lines.push(...pyArray('expected', check.expected, { floats }));
   }
   if (opts.actual) {
     lines.push("# the candidate's output as the harness recorded it:");
     lines.push(...pyArray('actual', opts.actual, { floats }));
   }
-  lines.push(...comparison(opts.expected, opts.actual));
+  lines.push(...assertion(check, opts.call));
+  lines.push("print('conforms on this input')");
   return `${lines.join('\n')}\n`;
 }

@@ -45,7 +45,7 @@ async function run(cases: Case[], fn: (x: Tensor) => Answer, opts: { mayReject?:
     profile: getProfile('strict'),
     policy: 'ieee',
     mayReject: opts.mayReject ?? (() => false),
-    snippet: () => '# snippet',
+    snippet: () => ({ python: '# snippet' }),
   });
 }
 

@@ -23,8 +23,8 @@ export interface EvaluationOptions {
   policy: Policy;
   /** may an exception on this input count as a rejection rather than a failure? */
   mayReject(input: Tensor): boolean;
-  /** builds the reproduction snippet for a counterexample */
-  snippet(e: Evidence): string;
+  /** builds the reproduction script for a counterexample of a check of `family` (its assertion depends on it) */
+  snippet(e: Evidence, at: { family: Family; axes: number[] }): Pick<Counterexample, 'python' | 'javascript'>;
   batchSize?: number;
   /** wall-clock budget for all of this implementation's calls */
   budgetMs?: number;
@@ -313,7 +313,7 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
       ...base,
       verdict: 'fail',
       diagnosis: `${diagnosis} ${counts}`,
-      counterexample: counterexample(first.unit, first.judgement.evidence, opts),
+      counterexample: counterexample(first.unit, first.judgement.evidence, check.family as Family, opts),
       ...(other.length === 0 ? { [EXCEPTION]: first.judgement.raised } : {}),
     };
   }
@@ -349,7 +349,7 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
   };
 }
 
-function counterexample(unit: Unit, e: Evidence, opts: EvaluationOptions): Counterexample {
+function counterexample(unit: Unit, e: Evidence, family: Family, opts: EvaluationOptions): Counterexample {
   return {
     caseId: unit.key,
     input: encodeTensorJson(e.input),
@@ -359,7 +359,7 @@ function counterexample(unit: Unit, e: Evidence, opts: EvaluationOptions): Count
     ...(e.error ? { error: e.error } : {}),
     ...(unit.case.seed !== undefined ? { seed: unit.case.seed } : {}),
     ...(unit.case.path !== undefined ? { path: unit.case.path } : {}),
-    python: opts.snippet(e),
+    ...opts.snippet(e, { family, axes: unit.axes }),
   };
 }
 

@@ -10,7 +10,7 @@ export function refLabel(ref: CheckRef): string {
   return ref.rule === '-' ? `${ref.implementation} (implementation)` : `${ref.implementation} · ${ref.check} [${ref.rule}, ${ref.policy}]`;
 }
 
-function gateLine(c: Comparison): string {
+export function gateLine(c: Comparison): string {
   const parts = [
     `${c.newFailures.length} new failure${c.newFailures.length === 1 ? '' : 's'}`,
     `${c.fixed.length} fixed`,
@@ -22,8 +22,8 @@ function gateLine(c: Comparison): string {
 
 export const gateWord = (c: Comparison): string => (c.newFailures.length > 0 ? 'REGRESSION' : 'NO REGRESSION');
 
-const ulp = (s?: CheckSide) => (s?.maxUlp === undefined ? '–' : formatUlp(s.maxUlp, false));
-const verdictOf = (s?: CheckSide) => s?.verdict ?? 'absent';
+export const ulp = (s?: CheckSide) => (s?.maxUlp === undefined ? '–' : formatUlp(s.maxUlp, false));
+export const verdictOf = (s?: CheckSide) => s?.verdict ?? 'absent';
 
 // ---- Markdown ----
 

@@ -3,7 +3,7 @@
 // either way, so a candidate cannot repaint the terminal.
 import type { RunReport, Verdict } from '../model.js';
 import { checkLabel, countVerdicts, allChecks, SEVERITY, unexpectedOf, verdictWord } from './summary.js';
-import { cleanText, firstLine, fmtMs } from './text.js';
+import { cleanText, firstLine, fmtMs, plural } from './text.js';
 import { sandboxLine } from './sandbox-line.js';
 
 export interface ConsoleOptions {
@@ -29,7 +29,7 @@ export function renderConsole(report: RunReport, options: ConsoleOptions): strin
   const lines: string[] = [];
   // The trust level first: a verdict on candidates that ran unsandboxed is only as good as their good faith.
   lines.push(report.sandbox?.sandboxed === false ? paint('bold', sandboxLine(report.sandbox)) : sandboxLine(report.sandbox));
-  lines.push(`${paint('bold', verdict(report.verdict, verdictWord(report.verdict)))}  softmax-conformance ${report.kind}: ${report.implementations.length} implementations, ${allChecks(report).length} checks in ${fmtMs(report.ms)}`);
+  lines.push(`${paint('bold', verdict(report.verdict, verdictWord(report.verdict)))}  softmax-conformance ${report.kind}: ${plural(report.implementations.length, 'implementation')}, ${plural(allChecks(report).length, 'check')} in ${fmtMs(report.ms)}`);
   lines.push(`  ${SEVERITY.filter((v) => counts[v] > 0).map((v) => `${verdict(v, String(counts[v]))} ${v}`).join(', ') || 'no checks'}`);
   const bad = unexpectedOf(report);
   if (bad.length) {
@@ -47,6 +47,28 @@ export function renderConsole(report: RunReport, options: ConsoleOptions): strin
       for (const f of i.platform!.findings) lines.push(`    ${firstLine(f, 160)}`);
     }
   }
+  lines.push(...skippedLines(report, paint));
   if (report.accounting.notRun > 0) lines.push('', paint('gray', `${report.accounting.notRun} of ${report.accounting.planned} cases not run`));
   return `${lines.join('\n')}\n`;
+}
+
+const PIP = 'python3 -m pip install ';
+
+/**
+ * The implementations that did not run, each with why, then the commands that install what they need: pip installs
+ * merged into one line, each a command to paste as is (nothing else on its line).
+ */
+export function skippedLines(report: RunReport, paint: (style: string, s: string) => string = (_s, t) => t): string[] {
+  const skipped = report.implementations.filter((i) => i.status === 'skipped');
+  if (skipped.length === 0) return [];
+  const lines = ['', `Skipped (${skipped.length}):`];
+  for (const impl of skipped) {
+    const why = (impl.statusDetail ?? 'skipped').replace(/^skipped:\s*/, '').replace(/;\s*install it with `[^`]*`$/, '');
+    lines.push(`  ${paint('gray', 'skip ')} ${cleanText(impl.id)}: ${firstLine(why, 160)}`);
+  }
+  const commands = [...new Set(skipped.flatMap((i) => (i.installCommand ? [cleanText(i.installCommand).trim()] : [])))];
+  const pip = commands.filter((c) => c.startsWith(PIP)).flatMap((c) => c.slice(PIP.length).trim().split(/\s+/));
+  const merged = [...(pip.length ? [`${PIP}${[...new Set(pip)].join(' ')}`] : []), ...commands.filter((c) => !c.startsWith(PIP))];
+  if (merged.length) lines.push(`To run ${skipped.length === 1 ? 'it' : 'them'}, install what ${skipped.length === 1 ? 'it needs' : 'they need'}:`, ...merged.map((c) => `  ${c}`));
+  return lines;
 }

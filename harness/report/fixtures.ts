@@ -1,6 +1,6 @@
 // Hand-built RunReports for reporter tests and the browser test: every verdict, statistics, counterexamples in both
 // tensor encodings, a skipped implementation, and hostile candidate text where candidates can put text.
-import type { CheckResult, Counterexample, ErrorStats, ImplementationResult, RunReport } from '../model.js';
+import { CHECK_FAMILIES, type CheckResult, type Counterexample, type ErrorStats, type ImplementationResult, type RunReport } from '../model.js';
 import { ULP_BUCKETS } from './ulp-plot.js';
 
 /** What the unit tests inject into candidate text. */
@@ -162,4 +162,41 @@ export function sampleReport(hostile: string = INJECTION): RunReport {
     matrix: [{ implementation: 'numpy-stable', cells: [{ library: 'scipy', counts: { agree: 1, disagree: 1, 'both-error': 0, 'golden-error': 0, 'impl-error': 0 }, byFamily: { discussion: { agree: 1, disagree: 1, 'both-error': 0, 'golden-error': 0, 'impl-error': 0 } }, example: 'x <script>alert(1)</script>' }] }],
     findings: [{ library: 'scipy', kind: 'special-values', families: ['nan'], count: 1, sentence: 'scipy returns <b>x</b>' }],
   } });
+}
+
+/**
+ * A report as wide and as long as a real run's: every check family, golden columns for six libraries, an
+ * unbreakable candidate string, and a passing report's worth of expected failures. The browser test lays it out at
+ * 1400 px.
+ */
+export function wideReport(verdict: RunReport['verdict'] = 'fail'): RunReport {
+  const families = [...CHECK_FAMILIES, 'golden:numpy', 'golden:scipy', 'golden:tensorflow', 'golden:torch', 'golden:jax', 'golden:tfjs'] as const;
+  const libs = ['numpy', 'scipy', 'tensorflow', 'torch', 'jax', 'tfjs'];
+  const counts = (agree: number, disagree: number) => ({ agree, disagree, 'both-error': 0, 'golden-error': 0, 'impl-error': 0 });
+  const impls = Array.from({ length: 12 }, (_, i) => {
+    const failing = verdict === 'fail' && i === 9;
+    return makeImpl({
+      id: `implementation-with-a-long-name-${i}`,
+      verdict: failing ? 'fail' : i % 3 === 0 ? 'xfail' : 'pass',
+      inferenceSummary: 'claims `last`; behaves as `last` on ranks 1-4',
+      checks: families.map((family) => makeCheck({
+        name: family,
+        family,
+        stats: makeStats(3),
+        ...(failing && family === 'overflow' ? { verdict: 'fail', diagnosis: `NaN ${'x'.repeat(400)}`, counterexample: overflowCx() } : {}),
+        ...(!failing && i % 3 === 0 && family === 'values' ? { verdict: 'xfail', expectation: 'known', counterexample: overflowCx() } : {}),
+      })),
+    });
+  });
+  return makeReport({
+    verdict,
+    implementations: impls,
+    golden: {
+      corpusVersion: 1,
+      libraries: libs.map((l) => ({ key: l, label: `${l} 1.2.3 (a library label)`, version: '1.2.3' })),
+      inputs: 66,
+      matrix: impls.map((impl) => ({ implementation: impl.id, cells: libs.map((l) => ({ library: l, counts: counts(40, 26), byFamily: {} })) })),
+      findings: [],
+    },
+  });
 }

@@ -52,15 +52,17 @@ export function goldenHtml(report: RunReport): string {
       if (!c) return '<td>–</td>';
       const n = compared(c);
       const share = n ? c.counts.agree / n : 1;
-      const cls = share === 1 ? 'v-pass' : share >= 0.9 ? 'v-xfail' : 'v-fail';
+      // Agreement is a measurement, not a verdict: its own colours, never the gate's red.
+      const cls = share === 1 ? 'agree-all' : share >= 0.9 ? 'agree-most' : 'agree-low';
       return `<td class="${cls}" title="${h(c.example ?? '')}">${h(cellSummary(c))}</td>`;
     }).join('');
     return `<tr><th scope="row"><code>${h(row.implementation)}</code></th>${cells}</tr>`;
   }).join('');
   const findings = g.findings.map((f) => `<li><code>${h(f.library)}</code>: ${h(f.sentence)}</li>`).join('');
-  return `<section data-testid="golden"><h2>Agreement with library goldens</h2>
+  return `<section id="golden" data-testid="golden"><h2>Agreement with library goldens</h2>
 <p>Each implementation was called under <code>last</code> on the ${g.inputs} inputs of golden corpus v${g.corpusVersion}; a cell is the share of inputs on which it agrees with the library within the <code>${h(report.settings.profile)}</code> profile (hover for the first disagreement).</p>
-<div class="scroll"><table class="matrix" data-testid="golden-matrix">${head}${rows}</table></div>
+<ul class="legend" data-testid="golden-legend"><li><span class="tag agree-all">100%</span> agrees on every input</li><li><span class="tag agree-most">≥ 90%</span> agrees on most</li><li><span class="tag agree-low">&lt; 90%</span> disagrees often (a difference of contract or of special values, not a failure by itself)</li></ul>
+<div class="matrix-wrap"><table class="matrix golden" data-testid="golden-matrix">${head}${rows}</table></div>
 ${findings ? `<h3>Findings measured from the goldens</h3><ul>${findings}</ul>` : ''}
 </section>`;
 }

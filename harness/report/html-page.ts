@@ -21,7 +21,16 @@ pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; pa
 table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
-.matrix-wrap { overflow-x: auto; }
+.matrix-wrap { overflow: auto; max-width: 100%; max-height: 80vh; }
+ul.legend .tag { font-weight: 400; }
+.legend { list-style: none; padding: 0; margin: 4px 0 8px; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12.5px; }
+ol.contents { columns: 2 22em; margin: 4px 0 8px; } ol.contents li { margin: 2px 0; break-inside: avoid; }
+details.impl > summary { cursor: pointer; list-style-position: outside; } details.impl > summary h2 { display: inline; border: 0; }
+details.impl > summary::marker { font-size: 16px; } details.impl[open] > summary { margin-bottom: 6px; }
+.summary-counts { font-size: 13px; font-weight: 400; }
+.agree-all { background: var(--pass-bg); } .agree-most { background: #fff4cc; } .agree-low { background: #f3e3ff; }
+body > *, section, details, .cx dd, .cx dl > * { min-width: 0; max-width: 100%; }
+.matrix tbody th, .matrix thead th:first-child { position: sticky; left: 0; z-index: 1; }
 .matrix th.family { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 500; }
 .matrix td.cell { text-align: center; white-space: nowrap; font-size: 12px; border-color: var(--line); }
 h2 code { font-size: 16px; } figure { margin: 0; }
@@ -35,7 +44,8 @@ h2 code { font-size: 16px; } figure { margin: 0; }
 .v-skip, .v-none { color: var(--skip); background: var(--skip-bg); border-color: var(--line); }
 td.v-fail, td.v-error, td.v-xpass, .tag.v-fail, .tag.v-error, .tag.v-xpass { font-weight: 700; }
 .tag { display: inline-block; border: 1px solid; border-radius: 10px; padding: 0 7px; font-size: 12px; }
-.impl { border-top: 3px solid var(--line); margin-top: 28px; }
+.impl { border-top: 3px solid var(--line); margin-top: 20px; padding-top: 6px; }
+table.checks { display: block; overflow-x: auto; max-width: 100%; }
 .meta { color: #57606a; margin: 2px 0; }
 .plot-row { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
 .ulp-plot { background: #fff; border: 1px solid var(--line); border-radius: 6px; }
@@ -49,6 +59,7 @@ td.v-fail, td.v-error, td.v-xpass, .tag.v-fail, .tag.v-error, .tag.v-xpass { fon
 dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dl.prov dt { font-weight: 600; } dl.prov dd { margin: 0; }
 ul.unexpected li { margin: 3px 0; }
+.why, td.diagnosis, .status-detail, .meta, dd, li { overflow-wrap: anywhere; }
 footer { margin-top: 40px; color: #57606a; font-size: 12px; }
 `;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleReport } from './fixtures.js';
+import { makeImpl, makeReport, sampleReport, wideReport } from './fixtures.js';
 import { renderHtml } from './html.js';
 
 describe('HTML report', () => {
@@ -52,5 +52,42 @@ describe('HTML report', () => {
     const urls = html.match(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'<>]*/gi) ?? [];
     expect(urls.filter((u) => u !== 'http://www.w3.org/2000/svg')).toEqual([]);
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('lists the implementations with the failing ones first, and opens only their sections', () => {
+    const wide = renderHtml(wideReport());
+    const nav = wide.match(/<nav id="contents"[\s\S]*?<\/nav>/)![0];
+    expect(nav.match(/<li data-verdict="(\w+)"/)![1]).toBe('fail');
+    expect(nav.match(/<li /g)).toHaveLength(12);
+    const sections = wide.match(/<details class="impl"[^>]*>/g)!;
+    expect(sections).toHaveLength(12);
+    expect(sections.filter((d) => d.includes(' open'))).toEqual([expect.stringContaining('data-verdict="fail"')]);
+  });
+
+  it('links each unexpected failure to its counterexample', () => {
+    const wide = renderHtml(wideReport());
+    expect(wide).toMatch(/<a class="cx-link" href="#impl-9-cx-0">counterexample<\/a>/);
+    expect(wide).toContain('<article class="cx" id="impl-9-cx-0"');
+  });
+
+  it('has a legend for the matrix colours and gives every counterexample its own id', () => {
+    expect(html).toContain('data-testid="legend"');
+    const ids = [...renderHtml(wideReport()).matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(20);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('shows code spans as code, not as literal backticks, and says a status once', () => {
+    const wide = renderHtml(wideReport());
+    expect(wide).toContain('<b>Contract inference:</b> claims <code>last</code>; behaves as <code>last</code> on ranks 1-4');
+    const skipped = renderHtml(makeReport({ implementations: [makeImpl({ id: 'tf', status: 'skipped', verdict: 'skip', statusDetail: 'skipped: not installed: module tensorflow is missing' })] }));
+    expect(skipped).not.toContain('skipped: skipped');
+    expect(skipped).toContain('Status: <b>skipped</b>: <span class="status-detail">not installed: module tensorflow is missing</span>');
+  });
+
+  it('colours golden agreement as a measurement, never with the gate\'s fail colour', () => {
+    const g = renderHtml(wideReport('pass')).match(/data-testid="golden-matrix"[\s\S]*?<\/table>/)![0];
+    expect(g).toContain('class="agree-low"');
+    expect(g).not.toMatch(/v-fail/);
   });
 });

@@ -1,12 +1,14 @@
-// The HTML report: one self-contained file (no network, no script). Verdict banner, the unexpected outcomes,
-// the implementation x family matrix, per implementation its ULP error plot (inline SVG), its checks and each
+// The HTML report: one self-contained file (no network, no script). Verdict banner, the unexpected outcomes, a
+// contents list with the failing implementations first, the implementation x family matrix with its legend, per
+// implementation (collapsed unless it fails the gate) its ULP error plot (inline SVG), its checks and each
 // counterexample with values and reproduction snippet, then run provenance. Every string from the report goes
-// through escapeHtml; numbers are formatted by us. data-testid attributes are what the browser test queries.
+// through escapeHtml; numbers are formatted by us. data-testid attributes are what the browser test queries; ids
+// are unique on the page (the browser test checks), so every anchor lands where it says.
 import { goldenHtml } from './golden-section.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
 import { htmlPage, tag } from './html-page.js';
 import {
-  buildMatrix, checkLabel, countVerdicts, describeCounts, headline, maxUlpOf, unexpectedOf, verdictWord, type MatrixCell,
+  buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, reproduction, statusDetailOf, statusText, unexpectedOf, verdictWord, type MatrixCell,
 } from './summary.js';
 import { tensorHeader, tensorValues } from './tensor-view.js';
 import { escapeHtml as h, fmtMs, fmtNum, formatFlushes, formatUlp } from './text.js';
@@ -19,6 +21,7 @@ export function renderHtml(report: RunReport): string {
     sandboxBanner(report.sandbox),
     banner(report),
     unexpected(report),
+    contents(report),
     matrix(report),
     ...report.implementations.map((impl, i) => implementation(report, impl, i)),
     provenance(report),
@@ -29,6 +32,39 @@ export function renderHtml(report: RunReport): string {
 }
 
 const implAnchor = (i: number) => `impl-${i}`;
+const cxAnchor = (i: number, k: number) => `impl-${i}-cx-${k}`;
+
+/** The order a reviewer reads implementations in: what fails the gate, then expected failures, skips, passes. */
+const READING_ORDER: readonly ImplementationResult['verdict'][] = ['error', 'fail', 'xpass', 'xfail', 'skip', 'pass'];
+
+/** Whether an implementation's section opens by itself: only when it fails the gate. */
+const opensByItself = (impl: ImplementationResult) => isUnexpected(impl.verdict);
+
+function contents(report: RunReport): string {
+  const order = report.implementations
+    .map((impl, i) => ({ impl, i }))
+    .sort((a, b) => READING_ORDER.indexOf(a.impl.verdict) - READING_ORDER.indexOf(b.impl.verdict) || a.i - b.i);
+  const li = order.map(({ impl, i }) => {
+    const counts = describeCounts(countVerdicts(impl.checks));
+    return `<li data-verdict="${h(impl.verdict)}">${tag(impl.verdict)} <a href="#${implAnchor(i)}"><code>${h(impl.id)}</code></a> <span class="meta">${h(counts || statusText(impl))}</span></li>`;
+  });
+  return `<nav id="contents" data-testid="contents"><h2>Contents</h2><ol class="contents">${li.join('')}</ol>
+<p class="meta">Sections of implementations that fail the gate are open; the others are collapsed: click a name to open it.</p></nav>`;
+}
+
+const LEGEND: [string, string][] = [
+  ['pass', 'conforms'],
+  ['fail', 'fails: fails the gate'],
+  ['xpass', 'passes a check the manifest expects to fail: stale expectation, fails the gate'],
+  ['error', 'could not be judged: fails the gate'],
+  ['xfail', 'fails as the manifest expects (a known defect)'],
+  ['skip', 'not run (library not installed, or no case in the check\'s domain)'],
+];
+
+function legend(): string {
+  const items = LEGEND.map(([v, text]) => `<li>${tag(v)} ${h(text)}</li>`);
+  return `<ul class="legend" data-testid="legend">${items.join('')}<li><span class="tag v-none">–</span> no check of this family</li></ul>`;
+}
 
 function banner(report: RunReport): string {
   return `<header id="verdict" data-testid="verdict" data-verdict="${h(report.verdict)}" class="banner v-${h(report.verdict)}">
@@ -42,7 +78,9 @@ function unexpected(report: RunReport): string {
   const li = items.map((u) => {
     const idx = report.implementations.indexOf(u.impl);
     const where = u.check ? ` · <code>${h(checkLabel(u.check, report.settings.policy))}</code>` : '';
-    return `<li>${tag(u.verdict)} <a href="#${implAnchor(idx)}"><code>${h(u.impl.id)}</code></a>${where}: <span class="why">${h(u.why)}</span></li>`;
+    const k = u.check?.counterexample ? u.impl.checks.filter((c) => c.counterexample).indexOf(u.check) : -1;
+    const cx = k >= 0 ? ` <a class="cx-link" href="#${cxAnchor(idx, k)}">counterexample</a>` : '';
+    return `<li>${tag(u.verdict)} <a href="#${implAnchor(idx)}"><code>${h(u.impl.id)}</code></a>${where}: <span class="why">${codeSpans(u.why)}</span>${cx}</li>`;
   });
   return `<section data-testid="unexpected" data-count="${items.length}"><h2>Unexpected (${items.length})</h2><ul class="unexpected">${li.join('')}</ul></section>`;
 }
@@ -61,10 +99,10 @@ function matrix(report: RunReport): string {
     const status = r.impl.status === 'ran' ? '' : ` <span class="meta">(${h(r.impl.status)})</span>`;
     return `<tr data-impl="${h(r.impl.id)}"><th scope="row"><a href="#${implAnchor(i)}"><code>${h(r.impl.id)}</code></a>${status}</th><td>${tag(r.impl.verdict)}</td>${r.cells.map(cell).join('')}</tr>`;
   });
-  return `<section><h2>Implementations × check families</h2><div class="matrix-wrap">
+  return `<section id="matrix"><h2>Implementations × check families</h2>${legend()}<div class="matrix-wrap">
 <table data-testid="matrix" class="matrix"><thead><tr><th scope="col">implementation</th><th scope="col">verdict</th>${head}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
-<p class="meta">Each cell counts that family's checks by verdict; its colour is the most serious one. <b>fail</b>, <b>xpass</b> and <b>error</b> fail the gate; <b>xfail</b> is a failure the manifest expects.</p></section>`;
+<p class="meta">Each cell counts that family's checks by verdict; its colour is the most serious one.</p></section>`;
 }
 
 function implementation(report: RunReport, impl: ImplementationResult, i: number): string {
@@ -74,23 +112,25 @@ function implementation(report: RunReport, impl: ImplementationResult, i: number
     ? `<figure class="plot">${ulpPlotSvg(mergeHistograms(stats), impl.id)}<figcaption class="meta">Elements by ULP distance, over ${stats.length} check${stats.length === 1 ? '' : 's'} with error statistics; max ${formatUlp(ulp ?? 0)}.</figcaption></figure>`
     : `<p class="meta no-plot">No error statistics (no values were compared).</p>`;
   const inference = impl.inferenceSummary
-    ? `<p><b>Contract inference:</b> ${h(impl.inferenceSummary)}</p>`
+    ? `<p><b>Contract inference:</b> ${codeSpans(impl.inferenceSummary)}</p>`
     : impl.inference?.length
       ? `<p><b>Consistent with:</b> ${impl.inference.map((r) => `${h(r.rule)} (ranks ${r.ranks.join(', ')})`).join('; ')}</p>`
       : '';
-  const status = impl.status !== 'ran' || impl.statusDetail
-    ? `<p class="status">Status: <b>${h(impl.status)}</b>${impl.statusDetail ? `: <span class="status-detail">${h(impl.statusDetail)}</span>` : ''}</p>`
+  const detail = statusDetailOf(impl);
+  const status = impl.status !== 'ran' || detail
+    ? `<p class="status">Status: <b>${h(impl.status)}</b>${detail ? `: <span class="status-detail">${codeSpans(detail)}</span>` : ''}</p>`
     : '';
   const checks = impl.checks.length ? checkTable(report, impl) : '';
-  const cxs = impl.checks.filter((c) => c.counterexample).map((c) => counterexample(report, c, c.counterexample!));
-  return `<section class="impl" id="${implAnchor(i)}" data-testid="implementation" data-impl="${h(impl.id)}" data-verdict="${impl.verdict}">
-<h2><code>${h(impl.id)}</code> ${tag(impl.verdict)}</h2>
-<p class="meta">${h(impl.title)} · ${h(impl.language)} · <code>${h(impl.source)}</code> · ${h(describeCounts(countVerdicts(impl.checks)) || 'no checks')}</p>
+  const cxs = impl.checks.filter((c) => c.counterexample).map((c, k) => counterexample(report, c, c.counterexample!, cxAnchor(i, k)));
+  const counts = describeCounts(countVerdicts(impl.checks)) || 'no checks';
+  return `<details class="impl" id="${implAnchor(i)}" data-testid="implementation" data-impl="${h(impl.id)}" data-verdict="${impl.verdict}"${opensByItself(impl) ? ' open' : ''}>
+<summary><h2><code>${h(impl.id)}</code> ${tag(impl.verdict)} <span class="meta summary-counts">${h(counts)}</span></h2></summary>
+<p class="meta">${h(impl.title)} · ${h(impl.language)} · <code>${h(impl.source)}</code></p>
 ${status}${inference}
 <div class="plot-row">${plot}</div>
 ${checks}
 ${cxs.length ? `<h3>Counterexamples</h3>${cxs.join('\n')}` : ''}
-</section>`;
+</details>`;
 }
 
 function checkTable(report: RunReport, impl: ImplementationResult): string {
@@ -99,7 +139,7 @@ function checkTable(report: RunReport, impl: ImplementationResult): string {
     const err = s ? `${formatUlp(s.maxUlp)}<br><span class="meta">p99 ${formatUlp(s.ulpQuantiles.p99)} · abs ${fmtNum(s.maxAbs)} · rel ${fmtNum(s.maxRel)}${h(formatFlushes(s))}</span>` : '–';
     const exp = c.expectation ? `<br><span class="meta">expected: ${h(c.expectation)}</span>` : '';
     const cases = `${c.cases.run}/${c.cases.planned}${c.cases.failed ? `, ${c.cases.failed} failed` : ''}${c.cases.rejected ? `, ${c.cases.rejected} rejected` : ''}${c.cases.errors ? `, ${c.cases.errors} errors` : ''}`;
-    return `<tr data-check="${h(c.name)}" data-verdict="${c.verdict}"><td><code>${h(checkLabel(c, report.settings.policy))}</code></td><td>${h(c.family)}</td><td>${tag(c.verdict)}</td><td class="diagnosis">${h(c.diagnosis)}${exp}</td><td>${err}</td><td>${h(cases)}</td><td>${h(fmtMs(c.ms))}</td></tr>`;
+    return `<tr data-check="${h(c.name)}" data-verdict="${c.verdict}"><td><code>${h(checkLabel(c, report.settings.policy))}</code></td><td>${h(c.family)}</td><td>${tag(c.verdict)}</td><td class="diagnosis">${codeSpans(c.diagnosis)}${exp}</td><td>${err}</td><td>${h(cases)}</td><td>${h(fmtMs(c.ms))}</td></tr>`;
   });
   return `<table class="checks" data-testid="checks"><thead><tr><th>check [contract]</th><th>family</th><th>verdict</th><th>diagnosis</th><th>max error</th><th>cases run</th><th>time</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -108,10 +148,12 @@ function tensorBlock(label: string, t: NonNullable<Counterexample['actual']>, te
   return `<dt>${h(label)}</dt><dd><span class="meta">${h(tensorHeader(t))}</span><pre data-testid="${testid}">${h(tensorValues(t))}</pre></dd>`;
 }
 
-function counterexample(report: RunReport, c: CheckResult, cx: Counterexample): string {
+function counterexample(report: RunReport, c: CheckResult, cx: Counterexample, id: string): string {
   const args = Object.entries(cx.args).map(([k, v]) => `${k}=${v}`).join(', ');
   const replay = cx.seed !== undefined ? `seed ${cx.seed}${cx.path ? `, path ${cx.path}` : ''}` : '';
-  return `<article class="cx" data-testid="counterexample" data-check="${h(c.name)}">
+  const repro = reproduction(cx);
+  const language = repro.language === 'javascript' ? 'JavaScript (an ES module for node)' : 'Python and NumPy';
+  return `<article class="cx" id="${id}" data-testid="counterexample" data-check="${h(c.name)}">
 <h4><code>${h(checkLabel(c, report.settings.policy))}</code> ${tag(c.verdict)} · case <code>${h(cx.caseId)}</code></h4>
 <dl>
 ${tensorBlock('input', cx.input, 'cx-input')}
@@ -121,9 +163,14 @@ ${cx.expected ? tensorBlock('expected', cx.expected, 'cx-expected') : ''}
 ${cx.error ? `<dt>error</dt><dd><pre class="error-text" data-testid="cx-error">${h(cx.error)}</pre></dd>` : ''}
 ${replay ? `<dt>replay</dt><dd><code>${h(replay)}</code></dd>` : ''}
 </dl>
-<p class="meta">Reproduce with Python and NumPy:</p>
-<pre class="python" data-testid="cx-python"><code>${h(cx.python)}</code></pre>
+<p class="meta">Reproduce with ${language} (it ends with an assertion that fails while the defect is there):</p>
+<pre class="${repro.language}" data-testid="cx-python"><code>${h(repro.code)}</code></pre>
 </article>`;
+}
+
+/** Escaped text whose `code spans` become <code> elements (diagnoses and inference summaries use Markdown's). */
+export function codeSpans(s: string): string {
+  return s.split(/`([^`\n]+)`/).map((part, k) => (k % 2 === 1 ? `<code>${h(part)}</code>` : h(part))).join('');
 }
 
 function provenance(report: RunReport): string {
@@ -148,6 +195,6 @@ function provenance(report: RunReport): string {
     ...Object.entries(a.notRunReasons).map(([r, n]) => [`not run: ${r}`, String(n)] as [string, string]),
     ['duration', fmtMs(report.ms)],
   ];
-  return `<section data-testid="provenance"><h2>Run provenance</h2><dl class="prov">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd><code>${h(v)}</code></dd>`).join('')}</dl></section>`;
+  return `<section id="provenance" data-testid="provenance"><h2>Run provenance</h2><dl class="prov">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd><code>${h(v)}</code></dd>`).join('')}</dl></section>`;
 }
 

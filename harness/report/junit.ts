@@ -16,7 +16,7 @@
 // two breaks the XML), and its default export is a shared mutable builder. Here text is escaped, never CDATA, and
 // cleaned of characters XML 1.0 forbids (text.ts), and the counts come from the same list the cases are written from.
 import type { CheckResult, ImplementationResult, RunReport } from '../model.js';
-import { checkLabel } from './summary.js';
+import { checkLabel, reproduction } from './summary.js';
 import { tensorHeader } from './tensor-view.js';
 import { escapeXml, escapeXmlAttr, firstLine } from './text.js';
 
@@ -44,7 +44,8 @@ function counterexampleText(c: CheckResult): string {
   if (args) lines.push(`arguments: ${args}`);
   if (cx.seed !== undefined) lines.push(`replay: seed ${cx.seed}${cx.path ? `, path ${cx.path}` : ''}`);
   if (cx.error) lines.push('', 'error:', cx.error);
-  lines.push('', '# reproduce:', cx.python);
+  const repro = reproduction(cx);
+  lines.push('', `# reproduce (${repro.language}):`, repro.code);
   return lines.join('\n');
 }
 

@@ -52,4 +52,10 @@ describe('Markdown summary', () => {
     expect(cut.split('\n')[0]).toMatch(/^\*\*FAIL\*\*/);
     expect(cut).toContain('### Unexpected (3)');
   });
+
+  it('says a skipped status once ("skipped: not installed", never "skipped: skipped:")', () => {
+    const md = renderMarkdown(makeReport({ implementations: [makeImpl({ id: 'tf', status: 'skipped', verdict: 'skip', statusDetail: 'skipped: not installed: module tensorflow is missing' })] }));
+    expect(md).toContain('- status: skipped: not installed: module tensorflow is missing');
+    expect(md).not.toContain('skipped: skipped');
+  });
 });

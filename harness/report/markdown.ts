@@ -6,6 +6,7 @@ import type { CheckResult, ImplementationResult, RunReport } from '../model.js';
 import {
   buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, SEVERITY, unexpectedOf, verdictWord,
   type MatrixCell,
+  reproduction, statusText,
 } from './summary.js';
 import { tensorHeader } from './tensor-view.js';
 import { fmtMs, fmtNum, formatFlushes, formatUlp, mdCode, mdFence, mdPre, mdText, plural } from './text.js';
@@ -107,7 +108,7 @@ function implDetails(report: RunReport, impl: ImplementationResult, snippets: bo
   const counts = describeCounts(countVerdicts(impl.checks));
   const lines = [`<details><summary><b>${mdCode(impl.id)}</b> · ${impl.verdict}${counts ? ` · ${counts}` : ''}</summary>`, ''];
   lines.push(`- ${mdText(impl.title)} (${impl.language}, ${mdCode(impl.source)})`);
-  if (impl.status !== 'ran') lines.push(`- status: ${impl.status}${impl.statusDetail ? `: ${mdText(impl.statusDetail)}` : ''}`);
+  if (impl.status !== 'ran') lines.push(`- status: ${mdText(statusText(impl))}`);
   if (impl.inferenceSummary) lines.push(`- contract inference: ${mdText(impl.inferenceSummary)}`);
   if (impl.dtypeSummary) lines.push(`- by input dtype: ${mdText(impl.dtypeSummary)}`);
   else if (impl.inference?.length) lines.push(`- consistent with: ${impl.inference.map((i) => `${i.rule} (ranks ${i.ranks.join(', ')})`).join('; ')}`);
@@ -133,7 +134,7 @@ function checkDetails(report: RunReport, c: CheckResult, snippets: boolean): str
     const replay = cx.seed !== undefined ? `, seed ${cx.seed}${cx.path ? `, path ${mdCode(cx.path)}` : ''}` : '';
     lines.push(`Counterexample ${mdCode(cx.caseId)}: input ${mdCode(tensorHeader(cx.input))}${args ? ` with ${mdCode(args)}` : ''}${replay}.`, '');
     if (cx.error) lines.push(mdPre(cx.error), '');
-    if (snippets) lines.push(mdFence(cx.python, 'python'), '');
+    if (snippets) { const repro = reproduction(cx); lines.push(mdFence(repro.code, repro.language), ''); }
   }
   return lines;
 }

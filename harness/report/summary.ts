@@ -1,6 +1,6 @@
 // What every reporter needs to say about a RunReport, computed once: verdict counts, the unexpected outcomes, the
 // implementation x family matrix, labels. Reporters only format these.
-import { CHECK_FAMILIES, type CheckResult, type Family, type ImplementationResult, type RunReport, type Verdict } from '../model.js';
+import { CHECK_FAMILIES, type CheckResult, type Counterexample, type Family, type ImplementationResult, type RunReport, type Verdict } from '../model.js';
 
 export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip'];
 /** Verdicts that fail the gate. */
@@ -129,4 +129,20 @@ export function maxUlpOf(impl: ImplementationResult): number | undefined {
   // The unbounded sentinel (2^53) outranks any finite distance, even one larger than it.
   if (xs.includes(2 ** 53)) return 2 ** 53;
   return xs.length ? Math.max(...xs) : undefined;
+}
+
+/** A counterexample's reproduction script and its language (JavaScript candidates get JavaScript). */
+export function reproduction(cx: Counterexample): { language: 'python' | 'javascript'; code: string } {
+  return cx.javascript !== undefined ? { language: 'javascript', code: cx.javascript } : { language: 'python', code: cx.python ?? '' };
+}
+
+/** The status detail without a leading repeat of the status ("skipped: not installed" is said once). */
+export function statusDetailOf(impl: ImplementationResult): string | undefined {
+  return impl.statusDetail?.replace(new RegExp(`^${impl.status}:\\s*`), '') || undefined;
+}
+
+/** "skipped: not installed: module x is missing", the status said once. */
+export function statusText(impl: ImplementationResult): string {
+  const detail = statusDetailOf(impl);
+  return detail ? `${impl.status}: ${detail}` : impl.status;
 }

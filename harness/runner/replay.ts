@@ -1,11 +1,53 @@
-// Replaying a counterexample: the exact input and arguments from the report, sent to the same function again.
+// Replaying a counterexample: the exact input and arguments from the report, sent to the same function again, and
+// judged again by what the failing check's family asks (within tolerance of the oracle, input unchanged, the same
+// twice, the dtype, the shape), so that after a fix it says "now conforms" and exits 0.
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { RunReport } from '../model.js';
+import type { CheckResult, RunReport } from '../model.js';
 import { decodeTensorJson } from '../tensor/json-tensor.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
 import { fmtTensor } from '../checks/format.js';
 import { sanitizeTerminal } from '../cli/terminal.js';
+import { reduceAxes } from '../contracts.js';
+import { getProfile } from '../tolerance/profiles.js';
+import { compareToOracle } from '../tolerance/profiles.js';
+import { isFloatDType, resultDType } from '../tensor/dtype.js';
+import { bitwiseEqual, type Tensor } from '../tensor/tensor.js';
+import { inExpectedDtype, sameShape } from '../checks/outcome.js';
+import type { CallOutcome } from '../worker/types.js';
+import { reproduction } from '../report/summary.js';
+
+/** Whether the new outcome still shows the defect the check reported, and why (one line). */
+export function judgeReplay(
+  check: CheckResult,
+  input: Tensor,
+  expected: Tensor | undefined,
+  axes: number[],
+  profileName: string,
+  outcome: CallOutcome,
+  again?: CallOutcome,
+): { conforms: boolean; why: string } {
+  if (outcome.kind !== 'ok') return { conforms: false, why: `the call ended with ${outcome.kind}${'message' in outcome && outcome.message ? `: ${outcome.message}` : ''}` };
+  const out = outcome.output;
+  switch (check.family) {
+    case 'mutation':
+      return outcome.mutated ? { conforms: false, why: 'the call still changes its input' } : { conforms: true, why: 'the input is left unchanged' };
+    case 'determinism':
+      if (again?.kind !== 'ok') return { conforms: false, why: `the second call ended with ${again?.kind ?? 'nothing'}` };
+      return bitwiseEqual(out, again.output) ? { conforms: true, why: 'two identical calls give identical results' } : { conforms: false, why: 'two identical calls still differ' };
+    case 'dtype': {
+      const want = resultDType(input.dtype);
+      const got = outcome.numpyDtype ?? out.dtype;
+      return got === want ? { conforms: true, why: `returns ${got}` } : { conforms: false, why: `returns ${got}, expected ${want}` };
+    }
+  }
+  if (!sameShape(out.shape, input.shape)) return { conforms: false, why: `returns shape [${out.shape.join(', ')}] for input of shape [${input.shape.join(', ')}]` };
+  if (!expected || !isFloatDType(expected.dtype)) return { conforms: true, why: 'returns a result of the input\'s shape' };
+  const cmp = compareToOracle(inExpectedDtype(out, input), expected, { input, axes }, getProfile(profileName));
+  if (cmp.pass) return { conforms: true, why: `every element is within the ${profileName} profile's tolerance of the correctly rounded result` };
+  const w = cmp.worst;
+  return { conforms: false, why: `${cmp.failing} element(s) out of tolerance${w ? `, e.g. ${w.actual} where the correctly rounded value is ${w.expected}` : ''}` };
+}
 
 export async function replayCase(report: RunReport, caseId: string, opts: { implementation?: string; python?: string }): Promise<{ output: string; stillFails: boolean }> {
   const hits = report.implementations.flatMap((impl) =>
@@ -15,6 +57,7 @@ export async function replayCase(report: RunReport, caseId: string, opts: { impl
   if (!impl.target) throw new UsageError(`the report does not say how to call ${impl.id} (no target)`);
   const ce = check.counterexample!;
   const input = decodeTensorJson(ce.input, 'report', `/counterexample/input`);
+  const expected = ce.expected ? decodeTensorJson(ce.expected, 'report', '/counterexample/expected') : undefined;
   const worker = await startWorker({
     language: impl.language,
     file: resolve(impl.target.file),
@@ -27,22 +70,29 @@ export async function replayCase(report: RunReport, caseId: string, opts: { impl
   if (isStartFailure(worker)) return { output: `cannot load ${impl.target.file}: ${sanitizeTerminal(worker.message)}\n`, stillFails: true };
   const w = worker;
   try {
-    const [outcome] = await w.call([{ input, args: ce.args }]);
+    const calls = check.family === 'determinism' ? [{ input, args: ce.args }, { input, args: ce.args }] : [{ input, args: ce.args }];
+    const [outcome, again] = await w.call(calls);
+    const axes = reduceAxes(check.contract.rule, input.shape, ce.args.axis);
+    const verdict = judgeReplay(check, input, expected, axes, report.settings.profile, outcome, again);
+    const repro = reproduction(ce);
     const lines = [
       `${impl.id} — ${check.name} [${check.contract.rule}]: ${sanitizeTerminal(check.diagnosis)}`,
       `input:    ${fmtTensor(input, 64)}`,
       `args:     ${JSON.stringify(ce.args)}`,
       outcome.kind === 'ok' ? `now:      ${fmtTensor(outcome.output, 64)}` : `now:      ${outcome.kind}${'message' in outcome ? `: ${sanitizeTerminal(outcome.message)}` : ''}`,
       ce.actual ? `reported: ${fmtTensor(decodeTensorJson(ce.actual, 'report', '/counterexample/actual'), 64)}` : '',
-      ce.expected ? `expected: ${fmtTensor(decodeTensorJson(ce.expected, 'report', '/counterexample/expected'), 64)}` : '',
+      expected ? `expected: ${fmtTensor(expected, 64)}` : '',
       '',
-      'Python reproduction:',
-      ce.python,
+      `${repro.language === 'python' ? 'Python' : 'JavaScript'} reproduction:`,
+      repro.code,
       '',
     ].filter((l) => l !== '');
     const same = outcome.kind === 'ok' && ce.actual !== undefined &&
       JSON.stringify(decodeTensorJson(ce.actual, 'report', '').data) === JSON.stringify(outcome.output.data);
-    return { output: `${lines.join('\n')}\n${same ? 'reproduced: the output is identical to the report\'s\n' : ''}`, stillFails: outcome.kind !== 'ok' || same };
+    const last = verdict.conforms
+      ? `now conforms: ${sanitizeTerminal(verdict.why)}`
+      : `still fails: ${sanitizeTerminal(verdict.why)}${same ? ' (the output is identical to the report\'s)' : ''}`;
+    return { output: `${lines.join('\n')}\n${last}\n`, stillFails: !verdict.conforms };
   } finally {
     await w.close();
   }

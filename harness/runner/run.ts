@@ -43,7 +43,9 @@ export interface RunOptions {
   /** false: leave the golden matrix out; default: golden/ of the project */
   goldens?: boolean;
   goldenDir?: string;
-  onImplementation?: (done: number, total: number, id: string) => void;
+  /** an implementation's worker is about to start (`requires`: the libraries it imports), for progress lines */
+  onImplementationStart?: (id: string, requires: readonly string[]) => void;
+  onImplementation?: (done: number, total: number, id: string, result: ImplementationResult) => void;
 }
 
 export function runCases(seed: number, numRuns: number): Case[] {
@@ -111,10 +113,11 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const pool = Promise.all(Array.from({ length: Math.max(1, opts.parallel) }, async () => {
     while (next < entries.length && !opts.signal?.aborted) {
       const i = next++;
+      opts.onImplementationStart?.(entries[i].id, entries[i].requires);
       const r = await evaluateSubject(specFromManifest(entries[i], opts.manifest), cases, settings);
       if (opts.signal?.aborted) return;
       results[i] = await onThisPlatform(entries[i], r, python.python);
-      opts.onImplementation?.(++done, entries.length, entries[i].id);
+      opts.onImplementation?.(++done, entries.length, entries[i].id, results[i]);
     }
   }));
   await Promise.race([pool, aborted(opts.signal)]);

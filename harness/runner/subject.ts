@@ -17,10 +17,13 @@ import { workerSpecOf } from './worker-spec.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
-import { basename, dirname, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SandboxMode } from '../worker/sandbox.js';
+import { jsSnippet } from '../counterexample/js-snippet.js';
+import { snippetCheck } from '../counterexample/assertion.js';
+import type { Family } from '../model.js';
 
 export interface SubjectSpec {
   id: string;
@@ -66,13 +69,23 @@ export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
   return rules.map((rule) => ({ rule, policy, claimed: spec.claims.includes(rule), callStyle: spec.callStyle }));
 }
 
-/** The Python lines that load the function, for reproduction snippets (run from the project root). */
+/** The Python lines that load the function, for reproduction snippets: an absolute path, so they run from anywhere. */
 export function importLineFor(spec: SubjectSpec): string {
-  if (spec.language !== 'python') return `# JavaScript implementation ${spec.file}: ${spec.functionName}`;
   const mod = basename(spec.file).replace(/\.py$/, '');
-  // Relative to where the harness ran, so a committed report's snippets work on any checkout.
-  const dir = relative(process.cwd(), dirname(spec.file)) || '.';
-  return `import sys; sys.path.insert(0, ${JSON.stringify(dir)})\nfrom ${mod} import ${spec.functionName}`;
+  return `import sys; sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}`;
+}
+
+/** The reproduction script for a counterexample: Python for Python candidates, an ES module for JavaScript ones. */
+export function reproductionFor(spec: SubjectSpec, e: Evidence, at: { family: Family; axes: number[] }, profile: ToleranceProfile): { python: string } | { javascript: string } {
+  const check = snippetCheck(at.family, e, at.axes, profile);
+  if (spec.language === 'javascript') {
+    const args = spec.callStyle === 'x' ? undefined : {
+      ...(spec.callStyle === 'x-theta-axis' && e.args.theta !== undefined ? { theta: e.args.theta } : {}),
+      ...(e.args.axis !== undefined ? { axis: e.args.axis } : {}),
+    };
+    return { javascript: jsSnippet({ input: e.input, file: resolve(spec.file), functionName: spec.functionName, args, actual: e.actual, check }) };
+  }
+  return { python: pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), actual: e.actual, check }) };
 }
 
 export function callText(spec: SubjectSpec, e: Evidence): string {
@@ -89,7 +102,7 @@ export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings):
     profile: settings.profile,
     policy: settings.policy,
     mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
-    snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
+    snippet: (e, at) => reproductionFor(spec, e, at, settings.profile),
     onProgress: settings.onProgress,
     budgetMs: settings.budgetMs,
   };
@@ -214,6 +227,7 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
       ...base,
       status: 'skipped',
       statusDetail: detail,
+      ...(spec.installHint ? { installCommand: spec.installHint } : {}),
       verdict: 'skip',
       checks: bindings.map((b) => ({
         name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },

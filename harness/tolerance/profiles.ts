@@ -80,7 +80,7 @@ export interface Comparison {
 }
 
 /** Per element: |x_i - max| over its slice (0 when not finite) and the slice length. */
-function conditioning(input: Tensor, axes: number[]): { dist: Float64Array; len: Float64Array } {
+export function conditioning(input: Tensor, axes: number[]): { dist: Float64Array; len: Float64Array } {
   const x = toNumbers(input);
   const n = x.length;
   const dist = new Float64Array(n);
@@ -110,7 +110,7 @@ function conditioning(input: Tensor, axes: number[]): { dist: Float64Array; len:
 }
 
 /** The absolute error a criterion allows for this element (Infinity: none; for ULP criteria, in ULPs). */
-function allowance(c: Criterion, expected: number, dist: number, len: number, dtype: FloatDType): number {
+export function allowance(c: Criterion, expected: number, dist: number, len: number, dtype: FloatDType): number {
   switch (c.kind) {
     case 'ulp':
       return c.ulps + (c.perElement ?? 0) * len;

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../harness/paths.js';
-import { BROWSER_INJECTION, sampleReport } from '../../harness/report/fixtures.js';
+import { BROWSER_INJECTION, sampleReport, wideReport } from '../../harness/report/fixtures.js';
 import { renderHtml } from '../../harness/report/html.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,8 +25,29 @@ const SCREENSHOT = projectPath('reports', 'screenshot.png');
 // globals are typed here rather than by adding "dom" to every file's globals.
 interface PageGlobals {
   __pwned?: unknown;
-  document: { title: string; querySelectorAll(sel: string): ArrayLike<{ attributes: ArrayLike<{ name: string }> }> };
-  getComputedStyle(e: unknown): { backgroundColor: string };
+  innerWidth: number;
+  document: {
+    title: string;
+    documentElement: { scrollWidth: number };
+    querySelectorAll(sel: string): ArrayLike<{ id: string; attributes: ArrayLike<{ name: string }>; getAttribute(n: string): string | null }>;
+    getElementById(id: string): unknown;
+  };
+  getComputedStyle(e: unknown): { backgroundColor: string; fontWeight: string; color: string };
+}
+
+/** In the page: its width against the window's, repeated ids, and links to ids that do not exist. */
+async function layout(page: Page): Promise<{ scrollWidth: number; innerWidth: number; duplicateIds: string[]; deadLinks: string[] }> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals;
+    const ids = Array.from(g.document.querySelectorAll('[id]')).map((e) => e.id);
+    const links = Array.from(g.document.querySelectorAll('a[href^="#"]')).map((a) => a.getAttribute('href')!.slice(1));
+    return {
+      scrollWidth: g.document.documentElement.scrollWidth,
+      innerWidth: g.innerWidth,
+      duplicateIds: ids.filter((id, i) => ids.indexOf(id) !== i),
+      deadLinks: links.filter((id) => !g.document.getElementById(id)),
+    };
+  });
 }
 
 
@@ -133,6 +154,45 @@ describe('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('fits a 1400 px window: the matrices scroll inside their own boxes; ids are unique and every anchor exists', async () => {
+    const file = join(workDir, 'wide.html');
+    writeFileSync(file, renderHtml(wideReport()));
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const l = await layout(page);
+    expect(l.innerWidth).toBe(1400);
+    expect(l.scrollWidth, 'page width').toBeLessThanOrEqual(l.innerWidth);
+    expect(l.duplicateIds).toEqual([]);
+    expect(l.deadLinks).toEqual([]);
+    // a reviewer finds the failure in seconds: first in the contents, its section open, the passing ones collapsed
+    await expect(page.locator('[data-testid="contents"] li').first().getAttribute('data-verdict')).resolves.toBe('fail');
+    expect(await page.locator('details[data-testid="implementation"][open]').count()).toBe(1);
+    await expect(page.locator('details[data-testid="implementation"][open]').getAttribute('data-verdict')).resolves.toBe('fail');
+    await expectVisible(page, '[data-testid="legend"]');
+    // the matrix's own box scrolls: its content is wider than the box
+    const wrap = await page.locator('.matrix-wrap').first().evaluate((e) => [(e as unknown as { scrollWidth: number }).scrollWidth, (e as unknown as { clientWidth: number }).clientWidth]);
+    expect(wrap[0]).toBeGreaterThan(wrap[1]);
+    await page.close();
+  });
+
+  it('a PASS report shows no bold red anywhere', async () => {
+    const file = join(workDir, 'pass.html');
+    writeFileSync(file, renderHtml(wideReport('pass')));
+    const { page } = await open(file);
+    const red = await page.evaluate(() => {
+      const g = globalThis as unknown as PageGlobals;
+      return Array.from(g.document.querySelectorAll('td, th, .tag, span')).filter((e) => {
+        const s = g.getComputedStyle(e);
+        return Number(s.fontWeight) >= 700 && /^rgb\((1[5-9]\d|2\d\d), ([0-6]?\d), ([0-6]?\d)\)$/.test(s.color);
+      }).length;
+    });
+    expect(red).toBe(0);
+    const l = await layout(page);
+    expect(l.duplicateIds).toEqual([]);
+    await page.close();
+  });
+
   // Defined only when asked for, so an ordinary run shows no skipped test.
   if (REAL_REPORT) it('renders a real run report (REPORT_HTML) and screenshots it', async () => {
     const { page, requests, pageErrors } = await open(REAL_REPORT!);
@@ -143,6 +203,10 @@ describe('HTML report in Chromium', () => {
     expect(await page.locator('script').count()).toBe(0);
     expect(requests).toEqual([pathToFileURL(REAL_REPORT!).href]);
     expect(pageErrors).toEqual([]);
+    const l = await layout(page);
+    expect(l.scrollWidth, 'page width').toBeLessThanOrEqual(l.innerWidth);
+    expect(l.duplicateIds).toEqual([]);
+    expect(l.deadLinks).toEqual([]);
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     await page.close();
