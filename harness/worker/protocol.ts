@@ -1,5 +1,5 @@
 // Call requests to batch frames, and result frames to CallOutcomes. Same messages for Python and JavaScript workers
-// (the header format is documented at the top of worker.py).
+// (the header format is documented at the top of broker.py).
 import { DTYPE_INFO, isDType } from '../tensor/dtype.js';
 import { sizeOf, tensorBytes, tensorFromBytes, type Tensor } from '../tensor/tensor.js';
 import { encodeFrame, pad8, type Frame } from './frames.js';
@@ -114,6 +114,11 @@ export function outcomeOf(frame: Frame, limitMb: number): CallOutcome {
       return { kind: 'bad-output', problem: str(h.problem), captured, ms };
     case 'memory':
       return { kind: 'memory', limitMb, stderr: [str(h.message), str(h.traceback), captured].filter(Boolean).join('\n') };
+    case 'crash': {
+      // Only the broker sends this (broker.py): the runner broke the protocol during this call and was replaced.
+      const protocolError = str(h.protocolError) || 'a crash without a reason';
+      return { kind: 'crash', exitCode: null, signal: null, stderr: `harness protocol error: ${protocolError}`, protocolError };
+    }
     default:
       throw new ProtocolError(`unknown result kind ${String(h.kind)}`);
   }

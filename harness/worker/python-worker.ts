@@ -1,4 +1,6 @@
-// Python implementations: each runs in its own `python3 -u worker.py` process with real NumPy.
+// Python implementations: each runs in its own pair of processes. `python3 -u broker.py` (trusted, imports no candidate
+// code) speaks the protocol and checks every call; it starts harness/py/runner.py, which imports the candidate and
+// calls it with real NumPy, and can reach nothing but its one channel to the broker (see broker.py).
 import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
@@ -20,16 +22,31 @@ const HOW_TO_FIX =
   'Install Python 3 with NumPy (for example `apt-get install python3-numpy`, or `pip install numpy`), ' +
   `or point the harness at an interpreter that has it with ${PYTHON_ENV_VAR}=/path/to/python or --python /path/to/python.`;
 
-function pythonKind(spec: WorkerSpec, python: string): WorkerKind {
-  const workerArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb: spec.memoryMb });
+/**
+ * What broker.py needs to start the runner inside a sandbox: the command-line prefix (bwrap ...), and where the
+ * runner's interpreter, script and candidate file are as the sandbox shows them. Absent: no sandbox, same paths.
+ */
+export interface RunnerLaunch {
+  sandboxArgv?: string[];
+  runnerPython?: string;
+  runnerScript?: string;
+  runnerFile?: string;
+}
+
+/** The runner script the broker starts (what a sandbox must bind read-only, with the candidate and the interpreter). */
+export const RUNNER_SCRIPT = projectPath('harness', 'py', 'runner.py');
+
+function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {}): WorkerKind {
+  // The runner runs on the interpreter the user chose (a wrapper script, a venv's python), like the broker.
+  const workerArgs = JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb: spec.memoryMb, runnerPython: python, ...launch });
   return {
-    plan: (home) => ({ command: python, args: ['-u', projectPath('harness', 'worker', 'worker.py'), workerArgs], env: workerEnv(home), cwd: home, bulk: true }),
+    plan: (home) => ({ command: python, args: ['-u', projectPath('harness', 'worker', 'broker.py'), workerArgs], env: workerEnv(home), cwd: home, bulk: true }),
     spawnFailed: (e) => `cannot run the Python interpreter "${python}" (${e.code ?? e.message}). ${HOW_TO_FIX}`,
   };
 }
 
-export function startPythonWorker(spec: WorkerSpec): Promise<ImplementationWorker | StartFailure> {
-  return startProcessWorker(spec, pythonKind(spec, defaultPython(spec.python)));
+export function startPythonWorker(spec: WorkerSpec, launch?: RunnerLaunch): Promise<ImplementationWorker | StartFailure> {
+  return startProcessWorker(spec, pythonKind(spec, defaultPython(spec.python), launch));
 }
 
 const PROBE = 'import json, sys\nimport numpy\nprint(json.dumps({"version": sys.version.split()[0], "numpy": numpy.__version__}))';
