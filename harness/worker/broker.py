@@ -59,6 +59,11 @@ MIN_ARENA = 1024 * 1024  # bytes of the smallest shared input region
 MAX_RANK = 64
 EXIT_WAIT_S = 2.0  # how long a runner that closed the channel has to exit before it is killed
 
+# What a runner's result may hold (runner.py): anything else is not this channel's (e.g. a harness frame forged by
+# the candidate, which carries "mutated" and "offset").
+RESULT_FIELDS = {"type", "id", "kind", "captured", "ms", "view", "kept", "payloadBytes", "numpyDtype", "output", "fd",
+                 "errorType", "message", "traceback", "problem"}
+OUTPUT_FIELDS = {"dtype", "shape", "nbytes"}
 ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2, "int32": 4, "int64": 8, "bool": 1}
 SEALS = fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
 MADV_POPULATE_READ = 22  # Linux 5.14+; Python's mmap module does not name it
@@ -586,6 +591,10 @@ class Broker:
         try:
             if h.get("type") != "result" or h.get("id") != cid or isinstance(h.get("id"), bool):
                 raise ProtocolError(f"a {str(h.get('type'))[:40]!r} frame for call {str(h.get('id'))[:40]} during call {cid}")
+            extra = set(h) - RESULT_FIELDS
+            if extra or (isinstance(h.get("output"), dict) and set(h["output"]) - OUTPUT_FIELDS):
+                extra |= {f"output.{k}" for k in set(h.get("output") or {}) - OUTPUT_FIELDS}
+                raise ProtocolError(f"a result with fields this channel does not have: {', '.join(sorted(extra)[:8])}")
             if h.get("kept") is True:
                 arena.reusable = False  # the candidate kept its input: the next call gets a new region
             mutated = not same_bytes(arena.addr, p_addr, n) or h.get("view") is not None
