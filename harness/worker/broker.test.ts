@@ -73,13 +73,17 @@ describe.concurrent('attacks from inside the candidate process', () => {
   test('an in-place softmax that monkeypatches the mutation check through __main__ is still caught', async () => {
     const w = await start('patches_checks.py', { file: hostile('patches_checks.py') });
     const x = f64(1, 2, 3);
-    const [a, b] = await w.call([call(x), call(x)]);
-    for (const o of [a, b]) {
+    // and one on the bulk path (its input goes through the shared files)
+    const big = makeTensor('float64', [bulkTransport.thresholdBytes / 8 / 1024 + 1, 1024]);
+    const [a, b, c] = await w.call([call(x), call(x), call(big)]);
+    for (const o of [a, b, c]) {
       const r = expectKind(o, 'ok');
       expect(r.mutated).toBe(true);
       expect(bitwiseEqual(r.inputAfter!, r.output)).toBe(true);
-      expectRight(o, x);
     }
+    expectRight(a, x);
+    expectRight(b, x);
+    expect(toNumbers(expectKind(c, 'ok').output)[0]).toBe(1 / 1024);
   });
 
   test('forged bytes on the channel are a protocol error of that call only, with what was sent', async () => {
