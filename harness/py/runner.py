@@ -10,11 +10,11 @@ library, NumPy and the file it loads; nothing else from the caller's file system
 Channel frames: u32 LE header length, a JSON header, `payloadBytes` raw bytes; a descriptor may ride on a frame's
 first bytes (SCM_RIGHTS).
   in:  {"type": "init", "file", "function", "callStyle", "memoryMb"} once, then
-       {"type": "call", "id", "dtype", "shape", "args", "nbytes", "arenaBytes"?, "layout"?} per call; with
-       "arenaBytes" a new shared input region comes attached (a sealed memory file): the input is its first
-       `nbytes` bytes, in this region and every later call's until the next one comes.
+       {"type": "batch", "calls": [{"id", "dtype", "shape", "args", "offset", "nbytes", "layout"?}], "arenaBytes"?};
+       with "arenaBytes" a new shared input region comes attached (a sealed memory file), for this batch and the
+       ones after it until the next one comes. Each call's input is at its offset in the region.
   out: {"type": "ready" | "start-failed" | "environment"} once, then one {"type": "result", "id", "kind", ...} per
-       call. An "ok" result's output is {"dtype", "shape", "nbytes"} with its bytes as the payload, or in a memory
+       call, in order, as each finishes ("kept": the region must not be reused). An "ok" result's output is {"dtype", "shape", "nbytes"} with its bytes as the payload, or in a memory
        file attached to the frame ("fd": true) for big ones.
 """
 
@@ -80,10 +80,12 @@ def send_frame(sock, header, payload=b"", fd=None):
     header["payloadBytes"] = len(payload)
     raw = json.dumps(header).encode("utf-8")
     first = struct.pack("<I", len(raw)) + raw
+    if len(payload) <= 65536:
+        first, payload = first + bytes(payload), b""  # one write: each costs the caller a wake-up
     if fd is not None:
-        sock.sendmsg([first], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", fd))])
-    else:
-        sock.sendall(first)
+        k = sock.sendmsg([first], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", fd))])
+        first = first[k:]
+    sock.sendall(first)
     if len(payload):
         sock.sendall(payload)
 
@@ -394,8 +396,8 @@ def make_input(np, arena, call):
     memory (strides, offsets, a read-only flag), never a copy, or writes to it are invisible to the caller's
     mutation check."""
     dt = np.dtype(DTYPE_DESCR[call["dtype"]])
-    n = int(call["nbytes"])
-    canonical = arena.whole[:n].view(dt).reshape(call["shape"])
+    start, n = int(call["offset"]), int(call["nbytes"])
+    canonical = arena.whole[start:start + n].view(dt).reshape(call["shape"])
     return canonical
 
 
@@ -476,26 +478,36 @@ def serve(np, fn, style, sock):
     arena = Arena(np)
     outfile = OutFile()
     while True:
-        call, _payload, fds = recv_frame(sock)
-        if call is None:
+        batch, _payload, fds = recv_frame(sock)
+        if batch is None:
             return  # the caller closed the channel: done
         try:
-            if "arenaBytes" in call:
+            if "arenaBytes" in batch:
                 if not fds:
                     raise ValueError("a new input region without its descriptor")
-                arena = Arena(np, fds.pop(0), int(call["arenaBytes"]))
-            result, payload, fd = run_call(np, fn, style, call, arena, outfile)
-        except MemoryError as e:  # mapping the region or converting the output
-            result, payload, fd = {"type": "result", "id": call.get("id"), "kind": "memory", "message": head(f"{type(e).__name__}: {safe_str(e)}"), "captured": "", "ms": 0.0}, b"", None
-        except BaseException as e:  # e.g. an __array__ or a shape that misbehaves during conversion
-            result, payload, fd = {"type": "result", "id": call.get("id"), "kind": "bad-output", "problem": head(f"its output could not be read: {type(e).__name__}: {safe_str(e)}"), "captured": "", "ms": 0.0}, b"", None
+                arena = Arena(np, fds.pop(0), int(batch["arenaBytes"]))
+        except MemoryError:
+            arena = None  # every call of the batch says so below
         for extra in fds:
             os.close(extra)
-        result["kept"] = arena.kept()
-        if result["kept"]:
+        kept = False
+        for call in batch["calls"]:
+            try:
+                if arena is None:
+                    raise MemoryError(f"cannot map the {batch['arenaBytes']}-byte input region")
+                result, payload, fd = run_call(np, fn, style, call, arena, outfile)
+            except MemoryError as e:  # mapping the region or converting the output
+                result, payload, fd = {"type": "result", "id": call.get("id"), "kind": "memory", "message": head(f"{type(e).__name__}: {safe_str(e)}"), "captured": "", "ms": 0.0}, b"", None
+            except BaseException as e:  # e.g. an __array__ or a shape that misbehaves during conversion
+                result, payload, fd = {"type": "result", "id": call.get("id"), "kind": "bad-output", "problem": head(f"its output could not be read: {type(e).__name__}: {safe_str(e)}"), "captured": "", "ms": 0.0}, b"", None
+            # Each call's input has its own place in the region, so what a call keeps stays as it was until the
+            # batch ends; the next batch then needs a new region. Once kept, it stays kept: no more checks.
+            kept = kept or arena is None or arena.kept()
+            result["kept"] = kept
+            send_frame(sock, result, payload, fd)
+            del result, payload
+        if kept:
             arena = Arena(np)  # the old one is the called code's now
-        send_frame(sock, result, payload, fd)
-        del result, payload
 
 
 def main():

@@ -57,7 +57,9 @@ OUTPUT_CAP_FACTOR = 64  # ... or this many times the input's element count
 MAX_RUNNER_HEADER = 1024 * 1024  # bytes of a runner's frame header; its texts are capped far below
 MIN_ARENA = 1024 * 1024  # bytes of the smallest shared input region
 MAX_RANK = 64
-EXIT_WAIT_S = 2.0  # how long a runner that closed the channel has to exit before it is killed
+EXIT_WAIT_S = 2.0
+READ_CHUNK = 256 * 1024  # bytes read from the runner at a time: several small results in one read
+MAX_QUEUED_FDS = 8  # how long a runner that closed the channel has to exit before it is killed
 
 # What a runner's result may hold (runner.py): anything else is not this channel's (e.g. a harness frame forged by
 # the candidate, which carries "mutated" and "offset").
@@ -173,21 +175,33 @@ def read_frame(fd):
     return header, payload
 
 
-def write_frame(fd, header, chunks=()):
-    """chunks: buffers written back to back after the header; their offsets in the payload are set by the caller."""
+def frame_head(header, chunks):
     header["payloadBytes"] = sum(len(c) for c in chunks)
     raw = json.dumps(header).encode("utf-8")
     raw += b" " * (-(4 + len(raw)) % 8)
-    if header["payloadBytes"] <= SMALL_FRAME:
-        # One write per frame: a small result as several writes costs the harness a wake-up per write.
-        parts = [b"".join([struct.pack("<I", len(raw)), raw, *chunks])]
-    else:
-        parts = [struct.pack("<I", len(raw)) + raw, *chunks]  # big payloads go as they are, without a copy
-    for part in parts:
-        view = memoryview(part).cast("B")
-        while len(view):
-            k = os.write(fd, view)
-            view = view[k:]
+    return struct.pack("<I", len(raw)) + raw
+
+
+def frame_bytes(header, chunks=()):
+    """A whole (small) frame as one buffer."""
+    return b"".join([frame_head(header, chunks), *chunks])
+
+
+def write_all(fd, buf):
+    view = memoryview(buf).cast("B")
+    while len(view):
+        k = os.write(fd, view)
+        view = view[k:]
+
+
+def write_frame(fd, header, chunks=()):
+    """chunks: buffers written back to back after the header; their offsets in the payload are set by the caller."""
+    if sum(len(c) for c in chunks) <= SMALL_FRAME:
+        write_all(fd, frame_bytes(header, chunks))  # one write: each costs the harness a wake-up
+        return
+    write_all(fd, frame_head(header, chunks))
+    for c in chunks:
+        write_all(fd, c)  # big payloads go as they are, without a copy
 
 
 def write_bulk(fd, header, chunks, tell):
@@ -322,6 +336,8 @@ class Runner:
             os.close(fd)
         self.sock = mine
         self.arena = None
+        self.rbuf, self.rlo, self.rhi = bytearray(READ_CHUNK), 0, 0  # what was read of the runner's frames
+        self.fdq = []  # descriptors received, in order
 
     # -- frames
 
@@ -335,17 +351,52 @@ class Runner:
             if k < len(header_bytes):
                 self.sock.sendall(header_bytes[k:])
 
-    def recv_exact(self, n, fds):
-        """n bytes, or None at EOF. Descriptors that come along go into fds (at most 4 a read; the kernel closes
-        any beyond what fits)."""
+    def _fill(self):
+        """Reads what the runner has sent (at least a byte) after what is buffered; False at EOF. Descriptors that
+        come along queue up in order (at most 4 a read; the kernel closes any beyond what fits)."""
+        if self.rlo == self.rhi:
+            self.rlo = self.rhi = 0
+        elif self.rhi == len(self.rbuf):
+            self.rbuf[: self.rhi - self.rlo] = self.rbuf[self.rlo:self.rhi]
+            self.rhi, self.rlo = self.rhi - self.rlo, 0
+        k = self._recv_into(memoryview(self.rbuf)[self.rhi:])
+        self.rhi += k
+        return k > 0
+
+    def _recv_into(self, view):
+        k, anc, _flags, _ = self.sock.recvmsg_into([view], socket.CMSG_SPACE(4 * 4))
+        for level, kind, data in anc:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                self.fdq.extend(struct.unpack(f"{len(data) // 4}i", data[: len(data) // 4 * 4]))
+        if len(self.fdq) > MAX_QUEUED_FDS:
+            raise ProtocolError(f"{len(self.fdq)} descriptors no frame asked for")
+        return k
+
+    def _take(self, n):
+        """The next n buffered bytes (n at most MAX_RUNNER_HEADER), or None at EOF."""
+        if len(self.rbuf) < n:
+            grown = bytearray(n)
+            grown[: self.rhi - self.rlo] = self.rbuf[self.rlo:self.rhi]
+            self.rbuf, self.rhi, self.rlo = grown, self.rhi - self.rlo, 0
+        while self.rhi - self.rlo < n:
+            if len(self.rbuf) - self.rlo < n:
+                self.rbuf[: self.rhi - self.rlo] = self.rbuf[self.rlo:self.rhi]
+                self.rhi, self.rlo = self.rhi - self.rlo, 0
+            if not self._fill():
+                return None
+        out = bytes(self.rbuf[self.rlo:self.rlo + n])
+        self.rlo += n
+        return out
+
+    def _payload(self, n):
+        """n payload bytes in a fresh buffer: what is buffered, then the rest read straight into it; None at EOF."""
         buf = bytearray(n) if n <= SMALL_FRAME else mmap.mmap(-1, n)
         view = memoryview(buf)
-        got = 0
+        got = min(n, self.rhi - self.rlo)
+        view[:got] = memoryview(self.rbuf)[self.rlo:self.rlo + got]
+        self.rlo += got
         while got < n:
-            k, anc, _flags, _ = self.sock.recvmsg_into([view[got:]], socket.CMSG_SPACE(4 * 4))
-            for level, kind, data in anc:
-                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                    fds.extend(struct.unpack(f"{len(data) // 4}i", data[: len(data) // 4 * 4]))
+            k = self._recv_into(view[got:])
             if k == 0:
                 view.release()
                 return None
@@ -353,36 +404,42 @@ class Runner:
         view.release()
         return buf
 
+    def next_ready(self):
+        """Is the next frame's header already here (the runner has finished another call)?"""
+        avail = self.rhi - self.rlo
+        if avail < 4:
+            return False
+        (hlen,) = struct.unpack_from("<I", self.rbuf, self.rlo)
+        return avail >= 4 + hlen
+
+    def take_fd(self):
+        return self.fdq.pop(0) if self.fdq else None
+
     def recv(self, max_payload):
-        """(header dict, payload, fds) of the runner's next frame, None at EOF; ProtocolError for a frame this
-        protocol does not allow, checked before anything is allocated for it."""
-        fds = []
+        """(header dict, payload) of the runner's next frame, None at EOF; ProtocolError for a frame this protocol
+        does not allow, checked before anything is allocated for it."""
+        head = self._take(4)
+        if head is None:
+            return None
+        (hlen,) = struct.unpack("<I", head)
+        if hlen > MAX_RUNNER_HEADER:
+            raise ProtocolError(f"a frame header of {hlen} bytes (at most {MAX_RUNNER_HEADER})")
+        raw = self._take(hlen)
+        if raw is None:
+            return None
         try:
-            head = self.recv_exact(4, fds)
-            if head is None:
-                return None
-            (hlen,) = struct.unpack("<I", head)
-            if hlen > MAX_RUNNER_HEADER:
-                raise ProtocolError(f"a frame header of {hlen} bytes (at most {MAX_RUNNER_HEADER})")
-            raw = self.recv_exact(hlen, fds)
-            if raw is None:
-                return None
-            try:
-                header = json.loads(bytes(raw).decode("utf-8"))
-            except (ValueError, RecursionError) as e:
-                raise ProtocolError(f"a frame header that is not JSON ({type(e).__name__}: {str(e)[:200]}): {bytes(raw[:80])!r}") from None
-            if not isinstance(header, dict):
-                raise ProtocolError(f"a frame header that is not an object: {bytes(raw[:80])!r}")
-            n = header.get("payloadBytes", 0)
-            if not isinstance(n, int) or isinstance(n, bool) or n < 0 or n > max_payload:
-                raise ProtocolError(f"payloadBytes {str(n)[:40]} (at most {max_payload} here)")
-            payload = self.recv_exact(n, fds) if n else b""
-            if payload is None:
-                return None
-            return header, payload, fds
-        except BaseException:
-            close_all(fds)
-            raise
+            header = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError) as e:
+            raise ProtocolError(f"a frame header that is not JSON ({type(e).__name__}: {str(e)[:200]}): {raw[:80]!r}") from None
+        if not isinstance(header, dict):
+            raise ProtocolError(f"a frame header that is not an object: {raw[:80]!r}")
+        n = header.get("payloadBytes", 0)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0 or n > max_payload:
+            raise ProtocolError(f"payloadBytes {str(n)[:40]} (at most {max_payload} here)")
+        payload = self._payload(n) if n else b""
+        if payload is None:
+            return None
+        return header, payload
 
     def start(self):
         """The runner's first frame, checked: ready, start-failed or environment; None if it died first."""
@@ -392,8 +449,7 @@ class Runner:
         got = self.recv(0)
         if got is None:
             return None
-        h, _, fds = got
-        close_all(fds)
+        h, _ = got
         kind = h.get("type")
         if kind == "ready":
             return {"type": "ready", "importOutput": clip(h.get("importOutput")), "python": clip(h.get("python"), 40), "numpy": clip(h.get("numpy"), 40)}
@@ -420,6 +476,8 @@ class Runner:
             self.sock.close()
         except OSError:
             pass
+        close_all(self.fdq)
+        self.fdq = []
         if self.arena is not None:
             self.arena.close()
             self.arena = None
@@ -463,7 +521,7 @@ def check_text_fields(h):
     return {"captured": clip(h.get("captured")), "ms": ms}
 
 
-def input_after(arena, n, dtype, shape, view):
+def input_after(arena, at, n, dtype, shape, view):
     """(descriptor, bytes) of the input as the candidate left it: the region's bytes, which this process read
     itself, viewed as the runner says the candidate re-viewed its array (x.dtype = ..., x.shape = ...) only when
     that fits the bytes; else as the input was sent."""
@@ -474,7 +532,7 @@ def input_after(arena, n, dtype, shape, view):
                 dtype, shape = view["dtype"], view["shape"]
         except ProtocolError:
             pass
-    return {"dtype": dtype, "shape": list(shape)}, memoryview(arena.map)[:n]
+    return {"dtype": dtype, "shape": list(shape)}, memoryview(arena.map)[at:at + n]
 
 
 class Broker:
@@ -482,6 +540,8 @@ class Broker:
         self.spec, self.fd_in, self.fd_out = spec, fd_in, fd_out
         self.infile, self.bulk_out = (InFile(bulk[0]), bulk[1]) if bulk else (None, None)
         self.runner = None
+        self.pending, self.pending_bytes = [], 0  # small results held back for one write (reply)
+        self.p_addr = 0  # address of the current batch's pristine inputs
 
     def start_runner(self):
         """Starts a runner: its first frame (ready, start-failed, environment); self.runner is set when ready.
@@ -503,7 +563,7 @@ class Broker:
         return first
 
     def arena_for(self, n):
-        """The region for an n-byte input, and whether it is new (to be sent with the call)."""
+        """The region for a batch's n bytes of input, and whether it is new (to be sent with the batch)."""
         r = self.runner
         if r.arena is not None and (r.arena.size < n or not r.arena.reusable):
             r.arena.close()
@@ -518,76 +578,123 @@ class Broker:
             header, payload = read_frame(self.fd_in)
             if header is None:
                 return  # the harness closed the pipe: done
-            if header.get("type") != "batch":
-                continue
-            for call in header["calls"]:
-                self.one(call, payload)
+            if header.get("type") == "batch":
+                try:
+                    self.batch(header["calls"], payload)
+                finally:
+                    self.flush()
             del payload
 
-    def one(self, call, payload):
-        cid = call["id"]
-        big = self.infile is not None and call.get("bulk")
+    def batch(self, calls, payload):
+        """Runs a batch frame's calls: all of them go to the runner at once (it runs them back to back), and each
+        result is checked and forwarded as it comes. A protocol error ends the runner: that call's outcome, and a
+        fresh runner takes the calls after it."""
+        big = self.infile is not None and len(calls) == 1 and bool(calls[0].get("bulk"))
         if self.infile is not None and not big:
             self.infile.drop()
-        if self.runner is None:
-            first = self.start_runner()
-            if first["type"] != "ready":
-                problem = f"the candidate's process could not be restarted: {first.get('message', '')}"
-                self.reply(big, {"type": "result", "id": cid, "kind": "crash", "protocolError": problem}, [])
+        pending = list(calls)
+        keep = None
+        if not big:
+            self.p_addr, keep = address(payload) if len(payload) else (0, None)
+        while pending:
+            if self.runner is None:
+                self.flush()
+                first = self.start_runner()
+                if first["type"] != "ready":
+                    problem = f"the candidate's process could not be restarted: {first.get('message', '')}"
+                    for call in pending:
+                        self.reply(big, {"type": "result", "id": call["id"], "kind": "crash", "protocolError": problem}, [])
+                    return
+            try:
+                self.send_batch(pending, payload, big)
+            except MemoryError as e:  # mapping the bulk input
+                self.reply(big, {"type": "result", "id": pending[0]["id"], "kind": "memory", "message": f"MemoryError: {e}", "captured": "", "ms": 0.0}, [])
                 return
-        try:
-            result, chunks, close = self.run_call(call, payload, big)
-        except ProtocolError as e:
-            # The runner's state is unknown now: a fresh one takes the next call.
-            self.runner.kill()
-            self.runner = None
-            result, chunks, close = {"type": "result", "id": cid, "kind": "crash", "protocolError": f"the candidate's process broke the protocol: {e}"}, [], None
-        except MemoryError as e:  # mapping the bulk input
-            result, chunks, close = {"type": "result", "id": cid, "kind": "memory", "message": f"MemoryError: {e}", "captured": "", "ms": 0.0}, [], None
-        try:
-            self.reply(big, result, chunks)
-        finally:
-            if close is not None:
-                close()
+            while pending:
+                call = pending.pop(0)
+                try:
+                    result, chunks, close = self.collect(call, payload, big)
+                except ProtocolError as e:
+                    # The runner's state is unknown now: a fresh one takes the calls after this one.
+                    self.runner.kill()
+                    self.runner = None
+                    result, chunks, close = {"type": "result", "id": call["id"], "kind": "crash", "protocolError": f"the candidate's process broke the protocol: {e}"}, [], None
+                try:
+                    self.reply(big, result, chunks)
+                finally:
+                    if close is not None:
+                        close()
+                if self.runner is None:
+                    break
+        self.flush()
+        del keep  # the payload's buffer export, held until every call of the batch was compared
 
     def reply(self, big, result, chunks):
+        """Sends a result to Node. A small one waits while the runner's next result is already here, so that a
+        run of quick calls leaves in one write (each write costs Node a wake-up); the last one goes at once."""
         if big:
+            self.flush()
             tell = lambda done, total: write_frame(self.fd_out, {"type": "progress", "id": result["id"], "bytes": done, "of": total})  # noqa: E731
             chunks = write_bulk(self.bulk_out, result, chunks, tell) if chunks else chunks
-        write_frame(self.fd_out, result, chunks)
+        size = sum(len(c) for c in chunks)
+        if size > SMALL_FRAME:
+            self.flush()
+            write_frame(self.fd_out, result, chunks)
+            return
+        self.pending.append(frame_bytes(result, chunks))
+        self.pending_bytes += len(self.pending[-1])
+        if self.runner is None or not self.runner.next_ready() or self.pending_bytes > SMALL_FRAME:
+            self.flush()
 
-    def run_call(self, call, payload, big):
-        """(result header for Node, payload chunks, cleanup or None) for one call."""
-        cid, dtype, shape, n = call["id"], call["dtype"], call["shape"], call["nbytes"]
-        r = self.runner
-        # The pristine input: memory of this process's own that the runner never sees.
+    def flush(self):
+        if self.pending:
+            data = b"".join(self.pending)
+            self.pending, self.pending_bytes = [], 0
+            write_all(self.fd_out, data)
+
+    def send_batch(self, calls, payload, big):
+        """Copies the calls' inputs into the shared region, at the offsets they have in the frame (a bulk call's at
+        0), and sends the runner the batch."""
         if big:
-            pristine = self.infile.view(n)
-            p_addr, p_keep = self.infile.addr, None
+            n = calls[0]["nbytes"]
+            self.infile.view(n)
+            lo, hi, src = 0, n, self.infile.map
+            self.p_addr = self.infile.addr
         else:
-            pristine = payload
-            p_addr, p_keep = address(payload, call["offset"]) if n else (0, None)
-        arena, fresh = self.arena_for(n)
-        src = memoryview(pristine)[call.get("offset", 0) if not big else 0:][:n]
-        memoryview(arena.map)[:n] = src
-        src.release()
-        msg = {"type": "call", "id": cid, "dtype": dtype, "shape": shape, "args": call.get("args") or {}, "nbytes": n}
-        if "layout" in call:
-            msg["layout"] = call["layout"]
+            lo = min(c["offset"] for c in calls)
+            hi = max(c["offset"] + c["nbytes"] for c in calls)
+            src = payload
+        arena, fresh = self.arena_for(hi)
+        if hi > lo:
+            memoryview(arena.map)[lo:hi] = memoryview(src)[lo:hi]
+        keys = ("id", "dtype", "shape", "args", "nbytes", "layout")
+        msg = {"type": "batch", "calls": [{**{k: c[k] for k in keys if k in c}, "offset": 0 if big else c["offset"]} for c in calls]}
         if fresh:
             msg["arenaBytes"] = arena.size
         try:
-            r.send(msg, arena.fd if fresh else None)
+            self.runner.send(msg, arena.fd if fresh else None)
         except OSError:
-            pass  # a runner that is gone: its death is read below
+            pass  # a runner that is gone: its death is read with the first result
         arena.reusable = True
+
+    def collect(self, call, payload, big):
+        """(result header for Node, payload chunks, cleanup or None) for the runner's result of one call."""
+        cid, dtype, shape, n = call["id"], call["dtype"], call["shape"], call["nbytes"]
+        r = self.runner
+        arena = r.arena
+        # The pristine input: memory of this process's own that the runner never sees (the batch's payload, or
+        # the bulk input file); its address is taken once per batch (self.p_addr).
+        at = 0 if big else call["offset"]
+        p_addr = self.p_addr + at
         in_elements = n // ITEMSIZE[dtype]
         cap_bytes = output_cap(in_elements) * 8
         got = r.recv(cap_bytes)
         if got is None:
+            self.flush()
             die_like(r.ended(), r.sandboxed)
-        h, body, fds = got
+        h, body = got
         out_map = None
+        fds = []
         try:
             if h.get("type") != "result" or h.get("id") != cid or isinstance(h.get("id"), bool):
                 raise ProtocolError(f"a {str(h.get('type'))[:40]!r} frame for call {str(h.get('id'))[:40]} during call {cid}")
@@ -596,8 +703,8 @@ class Broker:
                 extra |= {f"output.{k}" for k in set(h.get("output") or {}) - OUTPUT_FIELDS}
                 raise ProtocolError(f"a result with fields this channel does not have: {', '.join(sorted(extra)[:8])}")
             if h.get("kept") is True:
-                arena.reusable = False  # the candidate kept its input: the next call gets a new region
-            mutated = not same_bytes(arena.addr, p_addr, n) or h.get("view") is not None
+                arena.reusable = False  # the candidate kept an input: the next batch gets a new region
+            mutated = not same_bytes(arena.addr + at, p_addr, n) or h.get("view") is not None
             kind = h.get("kind")
             base = {"type": "result", "id": cid, **check_text_fields(h)}
             if kind == "raised":
@@ -618,13 +725,14 @@ class Broker:
             if count > output_cap(in_elements):
                 return {**base, "kind": "bad-output", "problem": f"returned {count} elements for an input of {in_elements}", "mutated": mutated}, [], None
             if h.get("fd") is True:
-                if len(body) or len(fds) != 1:
-                    raise ProtocolError(f"an output in a memory file with {len(fds)} descriptors and {len(body)} bytes inline")
-                out_map = self.output_file(fds.pop(), nbytes)
+                fd = r.take_fd()
+                if len(body) or fd is None:
+                    raise ProtocolError(f"an output in a memory file without its descriptor, or with {len(body)} bytes inline")
+                out_map = self.output_file(fd, nbytes)
                 data = memoryview(out_map)[:nbytes] if out_map is not None else b""
             else:
-                if len(body) != nbytes or fds:
-                    raise ProtocolError(f"an output of {nbytes} bytes with {len(body)} bytes inline and {len(fds)} descriptors")
+                if len(body) != nbytes:
+                    raise ProtocolError(f"an output of {nbytes} bytes with {len(body)} bytes inline")
                 data = body
             numpy_dtype = h.get("numpyDtype")
             if not isinstance(numpy_dtype, str) or not (0 < len(numpy_dtype) <= 40):
@@ -644,7 +752,7 @@ class Broker:
             result = {**base, "kind": "ok", "mutated": mutated, "numpyDtype": numpy_dtype,
                       "output": {"dtype": out["dtype"], "shape": out["shape"], **add(data, nbytes)}}
             if mutated:
-                desc, after = input_after(arena, n, dtype, shape, h.get("view"))
+                desc, after = input_after(arena, at, n, dtype, shape, h.get("view"))
                 result["inputAfter"] = {**desc, **add(after, n)}
             cleanup = None
             if out_map is not None:
