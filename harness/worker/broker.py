@@ -338,6 +338,7 @@ class Runner:
         self.arena = None
         self.rbuf, self.rlo, self.rhi = bytearray(READ_CHUNK), 0, 0  # what was read of the runner's frames
         self.fdq = []  # descriptors received, in order
+        self.out_cache = None  # ((st_dev, st_ino), mmap) of the runner's output memory file
 
     # -- frames
 
@@ -441,6 +442,48 @@ class Runner:
             return None
         return header, payload
 
+    def output(self, fd, nbytes):
+        """The first nbytes of the runner's output memory file, as a read-only mapping, once the file is sealed
+        against shrinking (which would make reading the mapping fault). The runner reuses one file: its mapping is
+        kept while the file and a big enough size stay the same, so its pages are not faulted in again per call."""
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise ProtocolError("an output descriptor that is not a memory file")
+            try:
+                fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK)
+            except OSError as e:
+                if e.errno != errno.EPERM or not fcntl.fcntl(fd, fcntl.F_GET_SEALS) & fcntl.F_SEAL_SHRINK:
+                    raise ProtocolError(f"an output file that cannot be sealed against shrinking ({e.strerror})") from None
+            size = os.fstat(fd).st_size
+            if size < nbytes:
+                raise ProtocolError(f"an output of {nbytes} bytes in a memory file of {size}")
+            if nbytes == 0:
+                return b""
+            key = (st.st_dev, st.st_ino)
+            if self.out_cache is None or self.out_cache[0] != key or len(self.out_cache[1]) < nbytes:
+                self.drop_output()
+                m = mmap.mmap(fd, nbytes, access=mmap.ACCESS_READ)
+                self.out_cache = (key, m)
+            m = self.out_cache[1]
+            try:
+                m.madvise(MADV_POPULATE_READ, 0, nbytes)
+            except (OSError, ValueError, AttributeError):
+                pass
+            return memoryview(m)[:nbytes]
+        except OSError as e:
+            raise ProtocolError(f"an output file that cannot be read ({e.strerror})") from None
+        finally:
+            os.close(fd)
+
+    def drop_output(self):
+        if self.out_cache is not None:
+            try:
+                self.out_cache[1].close()
+            except BufferError:
+                pass  # still referred to: freed with its last view
+            self.out_cache = None
+
     def start(self):
         """The runner's first frame, checked: ready, start-failed or environment; None if it died first."""
         s = self.spec
@@ -478,6 +521,7 @@ class Runner:
             pass
         close_all(self.fdq)
         self.fdq = []
+        self.drop_output()
         if self.arena is not None:
             self.arena.close()
             self.arena = None
@@ -613,17 +657,14 @@ class Broker:
             while pending:
                 call = pending.pop(0)
                 try:
-                    result, chunks, close = self.collect(call, payload, big)
+                    result, chunks = self.collect(call, payload, big)
                 except ProtocolError as e:
                     # The runner's state is unknown now: a fresh one takes the calls after this one.
                     self.runner.kill()
                     self.runner = None
-                    result, chunks, close = {"type": "result", "id": call["id"], "kind": "crash", "protocolError": f"the candidate's process broke the protocol: {e}"}, [], None
-                try:
-                    self.reply(big, result, chunks)
-                finally:
-                    if close is not None:
-                        close()
+                    result, chunks = {"type": "result", "id": call["id"], "kind": "crash", "protocolError": f"the candidate's process broke the protocol: {e}"}, []
+                self.reply(big, result, chunks)
+                del result, chunks  # views of the shared memory
                 if self.runner is None:
                     break
         self.flush()
@@ -678,7 +719,7 @@ class Broker:
         arena.reusable = True
 
     def collect(self, call, payload, big):
-        """(result header for Node, payload chunks, cleanup or None) for the runner's result of one call."""
+        """(result header for Node, payload chunks) for the runner's result of one call."""
         cid, dtype, shape, n = call["id"], call["dtype"], call["shape"], call["nbytes"]
         r = self.runner
         arena = r.arena
@@ -693,105 +734,64 @@ class Broker:
             self.flush()
             die_like(r.ended(), r.sandboxed)
         h, body = got
-        out_map = None
-        fds = []
-        try:
-            if h.get("type") != "result" or h.get("id") != cid or isinstance(h.get("id"), bool):
-                raise ProtocolError(f"a {str(h.get('type'))[:40]!r} frame for call {str(h.get('id'))[:40]} during call {cid}")
-            extra = set(h) - RESULT_FIELDS
-            if extra or (isinstance(h.get("output"), dict) and set(h["output"]) - OUTPUT_FIELDS):
-                extra |= {f"output.{k}" for k in set(h.get("output") or {}) - OUTPUT_FIELDS}
-                raise ProtocolError(f"a result with fields this channel does not have: {', '.join(sorted(extra)[:8])}")
-            if h.get("kept") is True:
-                arena.reusable = False  # the candidate kept an input: the next batch gets a new region
-            mutated = not same_bytes(arena.addr + at, p_addr, n) or h.get("view") is not None
-            kind = h.get("kind")
-            base = {"type": "result", "id": cid, **check_text_fields(h)}
-            if kind == "raised":
-                return {**base, "kind": "raised", "errorType": clip(h.get("errorType"), 200), "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}, [], None
-            if kind == "memory":
-                return {**base, "kind": "memory", "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}, [], None
-            if kind == "bad-output":
-                return {**base, "kind": "bad-output", "problem": clip(h.get("problem")), "mutated": mutated}, [], None
-            if kind != "ok":
-                raise ProtocolError(f"a result of kind {str(kind)[:40]!r}")
-            out = h.get("output")
-            if not isinstance(out, dict) or out.get("dtype") not in ITEMSIZE:
-                raise ProtocolError(f"an output dtype of {json.dumps(out)[:100] if not isinstance(out, dict) else str(out.get('dtype'))[:40]!r}")
-            count = check_shape(out.get("shape"), "the output")
-            nbytes = out.get("nbytes")
-            if nbytes != count * ITEMSIZE[out["dtype"]]:
-                raise ProtocolError(f"an output of shape {out['shape']} {out['dtype']} in {str(nbytes)[:40]} bytes (it needs {count * ITEMSIZE[out['dtype']]})")
-            if count > output_cap(in_elements):
-                return {**base, "kind": "bad-output", "problem": f"returned {count} elements for an input of {in_elements}", "mutated": mutated}, [], None
-            if h.get("fd") is True:
-                fd = r.take_fd()
-                if len(body) or fd is None:
-                    raise ProtocolError(f"an output in a memory file without its descriptor, or with {len(body)} bytes inline")
-                out_map = self.output_file(fd, nbytes)
-                data = memoryview(out_map)[:nbytes] if out_map is not None else b""
-            else:
-                if len(body) != nbytes:
-                    raise ProtocolError(f"an output of {nbytes} bytes with {len(body)} bytes inline")
-                data = body
-            numpy_dtype = h.get("numpyDtype")
-            if not isinstance(numpy_dtype, str) or not (0 < len(numpy_dtype) <= 40):
-                raise ProtocolError(f"numpyDtype {json.dumps(numpy_dtype)[:60]}")
-            chunks, offset = [], 0
+        if h.get("type") != "result" or h.get("id") != cid or isinstance(h.get("id"), bool):
+            raise ProtocolError(f"a {str(h.get('type'))[:40]!r} frame for call {str(h.get('id'))[:40]} during call {cid}")
+        extra = set(h) - RESULT_FIELDS
+        if extra or (isinstance(h.get("output"), dict) and set(h["output"]) - OUTPUT_FIELDS):
+            extra |= {f"output.{k}" for k in set(h.get("output") or {}) - OUTPUT_FIELDS}
+            raise ProtocolError(f"a result with fields this channel does not have: {', '.join(sorted(extra)[:8])}")
+        if h.get("kept") is True:
+            arena.reusable = False  # the candidate kept an input: the next batch gets a new region
+        mutated = not same_bytes(arena.addr + at, p_addr, n) or h.get("view") is not None
+        kind = h.get("kind")
+        base = {"type": "result", "id": cid, **check_text_fields(h)}
+        if kind == "raised":
+            return {**base, "kind": "raised", "errorType": clip(h.get("errorType"), 200), "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}, []
+        if kind == "memory":
+            return {**base, "kind": "memory", "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}, []
+        if kind == "bad-output":
+            return {**base, "kind": "bad-output", "problem": clip(h.get("problem")), "mutated": mutated}, []
+        if kind != "ok":
+            raise ProtocolError(f"a result of kind {str(kind)[:40]!r}")
+        out = h.get("output")
+        if not isinstance(out, dict) or out.get("dtype") not in ITEMSIZE:
+            raise ProtocolError(f"an output dtype of {json.dumps(out)[:100] if not isinstance(out, dict) else str(out.get('dtype'))[:40]!r}")
+        count = check_shape(out.get("shape"), "the output")
+        nbytes = out.get("nbytes")
+        if nbytes != count * ITEMSIZE[out["dtype"]]:
+            raise ProtocolError(f"an output of shape {out['shape']} {out['dtype']} in {str(nbytes)[:40]} bytes (it needs {count * ITEMSIZE[out['dtype']]})")
+        if count > output_cap(in_elements):
+            return {**base, "kind": "bad-output", "problem": f"returned {count} elements for an input of {in_elements}", "mutated": mutated}, []
+        if h.get("fd") is True:
+            fd = r.take_fd()
+            if len(body) or fd is None:
+                raise ProtocolError(f"an output in a memory file without its descriptor, or with {len(body)} bytes inline")
+            data = r.output(fd, nbytes)
+        else:
+            if len(body) != nbytes:
+                raise ProtocolError(f"an output of {nbytes} bytes with {len(body)} bytes inline")
+            data = body
+        numpy_dtype = h.get("numpyDtype")
+        if not isinstance(numpy_dtype, str) or not (0 < len(numpy_dtype) <= 40):
+            raise ProtocolError(f"numpyDtype {json.dumps(numpy_dtype)[:60]}")
+        chunks, offset = [], 0
 
-            def add(buf, length):
-                nonlocal offset
-                desc = {"offset": offset, "nbytes": length}
-                chunks.append(buf)
-                offset += length
-                if pad8(offset):
-                    chunks.append(b"\0" * pad8(offset))
-                    offset += pad8(offset)
-                return desc
+        def add(buf, length):
+            nonlocal offset
+            desc = {"offset": offset, "nbytes": length}
+            chunks.append(buf)
+            offset += length
+            if pad8(offset):
+                chunks.append(b"\0" * pad8(offset))
+                offset += pad8(offset)
+            return desc
 
-            result = {**base, "kind": "ok", "mutated": mutated, "numpyDtype": numpy_dtype,
-                      "output": {"dtype": out["dtype"], "shape": out["shape"], **add(data, nbytes)}}
-            if mutated:
-                desc, after = input_after(arena, at, n, dtype, shape, h.get("view"))
-                result["inputAfter"] = {**desc, **add(after, n)}
-            cleanup = None
-            if out_map is not None:
-                def cleanup(m=out_map, chunks=chunks):
-                    chunks.clear()
-                    try:
-                        m.close()
-                    except BufferError:
-                        pass
-            return result, chunks, cleanup
-        except BaseException:
-            close_all(fds)
-            if out_map is not None:
-                try:
-                    out_map.close()
-                except BufferError:
-                    pass
-            raise
-
-    @staticmethod
-    def output_file(fd, nbytes):
-        """A read-only mapping of the runner's output memory file, once it is sealed against shrinking (which would
-        make reading the mapping fault); None for an empty output."""
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise ProtocolError("an output descriptor that is not a memory file")
-            try:
-                fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK)
-            except OSError as e:
-                if e.errno != errno.EPERM or not fcntl.fcntl(fd, fcntl.F_GET_SEALS) & fcntl.F_SEAL_SHRINK:
-                    raise ProtocolError(f"an output file that cannot be sealed against shrinking ({e.strerror})") from None
-            if os.fstat(fd).st_size < nbytes:
-                raise ProtocolError(f"an output of {nbytes} bytes in a memory file of {os.fstat(fd).st_size}")
-            return mmap.mmap(fd, nbytes, access=mmap.ACCESS_READ) if nbytes else None
-        except OSError as e:
-            raise ProtocolError(f"an output file that cannot be read ({e.strerror})") from None
-        finally:
-            os.close(fd)
+        result = {**base, "kind": "ok", "mutated": mutated, "numpyDtype": numpy_dtype,
+                  "output": {"dtype": out["dtype"], "shape": out["shape"], **add(data, nbytes)}}
+        if mutated:
+            desc, after = input_after(arena, at, n, dtype, shape, h.get("view"))
+            result["inputAfter"] = {**desc, **add(after, n)}
+        return result, chunks
 
 
 def main():
