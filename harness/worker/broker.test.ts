@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { crashCheck } from '../checks/outcome-checks.js';
 import { projectPath } from '../paths.js';
 import { bitwiseEqual, fromNumbers, makeTensor, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { start } from '../../test/fixtures/candidates/helpers.js';
@@ -44,6 +45,14 @@ function expectRight(o: CallOutcome | undefined, input: Tensor): void {
 function expectOverflow(o: CallOutcome | undefined): void {
   expect(Number.isNaN(toNumbers(expectKind(o, 'ok').output)[0])).toBe(true);
 }
+
+test('the crash check names a protocol error instead of a death', () => {
+  const probe = { input: OVERFLOWS, args: {} };
+  const broke: CallOutcome = { kind: 'crash', exitCode: null, signal: null, stderr: '', protocolError: 'a frame header of 4294967295 bytes (at most 1048576)' };
+  expect(crashCheck.judgeAll([probe], [broke]).detail).toBe('the process broke the worker protocol (a frame header of 4294967295 bytes (at most 1048576)) on [1000, 5]');
+  const died: CallOutcome = { kind: 'crash', exitCode: null, signal: 'SIGKILL', stderr: '' };
+  expect(crashCheck.judgeAll([probe], [died]).detail).toBe('the process died (signal SIGKILL) on [1000, 5]');
+});
 
 describe.concurrent('attacks from inside the candidate process', () => {
   test('forged result frames written into every descriptor never reach the harness', async () => {
