@@ -4,12 +4,15 @@ runs the candidate in a child process (harness/py/runner.py), which it cannot re
 Usage: python3 -u broker.py SPEC_JSON [BULK_DIR]
   SPEC_JSON: {"file", "function", "callStyle", "memoryMb",
               "sandboxArgv"?: [...]   prefix of the runner's command line (the sandbox), absent or [] for none,
+              "sandboxArgsFd"?: {"bwrap", "options": [...]}   or: bubblewrap with its options on a pipe (--args FD),
               "runnerPython"?: str    the runner's interpreter (default: this one, sys.executable),
+              "runnerFlags"?: [...]   interpreter options before the script,
               "runnerScript"?: str    runner.py's path as the runner sees it (default: its path here),
               "runnerFile"?: str      the candidate's path as the runner sees it (default: "file")}
-  The runner's command line is sandboxArgv + [runnerPython, runnerScript, FD]: no harness names in it but what
-  those paths hold. It needs nothing from this machine's files but runner.py, the candidate, the interpreter and
-  NumPy.
+  The runner's command line is prefix + [runnerPython, *runnerFlags, runnerScript, FD]: no harness names in it but
+  what those paths hold. The runner needs nothing from this machine's files but runner.py, the candidate (and its
+  folder), the interpreter and NumPy; never the bulk files (its inputs and outputs are memory files passed by
+  descriptor).
 
 Why two processes: the candidate runs in the runner's process and can change anything there (rebind descriptors,
 monkeypatch functions, write forged bytes). It gets one socket, inputs in and outputs back. This process alone holds
@@ -325,15 +328,32 @@ class Runner:
         # Not 3 or 4, the numbers the protocol had when the candidate ran in the worker's own process.
         fd = fcntl.fcntl(theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, 10)
         theirs.close()
-        argv = [str(a) for a in (spec.get("sandboxArgv") or [])] + [
+        prefix, pass_fds, options = [str(a) for a in (spec.get("sandboxArgv") or [])], [fd], None
+        by_fd = spec.get("sandboxArgsFd")
+        if by_fd:
+            # bwrap --args FD: the options (host paths) stay off the command line, which the sandbox's pid 1 shows.
+            r, w = os.pipe()
+            prefix, options = [str(by_fd["bwrap"]), "--args", str(r)], b"".join(str(o).encode() + b"\0" for o in by_fd["options"])
+            pass_fds.append(r)
+        argv = prefix + [
             spec.get("runnerPython") or sys.executable,
+            *[str(f) for f in spec.get("runnerFlags") or []],
             spec.get("runnerScript") or runner_script(),
             str(fd),
         ]
         try:
-            self.proc = subprocess.Popen(argv, pass_fds=[fd], close_fds=True, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(argv, pass_fds=pass_fds, close_fds=True, stdin=subprocess.DEVNULL)
         finally:
             os.close(fd)
+            if options is not None:
+                os.close(r)
+        if options is not None:
+            try:
+                write_all(w, options)  # bwrap reads them as it starts; it is not the candidate yet
+            except OSError:
+                pass  # bwrap died: seen as the runner's death
+            finally:
+                os.close(w)
         self.sock = mine
         self.arena = None
         self.rbuf, self.rlo, self.rhi = bytearray(READ_CHUNK), 0, 0  # what was read of the runner's frames

@@ -2,15 +2,17 @@
 // every descriptor, descriptors rebound with os.dup2, the mutation check monkeypatched away, forged bytes on the
 // channel. Each attack is a wrong or in-place softmax that must still be caught, and the calls around it must come
 // back as if it were not there. Then the mutation check itself, table-driven, on small inputs and on the bulk path.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { crashCheck } from '../checks/outcome-checks.js';
 import { projectPath } from '../paths.js';
 import { bitwiseEqual, fromNumbers, makeTensor, toNumbers, type Tensor } from '../tensor/tensor.js';
-import { start } from '../../test/fixtures/candidates/helpers.js';
+import { specFor, start } from '../../test/fixtures/candidates/helpers.js';
 import { bulkTransport } from './bulk-files.js';
+import { startPythonWorker, RUNNER_SCRIPT } from './python-worker.js';
 import type { CallOutcome, CallRequest } from './types.js';
 
 const hostile = (name: string): string => projectPath('test', 'fixtures', 'hostile-broker', name);
@@ -194,5 +196,46 @@ describe('the mutation check, compared by the broker', () => {
       if (row.after) row.after(inputs[i], o.inputAfter!);
       else expect(o.inputAfter).toBeUndefined();
     });
+  });
+});
+
+describe('the runner behind a sandbox prefix (SPEC_JSON sandboxArgv / sandboxArgsFd)', () => {
+  const x = f64(1, 2, 3);
+  const probe = async (launch: Parameters<typeof startPythonWorker>[1], file = hostile('argv_probe.py')) => {
+    const w = await startPythonWorker({ ...specFor('correct.py'), file }, launch);
+    if (!('call' in w)) throw new Error(JSON.stringify(w));
+    try {
+      const [o] = await w.call([call(x), call(x)]);
+      return JSON.parse(expectKind(o, 'ok').captured) as { argv: string[]; parent: string; init: string; prefix: string };
+    } finally {
+      await w.close();
+    }
+  };
+
+  test('a plain prefix runs before the interpreter; the runner\'s argv is its script and the channel\'s descriptor', async () => {
+    const seen = await probe({ sandboxArgv: ['env', 'SC_PREFIX_SEEN=yes'] });
+    expect(seen.prefix).toBe('yes');
+    expect(seen.argv).toEqual([RUNNER_SCRIPT, expect.stringMatching(/^\d+$/)]);
+  });
+
+  // Real bubblewrap when this machine can run it (harness/worker/sandbox.ts owns the policy; this is only how the
+  // broker starts it): the options go on a pipe, the runner sees neutral paths only.
+  const python = realpathSync(execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim());
+  const prefix = execFileSync(python, ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
+  let bwrap = false;
+  try {
+    execFileSync('bwrap', ['--unshare-all', '--ro-bind', '/', '/', 'true'], { stdio: 'ignore' });
+    bwrap = true;
+  } catch {
+    // no bubblewrap, or no user namespaces here
+  }
+  test.runIf(bwrap)('bwrap --args FD: the sandbox\'s command lines show no host path', async () => {
+    const options = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv', '--setenv', 'PATH', '/usr/bin:/bin',
+      '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin',
+      '--ro-bind', prefix, prefix, '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+      '--ro-bind', hostile('argv_probe.py'), '/cand/argv_probe.py', '--ro-bind', RUNNER_SCRIPT, '/opt/run/main.py'];
+    const seen = await probe({ sandboxArgsFd: { bwrap: 'bwrap', options }, runnerPython: python, runnerScript: '/opt/run/main.py', runnerFile: '/cand/argv_probe.py' });
+    expect(seen.argv).toEqual(['/opt/run/main.py', expect.stringMatching(/^\d+$/)]);
+    for (const line of [seen.parent, seen.init, seen.argv.join(' ')]) expect(line).not.toMatch(/softmax|worker|harness|broker/);
   });
 });

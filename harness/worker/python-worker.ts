@@ -28,7 +28,10 @@ const HOW_TO_FIX =
  */
 export interface RunnerLaunch {
   sandboxArgv?: string[];
+  /** bubblewrap with its options on a pipe (`bwrap --args FD`), so they stay off the sandbox's command line */
+  sandboxArgsFd?: { bwrap: string; options: string[] };
   runnerPython?: string;
+  runnerFlags?: string[];
   runnerScript?: string;
   runnerFile?: string;
 }
