@@ -51,9 +51,9 @@ function expectOverflow(o: CallOutcome | undefined): void {
 test('the crash check names a protocol error instead of a death', () => {
   const probe = { input: OVERFLOWS, args: {} };
   const broke: CallOutcome = { kind: 'crash', exitCode: null, signal: null, stderr: '', protocolError: 'a frame header of 4294967295 bytes (at most 1048576)' };
-  expect(crashCheck.judgeAll([probe], [broke]).detail).toBe('the process broke the worker protocol (a frame header of 4294967295 bytes (at most 1048576)) on [1000, 5]');
+  expect(crashCheck.judgeAll([probe], [broke])).toMatchObject({ status: 'fail', detail: 'the process broke the worker protocol (a frame header of 4294967295 bytes (at most 1048576)) on [1000, 5]' });
   const died: CallOutcome = { kind: 'crash', exitCode: null, signal: 'SIGKILL', stderr: '' };
-  expect(crashCheck.judgeAll([probe], [died]).detail).toBe('the process died (signal SIGKILL) on [1000, 5]');
+  expect(crashCheck.judgeAll([probe], [died])).toMatchObject({ status: 'fail', detail: 'the process died (signal SIGKILL) on [1000, 5]' });
 });
 
 describe.concurrent('attacks from inside the candidate process', () => {
