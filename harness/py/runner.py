@@ -512,7 +512,9 @@ def serve(np, fn, style, sock):
 
 def main():
     die_with_parent()
-    sock = socket.socket(fileno=int(sys.argv[1]))
+    fd = int(sys.argv[1])
+    os.set_inheritable(fd, False)  # a child the loaded code starts must not keep the channel open after this process
+    sock = socket.socket(fileno=fd)
     try:
         import faulthandler
 
