@@ -619,7 +619,10 @@ class Broker:
         except (ProtocolError, OSError) as e:
             first = {"type": "start-failed", "kind": "import", "message": f"the candidate's process broke the protocol while it loaded: {e}"}
         if first is None:
-            die_like(r.ended(), r.sandboxed)
+            try:
+                die_like(r.ended(), r.sandboxed)
+            except ProtocolError as e:
+                first = {"type": "start-failed", "kind": "import", "message": f"the candidate's process {e} while it loaded"}
         if first["type"] != "ready":
             r.kill()
             return first
@@ -633,7 +636,7 @@ class Broker:
             r.arena.close()
             r.arena = None
         if r.arena is None:
-            r.arena = Arena(max(MIN_ARENA, n + pad8(n) + (4096 - (n + pad8(n)) % 4096) % 4096))
+            r.arena = Arena(max(MIN_ARENA, -(-n // mmap.PAGESIZE) * mmap.PAGESIZE))
             return r.arena, True
         return r.arena, False
 
@@ -671,8 +674,9 @@ class Broker:
                     return
             try:
                 self.send_batch(pending, payload, big)
-            except MemoryError as e:  # mapping the bulk input
-                self.reply(big, {"type": "result", "id": pending[0]["id"], "kind": "memory", "message": f"MemoryError: {e}", "captured": "", "ms": 0.0}, [])
+            except (MemoryError, OSError) as e:  # mapping the bulk input, making the shared region (tmpfs full)
+                for call in pending:
+                    self.reply(big, {"type": "result", "id": call["id"], "kind": "memory", "message": f"{type(e).__name__}: {e}", "captured": "", "ms": 0.0}, [])
                 return
             while pending:
                 call = pending.pop(0)

@@ -100,7 +100,7 @@ describe.concurrent('attacks from inside the candidate process', () => {
   test('forged bytes on the channel are a protocol error of that call only, with what was sent', async () => {
     const w = await start('corrupts_channel.py', { file: hostile('corrupts_channel.py') });
     // [mode, its id in the batch, 1]; mode 0 is an ordinary call.
-    const modes = [0, 1, 0, 2, 3, 0, 4, 5, 6, 0];
+    const modes = [0, 1, 0, 2, 3, 0, 4, 5, 6, 7, 0];
     const inputs = modes.map((m, id) => f64(m, id, 1));
     const out = await w.call([...inputs.map(call), call(OVERFLOWS)]);
     const expected: Record<number, RegExp> = {
@@ -110,6 +110,7 @@ describe.concurrent('attacks from inside the candidate process', () => {
       4: /an output of shape \[1000000\] float64 in 16 bytes \(it needs 8000000\)/,
       5: /an output dtype of 'complex256'/,
       6: /payloadBytes 1099511627776 \(at most \d+ here\)/,
+      7: /an output in a memory file without its descriptor/,
     };
     modes.forEach((m, i) => {
       if (m === 0) expectRight(out[i], inputs[i]);
