@@ -42,8 +42,11 @@ function outcomeCheck(
   };
 }
 
-export const crashCheck = outcomeCheck('crash', 'the process must not die during a call', (o) =>
-  o.kind === 'crash' ? `the process died (${o.signal ? `signal ${o.signal}` : `exit code ${o.exitCode}`})` : undefined);
+export const crashCheck = outcomeCheck('crash', 'the process must not die during a call', (o) => {
+  if (o.kind !== 'crash') return undefined;
+  if (o.protocolError) return `the process broke the worker protocol (${o.protocolError})`;
+  return `the process died (${o.signal ? `signal ${o.signal}` : `exit code ${o.exitCode}`})`;
+});
 
 export const timeoutCheck = outcomeCheck('timeout', 'every call must return within the per-call timeout', (o) =>
   o.kind === 'timeout' ? `a call did not return within ${o.limitMs} ms` : undefined);

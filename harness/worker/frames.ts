@@ -1,4 +1,4 @@
-// The worker frame format, shared by worker.py and js-child.mjs: u32 LE header length, a JSON header padded with
+// The worker frame format, shared by broker.py and js-child.mjs: u32 LE header length, a JSON header padded with
 // spaces so the payload starts 8-byte aligned (typed-array views need no copy), then `payloadBytes` raw bytes.
 
 export interface Frame {

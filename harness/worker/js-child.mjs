@@ -255,7 +255,7 @@ function nestedChanged(arg, data) {
   return flat.length !== data.length || flat.some((v, i) => !Object.is(v, Number(data[i])));
 }
 
-let convention = 'tensor';
+let convention; // the input form: set by the spec, or found by the first call's probe (js-conventions.mjs)
 let tf;
 
 async function runCall(fn, style, call, payload) {
@@ -271,18 +271,30 @@ async function runCall(fn, style, call, payload) {
   let err;
   let failed = false;
   let arrayMutated = false;
+  let found;
+  let args;
   const t0 = performance.now();
   try {
-    const args = toConvention(convention, x, tf);
-    out = fromConvention(await fn(...args, ...callArgs(style, call.args ?? {})), call.dtype, INPUT_ARRAYS, shape);
-    if (convention === 'array' && x.shape.length > 0 && nestedChanged(args[0], x.data)) arrayMutated = true;
+    // The first call finds the input form, inside its own timeout: a candidate that hangs or exits on the probe is
+    // judged as this call, and the result says what was found.
+    if (convention === undefined) {
+      const quiet = capture(); // what the probe prints is not this call's output
+      try {
+        found = await detect(fn, callArgs(style, { axis: -1, theta: 1 }), INPUT_ARRAYS, tf);
+      } finally {
+        quiet();
+      }
+      convention = found.convention;
+    }
+    args = toConvention(convention, x, tf);
+    out = await fn(...args, ...callArgs(style, call.args ?? {}));
   } catch (e) {
     failed = true;
     err = e;
   }
   const ms = performance.now() - t0;
   const captured = release();
-  const common = { ...base, captured, ms };
+  const common = { ...base, captured, ms, ...(found ? { convention: found.convention, conventionProbe: found.tried } : {}) };
   if (failed) {
     const r = raisedHeader(err);
     // A typed array or ArrayBuffer V8 could not allocate: that call ran out of memory.
@@ -290,6 +302,13 @@ async function runCall(fn, style, call, payload) {
       return [{ ...common, kind: 'memory', message: head(`${r.type}: ${r.message}`), traceback: tail(r.stack) }, []];
     }
     return [{ ...common, kind: 'raised', errorType: r.type, message: head(r.message), traceback: tail(r.stack) }, []];
+  }
+  if (convention === 'array' && x.shape.length > 0 && nestedChanged(args[0], x.data)) arrayMutated = true;
+  // Plain (nested) arrays and tfjs tensors become what readOutput reads; a ragged or non-numeric one is bad output.
+  try {
+    out = fromConvention(out, call.dtype, INPUT_ARRAYS, shape);
+  } catch (e) {
+    return [{ ...common, kind: 'bad-output', problem: head(safeString(e?.message ?? e)), mutated: arrayMutated }, []];
   }
   const mutated = arrayMutated || Buffer.compare(copy, pristine) !== 0 || x.shape.length !== shape.length || x.shape.some((n, i) => n !== shape[i]);
   const got = readOutput(out, shape, size);
@@ -330,19 +349,9 @@ async function main() {
     await send({ type: 'start-failed', ...loaded.failure, importOutput });
     process.exit(0);
   }
-  // The calling convention: as asked, or found by probing with a 1-D input (js-conventions.mjs).
   tf = await candidateTf(spec.file);
-  let tried = [];
   if (spec.convention && spec.convention !== 'auto') convention = spec.convention;
-  else {
-    const probeRelease = capture();
-    try {
-      ({ convention, tried } = await detect(loaded.fn, callArgs(spec.callStyle, { axis: -1, theta: 1 }), INPUT_ARRAYS, tf));
-    } finally {
-      probeRelease();
-    }
-  }
-  await send({ type: 'ready', importOutput, node: process.version, convention, conventionProbe: tried });
+  await send({ type: 'ready', importOutput, node: process.version, ...(spec.convention !== 'auto' ? { convention } : {}) });
 
   const queue = [];
   let busy = false;

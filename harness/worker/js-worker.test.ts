@@ -72,7 +72,7 @@ describe('JavaScript that fails', () => {
   });
 
   test.each([
-    ['returnsArray', 'returned an Array, not a typed array or {dtype, shape, data}'],
+    ['returnsRagged', 'returned a ragged nested array'],
     ['returnsNothing', 'returned undefined, not a typed array or {dtype, shape, data}'],
     ['wrongDtype', 'returned dtype "float64" but its data is a Float32Array'],
     ['huge', 'returned 50000000 elements for an input of 6'],

@@ -2,6 +2,7 @@
 // another and carries on with the remaining calls. Python and JavaScript differ only in their LaunchPlan.
 import { EnvironmentError } from '../errors.js';
 import { makeWorkerHome, removeWorkerHome } from './env.js';
+import { conventions } from './protocol.js';
 import { Session, type LaunchPlan, type StartResult } from './session.js';
 import type { SandboxInfo } from './sandbox.js';
 import type { CallOutcome, CallRequest, ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
@@ -71,6 +72,10 @@ class ProcessWorker implements ImplementationWorker {
       }
       const { outcomes, alive } = await this.session!.run(requests.slice(out.length), this.spec.timeoutMs, this.spec.memoryMb);
       out.push(...outcomes);
+      for (const o of outcomes) {
+        const found = conventions.get(o);
+        if (found && this.runtime) Object.assign(this.runtime, { convention: found.used, conventionProbe: found.probe });
+      }
       if (!alive) this.session = null; // dead already: run() resolves only after the exit
       if (stopAfterTrouble && !alive) break;
     }

@@ -1,9 +1,9 @@
 // Call requests to batch frames, and result frames to CallOutcomes. Same messages for Python and JavaScript workers
-// (the header format is documented at the top of worker.py).
+// (the header format is documented at the top of broker.py).
 import { DTYPE_INFO, isDType } from '../tensor/dtype.js';
 import { sizeOf, tensorBytes, tensorFromBytes, type Tensor } from '../tensor/tensor.js';
 import { encodeFrame, pad8, type Frame } from './frames.js';
-import type { CallArgs, CallOutcome, CallRequest } from './types.js';
+import type { CallArgs, CallOutcome, CallRequest, ConventionFound } from './types.js';
 
 /** Calls per frame are bounded by bytes, not count: one frame is held in memory whole on both sides. */
 const FRAME_PAYLOAD_TARGET = 64 * 1024 * 1024;
@@ -97,6 +97,18 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 /** The outcome a result frame reports. */
 export function outcomeOf(frame: Frame, limitMb: number): CallOutcome {
+  const outcome = outcomeOfHeader(frame, limitMb);
+  const h = frame.header;
+  if (typeof h.convention === 'string') {
+    conventions.set(outcome, { used: h.convention, probe: Array.isArray(h.conventionProbe) ? h.conventionProbe.map(String) : [] });
+  }
+  return outcome;
+}
+
+/** What a JavaScript worker's first result said about the input form (types.ts ConventionFound), by outcome. */
+export const conventions = new WeakMap<CallOutcome, ConventionFound>();
+
+function outcomeOfHeader(frame: Frame, limitMb: number): CallOutcome {
   const h = frame.header;
   const captured = str(h.captured);
   const ms = num(h.ms);
@@ -114,6 +126,11 @@ export function outcomeOf(frame: Frame, limitMb: number): CallOutcome {
       return { kind: 'bad-output', problem: str(h.problem), captured, ms };
     case 'memory':
       return { kind: 'memory', limitMb, stderr: [str(h.message), str(h.traceback), captured].filter(Boolean).join('\n') };
+    case 'crash': {
+      // Only the broker sends this (broker.py): the runner broke the protocol during this call and was replaced.
+      const protocolError = str(h.protocolError) || 'a crash without a reason';
+      return { kind: 'crash', exitCode: null, signal: null, stderr: `harness protocol error: ${protocolError}`, protocolError };
+    }
     default:
       throw new ProtocolError(`unknown result kind ${String(h.kind)}`);
   }

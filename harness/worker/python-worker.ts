@@ -1,11 +1,13 @@
-// Python implementations: each runs in its own `python3 -u worker.py` process with real NumPy.
+// Python implementations: each runs in its own pair of processes. `python3 -u broker.py` (trusted, imports no candidate
+// code) speaks the protocol and checks every call; it starts harness/py/runner.py, which imports the candidate and
+// calls it with real NumPy, and can reach nothing but its one channel to the broker (see broker.py).
 import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { EnvironmentError } from '../errors.js';
 import { projectPath } from '../paths.js';
 import { workerCwd, workerEnv } from './env.js';
-import { BULK_DIR, pythonSandbox, SANDBOX_HOME, workerMemoryMb } from './sandbox.js';
+import { pythonSandbox, workerMemoryMb } from './sandbox.js';
 import { startProcessWorker, type WorkerKind } from './process-worker.js';
 import type { ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
 
@@ -21,40 +23,62 @@ const HOW_TO_FIX =
   'Install Python 3 with NumPy (for example `apt-get install python3-numpy`, or `pip install numpy`), ' +
   `or point the harness at an interpreter that has it with ${PYTHON_ENV_VAR}=/path/to/python or --python /path/to/python.`;
 
-// The runner script, bound into the sandbox under a neutral name (argv[0] `worker.py` would be a tell).
-const RUNNER: [string, string] = [projectPath('harness', 'worker', 'worker.py'), 'main.py'];
+/**
+ * What broker.py needs to start the runner inside a sandbox: the command-line prefix (bwrap ...), and where the
+ * runner's interpreter, script and candidate file are as the sandbox shows them. Absent: no sandbox, same paths.
+ */
+export interface RunnerLaunch {
+  sandboxArgv?: string[];
+  /** bubblewrap with its options on a pipe (`bwrap --args FD`), so they stay off the sandbox's command line */
+  sandboxArgsFd?: { bwrap: string; options: string[] };
+  runnerPython?: string;
+  runnerFlags?: string[];
+  runnerScript?: string;
+  runnerFile?: string;
+}
 
-function pythonKind(spec: WorkerSpec, python: string): WorkerKind {
-  const args = (file: string, memoryMb: number) => JSON.stringify({ file, function: spec.functionName, callStyle: spec.callStyle, memoryMb });
+/** The runner script the broker starts (what a sandbox must bind read-only, with the candidate and the interpreter). */
+export const RUNNER_SCRIPT = projectPath('harness', 'py', 'runner.py');
+// Bound into the sandbox under a neutral name (argv `runner.py` or `worker.py` would be a tell).
+const RUNNER: [string, string] = [RUNNER_SCRIPT, 'main.py'];
+// Modules the runner imports from its own folder.
+const RUNNER_SIBLINGS: [string, string][] = [];
+
+/**
+ * The trusted broker runs here, outside any sandbox: it alone holds the protocol descriptors and the bulk files.
+ * Only the runner (the candidate's process) is sandboxed: the broker starts it as `bwrap --args FD python main.py`.
+ */
+function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {}): WorkerKind {
+  const broker = projectPath('harness', 'worker', 'broker.py');
+  const workerArgs = (l: RunnerLaunch, memoryMb: number) =>
+    JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, ...l });
   return {
     plan: async (dir) => {
       let sb: Awaited<ReturnType<typeof pythonSandbox>>;
       try {
-        sb = await pythonSandbox({ python, file: spec.file, scripts: [RUNNER], memoryMb: spec.memoryMb, mode: spec.sandbox }, workerEnv(dir));
+        sb = await pythonSandbox({ python, file: spec.file, scripts: [RUNNER, ...RUNNER_SIBLINGS], memoryMb: spec.memoryMb, mode: spec.sandbox }, workerEnv(dir));
       } catch (e) {
         if (e instanceof EnvironmentError && !/sandbox/.test(e.message)) throw new EnvironmentError(`${e.message}. ${HOW_TO_FIX}`);
         throw e;
       }
-      if (!sb.info.sandboxed) {
-        return { command: python, args: ['-u', RUNNER[0], args(spec.file, spec.memoryMb)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info };
+      if (!sb.info.sandboxed || Object.keys(launch).length) {
+        return { command: python, args: ['-u', broker, workerArgs(launch, spec.memoryMb)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info };
       }
-      // Until the broker lands, the whole worker runs sandboxed (its framing included: see DESIGN.md's trust boundary).
-      return {
-        command: sb.python,
-        args: [...sb.pythonFlags, '-u', sb.scripts[0], args(sb.file, workerMemoryMb(spec.memoryMb, true))],
-        env: sb.env,
-        cwd: SANDBOX_HOME,
-        bulk: true,
-        sandbox: { bwrap: sb.argsFd!.bwrap, options: sb.options, bulkDir: BULK_DIR },
-        sandboxInfo: sb.info,
+      const sandboxed: RunnerLaunch = {
+        sandboxArgsFd: { bwrap: sb.argsFd!.bwrap, options: sb.options() },
+        runnerPython: sb.python,
+        runnerFlags: sb.pythonFlags,
+        runnerScript: sb.scripts[0],
+        runnerFile: sb.file,
       };
+      return { command: python, args: ['-u', broker, workerArgs(sandboxed, workerMemoryMb(spec.memoryMb, true))], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info };
     },
     spawnFailed: (e) => `cannot run the Python interpreter "${python}" (${e.code ?? e.message}). ${HOW_TO_FIX}`,
   };
 }
 
-export function startPythonWorker(spec: WorkerSpec): Promise<ImplementationWorker | StartFailure> {
-  return startProcessWorker(spec, pythonKind(spec, defaultPython(spec.python)));
+export function startPythonWorker(spec: WorkerSpec, launch?: RunnerLaunch): Promise<ImplementationWorker | StartFailure> {
+  return startProcessWorker(spec, pythonKind(spec, defaultPython(spec.python), launch));
 }
 
 const PROBE = 'import json, sys\nimport numpy\nprint(json.dumps({"version": sys.version.split()[0], "numpy": numpy.__version__}))';

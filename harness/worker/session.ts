@@ -61,7 +61,7 @@ class Tail {
 }
 
 // Workers run in their own process group (so a kill reaches their children too), which also means they outlive
-// us unless we kill them: do so when Node exits. worker.py also asks Linux to kill it when we die.
+// us unless we kill them: do so when Node exits. broker.py also asks Linux to kill it when we die.
 // (Also on SIGINT/SIGTERM: cleanup.ts.) Sandboxed, bwrap's --die-with-parent covers a Node that dies of SIGKILL.
 const live = new Set<Session>();
 let hookInstalled = false;
@@ -294,7 +294,8 @@ export class Session {
   private death(exit: Exit, limitMb: number): CallOutcome {
     const stderr = this.stderr.last();
     if (this.protocolError) {
-      return { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal, stderr: `harness protocol error: ${this.protocolError.message}\n${stderr}` };
+      const protocolError = this.protocolError.message;
+      return { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal, stderr: `harness protocol error: ${protocolError}\n${stderr}`, protocolError };
     }
     // An unexplained SIGKILL is the kernel's OOM killer; the rest say so on stderr.
     if ((exit.signal === 'SIGKILL' && !this.killed) || MEMORY_DEATH.test(stderr)) return { kind: 'memory', limitMb, stderr };

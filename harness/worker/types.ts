@@ -34,11 +34,24 @@ export type CallOutcome =
   /** The function returned something that is not an array of real numbers (None, list, complex, object, ...). */
   | { kind: 'bad-output'; problem: string; captured: string; ms: number }
   | { kind: 'timeout'; limitMs: number }
-  /** The process died during the call (exit code or signal), or ran out of its memory cap. */
-  | { kind: 'crash'; exitCode: number | null; signal: string | null; stderr: string }
+  /**
+   * The process died during the call (exit code or signal), or ran out of its memory cap. `protocolError`: the
+   * candidate's process sent what the protocol does not allow during this call (a forged or corrupt frame); it was
+   * replaced, and the text says what it sent.
+   */
+  | { kind: 'crash'; exitCode: number | null; signal: string | null; stderr: string; protocolError?: string }
   | { kind: 'memory'; limitMb: number; stderr: string }
   /** The harness did not make the call: the implementation's time budget was used up (set by the engine, not a worker). */
   | { kind: 'not-run'; reason: string };
+
+/**
+ * A JavaScript worker's first call also finds the input form (js-conventions.mjs) within that call's timeout, so a
+ * candidate that hangs or exits is judged as a call, not as a failed start; the result says what it found.
+ */
+export interface ConventionFound {
+  used: string;
+  probe: string[];
+}
 
 export interface WorkerSpec {
   /** 'python' runs a .py file's function in python3; 'javascript' an ES module's export in its own Node process. */
