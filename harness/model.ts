@@ -3,6 +3,7 @@
 import type { AxisRule, Policy } from './contracts.js';
 import type { EncodedTensor } from './tensor/json-tensor.js';
 import type { GoldenSection } from './golden/matrix.js';
+import type { MemoryLayout } from './tensor/layout.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -16,7 +17,7 @@ export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'skip';
 export const CHECK_FAMILIES = [
   'values', 'overflow', 'underflow', 'axis', 'batch-independence', 'sum-to-one', 'range', 'shift-invariance',
   'order', 'permutation', 'temperature', 'rank', 'singleton', 'empty', 'dtype', 'mutation', 'nan', 'infinity',
-  'determinism', 'crash', 'timeout', 'memory', 'output', 'import',
+  'determinism', 'crash', 'timeout', 'memory', 'output', 'import', 'layout',
 ] as const;
 export type BaseFamily = (typeof CHECK_FAMILIES)[number];
 /** A check family; `golden:<library>` is differential agreement with that library's exported output. */
@@ -38,6 +39,8 @@ export interface ErrorStats {
 export interface CounterexampleCall {
   axis?: number;
   theta?: number;
+  /** the memory layout the input was handed over in (absent: C order) */
+  layout?: MemoryLayout;
 }
 
 export interface Counterexample {

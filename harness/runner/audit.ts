@@ -32,7 +32,7 @@ export interface AuditOptions extends AuditStartOptions {
 }
 
 function toCase(g: GeneratedCase, seed: number, index: number): Case {
-  return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index) };
+  return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index), ...(g.layout ? { layout: g.layout } : {}) };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface RunOptions {
   policy: Policy;
   seed: number;
   numRuns: number;
+  /** per-case element budget of the generated cases (default DEFAULT_MAX_ELEMENTS) */
+  maxElements?: number;
   only?: string[];
   shard?: { index: number; count: number };
   python?: string;
@@ -39,8 +41,8 @@ export interface RunOptions {
   onImplementation?: (done: number, total: number, id: string) => void;
 }
 
-export function runCases(seed: number, numRuns: number): Case[] {
-  return [...discussionCases(), ...adversarialCases(), ...generatedCases(seed, numRuns)];
+export function runCases(seed: number, numRuns: number, maxElements?: number): Case[] {
+  return [...discussionCases(), ...adversarialCases(), ...generatedCases(seed, numRuns, maxElements)];
 }
 
 export function specFromManifest(e: ManifestEntry, manifestPath?: string): SubjectSpec {
@@ -75,7 +77,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   let entries = manifest.implementations;
   if (opts.only?.length) entries = entries.filter((e) => opts.only!.includes(e.id));
   entries = shardOf(entries, opts.shard);
-  const cases = runCases(opts.seed, opts.numRuns);
+  const cases = runCases(opts.seed, opts.numRuns, opts.maxElements);
   // Goldens are verified before anything runs: a corrupt golden is exit 2, not a half-finished run.
   const goldens = opts.goldens === false ? undefined : loadGoldens(opts.goldenDir);
   const goldenRows: GoldenMatrixRow[] = [];

@@ -15,6 +15,7 @@ import { isStartFailure, startWorker } from '../worker/index.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
 import { workerSpecOf } from './worker-spec.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
+import { layoutPython } from '../tensor/layout.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
 import { basename, dirname, relative } from 'node:path';
@@ -73,7 +74,8 @@ export function callText(spec: SubjectSpec, e: Evidence): string {
     e.args.theta !== undefined && spec.callStyle === 'x-theta-axis' ? `theta=${e.args.theta}` : '',
     e.args.axis !== undefined && spec.callStyle !== 'x' ? `axis=${e.args.axis}` : '',
   ].filter(Boolean);
-  return `${spec.functionName}(${['x', ...kw].join(', ')})`;
+  const x = e.args.layout ? layoutPython(e.args.layout, 'x') : 'x';
+  return `${spec.functionName}(${[x, ...kw].join(', ')})`;
 }
 
 /** How the engine judges this subject: the same for the main evaluation and for audit's shrinking steps. */

@@ -1,10 +1,13 @@
 // The seam between the runner and the processes that run implementations (Python or JavaScript).
+import type { MemoryLayout } from '../tensor/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Keyword arguments the harness passes; how they map onto the function is the implementation's call style. */
 export interface CallArgs {
   axis?: number;
   theta?: number;
+  /** how the worker lays the input out in memory (default C order); the values are the input's either way */
+  layout?: MemoryLayout;
 }
 
 /**

@@ -26,6 +26,8 @@ import sys
 import time
 import traceback
 
+sc_layout = None  # harness/py/sc_layout.py, imported in main()
+
 PROTO_IN, PROTO_OUT = 3, 4
 BULK_PIECE = 16 * 1024 * 1024  # bytes of a result in the shared file per progress frame
 SMALL_FRAME = 256 * 1024  # payload bytes up to which a frame is joined into one buffer and written at once
@@ -538,6 +540,11 @@ def run_call(np, fn, style, call, payload, maps=None):
         pristine = view.reshape(call["shape"])
         x = pristine.copy()  # fresh, writable, C-contiguous: the candidate may scribble on it
         unchanged = lambda: same_bits(np, x, pristine)  # noqa: E731
+    # --- memory layouts (harness/py/sc_layout.py): the same values as a Fortran, strided, read-only... array. The
+    # view may alias a bigger buffer: the mutation check compares its logical values with the canonical input.
+    if "layout" in call:
+        x = sc_layout.make_view(x, call["layout"])
+        unchanged = lambda: same_bits(np, x, pristine)  # noqa: E731
     shape0, dtype0 = x.shape, x.dtype
     with captured_output() as cap:
         t0 = time.perf_counter()
@@ -640,6 +647,13 @@ def main():
     except BaseException as e:
         write_frame(fd_out, {"type": "environment", "message": f"{sys.executable} cannot import NumPy: {type(e).__name__}: {safe_str(e)}"})
         return
+    # sc_layout lives in harness/py, as sc_tensor does; imported before the candidate can shadow it.
+    global sc_layout
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "py"))
+    try:
+        import sc_layout
+    finally:
+        sys.path.pop(0)
     cap_memory(spec.get("memoryMb"))
     with captured_output() as cap:
         fn, failure = load_function(spec)
