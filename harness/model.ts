@@ -77,6 +77,20 @@ export interface CheckResult {
   ms: number;
 }
 
+export type CoverageDimension = 'dtype' | 'rank' | 'length' | 'layout' | 'family';
+
+/**
+ * Which inputs the run reached (harness/engine/coverage.ts): for every pair of dimensions a grid of case counts, null
+ * where the pair cannot occur. A cell is a pair of values; `gaps` names the feasible cells no case reached.
+ */
+export interface CoverageMap {
+  dimensions: Record<CoverageDimension, string[]>;
+  pairs: { dims: [CoverageDimension, CoverageDimension]; counts: (number | null)[][] }[];
+  reached: number;
+  total: number;
+  gaps: string[];
+}
+
 export interface ImplementationResult {
   id: string;
   title: string;
@@ -92,6 +106,8 @@ export interface ImplementationResult {
   inferenceSummary?: string;
   /** distinct calls of the implementation the checks needed (each made once, its outcome shared) */
   calls?: number;
+  /** the inputs this implementation was given, as a coverage map */
+  coverage?: CoverageMap;
   verdict: Verdict;
   checks: CheckResult[];
 }

@@ -15,6 +15,8 @@ import { unitsFor } from '../engine/unit.js';
 import { loadGoldens } from '../golden/load.js';
 import { goldenRow, goldenSection, type GoldenMatrixRow } from '../golden/matrix.js';
 
+import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
+
 export interface RunOptions {
   manifest?: string;
   profile: string;
@@ -83,6 +85,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const goldenRows: GoldenMatrixRow[] = [];
   const settings: SubjectSettings = {
     ...subjectSettings(opts, profile, python.python),
+    coverage: { maxRank: 4, beyond65536: (opts.maxElements ?? DEFAULT_MAX_ELEMENTS) > 65536 },
     withWorker: goldens
       ? async (worker, spec) => { goldenRows.push(await goldenRow(spec.id, worker, spec.callStyle, goldens, profile)); }
       : undefined,

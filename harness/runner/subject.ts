@@ -16,6 +16,7 @@ import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/ty
 import { workerSpecOf } from './worker-spec.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { layoutPython } from '../tensor/layout.js';
+import { coverageOf, type CoverageUniverse } from '../engine/coverage.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
 import { basename, dirname, relative } from 'node:path';
@@ -52,6 +53,8 @@ export interface SubjectSettings {
   onProgress?: (done: number, total: number) => void;
   /** more work for the same warm worker after the checks (the golden matrix), before it is closed */
   withWorker?: (worker: ImplementationWorker, spec: SubjectSpec) => Promise<void>;
+  /** the input space the coverage map counts cells of (default: every generated dtype, ranks 0-6) */
+  coverage?: CoverageUniverse;
 }
 
 export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
@@ -150,6 +153,7 @@ export async function evaluateSubject(
       inference,
       inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length)),
       calls,
+      coverage: coverageOf(cases, settings.coverage),
       verdict: verdictOf(checks),
       checks,
     };
