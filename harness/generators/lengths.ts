@@ -74,7 +74,7 @@ export function sliceLengthArb(maxLength: number): fc.Arbitrary<number> | undefi
   const weights = boundaries.map((n) => K_WEIGHT[Math.round(Math.log2(n))] ?? 1);
   const arms: { arbitrary: fc.Arbitrary<number>; weight: number }[] = [{ arbitrary: weightedIndexArb(weights).map((i) => boundaries[i]), weight: 3 }];
   for (const unit of UNITS) {
-    const maxK = Math.floor((Math.min(cap, MAX_REMAINDER_LENGTH) - 1) / unit);
+    const maxK = Math.floor((Math.min(cap, MAX_REMAINDER_LENGTH) - unit + 1) / unit); // k * unit + (unit - 1) <= cap
     if (maxK < 1) continue;
     // k * unit + r with 1 <= r < unit: never a multiple, so the last block is always partial
     arms.push({
@@ -105,11 +105,13 @@ export function longSliceShapeArb(maxElements: number = DEFAULT_MAX_ELEMENTS, ra
     const dims = [...leading];
     // Trim the leading axes (the slice length is the point of the case) until the budget holds.
     let room = Math.floor(Math.min(maxElements, Math.max(len, LONG_ELEMENTS)) / len);
-    for (let i = 0; i < dims.length; i++) {
-      dims[i] = Math.max(1, Math.min(dims[i], room));
-      room = Math.floor(room / dims[i]);
+    const kept: number[] = [];
+    for (const d of dims) {
+      if (room < 2) break; // no room for another row: drop the axis rather than make it a singleton
+      kept.push(Math.min(d, room));
+      room = Math.floor(room / kept[kept.length - 1]);
     }
-    return [...dims, len];
+    return [...kept, len];
   });
 }
 
