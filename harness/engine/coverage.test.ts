@@ -71,3 +71,16 @@ describe('coverageOf', () => {
     expect(coverageOf([], { beyond65536: false }).dimensions.length).not.toContain('>65536');
   });
 });
+
+describe('coverageHtml', () => {
+  it('shows the summary and one grid per pair, gaps marked, impossible pairs dashed', async () => {
+    const { coverageHtml } = await import('../report/coverage-html.js');
+    const m = coverageOf([c('float64', [2, 3], 'nan')], { dtypes: ['float64', 'int32'], maxRank: 2 });
+    const html = coverageHtml(m);
+    expect(html).toContain(`reached ${m.reached} of ${m.total} cells`);
+    expect(html.match(/data-testid="coverage-grid"/g)).toHaveLength(10);
+    expect(html).toContain('<td class="gap">0</td>');
+    expect(html).toContain('<td class="na">–</td>');
+    expect(coverageHtml(undefined)).toBe('');
+  });
+});

@@ -10,6 +10,7 @@ import {
 } from './summary.js';
 import { tensorHeader, tensorValues } from './tensor-view.js';
 import { escapeHtml as h, fmtMs, fmtNum } from './text.js';
+import { coverageHtml } from './coverage-html.js';
 import { mergeHistograms, ulpPlotSvg } from './ulp-plot.js';
 
 export function renderHtml(report: RunReport): string {
@@ -87,6 +88,7 @@ function implementation(report: RunReport, impl: ImplementationResult, i: number
 ${status}${inference}
 <div class="plot-row">${plot}</div>
 ${checks}
+${coverageHtml(impl.coverage)}
 ${cxs.length ? `<h3>Counterexamples</h3>${cxs.join('\n')}` : ''}
 </section>`;
 }
