@@ -34,6 +34,17 @@ describe.concurrent('a default audit (300 runs, seed 1)', () => {
     expect(r.implementations[0].checks.filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual(['layout']);
   });
 
+  it('--max-elements bounds every generated case: with 1,024 no row passes one block, and the block-tail bug goes unseen', async () => {
+    const r = await runAudit({ ...base, maxElements: 1024, target: `${projectPath('test', 'fixtures', 'kernels', 'block_tail.py')}:softmax`, contract: 'last' });
+    const impl = r.implementations[0];
+    expect(impl.checks.find((c) => c.name === 'values')!.verdict).toBe('pass');
+    const m = impl.coverage!;
+    const g = m.pairs.find((p) => p.dims[0] === 'dtype' && p.dims[1] === 'length')!;
+    const long = m.dimensions.length.indexOf('1025-4096');
+    expect(g.counts.map((row) => row[long] ?? 0).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(m.gaps).toContain('float64 × length 1025-4096');
+  });
+
   it('the correct candidates still conform, and the report maps what the audit reached', async () => {
     for (const [dir, file, contract] of [['test/fixtures/broken', 'correct.py', 'last'], ['implementations', 'numpy_stable.py', 'last']] as const) {
       const r = await audit(dir, file, contract);
