@@ -39,7 +39,7 @@ describe('the control', () => {
     const r = await evaluateFixture('correct.py', [...ALL_CASES, ...LONG_ROWS, ...LAYOUTS]);
     expect(r.status).toBe('ran');
     expect(r.checks.find((c) => c.name === 'layout')?.verdict).toBe('pass');
-    expect(r.checks.find((c) => c.name === 'read-only-input')?.verdict).toBe('pass');
+    expect(r.checks.find((c) => c.name === 'mutation')?.verdict).toBe('pass');
     expect(r.checks.filter((c) => isGateFailure(c.verdict)).map((c) => `${c.name}: ${c.diagnosis}`)).toEqual([]);
     expect(r.checks.filter((c) => c.verdict === 'pass').length).toBeGreaterThan(10);
   });
@@ -99,7 +99,7 @@ describe.concurrent('each broken candidate is caught by its family', () => {
 describe('layouts', () => {
   it('a function that writes to a read-only input is reported as mutation, with NumPy\'s message', async () => {
     const r = await evaluateFixture('mutates.py', LAYOUTS.filter((c) => c.layout?.kind === 'readonly'));
-    const ro = r.checks.find((c) => c.name === 'read-only-input')!;
+    const ro = r.checks.find((c) => c.name === 'mutation')!;
     expect(ro.family).toBe('mutation');
     expect(ro.verdict).toBe('fail');
     expect(ro.diagnosis).toMatch(/writes to its input: given a read-only array it raises ValueError: .*read-only/);

@@ -6,7 +6,8 @@ import { describeLayout, type MemoryLayout } from '../tensor/layout.js';
 import { valueAt } from '../tensor/tensor.js';
 import type { Unit } from '../engine/unit.js';
 import { judgeAgainstOracle } from './against-oracle.js';
-import { primaryProbe, type Check, type Probe } from './check.js';
+import { primaryProbe, type Check, type Judgement, type Probe } from './check.js';
+import type { CallOutcome } from '../worker/types.js';
 import { fmtIndex, fmtShort, fmtTensor } from './format.js';
 import { firstLine, inExpectedDtype, usableOutput } from './outcome.js';
 
@@ -65,24 +66,21 @@ export const layoutCheck: Check = {
   diagnose: (f) => f[0].detail,
 };
 
-/** A read-only input (writeable=False, or a broadcast view) that the function writes to: NumPy raises ValueError. */
-export const readOnlyInputCheck: Check = {
-  name: 'read-only-input',
-  family: 'mutation',
-  description: 'a read-only input array (writeable=False, or a 0-stride broadcast view) is accepted: the function does not write to it',
-  applies: (unit, d) => isReadOnly(unit.case.layout) && !d.empty,
-  probes: (unit) => [layoutProbe(unit)],
-  judge(unit, [outcome]) {
-    if (outcome.kind === 'ok') return { status: 'pass' };
-    if (outcome.kind === 'raised' && READ_ONLY.test(outcome.message)) {
-      const text = `${outcome.type}: ${firstLine(outcome.message)}`;
-      return {
-        status: 'fail',
-        detail: `writes to its input: given ${describeLayout(unit.case.layout!)} it raises ${text}`,
-        evidence: { input: unit.case.input, args: layoutProbe(unit).args, error: text },
-      };
-    }
-    return { status: 'unjudged', detail: `not judged: the call ended with ${outcome.kind}` };
-  },
-  diagnose: (f) => f[0].detail,
-};
+/**
+ * For the mutation check: a read-only input (writeable=False, or a broadcast view) that the function writes to
+ * raises NumPy's ValueError; that is a mutation, reported with its message. Undefined when the call shows none.
+ */
+export function readOnlyWrite(unit: Unit, outcome: CallOutcome): Judgement | undefined {
+  if (outcome.kind !== 'raised' || !READ_ONLY.test(outcome.message)) return undefined;
+  const text = `${outcome.type}: ${firstLine(outcome.message)}`;
+  return {
+    status: 'fail',
+    detail: `writes to its input: given ${describeLayout(unit.case.layout!)} it raises ${text}`,
+    evidence: { input: unit.case.input, args: layoutProbe(unit).args, error: text },
+  };
+}
+
+/** The extra probe the mutation check makes: the call with a read-only input, where the case has one. */
+export function readOnlyProbes(unit: Unit): Probe[] {
+  return isReadOnly(unit.case.layout) && !unit.case.input.shape.includes(0) ? [layoutProbe(unit)] : [];
+}
