@@ -4,6 +4,7 @@ import type { AxisRule, Policy } from './contracts.js';
 import type { EncodedTensor } from './tensor/json-tensor.js';
 import type { GoldenSection } from './golden/matrix.js';
 import type { SandboxInfo } from './worker/sandbox.js';
+import type { MemoryLayout } from './tensor/layout.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -18,7 +19,7 @@ export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'skip';
 export const CHECK_FAMILIES = [
   'values', 'overflow', 'underflow', 'axis', 'batch-independence', 'sum-to-one', 'range', 'shift-invariance',
   'order', 'permutation', 'temperature', 'rank', 'singleton', 'empty', 'dtype', 'mutation', 'nan', 'infinity',
-  'determinism', 'crash', 'timeout', 'memory', 'output', 'import',
+  'determinism', 'crash', 'timeout', 'memory', 'output', 'import', 'layout',
 ] as const;
 export type BaseFamily = (typeof CHECK_FAMILIES)[number];
 /** A check family; `golden:<library>` is differential agreement with that library's exported output. */
@@ -50,6 +51,8 @@ export interface ErrorStats {
 export interface CounterexampleCall {
   axis?: number;
   theta?: number;
+  /** the memory layout the input was handed over in (absent: C order) */
+  layout?: MemoryLayout;
 }
 
 export interface Counterexample {
@@ -90,6 +93,20 @@ export interface CheckResult {
   ms: number;
 }
 
+export type CoverageDimension = 'dtype' | 'rank' | 'length' | 'layout' | 'family';
+
+/**
+ * Which inputs the run reached (harness/engine/coverage.ts): for every pair of dimensions a grid of case counts, null
+ * where the pair cannot occur. A cell is a pair of values; `gaps` names the feasible cells no case reached.
+ */
+export interface CoverageMap {
+  dimensions: Record<CoverageDimension, string[]>;
+  pairs: { dims: [CoverageDimension, CoverageDimension]; counts: (number | null)[][] }[];
+  reached: number;
+  total: number;
+  gaps: string[];
+}
+
 export interface ImplementationResult {
   id: string;
   title: string;
@@ -116,6 +133,8 @@ export interface ImplementationResult {
   conventionNote?: string;
   /** distinct calls of the implementation the checks needed (each made once, its outcome shared) */
   calls?: number;
+  /** the inputs this implementation was given, as a coverage map */
+  coverage?: CoverageMap;
   verdict: Verdict;
   checks: CheckResult[];
   /**

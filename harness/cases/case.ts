@@ -1,4 +1,5 @@
 // A case: one input tensor with where it came from. Cases are shared by every implementation and contract.
+import type { MemoryLayout } from '../tensor/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export type CaseSource = 'discussion' | 'adversarial' | 'generated' | 'golden';
@@ -14,4 +15,6 @@ export interface Case {
   /** fast-check replay data for generated cases */
   seed?: number;
   path?: string;
+  /** for the layout check: the input is also handed over in this memory layout (absent: C order only) */
+  layout?: MemoryLayout;
 }

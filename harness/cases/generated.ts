@@ -3,10 +3,12 @@
 import fc from 'fast-check';
 import { caseArb } from '../generators/index.js';
 import type { Case } from './case.js';
+import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
+import { LAYOUT_KINDS } from '../tensor/layout.js';
 
-export function generatedCases(seed: number, numRuns: number): Case[] {
+export function generatedCases(seed: number, numRuns: number, maxElements: number = DEFAULT_MAX_ELEMENTS): Case[] {
   if (numRuns <= 0) return [];
-  const sample = fc.sample(caseArb({ maxRank: 4, maxSize: 256 }), { seed, numRuns });
+  const sample = fc.sample(caseArb({ maxRank: 4, maxSize: 256, maxElements, layouts: LAYOUT_KINDS }), { seed, numRuns });
   return sample.map((g, i) => ({
     id: `generated/${seed}/${i}`,
     title: `generated #${i} (${g.family})`,
@@ -14,5 +16,6 @@ export function generatedCases(seed: number, numRuns: number): Case[] {
     family: g.family,
     input: g.tensor,
     seed,
+    ...(g.layout ? { layout: g.layout } : {}),
   }));
 }

@@ -5,12 +5,13 @@ import { axisCheck } from './axis.js';
 import { crashCheck, memoryCheck, outputCheck, timeoutCheck, type OutcomeCheck } from './outcome-checks.js';
 import { batchIndependenceCheck, permutationCheck, shiftInvarianceCheck, temperatureCheck } from './relations.js';
 import { orderCheck, rangeCheck, sumToOneCheck } from './slice-properties.js';
+import { layoutCheck } from './layout.js';
 import { determinismCheck, dtypeCheck, emptyCheck, mutationCheck, rankCheck } from './structure.js';
 
 export const ALL_CHECKS: (Check | OutcomeCheck)[] = [
   valuesCheck, overflowCheck, underflowCheck, axisCheck, batchIndependenceCheck, sumToOneCheck, rangeCheck,
   shiftInvarianceCheck, orderCheck, permutationCheck, temperatureCheck, rankCheck, singletonCheck, emptyCheck,
-  dtypeCheck, mutationCheck, nanCheck, infinityCheck, determinismCheck, crashCheck, timeoutCheck, memoryCheck, outputCheck,
+  dtypeCheck, mutationCheck, layoutCheck, nanCheck, infinityCheck, determinismCheck, crashCheck, timeoutCheck, memoryCheck, outputCheck,
 ];
 
 export function checksNamed(names?: string[]): (Check | OutcomeCheck)[] {

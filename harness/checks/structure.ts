@@ -1,7 +1,10 @@
 // Checks on the form of the result, needing no reference: dtype, shape (rank), mutation, determinism.
 import { resultDType } from '../tensor/dtype.js';
 import { bitwiseEqual, describeShape, toNumbers } from '../tensor/tensor.js';
-import { primaryProbe, type Check } from './check.js';
+import { primaryProbe, type Check, type Judgement } from './check.js';
+import { readOnlyProbes, readOnlyWrite } from './layout.js';
+import type { Unit } from '../engine/unit.js';
+import type { CallOutcome } from '../worker/types.js';
 import { fmtElement, fmtExact, fmtPair, fmtTensor, valueDType, fmtInput } from './format.js';
 import { sameShape, usableOutput } from './outcome.js';
 
@@ -61,31 +64,37 @@ export const emptyCheck = shapeCheck(
 export const mutationCheck: Check = {
   name: 'mutation',
   family: 'mutation',
-  description: 'the input array is left unchanged',
+  description: 'the input array is left unchanged (and a read-only one is not written to)',
   applies: () => true,
-  probes: (unit) => [primaryProbe(unit)],
-  judge(unit, [outcome]) {
-    if (outcome.kind !== 'ok') {
-      return { status: 'unjudged', detail: `not judged: the call ${outcome.kind === 'raised' ? `raised ${outcome.type}` : `ended with ${outcome.kind}`}` };
-    }
-    if (!outcome.mutated) return { status: 'pass' };
-    const x = unit.case.input;
-    const after = outcome.inputAfter;
-    let change = '';
-    if (after) {
-      const a = toNumbers(x);
-      const b = toNumbers(after);
-      const i = a.findIndex((v, k) => !Object.is(v, b[k]));
-      if (i >= 0) change = `: ${fmtElement('input', x.shape, i)} changed from ${fmtExact(a[i], x.dtype)} to ${fmtExact(b[i], after.dtype)}`;
-    }
-    return {
-      status: 'fail',
-      detail: `modifies its input in place${change}`,
-      evidence: { input: x, args: unit.args, actual: outcome.output, error: after ? `input afterwards: ${fmtTensor(after)}` : undefined },
-    };
+  probes: (unit) => [primaryProbe(unit), ...readOnlyProbes(unit)],
+  judge(unit, [outcome, readOnly]) {
+    // NumPy's own words for a write to a read-only input say it best; otherwise, the plain call's change.
+    return (readOnly && readOnlyWrite(unit, readOnly)) || judgeInPlace(unit, outcome);
   },
   diagnose: (f) => f[0].detail,
 };
+
+/** The plain call: did it change the (writable) input it was given? */
+function judgeInPlace(unit: Unit, outcome: CallOutcome): Judgement {
+  if (outcome.kind !== 'ok') {
+    return { status: 'unjudged', detail: `not judged: the call ${outcome.kind === 'raised' ? `raised ${outcome.type}` : `ended with ${outcome.kind}`}` };
+  }
+  if (!outcome.mutated) return { status: 'pass' };
+  const x = unit.case.input;
+  const after = outcome.inputAfter;
+  let change = '';
+  if (after) {
+    const a = toNumbers(x);
+    const b = toNumbers(after);
+    const i = a.findIndex((v, k) => !Object.is(v, b[k]));
+    if (i >= 0) change = `: ${fmtElement('input', x.shape, i)} changed from ${fmtExact(a[i], x.dtype)} to ${fmtExact(b[i], after.dtype)}`;
+  }
+  return {
+    status: 'fail',
+    detail: `modifies its input in place${change}`,
+    evidence: { input: x, args: unit.args, actual: outcome.output, error: after ? `input afterwards: ${fmtTensor(after)}` : undefined },
+  };
+}
 
 export const determinismCheck: Check = {
   name: 'determinism',

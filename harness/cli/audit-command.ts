@@ -20,6 +20,7 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print one JSON report on stdout', false)
     .option('--num-runs <n>', 'generated cases', parseIntOption('num-runs'), 300)
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 42)
+    .option('--max-elements <n>', 'element budget per generated case (long slices, large batches)', parseIntOption('max-elements', 1), 2 ** 20)
     .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,int32,int64', parseList)
     .option('--profile <name>', 'tolerance profile', DEFAULT_PROFILE)
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
@@ -49,6 +50,7 @@ export function registerAudit(program: Command): void {
         alsoLast: o.alsoLast,
         numRuns: o.numRuns,
         seed: o.seed,
+        maxElements: o.maxElements,
         dtypes,
         profile: o.profile,
         policy: o.policy,

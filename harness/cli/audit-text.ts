@@ -6,6 +6,7 @@ import { plural } from '../report/text.js';
 import { sanitizeTerminal } from './terminal.js';
 import { formatFlushes, formatUlp } from '../report/text.js';
 import { sandboxLine } from '../report/sandbox-line.js';
+import { coverageSummary } from '../engine/coverage.js';
 
 export function renderAuditText(report: RunReport, opts: { color: boolean }): string {
   const paint = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -27,6 +28,7 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
   const failing = impl.checks.filter((c) => isGateFailure(c.verdict));
   const passing = impl.checks.filter((c) => c.verdict === 'pass');
   const rejected = impl.checks.filter((c) => c.cases.rejected > 0);
+  if (impl.coverage) lines.push(`  coverage: ${coverageSummary(impl.coverage)}`);
   lines.push(`  ${plural(passing.length, 'check')} ${passing.length === 1 ? 'passes' : 'pass'}, ${failing.length} fail${rejected.length ? `, ${rejected.length} saw clear rejections` : ''} (${report.accounting.run} of ${report.accounting.planned} case-checks judged, ${(report.ms / 1000).toFixed(1)} s)`);
   for (const c of failing) {
     lines.push('', `${paint(31, `✗ ${c.family}`)} [${c.contract.rule}]: ${sanitizeTerminal(c.diagnosis)}`);

@@ -15,6 +15,7 @@ export function registerRun(program: Command): void {
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 20161127)
     .option('--num-runs <n>', 'number of generated cases', parseIntOption('num-runs'), 60)
+    .option('--max-elements <n>', 'element budget per generated case (long slices, large batches)', parseIntOption('max-elements', 1), 2 ** 20)
     .option('--only <ids>', 'comma-separated implementation ids', parseList)
     .option('--shard <k/n>', 'run the k-th of n deterministic shares of the implementations', parseShard)
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
@@ -54,6 +55,7 @@ export function registerRun(program: Command): void {
         policy: o.policy,
         seed: o.seed,
         numRuns: o.numRuns,
+        maxElements: o.maxElements,
         only: o.only,
         shard: o.shard,
         python: globals.python,

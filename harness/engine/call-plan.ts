@@ -18,7 +18,7 @@ export function tensorKey(t: Tensor): string {
 }
 
 function argsKey(args: CallArgs, repeat: number): string {
-  return `${args.axis ?? '-'}|${args.theta ?? '-'}|${repeat}`;
+  return `${args.axis ?? '-'}|${args.theta ?? '-'}|${repeat}${args.layout ? `|${JSON.stringify(args.layout)}` : ''}`;
 }
 
 export interface RunOptions {

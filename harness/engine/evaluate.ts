@@ -353,7 +353,11 @@ function counterexample(unit: Unit, e: Evidence, family: Family, opts: Evaluatio
   return {
     caseId: unit.key,
     input: encodeTensorJson(e.input),
-    args: { ...(e.args.axis !== undefined ? { axis: e.args.axis } : {}), ...(e.args.theta !== undefined ? { theta: e.args.theta } : {}) },
+    args: {
+      ...(e.args.axis !== undefined ? { axis: e.args.axis } : {}),
+      ...(e.args.theta !== undefined ? { theta: e.args.theta } : {}),
+      ...(e.args.layout && e.args.layout.kind !== 'c' ? { layout: e.args.layout } : {}),
+    },
     ...(e.actual ? { actual: encodeTensorJson(e.actual) } : {}),
     ...(e.expected ? { expected: encodeTensorJson(e.expected) } : {}),
     ...(e.error ? { error: e.error } : {}),

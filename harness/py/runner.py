@@ -28,6 +28,8 @@ import sys
 import time
 import traceback
 
+sc_layout = None  # harness/py/sc_layout.py, imported in main()
+
 TEXT_LIMIT = 4000  # characters kept of a message, traceback or captured output
 MIN_OUTPUT_CAP = 1_000_000  # elements an output may always have
 OUTPUT_CAP_FACTOR = 64  # ... or this many times the input's element count
@@ -398,6 +400,13 @@ def make_input(np, arena, call):
     dt = np.dtype(DTYPE_DESCR[call["dtype"]])
     start, n = int(call["offset"]), int(call["nbytes"])
     canonical = arena.whole[start:start + n].view(dt).reshape(call["shape"])
+    if "layout" in call:
+        # The same values as a Fortran, strided, read-only... array (harness/py/sc_layout.py). It is built in memory of
+        # this process, so the broker does not see writes to it: in-place writes are judged on the plain (C-order)
+        # call of the same case; a write to a read-only layout raises, and that is reported by the mutation check.
+        if sc_layout is None:
+            raise RuntimeError("harness: sc_layout.py is not available to the runner, so memory layouts cannot be built")
+        return sc_layout.make_view(canonical, call["layout"])
     return canonical
 
 
@@ -423,6 +432,7 @@ def run_call(np, fn, style, call, arena, outfile):
     """(result header, payload bytes, fd or None) for one call."""
     base = {"type": "result", "id": call["id"]}
     x = make_input(np, arena, call)
+    laid_out = x if "layout" in call else None
     in_size = x.size
     shape0, dtype0 = x.shape, x.dtype
     with captured_output() as cap:
@@ -443,6 +453,16 @@ def run_call(np, fn, style, call, arena, outfile):
     except BaseException:
         view = {"dtype": "?", "shape": []}
     del x
+    if laid_out is not None:
+        # A layout's array lives in this process's memory: carry a write through it back into the shared region,
+        # where the caller compares the bytes (this process reports it, so it is only as honest as the candidate).
+        canonical = make_input(np, arena, {k: v for k, v in call.items() if k != "layout"})
+        try:
+            if laid_out.shape == canonical.shape and laid_out.dtype == canonical.dtype and laid_out.tobytes(order="C") != canonical.tobytes(order="C"):
+                np.copyto(canonical, laid_out)
+        except BaseException:
+            pass
+        del laid_out, canonical
     if err is not None:
         tb = tail(format_tb(err))
         err.__traceback__ = None  # its frames may hold the arrays that exhausted memory
@@ -529,6 +549,13 @@ def main():
     except BaseException as e:
         send_frame(sock, {"type": "environment", "message": f"{sys.executable} cannot import NumPy: {type(e).__name__}: {safe_str(e)}"})
         return
+    # sc_layout sits beside this script (harness/py, or the sandbox's runner folder); imported before the candidate's
+    # folder goes on sys.path, so a candidate's own sc_layout.py cannot replace it.
+    global sc_layout
+    try:
+        import sc_layout
+    except ImportError:
+        sc_layout = None  # a runner started without it (a bare sandbox prefix): layout calls then say so
     cap_memory(spec.get("memoryMb"))
     with captured_output() as cap:
         fn, failure = load_function(spec)

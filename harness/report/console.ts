@@ -5,6 +5,7 @@ import type { RunReport, Verdict } from '../model.js';
 import { checkLabel, countVerdicts, allChecks, SEVERITY, unexpectedOf, verdictWord } from './summary.js';
 import { cleanText, firstLine, fmtMs, plural } from './text.js';
 import { sandboxLine } from './sandbox-line.js';
+import { coverageSummary } from '../engine/coverage.js';
 
 export interface ConsoleOptions {
   color: boolean;
@@ -48,6 +49,12 @@ export function renderConsole(report: RunReport, options: ConsoleOptions): strin
     }
   }
   lines.push(...skippedLines(report, paint));
+  // One coverage line per implementation (the cases are the same for all in a run, but a skipped one reached none).
+  const covered = report.implementations.filter((i) => i.coverage);
+  if (covered.length) {
+    lines.push('', 'Coverage:');
+    for (const impl of covered) lines.push(`  ${cleanText(impl.id)}: ${coverageSummary(impl.coverage!, 3)}`);
+  }
   if (report.accounting.notRun > 0) lines.push('', paint('gray', `${report.accounting.notRun} of ${report.accounting.planned} cases not run`));
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,7 @@ import {
 import { tensorHeader, tensorValues } from './tensor-view.js';
 import { escapeHtml as h, fmtMs, fmtNum, formatFlushes, formatUlp } from './text.js';
 import { sandboxBanner } from './sandbox-banner.js';
+import { coverageHtml } from './coverage-html.js';
 import { mergeHistograms, ulpPlotSvg } from './ulp-plot.js';
 
 export function renderHtml(report: RunReport): string {
@@ -129,6 +130,7 @@ function implementation(report: RunReport, impl: ImplementationResult, i: number
 ${status}${inference}
 <div class="plot-row">${plot}</div>
 ${checks}
+${coverageHtml(impl.coverage)}
 ${cxs.length ? `<h3>Counterexamples</h3>${cxs.join('\n')}` : ''}
 </details>`;
 }

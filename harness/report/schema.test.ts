@@ -31,6 +31,19 @@ describe('report.schema.json', () => {
     expect(ok).toBe(true);
   });
 
+  it('accepts a coverage map and a counterexample handed over in a memory layout; rejects an unknown layout', async () => {
+    const { coverageOf } = await import('../engine/coverage.js');
+    const { makeTensor } = await import('../tensor/tensor.js');
+    const r = clone(sampleReport());
+    r.implementations[0].coverage = coverageOf([{ id: 'a', title: 'a', source: 'generated', family: 'nan', input: makeTensor('float64', [2, 3]), layout: { kind: 'fortran' } }]);
+    const failing = r.implementations.flatMap((i) => i.checks).find((c) => c.counterexample)!;
+    failing.counterexample!.args.layout = { kind: 'swapaxes', axes: [0, 1] };
+    const validate = validatorFor(REPORT_SCHEMA);
+    expect(validate(clone(r)), JSON.stringify(validate.errors)).toBe(true);
+    (failing.counterexample!.args.layout as { kind: string }).kind = 'diagonal';
+    expect(validate(clone(r))).toBe(false);
+  });
+
   it('rejects a bad verdict deep inside, naming its JSON pointer', () => {
     const r = clone(sampleReport()) as unknown as { implementations: { checks: { verdict: string }[] }[] };
     r.implementations[1].checks[1].verdict = 'maybe';

@@ -6,6 +6,8 @@ import type { AxisRule } from '../contracts.js';
 import { UsageError } from '../errors.js';
 import type { CaseOptions } from '../generators/cases.js';
 import type { DType } from '../tensor/dtype.js';
+import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
+import { LAYOUT_KINDS } from '../tensor/layout.js';
 import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
@@ -28,6 +30,8 @@ export interface AuditStartOptions {
   convention?: string;
   /** the sandbox the candidate runs in (default auto) */
   sandbox?: SandboxMode;
+  /** per-case element budget of the generated cases (default DEFAULT_MAX_ELEMENTS) */
+  maxElements?: number;
 }
 
 export interface AuditHead {
@@ -66,9 +70,12 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
   };
 }
 
-/** The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, at most 512 elements. */
-export function auditCaseOptions(opts: { dtypes?: DType[] }): CaseOptions {
-  return { dtypes: opts.dtypes, maxRank: 6, maxSize: 512 };
+/**
+ * The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, mostly at most 512 elements, some long slices and
+ * large batches within the element budget, every memory layout.
+ */
+export function auditCaseOptions(opts: { dtypes?: DType[]; maxElements?: number }): CaseOptions {
+  return { dtypes: opts.dtypes, maxRank: 6, maxSize: 512, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS, layouts: LAYOUT_KINDS };
 }
 
 export function startAudit(opts: AuditStartOptions): AuditHead {

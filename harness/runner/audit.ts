@@ -10,6 +10,7 @@ import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { evaluate, withShrunkDiagnosis } from '../engine/evaluate.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/cases.js';
+import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
 import { auditCaseOptions, startAudit, type AuditHead, type AuditStartOptions } from './audit-start.js';
 import type { CheckResult, Counterexample, ImplementationResult, RunReport } from '../model.js';
 import { getProfile, type ToleranceProfile } from '../tolerance/profiles.js';
@@ -33,7 +34,7 @@ export interface AuditOptions extends AuditStartOptions {
 }
 
 function toCase(g: GeneratedCase, seed: number, index: number): Case {
-  return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index) };
+  return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index), ...(g.layout ? { layout: g.layout } : {}) };
 }
 
 /**
@@ -61,7 +62,11 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
     await abandon(head);
     throw e;
   }
-  const settings: SubjectSettings = { ...subjectSettings(opts, profile, defaultPython(opts.python)), onProgress: opts.onProgress };
+  const settings: SubjectSettings = {
+    ...subjectSettings(opts, profile, defaultPython(opts.python)),
+    onProgress: opts.onProgress,
+    coverage: { dtypes: opts.dtypes, maxRank: 6, beyond65536: (opts.maxElements ?? DEFAULT_MAX_ELEMENTS) > 65536 },
+  };
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled

@@ -20,12 +20,16 @@ import { unitsFor } from '../engine/unit.js';
 import { loadGoldens } from '../golden/load.js';
 import { goldenRow, goldenSection, type GoldenMatrixRow } from '../golden/matrix.js';
 
+import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
+
 export interface RunOptions {
   manifest?: string;
   profile: string;
   policy: Policy;
   seed: number;
   numRuns: number;
+  /** per-case element budget of the generated cases (default DEFAULT_MAX_ELEMENTS) */
+  maxElements?: number;
   only?: string[];
   shard?: { index: number; count: number };
   python?: string;
@@ -48,8 +52,8 @@ export interface RunOptions {
   onImplementation?: (done: number, total: number, id: string, result: ImplementationResult) => void;
 }
 
-export function runCases(seed: number, numRuns: number): Case[] {
-  return [...discussionCases(), ...adversarialCases(), ...generatedCases(seed, numRuns)];
+export function runCases(seed: number, numRuns: number, maxElements?: number): Case[] {
+  return [...discussionCases(), ...adversarialCases(), ...generatedCases(seed, numRuns, maxElements)];
 }
 
 export function specFromManifest(e: ManifestEntry, manifestPath?: string): SubjectSpec {
@@ -95,12 +99,13 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     entries = entries.filter((e) => opts.only!.includes(e.id));
   }
   entries = shardOf(entries, opts.shard);
-  const cases = runCases(opts.seed, opts.numRuns);
+  const cases = runCases(opts.seed, opts.numRuns, opts.maxElements);
   // Goldens are verified before anything runs: a corrupt golden is exit 2, not a half-finished run.
   const goldens = opts.goldens === false ? undefined : loadGoldens(opts.goldenDir);
   const goldenRows: GoldenMatrixRow[] = [];
   const settings: SubjectSettings = {
     ...subjectSettings(opts, profile, python.python),
+    coverage: { maxRank: 4, beyond65536: (opts.maxElements ?? DEFAULT_MAX_ELEMENTS) > 65536 },
     withWorker: goldens
       ? async (worker, spec) => { goldenRows.push(await goldenRow(spec.id, worker, spec.callStyle, goldens, profile)); }
       : undefined,

@@ -15,6 +15,8 @@ import { isStartFailure, startWorker } from '../worker/index.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
 import { workerSpecOf } from './worker-spec.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
+import { layoutPython } from '../tensor/layout.js';
+import { coverageOf, type CoverageUniverse } from '../engine/coverage.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
 import { basename, dirname, relative, resolve } from 'node:path';
@@ -61,6 +63,8 @@ export interface SubjectSettings {
   onProgress?: (done: number, total: number) => void;
   /** more work for the same warm worker after the checks (the golden matrix), before it is closed */
   withWorker?: (worker: ImplementationWorker, spec: SubjectSpec) => Promise<void>;
+  /** the input space the coverage map counts cells of (default: every generated dtype, ranks 0-6) */
+  coverage?: CoverageUniverse;
 }
 
 export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
@@ -93,7 +97,8 @@ export function callText(spec: SubjectSpec, e: Evidence): string {
     e.args.theta !== undefined && spec.callStyle === 'x-theta-axis' ? `theta=${e.args.theta}` : '',
     e.args.axis !== undefined && spec.callStyle !== 'x' ? `axis=${e.args.axis}` : '',
   ].filter(Boolean);
-  return `${spec.functionName}(${['x', ...kw].join(', ')})`;
+  const x = e.args.layout ? layoutPython(e.args.layout, 'x') : 'x';
+  return `${spec.functionName}(${[x, ...kw].join(', ')})`;
 }
 
 /** How the engine judges this subject: the same for the main evaluation and for audit's shrinking steps. */
@@ -171,6 +176,7 @@ export async function evaluateSubject(
       ...(dtypeSummary ? { dtypeSummary } : {}),
       ...conventionOf(worker),
       calls,
+      coverage: coverageOf(cases, settings.coverage),
       verdict: verdictOf(checks),
       checks,
     };

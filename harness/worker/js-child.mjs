@@ -29,6 +29,7 @@ const F16 = globalThis.Float16Array ?? Float16Polyfill;
 const isF16 = (v) => isFloat16Array(v) || (globalThis.Float16Array !== undefined && v instanceof globalThis.Float16Array);
 
 const INPUT_ARRAYS = { float64: Float64Array, float32: Float32Array, float16: F16, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array };
+const LAYOUT_PAD_ELEMENTS = 3; // elements before and after a layout case's view in its buffer
 const ITEMSIZE = { float64: 8, float32: 4, float16: 2, int32: 4, int64: 8, bool: 1 };
 // Typed array -> [wire dtype, NumPy's name for what it holds]. Integers NumPy has but the wire lacks widen to int64.
 const OUTPUT_ARRAYS = new Map([
@@ -260,12 +261,16 @@ let tf;
 
 async function runCall(fn, style, call, payload) {
   const base = { type: 'result', id: call.id };
-  const copy = new Uint8Array(call.nbytes); // fresh, aligned, writable: the candidate may scribble on it
+  // With a layout (the harness's memory-layout cases) the input is a subarray view at an offset into a larger
+  // buffer, the typed-array analogue of a NumPy view: a candidate that reads .buffer from 0 sees the padding.
+  const pad = call.layout ? LAYOUT_PAD_ELEMENTS * ITEMSIZE[call.dtype] : 0;
+  const whole = new Uint8Array(call.nbytes + 2 * pad).fill(0xff); // padding: NaN for floats, -1 for integers
+  const copy = whole.subarray(pad, pad + call.nbytes); // fresh, aligned, writable: the candidate may scribble on it
   copy.set(payload.subarray(call.offset, call.offset + call.nbytes));
   const pristine = copy.slice();
   const shape = [...call.shape];
   const size = call.nbytes / ITEMSIZE[call.dtype];
-  const x = { dtype: call.dtype, shape: [...shape], data: new INPUT_ARRAYS[call.dtype](copy.buffer, 0, size) };
+  const x = { dtype: call.dtype, shape: [...shape], data: new INPUT_ARRAYS[call.dtype](whole.buffer, pad, size) };
   const release = capture();
   let out;
   let err;

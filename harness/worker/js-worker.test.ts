@@ -136,3 +136,23 @@ describe('JavaScript that does not load', () => {
     expect(f.message).toContain('not a function');
   });
 });
+
+describe('memory layouts in JavaScript', () => {
+  test('a layout call hands over a subarray view at an offset into a larger buffer; a plain call does not', async () => {
+    const w = await start('layout_probe.mjs');
+    const [plain, laid] = await w.call([call(x23), call(x23, { layout: { kind: 'fortran' } })]);
+    expect([...toNumbers(expectKind(plain, 'ok').output)]).toEqual([0, 48, 6]);
+    const [offset, bufferBytes, length] = [...toNumbers(expectKind(laid, 'ok').output)];
+    expect(offset).toBeGreaterThan(0);
+    expect(bufferBytes).toBeGreaterThan(48);
+    expect(length).toBe(6);
+  });
+
+  test('a candidate writing to its view is caught as a mutation of the view, not of the padding', async () => {
+    const w = await start('misbehaving.mjs', { functionName: 'mutates' });
+    const [o] = await w.call([call(x23, { layout: { kind: 'strided', axis: 1 } })]);
+    const ok = expectKind(o, 'ok');
+    expect(ok.mutated).toBe(true);
+    expect(ok.inputAfter!.shape).toEqual([2, 3]);
+  });
+});

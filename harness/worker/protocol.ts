@@ -51,6 +51,7 @@ export function batchFrames(requests: readonly CallRequest[], bulkFrom = Infinit
     dtype: req.input.dtype,
     shape: [...req.input.shape],
     args: wireArgs(req.args),
+    ...(req.args.layout && req.args.layout.kind !== 'c' ? { layout: req.args.layout } : {}),
     nbytes,
   });
   requests.forEach((req, id) => {

@@ -9,6 +9,7 @@ import { bitwiseEqual, fromNumbers, makeTensor, toNumbers, type Tensor } from '.
 import { expectKind, specFor, start, startFails } from '../../test/fixtures/candidates/helpers.js';
 import { checkPython, startPythonWorker } from './python-worker.js';
 import type { CallRequest } from './types.js';
+import type { MemoryLayout } from '../tensor/layout.js';
 
 const x23 = fromNumbers('float64', [2, 3], [1, 2, 3, 4, 5, 6]);
 const call = (input: Tensor, args: CallRequest['args'] = {}): CallRequest => ({ input, args });
@@ -358,5 +359,58 @@ describe('lifecycle', () => {
   test('an empty batch starts nothing', async () => {
     const w = await start('correct.py');
     expect(await w.call([])).toEqual([]);
+  });
+});
+
+describe('memory layouts (harness/py/sc_layout.py)', () => {
+  // [C-contiguous, F-contiguous, writeable, aligned, negative stride, zero stride, sum, first element in memory]
+  const probe = async (layouts: (MemoryLayout | undefined)[], input: Tensor = fromNumbers('float64', [2, 3], [1, 2, 3, 4, 5, 6])) => {
+    const w = await start('layout_probe.py');
+    const out = await w.call(layouts.map((layout) => ({ input, args: layout ? { layout } : {} })));
+    return out.map((o) => [...toNumbers(expectKind(o, 'ok').output)]);
+  };
+
+  test('the candidate gets the same values in the layout asked for', async () => {
+    const [c, f, t, neg, strided, mis, ro, bc] = await probe([
+      undefined,
+      { kind: 'fortran' },
+      { kind: 'transposed' },
+      { kind: 'negative-stride', axis: 1 },
+      { kind: 'strided', axis: 1 },
+      { kind: 'misaligned' },
+      { kind: 'readonly' },
+    ]);
+    expect(c).toEqual([1, 0, 1, 1, 0, 0, 21, 1]);
+    expect(f).toEqual([0, 1, 1, 1, 0, 0, 21, 1]);
+    expect(t).toEqual([0, 1, 1, 1, 0, 0, 21, 1]);
+    expect(neg).toEqual([0, 0, 1, 1, 1, 0, 21, 1]); // ravel(order='K') undoes the negative stride
+    expect(strided).toEqual([0, 0, 1, 1, 0, 0, 21, 1]);
+    expect(mis.slice(2, 4)).toEqual([1, 0]);
+    expect(mis[6]).toBe(21);
+    expect(ro.slice(2, 3)).toEqual([0]);
+    expect(ro[6]).toBe(21);
+    expect(bc).toBeUndefined();
+  });
+
+  test('a broadcast view has a zero stride and is read-only; swapped axes of a 3-D array are not contiguous', async () => {
+    const [bc] = await probe([{ kind: 'broadcast', axis: 0 }], fromNumbers('float64', [3, 2], [1, 2, 1, 2, 1, 2]));
+    expect(bc).toEqual([0, 0, 0, 1, 0, 1, 9, 1]);
+    const [sw] = await probe([{ kind: 'swapaxes', axes: [0, 1] }], fromNumbers('float64', [2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(sw.slice(0, 2)).toEqual([0, 0]);
+    expect(sw[6]).toBe(36);
+  });
+
+  test('a write to a read-only input raises ValueError; a write through a strided view counts as mutation', async () => {
+    const w = await start('mutates.py');
+    const x = fromNumbers('float64', [2, 3], [1, 2, 3, 4, 5, 6]);
+    const [ro, st] = await w.call([{ input: x, args: { layout: { kind: 'readonly' } } }, { input: x, args: { layout: { kind: 'strided', axis: 1 } } }]);
+    const r = expectKind(ro, 'raised');
+    expect(r.type).toBe('ValueError');
+    expect(r.message).toMatch(/read-only/);
+    const ok = expectKind(st, 'ok');
+    expect(ok.mutated).toBe(true);
+    // the input afterwards is the view's logical values, not the bigger buffer behind it
+    expect(ok.inputAfter!.shape).toEqual([2, 3]);
+    expect(bitwiseEqual(ok.inputAfter!, ok.output)).toBe(true);
   });
 });

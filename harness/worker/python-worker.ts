@@ -42,7 +42,7 @@ export const RUNNER_SCRIPT = projectPath('harness', 'py', 'runner.py');
 // Bound into the sandbox under a neutral name (argv `runner.py` or `worker.py` would be a tell).
 const RUNNER: [string, string] = [RUNNER_SCRIPT, 'main.py'];
 // Modules the runner imports from its own folder.
-const RUNNER_SIBLINGS: [string, string][] = [];
+const RUNNER_SIBLINGS: [string, string][] = [[projectPath('harness', 'py', 'sc_layout.py'), 'sc_layout.py']];
 
 /**
  * The trusted broker runs here, outside any sandbox: it alone holds the protocol descriptors and the bulk files.

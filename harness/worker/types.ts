@@ -1,4 +1,5 @@
 // The seam between the runner and the processes that run implementations (Python or JavaScript).
+import type { MemoryLayout } from '../tensor/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { SandboxInfo, SandboxMode } from './sandbox.js';
 
@@ -6,6 +7,8 @@ import type { SandboxInfo, SandboxMode } from './sandbox.js';
 export interface CallArgs {
   axis?: number;
   theta?: number;
+  /** how the worker lays the input out in memory (default C order); the values are the input's either way */
+  layout?: MemoryLayout;
 }
 
 /**
