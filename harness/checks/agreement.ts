@@ -4,8 +4,8 @@
 // job of the oracle checks.
 import { resultDType } from '../tensor/dtype.js';
 
-const EPS = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10 } as const;
-const TINY = { float64: 2.2250738585072014e-308, float32: 1.1754943508222875e-38, float16: 6.103515625e-5 } as const;
+const EPS = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10, bfloat16: 2 ** -7 } as const;
+const TINY = { float64: 2.2250738585072014e-308, float32: 1.1754943508222875e-38, float16: 6.103515625e-5, bfloat16: 1.1754943508222875e-38 } as const;
 
 export function agreeElement(a: number, b: number, distanceFromMax: number, dtype: Parameters<typeof resultDType>[0], extraRel = 0): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);

@@ -86,7 +86,7 @@ export const batchIndependenceCheck: Check = {
   diagnose: (f) => `rows of a batch depend on each other (it normalises across slices): ${f[0].detail}`,
 };
 
-const SHIFT = { float64: 800, float32: 100, float16: 12, int32: 800, int64: 800, bool: 0 } as const;
+const SHIFT = { float64: 800, float32: 100, float16: 12, bfloat16: 100, int32: 800, int64: 800, bool: 0 } as const;
 
 function shifted(unit: Unit): Tensor {
   const s = SHIFT[unit.case.input.dtype];

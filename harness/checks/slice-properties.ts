@@ -9,7 +9,7 @@ import { primaryProbe, type Check, type Judgement } from './check.js';
 import { fmtIndex, fmtShort, fmtTensor } from './format.js';
 import { usableOutput } from './outcome.js';
 
-const UNIT_ROUNDOFF = { float64: 2 ** -53, float32: 2 ** -24, float16: 2 ** -11 } as const;
+const UNIT_ROUNDOFF = { float64: 2 ** -53, float32: 2 ** -24, float16: 2 ** -11, bfloat16: 2 ** -8 } as const;
 
 const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d.underflow && !d.empty;
 

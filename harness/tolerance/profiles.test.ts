@@ -133,7 +133,7 @@ function spread(dtype: FloatDType): number[][] {
   const rows: number[][] = [];
   const scales = dtype === 'float16' ? [0.3, 1, 3] : [0.1, 1, 10, 100];
   for (const s of scales) for (const n of [2, 3, 16, 100, 1000]) for (let t = 0; t < 3; t++) rows.push(Array.from({ length: n }, () => cast(normal() * s)));
-  const wide = { float64: 740, float32: 100, float16: 16 }[dtype];
+  const wide = { float64: 740, float32: 100, float16: 16, bfloat16: 100 }[dtype];
   for (let t = 0; t < 10; t++) rows.push(Array.from({ length: 20 }, () => cast(-wide * rnd())));
   for (const off of dtype === 'float16' ? [100, 1000] : [1e4, 1e6]) rows.push(Array.from({ length: 12 }, () => cast(off + normal())));
   rows.push(Array.from({ length: 8 }, (_, j) => cast(1.5 + j * 2 ** -40)));
