@@ -19,7 +19,7 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print one JSON report on stdout', false)
     .option('--num-runs <n>', 'generated cases', parseIntOption('num-runs'), 300)
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 42)
-    .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,int32,int64', parseList)
+    .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,bfloat16,int32,int64 (bfloat16 needs ml_dtypes in the candidate\'s Python)', parseList)
     .option('--profile <name>', 'tolerance profile', DEFAULT_PROFILE)
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { AxisRule } from '../contracts.js';
 import { UsageError } from '../errors.js';
 import type { CaseOptions } from '../generators/cases.js';
+import { AUDIT_DTYPES } from '../generators/dtype-lists.js';
 import type { DType } from '../tensor/dtype.js';
 import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
@@ -54,7 +55,7 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
 
 /** The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, at most 512 elements. */
 export function auditCaseOptions(opts: { dtypes?: DType[] }): CaseOptions {
-  return { dtypes: opts.dtypes, maxRank: 6, maxSize: 512 };
+  return { dtypes: opts.dtypes ?? [...AUDIT_DTYPES], maxRank: 6, maxSize: 512 };
 }
 
 export function startAudit(opts: AuditStartOptions): AuditHead {
