@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
+import { isOp, OPS, type Op } from '../ops.js';
 import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 
@@ -19,6 +20,7 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print one JSON report on stdout', false)
     .option('--num-runs <n>', 'generated cases', parseIntOption('num-runs'), 300)
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 42)
+    .option('--op <op>', 'the function the candidate computes: softmax, log-softmax or logsumexp (log(sum(exp(x))) over the contract\'s axes)', 'softmax')
     .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,bfloat16,int32,int64 (bfloat16 needs ml_dtypes in the candidate\'s Python)', parseList)
     .option('--profile <name>', 'tolerance profile', DEFAULT_PROFILE)
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
@@ -29,6 +31,7 @@ export function registerAudit(program: Command): void {
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
     .action(async (target: string, o, cmd: Command) => {
       if (o.call && !CALL_STYLES.includes(o.call)) throw new UsageError(`--call must be one of ${CALL_STYLES.join(', ')}, got "${o.call}"`);
+      if (!isOp(o.op)) throw new UsageError(`--op must be one of ${OPS.join(', ')}, got "${o.op}"`);
       const dtypes: DType[] | undefined = o.dtype?.map((d: string) => {
         if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
         return d;
@@ -36,6 +39,7 @@ export function registerAudit(program: Command): void {
       const opts = {
         target,
         contract: o.contract,
+        op: o.op as Op,
         call: o.call as CallStyle | undefined,
         alsoLast: o.alsoLast,
         numRuns: o.numRuns,

@@ -53,9 +53,14 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
   };
 }
 
-/** The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, at most 512 elements. */
-export function auditCaseOptions(opts: { dtypes?: DType[] }): CaseOptions {
-  return { dtypes: opts.dtypes ?? [...AUDIT_DTYPES], maxRank: 6, maxSize: 512 };
+/**
+ * The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, at most 512 elements. By default every dtype for
+ * a Python candidate; a JavaScript one has no bfloat16 type (it would get raw bits), so bfloat16 only when asked.
+ */
+export function auditCaseOptions(opts: { dtypes?: DType[]; target?: string }): CaseOptions {
+  const python = opts.target === undefined || /\.py:[^:]*$/.test(opts.target);
+  const dtypes = opts.dtypes ?? (python ? [...AUDIT_DTYPES] : AUDIT_DTYPES.filter((d) => d !== 'bfloat16'));
+  return { dtypes, maxRank: 6, maxSize: 512 };
 }
 
 export function startAudit(opts: AuditStartOptions): AuditHead {

@@ -2,7 +2,7 @@
 // failing check a counterexample shrunk by fast-check across the process boundary.
 import fc, { type Arbitrary } from 'fast-check';
 import type { Policy } from '../contracts.js';
-import { adversarialCases } from '../cases/adversarial.js';
+import { adversarialCases, bfloat16Cases } from '../cases/adversarial.js';
 import { discussionCases } from '../cases/discussion.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
@@ -20,8 +20,11 @@ import { buildReport } from './report-build.js';
 import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { workerSpecOf } from './worker-spec.js';
 import { EnvironmentError } from '../errors.js';
+import type { Op } from '../ops.js';
 
 export interface AuditOptions extends AuditStartOptions {
+  /** the function the candidate computes (default softmax) */
+  op?: Op;
   profile: string;
   policy: Policy;
   strictDomain: boolean;
@@ -61,7 +64,10 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled
-  const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
+  // The fixed cases in the audit's dtypes; by default all of them, bfloat16's only where the default includes it.
+  const bf16 = auditCaseOptions(opts).dtypes!.includes('bfloat16');
+  const fixed = [...discussionCases(), ...adversarialCases(), ...bfloat16Cases()].filter((c) =>
+    opts.dtypes ? opts.dtypes.includes(c.input.dtype) : c.input.dtype !== 'bfloat16' || bf16);
   const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
   // An unusable interpreter is an environment error (exit 2), whatever the worker's start made of it.
   const python = await (pythonChecked ?? pythonOf(await worker, opts.python));

@@ -5,7 +5,8 @@ import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { prepareEvaluation, type EvaluationOptions } from '../engine/evaluate.js';
-import { checksNamed } from '../checks/registry.js';
+import { checksFor } from '../checks/registry.js';
+import type { Op } from '../ops.js';
 import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
 import { inferRules, summariseInference } from '../engine/inference.js';
 import { unitsFor, type Binding } from '../engine/unit.js';
@@ -48,6 +49,8 @@ export interface SubjectSettings {
   memoryMb: number;
   python?: string;
   checks: (Check | OutcomeCheck)[];
+  /** the function under test (default softmax); settings.checks must be its checks (checksFor) */
+  op?: Op;
   onProgress?: (done: number, total: number) => void;
   /** more work for the same warm worker after the checks (the golden matrix), before it is closed */
   withWorker?: (worker: ImplementationWorker, spec: SubjectSpec) => Promise<void>;
@@ -81,6 +84,7 @@ export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings):
   return {
     profile: settings.profile,
     policy: settings.policy,
+    op: settings.op,
     mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
     snippet: (e) => pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), expected: e.expected, actual: e.actual }),
     onProgress: settings.onProgress,
@@ -90,7 +94,7 @@ export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings):
 
 /** Settings shared by run and audit, from their command-line options. */
 export function subjectSettings(
-  opts: { policy: Policy; strictDomain: boolean; timeoutMs: number; budgetMs?: number; startTimeoutMs?: number; memoryMb: number },
+  opts: { policy: Policy; strictDomain: boolean; timeoutMs: number; budgetMs?: number; startTimeoutMs?: number; memoryMb: number; op?: Op },
   profile: ToleranceProfile,
   python: string,
 ): SubjectSettings {
@@ -103,7 +107,8 @@ export function subjectSettings(
     startTimeoutMs: opts.startTimeoutMs,
     memoryMb: opts.memoryMb,
     python,
-    checks: checksNamed(),
+    checks: checksFor(opts.op ?? 'softmax'),
+    op: opts.op,
   };
 }
 
@@ -141,7 +146,8 @@ export async function evaluateSubject(
     await settings.withWorker?.(worker, spec);
     closing = worker.close(); // the worker's exit (tens of milliseconds) overlaps the inference below
     const checks = applyExpectations(results, spec.expectedFailures);
-    const inference = inferRules(observations, settings.profile, oracle);
+    // logsumexp reduces the axes away: an output cannot be read as another axis rule's softmax-shaped result
+    const inference = settings.op === 'logsumexp' ? [] : inferRules(observations, settings.profile, oracle);
     return {
       ...base,
       status: 'ran',
