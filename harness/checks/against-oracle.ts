@@ -27,7 +27,7 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
   if (!usable.ok) return usable.judgement;
   const actual = inExpectedDtype(usable.output, unit.case.input);
   const expected = ctx.oracle(unit.case.input, unit.axes);
-  const cmp = compareToOracle(actual, expected, { input: unit.case.input, axes: unit.axes }, ctx.profile);
+  const cmp = compareToOracle(actual, expected, { input: unit.case.input, axes: unit.axes, log: ctx.op === 'log-softmax' }, ctx.profile);
   const errors = cmp.sample; // the same per-element errors errorSample would compute
   if (cmp.pass) return { status: 'pass', errors };
   const w = cmp.worst;
@@ -35,13 +35,25 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
     ? `at ${fmtIndex(actual.shape, w.index)} it returns ${fmtShort(w.actual)} where the correctly rounded value is ${fmtShort(w.expected)}` +
       (Number.isFinite(w.ulp) ? ` (${w.ulp} ULP; ${w.allowedDescription})` : '')
     : `${cmp.failing} elements are out of tolerance`;
-  const why = explain?.(actual, expected, unit);
+  // The explanations below are about softmax's exps; log-softmax's failures read differently.
+  const why = ctx.op === 'log-softmax' ? explainLogSoftmax(actual, expected) : explain?.(actual, expected, unit);
   return {
     status: 'fail',
     detail: `${why ? `${why}: ` : ''}on ${fmtTensor(unit.case.input)}, ${where}`,
     evidence: { input: unit.case.input, args: unit.args, actual: usable.output, expected },
     errors,
   };
+}
+
+/** Why a log-softmax output is wrong, when the pattern says so. */
+function explainLogSoftmax(actual: Tensor, expected: Tensor): string | undefined {
+  const av = toNumbers(actual);
+  const ev = toNumbers(expected);
+  if (ev.some((x, i) => Number.isFinite(x) && av[i] === -Infinity)) {
+    return 'gives -inf where the log-softmax is finite: a probability that underflowed to 0 went through log (log(softmax(x)) rather than (x - max) - log(sum(exp(x - max))))';
+  }
+  if (ev.some((x, i) => Number.isFinite(x) && Number.isNaN(av[i]))) return 'returns NaN where the log-softmax is finite';
+  return undefined;
 }
 
 export function oracleCheck(spec: OracleCheckSpec): Check {

@@ -69,7 +69,7 @@ export const batchIndependenceCheck: Check = {
         const idx = slices[chosen[j]];
         const dist = sliceMaxDistance(x, [idx]);
         const single = toNumbers(alone[j]);
-        const k = idx.findIndex((i, n) => !agreeElement(inBatch[i], single[n], dist[i], unit.case.input.dtype));
+        const k = idx.findIndex((i, n) => !agreeElement(inBatch[i], single[n], dist[i], unit.case.input.dtype, 0, ctx.op === 'log-softmax'));
         if (k >= 0) {
           const shape = unit.case.input.shape;
           return {
@@ -114,7 +114,7 @@ export const shiftInvarianceCheck: Check = {
     return judgeProbes(unit, probes, outcomes, ctx, ([plain, moved]) => {
       const a = toNumbers(plain);
       const b = toNumbers(moved);
-      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype, 4 * perturb));
+      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype, 4 * perturb, ctx.op === 'log-softmax'));
       if (i < 0) return undefined;
       return {
         problem: `shifting the slices of ${fmtTensor(unit.case.input)} by ±${SHIFT[unit.case.input.dtype]} changes output${fmtIndex(unit.case.input.shape, i)} from ${fmtShort(a[i])} to ${fmtShort(b[i])}`,
@@ -140,7 +140,7 @@ export const permutationCheck: Check = {
     return judgeProbes(unit, probes, outcomes, ctx, ([plain, reversed]) => {
       const a = toNumbers(plain);
       const b = toNumbers(reverseAlong(reversed, unit.axes));
-      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype));
+      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype, 0, ctx.op === 'log-softmax'));
       if (i < 0) return undefined;
       return {
         problem: `on ${fmtTensor(unit.case.input)}, output${fmtIndex(unit.case.input.shape, i)} is ${fmtShort(a[i])} but ${fmtShort(b[i])} when the slice is reversed`,
@@ -170,7 +170,7 @@ export const temperatureCheck: Check = {
     return judgeProbes(unit, probes, outcomes, ctx, ([withTheta, doubled]) => {
       const a = toNumbers(withTheta);
       const b = toNumbers(doubled);
-      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype));
+      const i = a.findIndex((v, n) => !agreeElement(v, b[n], dist[n], unit.case.input.dtype, 0, ctx.op === 'log-softmax'));
       if (i < 0) return undefined;
       return {
         problem: `on ${fmtTensor(unit.case.input)}, theta=2 gives ${fmtShort(a[i])} at ${fmtIndex(unit.case.input.shape, i)} but doubling the input gives ${fmtShort(b[i])}`,

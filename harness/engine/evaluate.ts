@@ -206,6 +206,7 @@ class Judge {
     const ctx: JudgeContext = {
       profile: opts.profile,
       policy: opts.policy,
+      op: opts.op,
       domains: pu.domains,
       oracle: (input, axes = pu.unit.axes) => oracleFor(input, axes),
       mayReject: opts.mayReject,

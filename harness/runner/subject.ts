@@ -147,7 +147,7 @@ export async function evaluateSubject(
     closing = worker.close(); // the worker's exit (tens of milliseconds) overlaps the inference below
     const checks = applyExpectations(results, spec.expectedFailures);
     // logsumexp reduces the axes away: an output cannot be read as another axis rule's softmax-shaped result
-    const inference = settings.op === 'logsumexp' ? [] : inferRules(observations, settings.profile, oracle);
+    const inference = settings.op === 'logsumexp' ? [] : inferRules(observations, settings.profile, oracle, settings.op === 'log-softmax');
     return {
       ...base,
       status: 'ran',
