@@ -34,6 +34,8 @@ export interface AuditOptions extends AuditStartOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+const NO_ML_DTYPES = "bfloat16 needs the ml_dtypes package in the candidate's Python, which cannot import it (pip install ml_dtypes)";
+
 function toCase(g: GeneratedCase, seed: number, index: number): Case {
   return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index) };
 }
@@ -68,7 +70,23 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   const bf16 = auditCaseOptions(opts).dtypes!.includes('bfloat16');
   const fixed = [...discussionCases(), ...adversarialCases(), ...bfloat16Cases()].filter((c) =>
     opts.dtypes ? opts.dtypes.includes(c.input.dtype) : c.input.dtype !== 'bfloat16' || bf16);
+  const bf16Cases = spec.language === 'python' ? [...fixed, ...generated].filter((c) => c.input.dtype === 'bfloat16').length : 0;
+  if (bf16Cases > 0 && opts.dtypes?.includes('bfloat16')) {
+    // asked for by name: without ml_dtypes nothing about bfloat16 can be judged, which is an environment error
+    const w = await worker;
+    if (!isStartFailure(w) && w.runtime?.mlDtypes === undefined) {
+      await w.close();
+      throw new EnvironmentError(`${NO_ML_DTYPES} (or leave bfloat16 out of --dtype)`);
+    }
+  }
   const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
+  if (bf16Cases > 0 && !opts.dtypes) {
+    const w = await worker;
+    // by default: the bfloat16 cases are not run (the worker says why), and the audit says so rather than stay quiet
+    if (!isStartFailure(w) && w.runtime?.mlDtypes === undefined) {
+      process.stderr.write(`softmax-conformance: warning: ${bf16Cases} bfloat16 cases were not judged: ${NO_ML_DTYPES}\n`);
+    }
+  }
   // An unusable interpreter is an environment error (exit 2), whatever the worker's start made of it.
   const python = await (pythonChecked ?? pythonOf(await worker, opts.python));
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.

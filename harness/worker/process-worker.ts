@@ -40,7 +40,7 @@ class ProcessWorker implements ImplementationWorker {
   constructor(
     private session: Session | null,
     readonly importOutput: string,
-    readonly runtime: { python?: string; numpy?: string },
+    readonly runtime: { python?: string; numpy?: string; mlDtypes?: string },
     private readonly spec: WorkerSpec,
     private readonly kind: WorkerKind,
     private readonly home: string,
@@ -113,6 +113,6 @@ export async function startProcessWorker(spec: WorkerSpec, kind: WorkerKind): Pr
     return startFailure(r, kind, spec);
   }
   const printed = [r.ready.importOutput, r.stdout, r.stderr].filter((t) => typeof t === 'string' && t !== '').join('');
-  const runtime = Object.fromEntries(['python', 'numpy'].filter((k) => typeof r.ready[k] === 'string').map((k) => [k, String(r.ready[k])]));
+  const runtime = Object.fromEntries(['python', 'numpy', 'mlDtypes'].filter((k) => typeof r.ready[k] === 'string').map((k) => [k, String(r.ready[k])]));
   return new ProcessWorker(r.session, printed, runtime, spec, kind, home);
 }

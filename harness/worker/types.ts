@@ -67,7 +67,7 @@ export interface ImplementationWorker {
   /** Text the process printed outside calls (import time, etc.), for diagnostics. */
   readonly importOutput: string;
   /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
-  readonly runtime?: { python?: string; numpy?: string };
+  readonly runtime?: { python?: string; numpy?: string; mlDtypes?: string };
   close(): Promise<void>;
 }
 

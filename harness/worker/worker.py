@@ -541,8 +541,8 @@ def run_call(np, fn, style, call, payload, maps=None):
     """(result header, payload chunks) for one call."""
     base = {"type": "result", "id": call["id"]}
     dt = np_dtype(np, call["dtype"])
-    if dt is None:  # not the candidate's fault: the case is not judged, and the message says what to install
-        return {**base, "kind": "bad-output", "problem": NO_BFLOAT16, "captured": "", "ms": 0.0}, []
+    if dt is None:  # not the candidate's doing: the call is not made, and the reason says what to install
+        return {**base, "kind": "not-run", "reason": NO_BFLOAT16}, []
     n = call["nbytes"] // dt.itemsize
     if call.get("bulk"):
         pristine, x = maps.arrays(np, call["nbytes"], dt, call["shape"])
@@ -665,7 +665,11 @@ def main():
         failure["importOutput"] = cap.text()
         write_frame(fd_out, failure)
         return
-    write_frame(fd_out, {"type": "ready", "importOutput": cap.text(), "python": sys.version.split()[0], "numpy": np.__version__, "bulk": bulk is not None})
+    ml = np_dtype(np, "bfloat16")  # imports ml_dtypes once here (None when it cannot): the harness says what that means
+    ready = {"type": "ready", "importOutput": cap.text(), "python": sys.version.split()[0], "numpy": np.__version__, "bulk": bulk is not None}
+    if ml is not None:
+        ready["mlDtypes"] = sys.modules["ml_dtypes"].__version__
+    write_frame(fd_out, ready)
     serve(np, fn, spec.get("callStyle", "x"), fd_in, fd_out, bulk)
 
 
