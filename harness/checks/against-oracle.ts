@@ -2,7 +2,8 @@
 // so that the failing family names where an implementation breaks.
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { Family } from '../model.js';
-import { isFloatDType } from '../tensor/dtype.js';
+import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
+import { MIN_NORMAL } from '../tolerance/metrics.js';
 import { toNumbers, type Tensor } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import { isFiniteInput, isOrdinary } from '../engine/domains.js';
@@ -53,6 +54,11 @@ function explainLogSoftmax(actual: Tensor, expected: Tensor): string | undefined
     return 'gives -inf where the log-softmax is finite: a probability that underflowed to 0 went through log (log(softmax(x)) rather than (x - max) - log(sum(exp(x - max))))';
   }
   if (ev.some((x, i) => Number.isFinite(x) && Number.isNaN(av[i]))) return 'returns NaN where the log-softmax is finite';
+  // a wrong element whose probability is subnormal: it kept only a few bits, which log(softmax(x)) then shows
+  const lnTiny = Math.log(MIN_NORMAL[expected.dtype as FloatDType]);
+  if (ev.some((x, i) => Number.isFinite(x) && x < lnTiny && av[i] !== x)) {
+    return 'loses precision where the probability is subnormal: exp(log-softmax) is below the smallest normal, so log(softmax(x)) keeps only its few significant bits';
+  }
   return undefined;
 }
 
