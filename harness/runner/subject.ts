@@ -152,7 +152,7 @@ export async function evaluateSubject(
       ...base,
       status: 'ran',
       inference,
-      inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length)),
+      inferenceSummary: summariseInference(spec.claims, inference, settings.op === 'logsumexp' ? [] : observations.map((o) => o.input.shape.length)),
       calls,
       verdict: verdictOf(checks),
       checks,
