@@ -37,14 +37,26 @@ DTYPE_DESCR = {"float64": "<f8", "float32": "<f4", "float16": "<f2", "int32": "<
 NO_BFLOAT16 = "bfloat16 inputs need the ml_dtypes package, which this Python cannot import (pip install ml_dtypes)"
 
 
+_ML_DTYPES = []  # [the ml_dtypes module, or None when it cannot be imported], once tried
+
+
+def load_ml_dtypes():
+    """ml_dtypes, imported once, before the candidate loads (it registers loops on NumPy's ufuncs, which a candidate
+    may have replaced); any failure means "not available", never a dead worker."""
+    if not _ML_DTYPES:
+        try:
+            import ml_dtypes
+        except BaseException:
+            ml_dtypes = None
+        _ML_DTYPES.append(ml_dtypes)
+    return _ML_DTYPES[0]
+
+
 def np_dtype(np, name):
     """The NumPy dtype of a wire dtype; bfloat16 is ml_dtypes' (None when it cannot be imported: see NO_BFLOAT16)."""
     if name == "bfloat16":
-        try:
-            import ml_dtypes
-        except ImportError:
-            return None
-        return np.dtype(ml_dtypes.bfloat16)
+        ml = load_ml_dtypes()
+        return None if ml is None else np.dtype(ml.bfloat16)
     return np.dtype(DTYPE_DESCR[name])
 
 
@@ -658,6 +670,7 @@ def main():
     except BaseException as e:
         write_frame(fd_out, {"type": "environment", "message": f"{sys.executable} cannot import NumPy: {type(e).__name__}: {safe_str(e)}"})
         return
+    load_ml_dtypes()
     cap_memory(spec.get("memoryMb"))
     with captured_output() as cap:
         fn, failure = load_function(spec)
@@ -665,10 +678,10 @@ def main():
         failure["importOutput"] = cap.text()
         write_frame(fd_out, failure)
         return
-    ml = np_dtype(np, "bfloat16")  # imports ml_dtypes once here (None when it cannot): the harness says what that means
+    ml = load_ml_dtypes()  # None when it cannot be imported: the harness says what that means
     ready = {"type": "ready", "importOutput": cap.text(), "python": sys.version.split()[0], "numpy": np.__version__, "bulk": bulk is not None}
     if ml is not None:
-        ready["mlDtypes"] = sys.modules["ml_dtypes"].__version__
+        ready["mlDtypes"] = str(getattr(ml, "__version__", "unknown"))
     write_frame(fd_out, ready)
     serve(np, fn, spec.get("callStyle", "x"), fd_in, fd_out, bulk)
 
