@@ -34,6 +34,19 @@ describe('reference command', () => {
     expect(toNumbers(readTensorFile(join(dir, 'inf-out.npy')))[1]).toBe(-Infinity);
   });
 
+  it('bfloat16 .npy in and out (descr <V2), and logsumexp drops the reduced axis', async () => {
+    const x = fromNumbers('bfloat16', [2, 3], [1, 2, 3, 1000, 0, -1000]);
+    writeTensorFile(join(dir, 'bf.npy'), x);
+    await runReferenceCommand({ input: join(dir, 'bf.npy'), axis: '-1', op: 'softmax', policy: 'ieee', output: join(dir, 'bf-out.npy') });
+    const y = readTensorFile(join(dir, 'bf-out.npy'));
+    expect(y.dtype).toBe('bfloat16');
+    expect(bitwiseEqual(y, oracle(x, [1], { op: 'softmax', policy: 'ieee' }))).toBe(true);
+    await runReferenceCommand({ input: join(dir, 'bf.npy'), axis: '-1', op: 'logsumexp', policy: 'ieee', output: join(dir, 'lse.json') });
+    const l = readTensorFile(join(dir, 'lse.json'));
+    expect({ dtype: l.dtype, shape: l.shape }).toEqual({ dtype: 'bfloat16', shape: [2] });
+    expect(toNumbers(l)[1]).toBe(1000); // 1000 + log(1 + e^-1000 + ...) rounds to 1000 in bfloat16
+  });
+
   it('rejects a bad --axis with a usage error', () => {
     expect(parseAxisOption('all', [2, 3])).toEqual([0, 1]);
     expect(parseAxisOption('-2', [2, 3])).toEqual([0]);

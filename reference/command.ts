@@ -4,7 +4,9 @@ import { reduceAxes, type Policy } from '../harness/contracts.js';
 import { UsageError } from '../harness/errors.js';
 import { readTensorFile, writeTensorFile } from '../harness/tensor/io.js';
 import { resultDType } from '../harness/tensor/dtype.js';
-import { oracle, type SoftmaxOp } from './softmax.js';
+import type { Op } from '../harness/ops.js';
+import { logsumexpOracle } from './logsumexp.js';
+import { oracle } from './softmax.js';
 
 /** `--axis`: an integer (negative counts from the end) or "all"; rank 0 has no axes (its element is its slice). */
 export function parseAxisOption(axis: string, shape: readonly number[]): number[] {
@@ -18,9 +20,10 @@ export function parseAxisOption(axis: string, shape: readonly number[]): number[
   }
 }
 
-export async function runReferenceCommand(opts: { input: string; axis: string; op: SoftmaxOp; policy: Policy; output: string }): Promise<void> {
+export async function runReferenceCommand(opts: { input: string; axis: string; op: Op; policy: Policy; output: string }): Promise<void> {
   const x = readTensorFile(opts.input);
   const axes = parseAxisOption(opts.axis, x.shape);
-  const y = oracle(x, axes, { op: opts.op, policy: opts.policy, outDtype: resultDType(x.dtype) });
+  // logsumexp drops the reduced axes (keepdims=False) and has one special-value rule for every policy
+  const y = opts.op === 'logsumexp' ? logsumexpOracle(x, axes) : oracle(x, axes, { op: opts.op, policy: opts.policy, outDtype: resultDType(x.dtype) });
   writeTensorFile(opts.output, y);
 }

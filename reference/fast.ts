@@ -157,8 +157,8 @@ for (let j = 0; j < 48; j++) {
 }
 
 /** log(S) for a double-double S >= 1 by one Newton step on Math.log; writes [Lh, Ll, absolute error] to LOG_OUT. */
-const LOG_OUT = new Float64Array(3);
-function logNewton(sh: number, sl: number): void {
+export const LOG_OUT = new Float64Array(3);
+export function logNewton(sh: number, sl: number): void {
   const y0 = Math.log(sh);
   expDD(-y0, 0);
   ddMul(sh, sl, EXP_OUT[0], EXP_OUT[1]);

@@ -14,4 +14,5 @@ export const FORMATS: Record<FloatDType, Format> = {
   float64: { dtype: 'float64', p: 53, emin: -1022, emax: 1023, maxFinite: Number.MAX_VALUE },
   float32: { dtype: 'float32', p: 24, emin: -126, emax: 127, maxFinite: 3.4028234663852886e38 },
   float16: { dtype: 'float16', p: 11, emin: -14, emax: 15, maxFinite: 65504 },
+  bfloat16: { dtype: 'bfloat16', p: 8, emin: -126, emax: 127, maxFinite: 3.3895313892515355e38 },
 };

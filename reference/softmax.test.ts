@@ -4,12 +4,13 @@ import { exactDecimal } from './exact-decimal.js';
 import { oracle, oracleCounters, oracleSlice, oracleSliceDecimal, resetOracleCounters, type SoftmaxOp } from './softmax.js';
 import { fromNumbers, makeTensor, toNumbers } from '../harness/tensor/tensor.js';
 import { numberToHalfBits, halfBitsToNumber } from '../harness/tensor/float16.js';
+import { bf16BitsToNumber, numberToBf16Bits, roundToBfloat16 } from '../harness/tensor/bfloat16.js';
 import type { FloatDType } from '../harness/tensor/dtype.js';
 import type { Policy } from '../harness/contracts.js';
 
 // 200 digits: log S = log(1 + T) keeps enough digits of T >= 1e-140 (the test slices stay above that)
 const D = Decimal.clone({ precision: 200 });
-const DTYPES: FloatDType[] = ['float64', 'float32', 'float16'];
+const DTYPES: FloatDType[] = ['float64', 'float32', 'float16', 'bfloat16'];
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -17,16 +18,18 @@ function lcg(seed: number): () => number {
 }
 
 function roundTo(x: number, dtype: FloatDType): number {
+  if (dtype === 'bfloat16') return roundToBfloat16(x);
   return dtype === 'float64' ? x : dtype === 'float32' ? Math.fround(x) : halfBitsToNumber(numberToHalfBits(x));
 }
 
 /** The next representable value of the dtype after x, towards +inf (dir 1) or -inf (dir -1). */
 function step(x: number, dtype: FloatDType, dir: 1 | -1): number {
-  if (dtype === 'float16') {
-    let b = numberToHalfBits(x);
+  if (dtype === 'float16' || dtype === 'bfloat16') {
+    const [toBits, fromBits] = dtype === 'float16' ? [numberToHalfBits, halfBitsToNumber] : [numberToBf16Bits, bf16BitsToNumber];
+    let b = toBits(x);
     if (x === 0) b = dir > 0 ? 1 : 0x8001;
     else b += (x > 0) === (dir > 0) ? 1 : -1;
-    return halfBitsToNumber(b);
+    return fromBits(b);
   }
   if (dtype === 'float32') {
     const f = new Float32Array([x]);
@@ -69,7 +72,7 @@ describe('oracleSlice: correctly rounded against decimal.js at 200 digits', () =
     for (const op of ['softmax', 'log-softmax'] as const) {
       it(`${op} in ${dtype}, random slices`, () => {
         const rnd = lcg(dtype.length * 7 + op.length);
-        const scale = { float64: 250, float32: 60, float16: 8 }[dtype];
+        const scale = { float64: 250, float32: 60, float16: 8, bfloat16: 60 }[dtype];
         for (let t = 0; t < 30; t++) {
           const n = 1 + Math.floor(rnd() * 12);
           const xs = Array.from({ length: n }, () => roundTo((rnd() - 0.5) * scale * (t % 3 === 0 ? 0.01 : 1), dtype));

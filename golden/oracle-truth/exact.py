@@ -15,7 +15,7 @@ import math
 import mpmath
 
 # format: (precision p in bits with the hidden one, emin, emax)
-FORMATS = {'float64': (53, -1022, 1023), 'float32': (24, -126, 127), 'float16': (11, -14, 15)}
+FORMATS = {'float64': (53, -1022, 1023), 'float32': (24, -126, 127), 'float16': (11, -14, 15), 'bfloat16': (8, -126, 127)}
 START_PRECISION = 320
 MAX_PRECISION = 8192
 
@@ -141,3 +141,36 @@ def slice_truth(xs: list, op: str, fmt: str) -> list:
         if P >= MAX_PRECISION:
             raise RuntimeError(f'cannot decide the rounding of a slice at {P} bits: {xs!r}')
         P *= 2
+
+
+def lse_truth(xs: list, fmt: str) -> float:
+    """The correctly rounded logsumexp of one slice: NaN if any NaN; +inf if any +inf; -inf if empty or all -inf."""
+    if any(math.isnan(x) for x in xs):
+        return math.nan
+    if any(x == math.inf for x in xs):
+        return math.inf
+    finite = [x for x in xs if x != -math.inf]
+    if not finite:
+        return -math.inf
+    if len(finite) == 1:
+        return finite[0]
+    n = len(finite)
+    P = START_PRECISION
+    while P <= MAX_PRECISION:
+        with mpmath.workprec(P):
+            m = max(finite)
+            mm = mpmath.mpf(m)
+            d = [mpmath.fsub(mpmath.mpf(x), mm, exact=True) for x in finite]
+            cut = -(P + 40) * math.log(2) - math.log(n)
+            L = mpmath.log(mpmath.fsum(mpmath.exp(t) for t in d if t > cut))
+            y = mm + L
+            # absolute error: each of the n exps, the sum, the log and the addition, relative 2^(4-P) of what they touch
+            err = (n + 10) * mpmath.mpf(2) ** (4 - P) * (abs(mm) + L + 1)
+            if y != 0:
+                rel_bits = int(mpmath.floor(mpmath.log(abs(y) / err, 2)))
+                if rel_bits >= 30:
+                    r = _round_checked(y, rel_bits, fmt)
+                    if r is not None:
+                        return r
+        P *= 2
+    raise RuntimeError(f'cannot decide logsumexp of {xs[:6]}')

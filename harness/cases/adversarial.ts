@@ -49,3 +49,15 @@ export function adversarialCases(): Case[] {
     c('huge-4d', 'huge', '(1, 3, 2, 1) with values up to ±finfo.max', 'float64', [1, 3, 2, 1], [-2.4e294, -F64_MAX, -2e75, F64_MAX, F64_MAX, -2e75]),
   ];
 }
+
+/**
+ * bfloat16 cases, for audit (run's manifest implementations do not declare bfloat16 yet). The long row is where a sum
+ * kept in bfloat16 is grossly wrong: its running total stops at 256 (256 + 1 rounds to 256 with 8 significant bits),
+ * so 300 equal values come out 1/256 instead of 1/300.
+ */
+export function bfloat16Cases(): Case[] {
+  return [
+    c('bf16-row', 'bfloat16', 'bfloat16 [1, 2, 3, 4]', 'bfloat16', [4], [1, 2, 3, 4]),
+    c('bf16-long-constant', 'bfloat16', 'bfloat16, 300 equal values: a bfloat16 running sum stops at 256', 'bfloat16', [300], new Array(300).fill(0.5)),
+  ];
+}

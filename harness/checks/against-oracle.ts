@@ -2,7 +2,8 @@
 // so that the failing family names where an implementation breaks.
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { Family } from '../model.js';
-import { isFloatDType } from '../tensor/dtype.js';
+import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
+import { MIN_NORMAL } from '../tolerance/metrics.js';
 import { toNumbers, type Tensor } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import { isFiniteInput, isOrdinary } from '../engine/domains.js';
@@ -27,7 +28,7 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
   if (!usable.ok) return usable.judgement;
   const actual = inExpectedDtype(usable.output, unit.case.input);
   const expected = ctx.oracle(unit.case.input, unit.axes);
-  const cmp = compareToOracle(actual, expected, { input: unit.case.input, axes: unit.axes }, ctx.profile);
+  const cmp = compareToOracle(actual, expected, { input: unit.case.input, axes: unit.axes, log: ctx.op === 'log-softmax' }, ctx.profile);
   const errors = cmp.sample; // the same per-element errors errorSample would compute
   if (cmp.pass) return { status: 'pass', errors };
   const w = cmp.worst;
@@ -35,13 +36,30 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
     ? `${fmtElement('output', actual.shape, w.index)} is ${fmtExact(w.actual, expected.dtype)} where the correctly rounded value is ${fmtExact(w.expected, expected.dtype)}` +
       (Number.isFinite(w.ulp) ? ` (${w.ulp} ULP apart; ${w.allowedDescription})` : '')
     : `${cmp.failing} elements are out of tolerance`;
-  const why = explain?.(actual, expected, unit);
+  // The explanations below are about softmax's exps; log-softmax's failures read differently.
+  const why = ctx.op === 'log-softmax' ? explainLogSoftmax(actual, expected) : explain?.(actual, expected, unit);
   return {
     status: 'fail',
     detail: `${why ? `${why}: ` : ''}on ${fmtInput(unit.case.input)}, ${where}`,
     evidence: { input: unit.case.input, args: unit.args, actual: usable.output, expected },
     errors,
   };
+}
+
+/** Why a log-softmax output is wrong, when the pattern says so. */
+function explainLogSoftmax(actual: Tensor, expected: Tensor): string | undefined {
+  const av = toNumbers(actual);
+  const ev = toNumbers(expected);
+  if (ev.some((x, i) => Number.isFinite(x) && av[i] === -Infinity)) {
+    return 'gives -inf where the log-softmax is finite: a probability that underflowed to 0 went through log (log(softmax(x)) rather than (x - max) - log(sum(exp(x - max))))';
+  }
+  if (ev.some((x, i) => Number.isFinite(x) && Number.isNaN(av[i]))) return 'returns NaN where the log-softmax is finite';
+  // a wrong element whose probability is subnormal: it kept only a few bits, which log(softmax(x)) then shows
+  const lnTiny = Math.log(MIN_NORMAL[expected.dtype as FloatDType]);
+  if (ev.some((x, i) => Number.isFinite(x) && x < lnTiny && av[i] !== x)) {
+    return 'loses precision where the probability is subnormal: exp(log-softmax) is below the smallest normal, so log(softmax(x)) keeps only its few significant bits';
+  }
+  return undefined;
 }
 
 export function oracleCheck(spec: OracleCheckSpec): Check {

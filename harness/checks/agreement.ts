@@ -8,8 +8,8 @@
 import { resultDType, type DType } from '../tensor/dtype.js';
 import { allowedAbsError, type ToleranceProfile } from '../tolerance/profiles.js';
 
-const EPS = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10 } as const;
-const TINY = { float64: 2.2250738585072014e-308, float32: 1.1754943508222875e-38, float16: 6.103515625e-5 } as const;
+const EPS = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10, bfloat16: 2 ** -7 } as const;
+const TINY = { float64: 2.2250738585072014e-308, float32: 1.1754943508222875e-38, float16: 6.103515625e-5, bfloat16: 1.1754943508222875e-38 } as const;
 
 export interface AgreementContext {
   /** the input's dtype (the outputs are compared in its result dtype) */
@@ -17,6 +17,8 @@ export interface AgreementContext {
   profile: ToleranceProfile;
   /** the slice length N (the profiles' length terms) */
   len: number;
+  /** log-softmax: errors are absolute (a relative error of the probability), as in profiles.ts */
+  log?: boolean;
 }
 
 /** The largest |a - b| two outputs may differ by at an element whose distance from its slice's max is `dist`. */
@@ -24,6 +26,7 @@ export function agreementBound(a: number, b: number, dist: number, ctx: Agreemen
   const out = resultDType(ctx.dtype);
   const d = Math.abs(dist);
   const m = Math.max(Math.abs(a), Math.abs(b));
+  if (ctx.log) return 64 * EPS[out] * (1 + d + m) + extraRel + 64 * TINY[out];
   const structural = (64 * EPS[out] * (1 + d) + extraRel) * m + 64 * TINY[out];
   const profile = allowedAbsError(ctx.profile, out, a, d, ctx.len) + allowedAbsError(ctx.profile, out, b, d, ctx.len) + extraRel * m;
   return Math.max(structural, profile);

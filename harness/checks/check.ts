@@ -8,6 +8,7 @@ import type { CallArgs, CallOutcome } from '../worker/types.js';
 import type { Domains } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import type { Policy } from '../contracts.js';
+import type { Op } from '../ops.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 
 export interface Probe {
@@ -20,6 +21,8 @@ export interface Probe {
 export interface JudgeContext {
   profile: ToleranceProfile;
   policy: Policy;
+  /** the function under test (absent: softmax) */
+  op?: Op;
   domains: Domains;
   /** the correctly rounded result for an input under the unit's reduction axes (cached by the engine) */
   oracle(input: Tensor, axes?: number[]): Tensor;

@@ -3,6 +3,7 @@
 // ULP (fmtApart): eight digits would make "0.46323398 where the correct value is 0.46323398" look like a pass.
 import { isFloatDType, type DType, type FloatDType } from '../tensor/dtype.js';
 import { roundToHalf } from '../tensor/float16.js';
+import { roundToBfloat16 } from '../tensor/bfloat16.js';
 import { stridesOf, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { ulpDistance } from '../tolerance/metrics.js';
 
@@ -22,9 +23,9 @@ export function fmtShort(x: number): string {
   return a >= 1e-4 && a < 1e16 ? String(v) : v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-const ROUND: Record<FloatDType, (x: number) => number> = { float64: (x) => x, float32: Math.fround, float16: roundToHalf };
+const ROUND: Record<FloatDType, (x: number) => number> = { float64: (x) => x, float32: Math.fround, float16: roundToHalf, bfloat16: roundToBfloat16 };
 /** At most this many significant digits are needed to round-trip each dtype (NumPy's repr uses the shortest). */
-const MAX_DIGITS: Record<FloatDType, number> = { float64: 17, float32: 9, float16: 5 };
+const MAX_DIGITS: Record<FloatDType, number> = { float64: 17, float32: 9, float16: 5, bfloat16: 4 };
 
 /**
  * The shortest decimal that rounds back to exactly this value in `dtype` (as NumPy's repr prints it): 17 significant

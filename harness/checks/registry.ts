@@ -4,8 +4,10 @@ import { infinityCheck, nanCheck, overflowCheck, singletonCheck, underflowCheck,
 import { axisCheck } from './axis.js';
 import { crashCheck, memoryCheck, outputCheck, timeoutCheck, type OutcomeCheck } from './outcome-checks.js';
 import { batchIndependenceCheck, permutationCheck, shiftInvarianceCheck, temperatureCheck } from './relations.js';
-import { orderCheck, rangeCheck, sumToOneCheck } from './slice-properties.js';
+import { logRangeCheck, logSumToOneCheck, orderCheck, rangeCheck, sumToOneCheck } from './slice-properties.js';
 import { layoutCheck } from './layout.js';
+import { LOGSUMEXP_CHECKS } from './logsumexp.js';
+import type { Op } from '../ops.js';
 import { determinismCheck, dtypeCheck, emptyCheck, mutationCheck, rankCheck } from './structure.js';
 
 export const ALL_CHECKS: (Check | OutcomeCheck)[] = [
@@ -13,6 +15,18 @@ export const ALL_CHECKS: (Check | OutcomeCheck)[] = [
   shiftInvarianceCheck, orderCheck, permutationCheck, temperatureCheck, rankCheck, singletonCheck, emptyCheck,
   dtypeCheck, mutationCheck, layoutCheck, nanCheck, infinityCheck, determinismCheck, crashCheck, timeoutCheck, memoryCheck, outputCheck,
 ];
+
+/**
+ * The checks for one operation. log-softmax: the same checks as softmax (the oracle is log-softmax's) except the
+ * probability properties, replaced by their log forms (<= 0; exp sums to one). logsumexp: its own (checks/logsumexp.ts).
+ */
+export function checksFor(op: Op): (Check | OutcomeCheck)[] {
+  if (op === 'softmax') return ALL_CHECKS;
+  if (op === 'log-softmax') {
+    return ALL_CHECKS.map((c) => (c === sumToOneCheck ? logSumToOneCheck : c === rangeCheck ? logRangeCheck : c));
+  }
+  return LOGSUMEXP_CHECKS;
+}
 
 export function checksNamed(names?: string[]): (Check | OutcomeCheck)[] {
   if (!names || names.length === 0) return ALL_CHECKS;

@@ -25,7 +25,7 @@ function sliceMaxDistance(x: Float64Array, slices: readonly (readonly number[])[
 /** How two outputs of this unit are compared: in the input's result dtype, under the active profile. */
 function agreement(unit: Unit, ctx: JudgeContext): AgreementContext {
   const len = unit.axes.reduce((n, a) => n * unit.case.input.shape[a], 1);
-  return { dtype: unit.case.input.dtype, profile: ctx.profile, len };
+  return { dtype: unit.case.input.dtype, profile: ctx.profile, len, log: ctx.op === 'log-softmax' };
 }
 
 /** Judge outputs of several probes; `compare` returns a problem sentence or undefined. */
@@ -97,7 +97,7 @@ export const batchIndependenceCheck: Check = {
   diagnose: (f) => `a slice gives a different result inside the batch than alone: ${f[0].detail}`,
 };
 
-const SHIFT = { float64: 800, float32: 100, float16: 12, int32: 800, int64: 800, bool: 0 } as const;
+const SHIFT = { float64: 800, float32: 100, float16: 12, bfloat16: 100, int32: 800, int64: 800, bool: 0 } as const;
 
 function shifted(unit: Unit): Tensor {
   const s = SHIFT[unit.case.input.dtype];

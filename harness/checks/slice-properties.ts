@@ -6,11 +6,11 @@ import { slicesOver, toNumbers } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import { primaryProbe, type Check, type Judgement } from './check.js';
-import { ulpsBetween, fmtElement, fmtExact, fmtIndex, fmtPair, valueDType, fmtInput } from './format.js';
+import { ulpsBetween, fmtElement, fmtExact, fmtIndex, fmtPair, fmtShort, valueDType, fmtInput } from './format.js';
 import { allowedAbsError, type ToleranceProfile } from '../tolerance/profiles.js';
 import { usableOutput } from './outcome.js';
 
-const UNIT_ROUNDOFF = { float64: 2 ** -53, float32: 2 ** -24, float16: 2 ** -11 } as const;
+const UNIT_ROUNDOFF = { float64: 2 ** -53, float32: 2 ** -24, float16: 2 ** -11, bfloat16: 2 ** -8 } as const;
 
 const representable = (d: Domains) => !d.nan && !d.infinity && !d.overflow && !d.underflow && !d.empty;
 
@@ -120,3 +120,30 @@ export const orderCheck = sliceCheck(
     return undefined;
   },
 );
+
+// log-softmax's forms of the two probability properties (registry.ts swaps them in for --op log-softmax).
+
+export const logSumToOneCheck = sliceCheck(
+  'sum-to-one',
+  'log-softmax: the exp of every slice along the contract\'s axes sums to 1 (within a few roundings per element)',
+  (unit, _x, y, slices) => {
+    const eps = UNIT_ROUNDOFF[resultDType(unit.case.input.dtype)];
+    for (const s of slices) {
+      const sum = exactishSum(s.map((i) => Math.exp(y[i])));
+      // An absolute error d in y_i moves exp(y_i) by exp(y_i) d, and a careful log-softmax's d is a few roundings of
+      // |y_i|; exp(y) |y| <= 1/e, so the slice's spread does not enter (unlike softmax's x_i - max).
+      const allowed = eps * (8 + 2 * s.length);
+      if (!(Math.abs(sum - 1) <= allowed)) {
+        const off = sum - 1;
+        const shown = Math.abs(off) < 1e-6 ? `1 ${off < 0 ? '-' : '+'} ${Math.abs(off).toExponential(2)}` : fmtShort(sum);
+        return `the exp of the slice starting at ${fmtIndex(unit.case.input.shape, s[0])} along axes (${unit.axes.join(', ')}) sums to ${shown}, not 1`;
+      }
+    }
+    return undefined;
+  },
+);
+
+export const logRangeCheck = sliceCheck('range', 'log-softmax: every output is <= 0 and is not NaN', (unit, _x, y) => {
+  const i = y.findIndex((v) => !(v <= 0));
+  return i < 0 ? undefined : `log-softmax output${fmtIndex(unit.case.input.shape, i)} is ${fmtShort(y[i])}, not <= 0`;
+});

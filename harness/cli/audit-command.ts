@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
+import { isOp, OPS, type Op } from '../ops.js';
 import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 
@@ -22,6 +23,8 @@ export function registerAudit(program: Command): void {
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 42)
     .option('--max-elements <n>', 'element budget per generated case (long slices, large batches)', parseIntOption('max-elements', 1), 2 ** 20)
     .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,int32,int64', parseList)
+    .option('--op <op>', 'the function the candidate computes: softmax, log-softmax or logsumexp (log(sum(exp(x))) over the contract\'s axes)', 'softmax')
+    .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,bfloat16,int32,int64 (bfloat16 needs ml_dtypes in the candidate\'s Python)', parseList)
     .option('--profile <name>', 'tolerance profile', DEFAULT_PROFILE)
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
@@ -39,6 +42,7 @@ export function registerAudit(program: Command): void {
       if (o.call && !CALL_STYLES.includes(o.call)) throw new UsageError(`--call must be one of ${CALL_STYLES.join(', ')}, got "${o.call}"`);
       const FORMS = ['auto', 'tensor', 'array', 'typed', 'typed-shape', 'tfjs'];
       if (!FORMS.includes(o.jsInput)) throw new UsageError(`--js-input must be one of ${FORMS.join(', ')}, got "${o.jsInput}"`);
+      if (!isOp(o.op)) throw new UsageError(`--op must be one of ${OPS.join(', ')}, got "${o.op}"`);
       const dtypes: DType[] | undefined = o.dtype?.map((d: string) => {
         if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
         return d;
@@ -46,6 +50,7 @@ export function registerAudit(program: Command): void {
       const opts = {
         target,
         contract: o.contract,
+        op: o.op as Op,
         call: o.call as CallStyle | undefined,
         alsoLast: o.alsoLast,
         numRuns: o.numRuns,

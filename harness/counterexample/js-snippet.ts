@@ -20,7 +20,7 @@ export interface JsSnippetOptions {
 }
 
 const ARRAY: Record<DType, string> = {
-  float64: 'Float64Array', float32: 'Float32Array', float16: 'Float16', int32: 'Int32Array', int64: 'BigInt64Array', bool: 'Uint8Array',
+  float64: 'Float64Array', float32: 'Float32Array', float16: 'Float16', bfloat16: 'Uint16Array', int32: 'Int32Array', int64: 'BigInt64Array', bool: 'Uint8Array',
 };
 
 export function jsNumber(x: number): string {

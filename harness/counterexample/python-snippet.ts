@@ -30,6 +30,7 @@ const NP_DTYPE: Record<DType, string> = {
   float64: 'np.float64',
   float32: 'np.float32',
   float16: 'np.float16',
+  bfloat16: 'ml_dtypes.bfloat16',
   int32: 'np.int32',
   int64: 'np.int64',
   bool: 'np.bool_',
@@ -40,9 +41,10 @@ const DEFAULT_NAN: Partial<Record<DType, bigint>> = {
   float64: 0x7ff8000000000000n,
   float32: 0x7fc00000n,
   float16: 0x7e00n,
+  bfloat16: 0x7fc0n,
 };
 
-const UINT_VIEW: Partial<Record<DType, string>> = { float64: 'np.uint64', float32: 'np.uint32', float16: 'np.uint16' };
+const UINT_VIEW: Partial<Record<DType, string>> = { float64: 'np.uint64', float32: 'np.uint32', float16: 'np.uint16', bfloat16: 'np.uint16' };
 
 /** Python's float.hex spelling of a finite double, trailing zero digits dropped (float.fromhex reads it back exactly). */
 export function hexFloat(x: number): string {
@@ -198,6 +200,8 @@ export function pythonSnippet(opts: SnippetOptions): string {
   const lines: string[] = ['# softmax-conformance counterexample: exits non-zero (AssertionError) while the defect reproduces'];
   if (opts.note) lines.push(...comment(opts.note));
   lines.push('import numpy as np');
+  // bfloat16 is not NumPy's own: it comes from ml_dtypes (pip install ml_dtypes)
+  if ([opts.input, opts.actual].some((t) => t?.dtype === 'bfloat16')) lines.push('import ml_dtypes');
   const imp = opts.importLine.replace(/\s+$/, '');
   if (imp) lines.push(...imp.split(/\r?\n/));
   lines.push('');

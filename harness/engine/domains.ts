@@ -5,9 +5,9 @@ import { slicesOver, toNumbers } from '../tensor/tensor.js';
 import type { Unit } from './unit.js';
 
 /** ln of the largest finite value: beyond it exp(x) overflows. */
-export const EXP_OVERFLOW: Record<FloatDType, number> = { float64: 709.782712893384, float32: 88.72283905206835, float16: 11.089866488461016 };
+export const EXP_OVERFLOW: Record<FloatDType, number> = { float64: 709.782712893384, float32: 88.72283905206835, float16: 11.089866488461016, bfloat16: 88.71892521235186 };
 /** ln of the smallest normal: below it exp(x) is subnormal or 0. */
-export const EXP_UNDERFLOW: Record<FloatDType, number> = { float64: -708.3964185322641, float32: -87.3365447505531, float16: -9.704060527839234 };
+export const EXP_UNDERFLOW: Record<FloatDType, number> = { float64: -708.3964185322641, float32: -87.3365447505531, float16: -9.704060527839234, bfloat16: -87.3365447505531 };
 
 export interface Domains {
   nan: boolean;

@@ -6,7 +6,9 @@ import { fmtExact } from '../checks/format.js';
 import { isOutcomeCheck, type OutcomeCheck } from '../checks/outcome-checks.js';
 import type { CheckResult, Counterexample, Family } from '../model.js';
 import type { Policy } from '../contracts.js';
+import { logsumexpOracle } from '../../reference/logsumexp.js';
 import { oracle } from '../../reference/softmax.js';
+import type { Op } from '../ops.js';
 import { isFloatDType, resultDType, type DType } from '../tensor/dtype.js';
 import { encodeTensorJson } from '../tensor/json-tensor.js';
 import { sizeOf, type Tensor } from '../tensor/tensor.js';
@@ -21,6 +23,8 @@ import type { Binding, Unit } from './unit.js';
 export interface EvaluationOptions {
   profile: ToleranceProfile;
   policy: Policy;
+  /** the function under test (default softmax): which oracle judges it */
+  op?: Op;
   /** may an exception on this input count as a rejection rather than a failure? */
   mayReject(input: Tensor): boolean;
   /** builds the reproduction script for a counterexample of a check of `family` (its assertion depends on it) */
@@ -66,13 +70,13 @@ export function planUnit(unit: Unit, checks: (Check | OutcomeCheck)[], plan: Cal
   };
 }
 
-export function makeOracle(policy: Policy): (input: Tensor, axes: number[]) => Tensor {
+export function makeOracle(policy: Policy, op: Op = 'softmax'): (input: Tensor, axes: number[]) => Tensor {
   const cache = new Map<string, Tensor>();
   return (input, axes) => {
     const key = `${tensorKey(input)}|${axes.join(',')}`;
     let out = cache.get(key);
     if (!out) {
-      out = oracle(input, axes, { op: 'softmax', policy, outDtype: resultDType(input.dtype) });
+      out = op === 'logsumexp' ? logsumexpOracle(input, axes) : oracle(input, axes, { op, policy, outDtype: resultDType(input.dtype) });
       cache.set(key, out);
     }
     return out;
@@ -178,7 +182,7 @@ class Judge {
     private readonly opts: EvaluationOptions,
     bindings: Binding[],
   ) {
-    this.oracleFor = makeOracle(opts.policy);
+    this.oracleFor = makeOracle(opts.policy, opts.op);
     this.tallies = bindings.map((binding) => new Map(checks.map((c) => [c.name, newTally(c, binding)])));
   }
 
@@ -209,6 +213,7 @@ class Judge {
     const ctx: JudgeContext = {
       profile: opts.profile,
       policy: opts.policy,
+      op: opts.op,
       domains: pu.domains,
       oracle: (input, axes = pu.unit.axes) => oracleFor(input, axes),
       mayReject: opts.mayReject,

@@ -11,7 +11,7 @@ export interface Observation {
   output: Tensor;
 }
 
-export function inferRules(observations: Observation[], profile: ToleranceProfile, oracle: (x: Tensor, axes: number[]) => Tensor): { rule: AxisRule; ranks: number[] }[] {
+export function inferRules(observations: Observation[], profile: ToleranceProfile, oracle: (x: Tensor, axes: number[]) => Tensor, log = false): { rule: AxisRule; ranks: number[] }[] {
   const byRank = new Map<number, Set<AxisRule>>();
   for (const { input, output } of observations) {
     const rank = input.shape.length;
@@ -22,7 +22,7 @@ export function inferRules(observations: Observation[], profile: ToleranceProfil
     const consistent = new Set<AxisRule>();
     for (const rule of standing) {
       const axes = reduceAxes(rule, input.shape);
-      if (compareToOracle(actual, oracle(input, axes), { input, axes }, profile).pass) consistent.add(rule);
+      if (compareToOracle(actual, oracle(input, axes), { input, axes, log }, profile).pass) consistent.add(rule);
     }
     byRank.set(rank, consistent);
   }

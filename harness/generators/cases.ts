@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import type { DType } from '../tensor/dtype.js';
 import { fromNumbers, type Tensor } from '../tensor/tensor.js';
-import { dtypeArb, GENERATED_DTYPES } from './dtypes.js';
+import { dtypeArb, GENERATABLE_DTYPES, GENERATED_DTYPES } from './dtypes.js';
 import { FAMILIES, FAMILY_SPECS, familyValues, valueParamsArb } from './families.js';
 import { constantAlong, layoutChoiceArb, resolveLayout } from './layouts.js';
 import { longSliceShapeArb, manyRowsShapeArb } from './lengths.js';
@@ -26,7 +26,7 @@ export interface GeneratedCase {
 }
 
 export interface CaseOptions {
-  /** input dtypes to draw from (default float64, float32, float16, int32, int64) */
+  /** input dtypes to draw from (default GENERATED_DTYPES: float64, float32, float16, int32, int64) */
   dtypes?: DType[];
   /** value families to draw from (default all of FAMILIES); families with no allowed dtype are dropped */
   families?: string[];
@@ -72,7 +72,7 @@ export function caseArb(opts: CaseOptions = {}): fc.Arbitrary<GeneratedCase> {
   };
   const arms = FAMILY_SPECS.filter((spec) => wanted.includes(spec.name)).flatMap((spec) => {
     // canonical dtype order (float64 first) so the dtype shrinks toward float64
-    const ds = GENERATED_DTYPES.filter((d) => spec.dtypes.includes(d) && dtypes.includes(d));
+    const ds = GENERATABLE_DTYPES.filter((d) => spec.dtypes.includes(d) && dtypes.includes(d));
     if (ds.length === 0) return [];
     const arbitrary = fc
       .tuple(shapes(spec.name, !spec.needsElements), dtypeArb(ds), valueParamsArb, layoutArb)

@@ -1,10 +1,11 @@
 // Input dtypes for generated cases. bool is left out: softmax of booleans is not a question anyone asks.
 import fc from 'fast-check';
 import type { DType } from '../tensor/dtype.js';
+import { GENERATED_DTYPES } from './dtype-lists.js';
 
-export const GENERATED_DTYPES: readonly DType[] = ['float64', 'float32', 'float16', 'int32', 'int64'];
+export { AUDIT_DTYPES, GENERATABLE_DTYPES, GENERATED_DTYPES } from './dtype-lists.js';
 
-const WEIGHT: Partial<Record<DType, number>> = { float64: 3, float32: 2, float16: 2, int32: 1, int64: 1 };
+const WEIGHT: Partial<Record<DType, number>> = { float64: 3, float32: 2, float16: 2, bfloat16: 2, int32: 1, int64: 1 };
 
 /**
  * One of the given dtypes, float64 weighted up as the main case. Cross-shrinking toward the first listed dtype

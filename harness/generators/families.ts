@@ -25,7 +25,7 @@ export const valueParamsArb: fc.Arbitrary<ValueParams> = fc.record({
 });
 
 const FLOATS: readonly DType[] = FLOAT_DTYPES;
-const ALL: readonly DType[] = ['float64', 'float32', 'float16', 'int32', 'int64'];
+const ALL: readonly DType[] = ['float64', 'float32', 'float16', 'bfloat16', 'int32', 'int64'];
 
 /** Where element i sits: its last-axis slice (row) and its position in it (col). Rank 0 is one slice of one. */
 interface Layout {
@@ -132,7 +132,7 @@ export const FAMILY_SPECS: readonly FamilySpec[] = [
     weight: 3,
     dtypes: ALL,
     needsElements: true,
-    description: "around the computing dtype's exp overflow threshold log(finfo.max) (float64 ~709.78, float32 ~88.72, float16 ~11.09)",
+    description: "around the computing dtype's exp overflow threshold log(finfo.max) (float64 ~709.78, float32 ~88.72, float16 ~11.09, bfloat16 ~88.72)",
     build: (L, dtype, p) => aroundThreshold(limitsFor(dtype).expOverflow)(L, dtype, p),
   },
   {
@@ -173,9 +173,9 @@ export const FAMILY_SPECS: readonly FamilySpec[] = [
     weight: 2,
     dtypes: ALL,
     needsElements: true,
-    description: 'a large common offset plus small differences: ±1e6 + [-5, 5] (±1000 for float16)',
+    description: 'a large common offset plus small differences: ±1e6 + [-5, 5] (±1000 for float16 and bfloat16)',
     build: (_L, dtype, p) => {
-      const o = (dtype === 'float16' ? 1000 : 1e6) * (p.pick % 2 === 0 ? 1 : -1);
+      const o = (dtype === 'float16' || dtype === 'bfloat16' ? 1000 : 1e6) * (p.pick % 2 === 0 ? 1 : -1);
       return (i) => o + 5 * unit(p, i);
     },
   },

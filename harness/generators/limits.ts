@@ -1,6 +1,7 @@
 // Per-dtype limits the value families aim at (NumPy's finfo/iinfo, and where exp overflows or underflows), plus exact
 // rounding and ULP stepping, so every generated value is exactly representable in its dtype.
 import { type DType, type FloatDType, isFloatDType } from '../tensor/dtype.js';
+import { BF16_MAX, bf16BitsToNumber, numberToBf16Bits, roundToBfloat16 } from '../tensor/bfloat16.js';
 import { halfBitsToNumber, numberToHalfBits, roundToHalf } from '../tensor/float16.js';
 
 export interface FloatLimits {
@@ -10,7 +11,7 @@ export interface FloatLimits {
   tiny: number;
   /** smallest positive subnormal (finfo.smallest_subnormal) */
   minSubnormal: number;
-  /** exp(x) overflows to inf above this: log(max) (float64 ~709.78, float32 ~88.72, float16 ~11.09) */
+  /** exp(x) overflows to inf above this: log(max) (float64 ~709.78, float32 ~88.72, float16 ~11.09, bfloat16 ~88.72) */
   expOverflow: number;
   /** exp(x) is subnormal below this: log(tiny) (float64 ~-708.40, float32 ~-87.34, float16 ~-9.70) */
   expSubnormal: number;
@@ -33,6 +34,7 @@ export const FLOAT_LIMITS: Record<FloatDType, FloatLimits> = {
   float64: floatLimits(Number.MAX_VALUE, 2 ** -1022, 2 ** -1074),
   float32: floatLimits(3.4028234663852886e38, 2 ** -126, 2 ** -149),
   float16: floatLimits(65504, 2 ** -14, 2 ** -24),
+  bfloat16: floatLimits(BF16_MAX, 2 ** -126, 2 ** -133),
 };
 
 /**
@@ -50,6 +52,7 @@ export function roundTo(dtype: DType, x: number): number {
     case 'float64': return x;
     case 'float32': return Math.fround(x);
     case 'float16': return roundToHalf(x);
+    case 'bfloat16': return roundToBfloat16(x);
     case 'bool': return x ? 1 : 0;
     case 'int32':
     case 'int64': {
@@ -86,8 +89,9 @@ function ordered(dtype: FloatDType, x: number): bigint {
       bits = BigInt(dv.getUint32(0) & 0x7fffffff);
       sign = (dv.getUint32(0) & 0x80000000) !== 0;
       break;
-    case 'float16': {
-      const h = numberToHalfBits(x);
+    case 'float16':
+    case 'bfloat16': {
+      const h = dtype === 'float16' ? numberToHalfBits(x) : numberToBf16Bits(x);
       bits = BigInt(h & 0x7fff);
       sign = (h & 0x8000) !== 0;
       break;
@@ -108,6 +112,8 @@ function fromOrdered(dtype: FloatDType, o: bigint): number {
       return dv.getFloat32(0);
     case 'float16':
       return halfBitsToNumber(Number(mag) | (neg ? 0x8000 : 0));
+    case 'bfloat16':
+      return bf16BitsToNumber(Number(mag) | (neg ? 0x8000 : 0));
   }
 }
 

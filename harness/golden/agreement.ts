@@ -54,7 +54,7 @@ export interface AgreementResult {
   failing?: number;
 }
 
-const WIDTH: Record<FloatDType, number> = { float16: 0, float32: 1, float64: 2 };
+const WIDTH: Record<FloatDType, number> = { bfloat16: -1, float16: 0, float32: 1, float64: 2 };
 
 function toDtype(t: Tensor, dtype: FloatDType): Tensor {
   return t.dtype === dtype ? t : fromNumbers(dtype, t.shape, toNumbers(t));

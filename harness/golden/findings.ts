@@ -401,7 +401,7 @@ export function goldenFindings(g: Goldens, profile: ToleranceProfile, opts: { po
   return { policy: ctx.policy, findings, stats: statList };
 }
 
-const DT_ORDER: Record<FloatDType, number> = { float64: 0, float32: 1, float16: 2 };
+const DT_ORDER: Record<FloatDType, number> = { float64: 0, float32: 1, float16: 2, bfloat16: 3 };
 
 function errorFinding(g: Goldens, lib: GoldenLibrary, label: string, group: GoldenResult[], byLibrary: Map<string, Map<string, GoldenResult>>): GoldenFinding {
   const dtypes = [...new Set(group.map((r) => r.dtype))];

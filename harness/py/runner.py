@@ -37,6 +37,27 @@ FD_OUTPUT_FROM = 4 * 1024 * 1024  # output bytes from which the output goes thro
 
 DTYPE_DESCR = {"float64": "<f8", "float32": "<f4", "float16": "<f2", "int32": "<i4", "int64": "<i8", "bool": "|b1"}
 
+_ML_DTYPES = []  # [the ml_dtypes module, or None when it cannot be imported], once tried
+
+
+def load_ml_dtypes():
+    """ml_dtypes, imported once, before the candidate loads (it registers loops on NumPy's ufuncs, which a candidate
+    may replace); any failure means "not available" (the broker then answers bfloat16 calls as not run)."""
+    if not _ML_DTYPES:
+        try:
+            import ml_dtypes
+        except BaseException:
+            ml_dtypes = None
+        _ML_DTYPES.append(ml_dtypes)
+    return _ML_DTYPES[0]
+
+
+def np_dtype(np, name):
+    """The NumPy dtype of a wire dtype; bfloat16 is ml_dtypes'."""
+    if name == "bfloat16":
+        return np.dtype(load_ml_dtypes().bfloat16)
+    return np.dtype(DTYPE_DESCR[name])
+
 
 # ---------------------------------------------------------------- channel
 
@@ -303,6 +324,8 @@ def wire_dtype(np, arr):
         return ("int32" if dt.itemsize == 4 else "int64"), None
     if dt.kind == "u":
         return "int64", None
+    if dt.kind == "V" and dt.name == "bfloat16":  # ml_dtypes' (float8 and friends are not wire dtypes)
+        return "bfloat16", None
     if dt.kind == "c":
         return None, f"returned {dt.name} values"
     if dt.kind == "O":
@@ -314,7 +337,7 @@ def wire_dtype(np, arr):
 
 def as_wire(np, arr, dtype):
     """C-contiguous little-endian array of the wire dtype (no copy when it already is one)."""
-    return np.ascontiguousarray(arr, dtype=np.dtype(DTYPE_DESCR[dtype])).reshape(arr.shape)
+    return np.ascontiguousarray(arr, dtype=np_dtype(np, dtype)).reshape(arr.shape)
 
 
 def to_array(np, out):
@@ -397,7 +420,7 @@ def make_input(np, arena, call):
     harness/py/sc_layout.py's make_view(canonical, layout) is applied here. It must return a view of `canonical`'s
     memory (strides, offsets, a read-only flag), never a copy, or writes to it are invisible to the caller's
     mutation check."""
-    dt = np.dtype(DTYPE_DESCR[call["dtype"]])
+    dt = np_dtype(np, call["dtype"])
     start, n = int(call["offset"]), int(call["nbytes"])
     canonical = arena.whole[start:start + n].view(dt).reshape(call["shape"])
     if "layout" in call:
@@ -483,6 +506,8 @@ def run_call(np, fn, style, call, arena, outfile):
     numpy_dtype = arr.dtype.name
     wire = as_wire(np, arr, wd)
     del arr
+    if wire.dtype.kind == "V":  # bfloat16: the buffer protocol has no format for it; its bits travel
+        wire = wire.view(np.uint16)
     desc = {"dtype": wd, "shape": [int(d) for d in wire.shape], "nbytes": int(wire.nbytes)}
     header = {**common, "kind": "ok", "numpyDtype": numpy_dtype, "output": desc}
     # The bytes leave this function as a copy (the socket's or the memory file's): nothing refers to the input's
@@ -556,6 +581,7 @@ def main():
         import sc_layout
     except ImportError:
         sc_layout = None  # a runner started without it (a bare sandbox prefix): layout calls then say so
+    load_ml_dtypes()
     cap_memory(spec.get("memoryMb"))
     with captured_output() as cap:
         fn, failure = load_function(spec)
@@ -563,7 +589,11 @@ def main():
         failure["importOutput"] = cap.text()
         send_frame(sock, failure)
         return
-    send_frame(sock, {"type": "ready", "importOutput": cap.text(), "python": sys.version.split()[0], "numpy": np.__version__})
+    ready = {"type": "ready", "importOutput": cap.text(), "python": sys.version.split()[0], "numpy": np.__version__}
+    ml = load_ml_dtypes()
+    if ml is not None:
+        ready["mlDtypes"] = str(getattr(ml, "__version__", "unknown"))
+    send_frame(sock, ready)
     serve(np, fn, spec.get("callStyle", "x"), sock)
 
 

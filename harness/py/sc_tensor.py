@@ -1,10 +1,11 @@
 """JSON encoding of arrays, bit-exact: the Python twin of harness/tensor/json-tensor.ts (keep the two in step).
 
 `data` form: row-major flat list; finite floats as JSON numbers (float.__repr__, the shortest text that parses back
-to the same double; float32/float16 values are written as the double they equal), and the strings "nan", "inf",
+to the same double; float32/float16/bfloat16 values are written as the double they equal), and the strings "nan", "inf",
 "-inf", "-0"; int64 outside +-(2^53-1) as decimal strings; bool as 0/1 (true/false also read). NaN payloads are
 not kept in this form. `base64` form: the little-endian element bytes, keeping every bit.
-Depends on NumPy only.
+Depends on NumPy; bfloat16 also on ml_dtypes (a NumPy extension package), imported only when present: without it
+a bfloat16 tensor is refused with a message that says to install it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ _DTYPES = {
     'int64': np.dtype('<i8'),
     'bool': np.dtype('|b1'),
 }
-_FLOATS = ('float64', 'float32', 'float16')
+try:
+    import ml_dtypes as _ml_dtypes
+except ImportError:  # bfloat16 tensors are then refused by name (see NO_BFLOAT16)
+    _ml_dtypes = None
+else:
+    _DTYPES['bfloat16'] = np.dtype(_ml_dtypes.bfloat16)  # a void-kind dtype: no byte order of its own
+_FLOATS = ('float64', 'float32', 'float16', 'bfloat16')
+NO_BFLOAT16 = 'bfloat16 needs the ml_dtypes package, which this Python cannot import (pip install ml_dtypes)'
 _SAFE = 2**53 - 1  # beyond this a JSON number no longer names one integer in JavaScript
 _DECIMAL = re.compile(r'-?(0|[1-9][0-9]*)\Z')
 _BASE64 = re.compile(r'(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z')
@@ -44,6 +52,8 @@ class TensorDecodeError(ValueError):
 
 def dtype_name(dt: np.dtype) -> str | None:
     """The harness's name for a NumPy dtype (either byte order), or None when the encoding has no such dtype."""
+    if dt.kind == 'V':  # ml_dtypes' bfloat16 is the only void dtype with a name here (a plain V2 is not one)
+        return 'bfloat16' if 'bfloat16' in _DTYPES and dt == _DTYPES['bfloat16'] else None
     for name, d in _DTYPES.items():
         if dt.kind == d.kind and dt.itemsize == d.itemsize:
             return name
@@ -54,7 +64,7 @@ def encode_array(a: np.ndarray, form: str = 'data') -> dict:
     a = np.asarray(a)
     name = dtype_name(a.dtype)
     if name is None:
-        raise TypeError(f'cannot encode dtype {a.dtype.str}: expected float64, float32, float16, int32, int64 or bool')
+        raise TypeError(f'cannot encode dtype {a.dtype.str}: expected float64, float32, float16, bfloat16, int32, int64 or bool')
     # C order, little-endian: the element storage the encoding talks about.
     a = np.asarray(a, dtype=_DTYPES[name], order='C')  # not ascontiguousarray: it turns 0-d into 1-d
     shape = [int(n) for n in a.shape]
@@ -65,7 +75,7 @@ def encode_array(a: np.ndarray, form: str = 'data') -> dict:
     flat = a.reshape(-1)
     if name in _FLOATS:
         with np.errstate(invalid='ignore'):  # a signalling NaN warns when widened; it becomes "nan" anyway
-            wide = flat.astype(np.float64)  # exact: every float32/float16 is a double
+            wide = flat.astype(np.float64)  # exact: every float32/float16/bfloat16 is a double
         data: list = wide.tolist()
         for i in np.flatnonzero(~np.isfinite(wide) | ((wide == 0) & np.signbit(wide))).tolist():
             x = data[i]
@@ -104,8 +114,10 @@ def decode_array(d: dict, pointer: str = '') -> np.ndarray:
         if key not in ('dtype', 'shape', 'data', 'base64'):
             fail('', f'unexpected property "{key}" in a tensor')
     name = d.get('dtype')
+    if name == 'bfloat16' and name not in _DTYPES:
+        fail('/dtype', NO_BFLOAT16)
     if not isinstance(name, str) or name not in _DTYPES:
-        fail('/dtype', f'expected one of float64, float32, float16, int32, int64, bool; got {name!r}')
+        fail('/dtype', f'expected one of float64, float32, float16, bfloat16, int32, int64, bool; got {name!r}')
     shape = d.get('shape')
     if not isinstance(shape, list):
         fail('/shape', 'expected an array of non-negative integers')

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { AxisRule } from '../contracts.js';
 import { UsageError } from '../errors.js';
 import type { CaseOptions } from '../generators/cases.js';
+import { AUDIT_DTYPES } from '../generators/dtype-lists.js';
 import type { DType } from '../tensor/dtype.js';
 import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
 import { LAYOUT_KINDS } from '../tensor/layout.js';
@@ -72,10 +73,13 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
 
 /**
  * The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, mostly at most 512 elements, some long slices and
- * large batches within the element budget, every memory layout.
+ * large batches within the element budget, every memory layout. By default every dtype for a Python candidate; a
+ * JavaScript one has no bfloat16 type (it would get raw bits), so bfloat16 only when asked.
  */
-export function auditCaseOptions(opts: { dtypes?: DType[]; maxElements?: number }): CaseOptions {
-  return { dtypes: opts.dtypes, maxRank: 6, maxSize: 512, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS, layouts: LAYOUT_KINDS };
+export function auditCaseOptions(opts: { dtypes?: DType[]; maxElements?: number; target?: string }): CaseOptions {
+  const python = opts.target === undefined || /\.py:[^:]*$/.test(opts.target);
+  const dtypes = opts.dtypes ?? (python ? [...AUDIT_DTYPES] : AUDIT_DTYPES.filter((d) => d !== 'bfloat16'));
+  return { dtypes, maxRank: 6, maxSize: 512, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS, layouts: LAYOUT_KINDS };
 }
 
 export function startAudit(opts: AuditStartOptions): AuditHead {

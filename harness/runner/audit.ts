@@ -2,7 +2,7 @@
 // failing check a counterexample shrunk by fast-check across the process boundary.
 import fc, { type Arbitrary } from 'fast-check';
 import type { Policy } from '../contracts.js';
-import { adversarialCases } from '../cases/adversarial.js';
+import { adversarialCases, bfloat16Cases } from '../cases/adversarial.js';
 import { discussionCases } from '../cases/discussion.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
@@ -22,8 +22,11 @@ import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, type S
 import { workerSpecOf } from './worker-spec.js';
 import { EnvironmentError } from '../errors.js';
 import { resolveSandbox, sandboxInfoFor, type SandboxInfo } from '../worker/sandbox.js';
+import type { Op } from '../ops.js';
 
 export interface AuditOptions extends AuditStartOptions {
+  /** the function the candidate computes (default softmax) */
+  op?: Op;
   profile: string;
   policy: Policy;
   strictDomain: boolean;
@@ -32,6 +35,8 @@ export interface AuditOptions extends AuditStartOptions {
   command: string;
   onProgress?: (done: number, total: number) => void;
 }
+
+const NO_ML_DTYPES = "bfloat16 needs the ml_dtypes package in the candidate's Python, which cannot import it (pip install ml_dtypes)";
 
 function toCase(g: GeneratedCase, seed: number, index: number): Case {
   return { id: `generated/${seed}/${index}`, title: `generated #${index} (${g.family})`, source: 'generated', family: g.family, input: g.tensor, seed, path: String(index), ...(g.layout ? { layout: g.layout } : {}) };
@@ -70,8 +75,27 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled
-  const fixed = [...discussionCases(), ...adversarialCases()].filter((c) => !opts.dtypes || opts.dtypes.includes(c.input.dtype));
+  // The fixed cases in the audit's dtypes; by default all of them, bfloat16's only where the default includes it.
+  const bf16 = auditCaseOptions(opts).dtypes!.includes('bfloat16');
+  const fixed = [...discussionCases(), ...adversarialCases(), ...bfloat16Cases()].filter((c) =>
+    opts.dtypes ? opts.dtypes.includes(c.input.dtype) : c.input.dtype !== 'bfloat16' || bf16);
+  const bf16Cases = spec.language === 'python' ? [...fixed, ...generated].filter((c) => c.input.dtype === 'bfloat16').length : 0;
+  if (bf16Cases > 0 && opts.dtypes?.includes('bfloat16')) {
+    // asked for by name: without ml_dtypes nothing about bfloat16 can be judged, which is an environment error
+    const w = await worker;
+    if (!isStartFailure(w) && w.runtime?.mlDtypes === undefined) {
+      await w.close();
+      throw new EnvironmentError(`${NO_ML_DTYPES} (or leave bfloat16 out of --dtype)`);
+    }
+  }
   const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
+  if (bf16Cases > 0 && !opts.dtypes) {
+    const w = await worker;
+    // by default: the bfloat16 cases are not run (the worker says why), and the audit says so rather than stay quiet
+    if (!isStartFailure(w) && w.runtime?.mlDtypes === undefined) {
+      process.stderr.write(`softmax-conformance: warning: ${bf16Cases} bfloat16 cases were not judged: ${NO_ML_DTYPES}\n`);
+    }
+  }
   // An unusable interpreter is an environment error (exit 2), whatever the worker's start made of it.
   const python = await (pythonChecked ?? pythonOf(await worker, opts.python));
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.

@@ -5,7 +5,8 @@ import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { prepareEvaluation, type EvaluationOptions } from '../engine/evaluate.js';
-import { checksNamed } from '../checks/registry.js';
+import { checksFor } from '../checks/registry.js';
+import type { Op } from '../ops.js';
 import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
 import { inferRules, nearestRules, summariseInference } from '../engine/inference.js';
 import { unitsFor, type Binding } from '../engine/unit.js';
@@ -60,6 +61,8 @@ export interface SubjectSettings {
   /** the sandbox every candidate process runs in (worker/sandbox.ts) */
   sandbox?: SandboxMode;
   checks: (Check | OutcomeCheck)[];
+  /** the function under test (default softmax); settings.checks must be its checks (checksFor) */
+  op?: Op;
   onProgress?: (done: number, total: number) => void;
   /** more work for the same warm worker after the checks (the golden matrix), before it is closed */
   withWorker?: (worker: ImplementationWorker, spec: SubjectSpec) => Promise<void>;
@@ -106,6 +109,7 @@ export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings):
   return {
     profile: settings.profile,
     policy: settings.policy,
+    op: settings.op,
     mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
     snippet: (e, at) => reproductionFor(spec, e, at, settings.profile),
     onProgress: settings.onProgress,
@@ -115,7 +119,7 @@ export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings):
 
 /** Settings shared by run and audit, from their command-line options. */
 export function subjectSettings(
-  opts: { policy: Policy; strictDomain: boolean; timeoutMs: number; budgetMs?: number; startTimeoutMs?: number; memoryMb: number; sandbox?: SandboxMode },
+  opts: { policy: Policy; strictDomain: boolean; timeoutMs: number; budgetMs?: number; startTimeoutMs?: number; memoryMb: number; sandbox?: SandboxMode; op?: Op },
   profile: ToleranceProfile,
   python: string,
 ): SubjectSettings {
@@ -129,7 +133,8 @@ export function subjectSettings(
     memoryMb: opts.memoryMb,
     python,
     sandbox: opts.sandbox,
-    checks: checksNamed(),
+    checks: checksFor(opts.op ?? 'softmax'),
+    op: opts.op,
   };
 }
 
@@ -167,12 +172,13 @@ export async function evaluateSubject(
     await settings.withWorker?.(worker, spec);
     closing = worker.close(); // the worker's exit (tens of milliseconds) overlaps the inference below
     const checks = applyExpectations(results, spec.expectedFailures);
-    const inference = inferRules(observations, settings.profile, oracle);
+    // logsumexp reduces the axes away: an output cannot be read as another axis rule's softmax-shaped result
+    const inference = settings.op === 'logsumexp' ? [] : inferRules(observations, settings.profile, oracle, settings.op === 'log-softmax');
     return {
       ...base,
       status: 'ran',
       inference,
-      inferenceSummary: summariseInference(spec.claims, inference, observations.map((o) => o.input.shape.length), nearestRules(observations, inference, oracle)),
+      inferenceSummary: summariseInference(spec.claims, inference, settings.op === 'logsumexp' ? [] : observations.map((o) => o.input.shape.length), nearestRules(observations, inference, oracle)),
       ...(dtypeSummary ? { dtypeSummary } : {}),
       ...conventionOf(worker),
       calls,

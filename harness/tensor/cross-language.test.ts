@@ -26,7 +26,8 @@ function bits(dtype: DType, shape: number[], values: bigint[] | number[]): Tenso
   switch (dtype) {
     case 'float64': return makeTensor(dtype, shape, new Float64Array(BigUint64Array.from(values as bigint[]).buffer));
     case 'float32': return makeTensor(dtype, shape, new Float32Array(Uint32Array.from(values as number[]).buffer));
-    case 'float16': return makeTensor(dtype, shape, Uint16Array.from(values as number[]));
+    case 'float16':
+    case 'bfloat16': return makeTensor(dtype, shape, Uint16Array.from(values as number[]));
     case 'int64': return makeTensor(dtype, shape, BigInt64Array.from(values as bigint[]));
     case 'int32': return makeTensor(dtype, shape, Int32Array.from(values as number[]));
     case 'bool': return makeTensor(dtype, shape, Uint8Array.from(values as number[]));
@@ -67,7 +68,7 @@ describe('TypeScript → Python', () => {
   it('Python decodes every TS encoding bit-exact and re-encodes it to the same JSON values', () => {
     const sent: Record<string, EncodedTensor> = {};
     const want: Record<string, { dtype: string; shape: number[]; hex: string }> = {};
-    const numpyName: Record<DType, string> = { float64: '<f8', float32: '<f4', float16: '<f2', int64: '<i8', int32: '<i4', bool: '|b1' };
+    const numpyName: Record<DType, string> = { float64: '<f8', float32: '<f4', float16: '<f2', bfloat16: '<V2', int64: '<i8', int32: '<i4', bool: '|b1' };
     for (const [name, t] of Object.entries(TS_TENSORS)) {
       for (const form of ['data', 'base64'] as const) {
         sent[`${name}/${form}`] = encodeTensorJson(t, form);
@@ -139,5 +140,55 @@ print(json.dumps(got, allow_nan=False))
       if (key === 'f64_bits/base64') nanPayloads = (t.data as Float64Array).filter(Number.isNaN).length;
     }
     expect(nanPayloads).toBeGreaterThan(0); // the random patterns did include NaNs with payloads
+  });
+});
+
+// bfloat16 crosses through ml_dtypes on the Python side: these run where it is installed (pip install ml_dtypes).
+const hasMlDtypes = spawnSync('python3', ['-c', 'import ml_dtypes'], { encoding: 'utf8' }).status === 0;
+const BF16_NAN = 0x7fc0; // what ml_dtypes stores for np.nan, and what json-tensor.ts writes for "nan"
+const bf16All = makeTensor('bfloat16', [256, 256], Uint16Array.from({ length: 65536 }, (_, i) => i));
+const isBf16NaN = (b: number): boolean => (b & 0x7f80) === 0x7f80 && (b & 0x7f) !== 0;
+
+describe('bfloat16 across the languages', () => {
+  it.skipIf(!hasMlDtypes)('all 65,536 patterns, both forms, both directions, bit for bit (NaNs canonical in the data form)', () => {
+    const sent = { data: encodeTensorJson(bf16All, 'data'), base64: encodeTensorJson(bf16All, 'base64') };
+    const out = JSON.parse(
+      python(
+        `
+import ml_dtypes
+got = {}
+for form, enc in json.load(sys.stdin).items():
+    a = decode_array(enc)
+    assert a.dtype == np.dtype(ml_dtypes.bfloat16), a.dtype
+    got[form] = {'hex': a.tobytes().hex(), 'again': encode_array(a, form)}
+mine = np.arange(65536, dtype=np.uint16).view(ml_dtypes.bfloat16).reshape(256, 256)
+got['python'] = {form: encode_array(mine, form) for form in ('data', 'base64')}
+print(json.dumps(got, allow_nan=False))
+`,
+        JSON.stringify(sent),
+      ),
+    ) as Record<string, { hex: string; again: unknown }> & { python: Record<'data' | 'base64', unknown> };
+    const canon = makeTensor('bfloat16', [256, 256], (bf16All.data as Uint16Array).map((b) => (isBf16NaN(b) ? BF16_NAN : b)));
+    expect(out.data.hex).toBe(hex(canon));
+    expect(out.base64.hex).toBe(hex(bf16All));
+    for (const form of ['data', 'base64'] as const) {
+      expect(out[form].again).toEqual(JSON.parse(JSON.stringify(sent[form])));
+      expect(out.python[form]).toEqual(JSON.parse(JSON.stringify(sent[form])));
+      expect(hex(decodeTensorJson(out.python[form], 'python', ''))).toBe(hex(form === 'data' ? canon : bf16All));
+    }
+  });
+
+  it('without ml_dtypes, Python refuses a bfloat16 tensor and says what to install', () => {
+    const r = spawnSync('python3', ['-c', `
+import sys
+sys.modules['ml_dtypes'] = None  # as if it were not installed
+sys.path.insert(0, ${JSON.stringify(projectPath('harness', 'py'))})
+from sc_tensor import decode_array, TensorDecodeError
+try:
+    decode_array({'dtype': 'bfloat16', 'shape': [1], 'data': [1]})
+except TensorDecodeError as e:
+    print(e)
+`], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^\/dtype: bfloat16 needs the ml_dtypes package.*pip install ml_dtypes/);
   });
 });

@@ -1,7 +1,8 @@
 // Data types a tensor can carry across the harness's boundaries.
-// float16 has no native typed array on Node 20: its elements are stored as raw IEEE binary16 bits (Uint16Array).
+// float16 has no native typed array on Node 20: its elements are stored as raw IEEE binary16 bits (Uint16Array);
+// bfloat16 likewise as its raw bits (the top half of a binary32), and crosses .npy as ml_dtypes writes it ('<V2').
 
-export const FLOAT_DTYPES = ['float64', 'float32', 'float16'] as const;
+export const FLOAT_DTYPES = ['float64', 'float32', 'float16', 'bfloat16'] as const;
 export const INT_DTYPES = ['int32', 'int64'] as const;
 export const DTYPES = [...FLOAT_DTYPES, ...INT_DTYPES, 'bool'] as const;
 
@@ -22,6 +23,8 @@ export const DTYPE_INFO: Record<DType, DTypeInfo> = {
   float64: { itemsize: 8, npyDescr: '<f8' },
   float32: { itemsize: 4, npyDescr: '<f4' },
   float16: { itemsize: 2, npyDescr: '<f2' },
+  // ml_dtypes registers bfloat16 as a void-kind dtype: np.save writes its dtype.str, '<V2' (see npy.ts)
+  bfloat16: { itemsize: 2, npyDescr: '<V2' },
   int32: { itemsize: 4, npyDescr: '<i4' },
   int64: { itemsize: 8, npyDescr: '<i8' },
   bool: { itemsize: 1, npyDescr: '|b1' },
@@ -44,7 +47,8 @@ export function allocate(dtype: DType, length: number): TensorData {
   switch (dtype) {
     case 'float64': return new Float64Array(length);
     case 'float32': return new Float32Array(length);
-    case 'float16': return new Uint16Array(length);
+    case 'float16':
+    case 'bfloat16': return new Uint16Array(length);
     case 'int32': return new Int32Array(length);
     case 'int64': return new BigInt64Array(length);
     case 'bool': return new Uint8Array(length);
@@ -62,7 +66,8 @@ export function viewBytes(dtype: DType, bytes: Uint8Array): TensorData {
   switch (dtype) {
     case 'float64': return new Float64Array(aligned.buffer, aligned.byteOffset, n);
     case 'float32': return new Float32Array(aligned.buffer, aligned.byteOffset, n);
-    case 'float16': return new Uint16Array(aligned.buffer, aligned.byteOffset, n);
+    case 'float16':
+    case 'bfloat16': return new Uint16Array(aligned.buffer, aligned.byteOffset, n);
     case 'int32': return new Int32Array(aligned.buffer, aligned.byteOffset, n);
     case 'int64': return new BigInt64Array(aligned.buffer, aligned.byteOffset, n);
     case 'bool': return new Uint8Array(aligned.buffer, aligned.byteOffset, n);

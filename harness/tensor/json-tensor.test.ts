@@ -10,7 +10,7 @@ import { bitwiseEqual, makeTensor, tensorBytes, tensorFromBytes, type Tensor } f
 
 /** A tensor from raw element bit patterns (hex, little-endian numeric values), so NaN payloads are exact. */
 function fromBits(dtype: DType, shape: number[], bits: bigint[]): Tensor {
-  const size = { float64: 8, float32: 4, float16: 2, int64: 8, int32: 4, bool: 1 }[dtype];
+  const size = { float64: 8, float32: 4, float16: 2, bfloat16: 2, int64: 8, int32: 4, bool: 1 }[dtype];
   const bytes = new Uint8Array(bits.length * size);
   const dv = new DataView(bytes.buffer);
   bits.forEach((b, i) => {
@@ -192,5 +192,27 @@ print(json.dumps(out))
     const got = JSON.parse(execFileSync('python3', ['-c', script], { input: text, encoding: 'utf8' })) as ([string, string] | null)[];
     const rows = MALFORMED.map((c, i) => ({ name: c.name, pointer: got[i]?.[0], matches: c.problem.test(got[i]?.[1] ?? '') }));
     expect(rows).toEqual(MALFORMED.map((c) => ({ name: c.name, pointer: '/checks/0/input' + c.pointer, matches: true })));
+  });
+});
+
+describe('bfloat16 in JSON', () => {
+  it('every pattern round-trips: data form exact for non-NaN (NaN canonical 0x7fc0), base64 bit for bit', () => {
+    const all = makeTensor('bfloat16', [65536], Uint16Array.from({ length: 65536 }, (_, i) => i));
+    const viaData = decodeTensorJson(JSON.parse(JSON.stringify(encodeTensorJson(all, 'data'))), 'x', '').data as Uint16Array;
+    const viaB64 = decodeTensorJson(JSON.parse(JSON.stringify(encodeTensorJson(all, 'base64'))), 'x', '').data as Uint16Array;
+    for (let b = 0; b < 65536; b++) {
+      const nan = (b & 0x7f80) === 0x7f80 && (b & 0x7f) !== 0;
+      expect(viaData[b]).toBe(nan ? 0x7fc0 : b);
+      expect(viaB64[b]).toBe(b);
+    }
+  });
+
+  it('writes values as the double they equal and refuses a value that is not exactly a bfloat16', () => {
+    expect(encodeTensorJson(makeTensor('bfloat16', [3], Uint16Array.of(0x3dcd, 0x8000, 0x0001)))).toEqual({
+      dtype: 'bfloat16', shape: [3], data: [0.10009765625, '-0', 2 ** -133],
+    });
+    expect(() => decodeTensorJson({ dtype: 'bfloat16', shape: [1], data: [0.1] }, 'x', '')).toThrow(/not exactly a bfloat16 value.*nearest bfloat16 is 0\.10009765625/);
+    expect(() => decodeTensorJson({ dtype: 'bfloat16', shape: [1], data: [1 + 2 ** -8] }, 'x', '')).toThrow(/not exactly a bfloat16/);
+    expect(() => decodeTensorJson({ dtype: 'bfloat16', shape: [2], data: [3.3895313892515355e38, 1 + 2 ** -7] }, 'x', '')).not.toThrow();
   });
 });

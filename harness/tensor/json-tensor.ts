@@ -2,12 +2,13 @@
 // any change here must be made there too (the cross-language test checks they agree).
 import { DataError } from '../errors.js';
 import { DTYPE_INFO, isDType, isFloatDType, type DType } from './dtype.js';
+import { BF16_NAN_BITS, bf16BitsToNumber, numberToBf16Bits } from './bfloat16.js';
 import { halfBitsToNumber, numberToHalfBits } from './float16.js';
 import { describeShape, makeTensor, sizeOf, tensorBytes, tensorFromBytes, type Tensor } from './tensor.js';
 
 /**
  * `data` form: row-major flat list; finite floats as JSON numbers (the shortest text that parses back to the same
- * double; float32/float16 values are written as the double they equal), and the strings "nan", "inf", "-inf", "-0";
+ * double; float32/float16/bfloat16 values are written as the double they equal), and the strings "nan", "inf", "-inf", "-0";
  * int64 outside ±2^53 as decimal strings. NaN payloads are not kept in this form.
  * `base64` form: the little-endian element bytes, keeping every bit (NaN payloads included).
  */
@@ -44,6 +45,7 @@ export function encodeTensorJson(t: Tensor, form: 'data' | 'base64' = 'data'): E
     const v = t.data[i];
     switch (t.dtype) {
       case 'float16': data[i] = floatItem(halfBitsToNumber(v as number)); break;
+      case 'bfloat16': data[i] = floatItem(bf16BitsToNumber(v as number)); break;
       case 'float32':
       case 'float64': data[i] = floatItem(v as number); break;
       case 'int32': data[i] = v as number; break;
@@ -72,7 +74,7 @@ export function decodeTensorJson(value: unknown, file: string, pointer: string):
   }
   const { dtype, shape } = value;
   if (typeof dtype !== 'string' || !isDType(dtype)) {
-    return fail('/dtype', `expected one of float64, float32, float16, int32, int64, bool; got ${JSON.stringify(dtype)}`);
+    return fail('/dtype', `expected one of float64, float32, float16, bfloat16, int32, int64, bool; got ${JSON.stringify(dtype)}`);
   }
   if (!Array.isArray(shape)) return fail('/shape', 'expected an array of non-negative integers');
   shape.forEach((d, i) => {
@@ -114,6 +116,10 @@ export function decodeTensorJson(value: unknown, file: string, pointer: string):
         if (Number.isNaN(x)) new DataView(out.buffer, out.byteOffset).setUint32(i * 4, NAN32_BITS, true);
         else if (Math.fround(x) !== x) fail(where, inexact(item, 'float32', Math.fround(x)));
         else (out as Float32Array)[i] = x;
+      } else if (dtype === 'bfloat16') {
+        const bits = Number.isNaN(x) ? BF16_NAN_BITS : numberToBf16Bits(x);
+        if (!Number.isNaN(x) && !Object.is(bf16BitsToNumber(bits), x)) fail(where, inexact(item, 'bfloat16', bf16BitsToNumber(bits)));
+        (out as Uint16Array)[i] = bits;
       } else {
         const bits = Number.isNaN(x) ? NAN16_BITS : numberToHalfBits(x);
         if (!Number.isNaN(x) && !Object.is(halfBitsToNumber(bits), x)) fail(where, inexact(item, 'float16', halfBitsToNumber(bits)));

@@ -155,7 +155,7 @@ describe('writeNpy', () => {
     for (const [name, t] of Object.entries(tensors)) {
       const file = join(dir, `ts_${name}.npy`);
       writeFileSync(file, writeNpy(t));
-      expected[name] = { file, descr: { float64: '<f8', float32: '<f4', float16: '<f2', int32: '<i4', int64: '<i8', bool: '|b1' }[t.dtype], shape: [...t.shape], hex: hex(tensorBytes(t)) };
+      expected[name] = { file, descr: { float64: '<f8', float32: '<f4', float16: '<f2', bfloat16: '<V2', int32: '<i4', int64: '<i8', bool: '|b1' }[t.dtype], shape: [...t.shape], hex: hex(tensorBytes(t)) };
     }
     const script = `
 import io, json, sys, numpy as np
@@ -233,4 +233,72 @@ describe('readNpy rejects malformed files with a DataError naming the file', () 
   it('not a literal', () => reject(npy(`{'descr': np.float64, 'fortran_order': False, 'shape': (0,), }`), /malformed \.npy header/));
   it('unsupported descr is quoted', () => reject(npy(`{'descr': '>c16', 'fortran_order': False, 'shape': (0,), }`), /unsupported dtype '>c16'/));
   it('a multi-byte descr with the | order', () => reject(npy(`{'descr': '|f8', 'fortran_order': False, 'shape': (0,), }`), /unsupported dtype '\|f8'/));
+});
+
+// bfloat16 is ml_dtypes' void-kind dtype: np.save writes descr '<V2'; np.load gives back raw '|V2' pairs of bytes.
+const hasMlDtypes = (() => {
+  try {
+    python('import ml_dtypes');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('bfloat16 .npy', () => {
+  const all = makeTensor('bfloat16', [256, 256], Uint16Array.from({ length: 65536 }, (_, i) => i));
+  const header = (descr: string, shape: string): Uint8Array => {
+    const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+    const text = dict + ' '.repeat(64 - ((10 + dict.length + 1) % 64)) + '\n';
+    const out = new Uint8Array(10 + text.length);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+    new DataView(out.buffer).setUint16(8, text.length, true);
+    for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
+    return out;
+  };
+  const withData = (h: Uint8Array, data: number[]): Uint8Array => {
+    const out = new Uint8Array(h.length + data.length);
+    out.set(h);
+    out.set(data, h.length);
+    return out;
+  };
+
+  it("reads '<V2' and '|V2' as bfloat16, little-endian bits kept; refuses '>V2' and other voids", () => {
+    for (const descr of ['<V2', '|V2']) {
+      const t = readNpy(withData(header(descr, '(2,)'), [0x80, 0x3f, 0xc0, 0x7f]), 'x.npy'); // 1.0, NaN
+      expect(t.dtype).toBe('bfloat16');
+      expect(Array.from(t.data as Uint16Array)).toEqual([0x3f80, 0x7fc0]);
+    }
+    expect(() => readNpy(withData(header('>V2', '(1,)'), [0, 0]), 'x.npy')).toThrow(/unsupported dtype '>V2'/);
+    expect(() => readNpy(withData(header('|V4', '(1,)'), [0, 0, 0, 0]), 'x.npy')).toThrow(/unsupported dtype '\|V4'/);
+  });
+
+  it("writes descr '<V2', as np.save of an ml_dtypes array does", () => {
+    expect(new TextDecoder().decode(writeNpy(all).subarray(10, 40))).toContain("'descr': '<V2'");
+  });
+
+  it.skipIf(!hasMlDtypes)('np.save of an ml_dtypes bfloat16 array gives the very bytes writeNpy writes; both read back bit-exact', () => {
+    const file = join(dir, 'ts_bf16.npy');
+    writeFileSync(file, writeNpy(all));
+    const out = python(
+      String.raw`
+import sys, io, numpy as np, ml_dtypes
+d = sys.argv[1]
+a = np.arange(65536, dtype='<u2').view(ml_dtypes.bfloat16).reshape(256, 256)
+np.save(f'{d}/py_bf16.npy', a)
+b = np.load(f'{d}/ts_bf16.npy').view(ml_dtypes.bfloat16)  # np.load hands back |V2: view it as bfloat16
+np.save(f'{d}/py_resaved.npy', np.load(f'{d}/py_bf16.npy'))  # a re-save of the loaded |V2 array
+print(b.dtype, b.shape, np.array_equal(b.view('<u2'), a.view('<u2')))
+`,
+      undefined,
+      [dir],
+    );
+    expect(out.trim()).toBe('bfloat16 (256, 256) True');
+    expect(hex(readFileSync(join(dir, 'py_bf16.npy')))).toBe(hex(writeNpy(all)));
+    for (const f of ['py_bf16.npy', 'py_resaved.npy']) {
+      const t = readNpy(new Uint8Array(readFileSync(join(dir, f))), f);
+      expect(t.dtype).toBe('bfloat16');
+      expect(hex(tensorBytes(t))).toBe(hex(tensorBytes(all)));
+    }
+  });
 });

@@ -10,7 +10,7 @@ const ALIGN = 64; // NumPy pads the header so the data starts on a 64-byte bound
 
 /** How a descr's elements become a tensor: the stored kind/size, and the dtype they land in. */
 interface Source {
-  kind: 'f' | 'i' | 'u' | 'b';
+  kind: 'f' | 'i' | 'u' | 'b' | 'V';
   size: number;
   dtype: DType;
 }
@@ -29,6 +29,9 @@ const SOURCES: Record<string, Source> = {
   u2: { kind: 'u', size: 2, dtype: 'int32' },
   u1: { kind: 'u', size: 1, dtype: 'int32' },
   b1: { kind: 'b', size: 1, dtype: 'bool' },
+  // ml_dtypes' bfloat16 is a void-kind dtype: np.save writes '<V2' and np.load hands back '|V2' raw pairs of bytes
+  // (view them with .view(ml_dtypes.bfloat16)). The only 2-byte void this harness knows is bfloat16, so it reads so.
+  V2: { kind: 'V', size: 2, dtype: 'bfloat16' },
 };
 
 export function readNpy(bytes: Uint8Array, file: string): Tensor {
@@ -52,8 +55,10 @@ export function readNpy(bytes: Uint8Array, file: string): Tensor {
 
   const src = typeof descr === 'string' ? SOURCES[descr.slice(1)] : undefined;
   const order = typeof descr === 'string' ? descr[0] : '';
-  if (!src || !['<', '>', '|', '='].includes(order) || (order === '|' && src.size !== 1)) {
-    return fail(`unsupported dtype ${descrText}: expected one of <f8 <f4 <f2 <i8 <i4 <i2 |i1 <u8 <u4 <u2 |u1 |b1 (either byte order)`);
+  // A void has no byte order of its own: ml_dtypes writes '<V2', a re-saved np.load result '|V2'; never '>V2'.
+  const orderOk = src?.kind === 'V' ? order === '<' || order === '|' : order === '|' ? src?.size === 1 : ['<', '>', '='].includes(order);
+  if (!src || !orderOk) {
+    return fail(`unsupported dtype ${descrText}: expected one of <f8 <f4 <f2 <i8 <i4 <i2 |i1 <u8 <u4 <u2 |u1 |b1 (either byte order), or <V2 (ml_dtypes' bfloat16)`);
   }
   const size = sizeOf(shape);
   const need = size * src.size;

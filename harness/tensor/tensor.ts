@@ -1,6 +1,7 @@
 // A row-major tensor: dtype, shape and typed data. The data is the exact little-endian element storage,
 // so a tensor crosses every boundary (worker frames, .npy, base64 JSON) bit for bit.
 import { allocate, DTYPE_INFO, type DType, type TensorData, viewBytes } from './dtype.js';
+import { bf16BitsToNumber, numberToBf16Bits } from './bfloat16.js';
 import { halfBitsToNumber, numberToHalfBits } from './float16.js';
 
 export interface Tensor {
@@ -24,6 +25,7 @@ export function makeTensor(dtype: DType, shape: readonly number[], data?: Tensor
 export function valueAt(t: Tensor, i: number): number {
   const v = t.data[i];
   if (t.dtype === 'float16') return halfBitsToNumber(v as number);
+  if (t.dtype === 'bfloat16') return bf16BitsToNumber(v as number);
   return typeof v === 'bigint' ? Number(v) : (v as number);
 }
 
@@ -44,6 +46,7 @@ export function fromNumbers(dtype: DType, shape: readonly number[], values: Arra
     const x = values[i];
     switch (dtype) {
       case 'float16': (d as Uint16Array)[i] = numberToHalfBits(x); break;
+      case 'bfloat16': (d as Uint16Array)[i] = numberToBf16Bits(x); break;
       case 'int64': (d as BigInt64Array)[i] = BigInt(Math.trunc(x)); break;
       case 'bool': (d as Uint8Array)[i] = x ? 1 : 0; break;
       default: (d as Float64Array | Float32Array | Int32Array)[i] = x;

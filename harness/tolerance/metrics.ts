@@ -5,6 +5,7 @@
 // checks they agree with stdlib's on random and edge pairs. Conventions: NaN vs NaN is a match (distance 0); NaN
 // against a number, or an infinity against anything but the same infinity, is an unbounded distance (Infinity).
 import type { FloatDType } from '../tensor/dtype.js';
+import { numberToBf16Bits } from '../tensor/bfloat16.js';
 import { numberToHalfBits } from '../tensor/float16.js';
 import type { ErrorStats } from '../model.js';
 
@@ -17,11 +18,11 @@ export interface ElementError {
 }
 
 /** The smallest positive normal value of each dtype (below it: subnormals). */
-export const MIN_NORMAL: Record<FloatDType, number> = { float64: 2 ** -1022, float32: 2 ** -126, float16: 2 ** -14 };
+export const MIN_NORMAL: Record<FloatDType, number> = { float64: 2 ** -1022, float32: 2 ** -126, float16: 2 ** -14, bfloat16: 2 ** -126 };
 /** The smallest subnormal of each dtype (the spacing of the subnormal range). */
-export const MIN_SUBNORMAL: Record<FloatDType, number> = { float64: 2 ** -1074, float32: 2 ** -149, float16: 2 ** -24 };
+export const MIN_SUBNORMAL: Record<FloatDType, number> = { float64: 2 ** -1074, float32: 2 ** -149, float16: 2 ** -24, bfloat16: 2 ** -133 };
 /** Machine epsilon (spacing of numbers at 1). */
-export const EPSILON: Record<FloatDType, number> = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10 };
+export const EPSILON: Record<FloatDType, number> = { float64: 2 ** -52, float32: 2 ** -23, float16: 2 ** -10, bfloat16: 2 ** -7 };
 
 const F64 = new Float64Array(1);
 const F32 = new Float32Array(1);
@@ -63,6 +64,12 @@ function halfKey(x: number): number {
   return b & 0x8000 ? -(b & 0x7fff) : b;
 }
 
+/** Position of a bfloat16 on the number line, as halfKey's. */
+function bf16Key(x: number): number {
+  const b = numberToBf16Bits(x);
+  return b & 0x8000 ? -(b & 0x7fff) : b;
+}
+
 export function ulpDistance(actual: number, expected: number, dtype: FloatDType): number {
   if (Number.isNaN(actual) || Number.isNaN(expected)) return Number.isNaN(actual) && Number.isNaN(expected) ? 0 : Infinity;
   if (!Number.isFinite(actual) || !Number.isFinite(expected)) return actual === expected ? 0 : Infinity;
@@ -70,6 +77,7 @@ export function ulpDistance(actual: number, expected: number, dtype: FloatDType)
     case 'float64': return ulpdiff64(actual, expected);
     case 'float32': return ulpdiff32(actual, expected);
     case 'float16': return Math.abs(halfKey(actual) - halfKey(expected));
+    case 'bfloat16': return Math.abs(bf16Key(actual) - bf16Key(expected));
   }
 }
 

@@ -9,6 +9,7 @@ import { fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { DataError, UsageError } from '../errors.js';
 import type { FloatDType } from '../tensor/dtype.js';
 import { roundToHalf } from '../tensor/float16.js';
+import { roundToBfloat16 } from '../tensor/bfloat16.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sc-tolerance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -133,7 +134,7 @@ function spread(dtype: FloatDType): number[][] {
   const rows: number[][] = [];
   const scales = dtype === 'float16' ? [0.3, 1, 3] : [0.1, 1, 10, 100];
   for (const s of scales) for (const n of [2, 3, 16, 100, 1000]) for (let t = 0; t < 3; t++) rows.push(Array.from({ length: n }, () => cast(normal() * s)));
-  const wide = { float64: 740, float32: 100, float16: 16 }[dtype];
+  const wide = { float64: 740, float32: 100, float16: 16, bfloat16: 100 }[dtype];
   for (let t = 0; t < 10; t++) rows.push(Array.from({ length: 20 }, () => cast(-wide * rnd())));
   for (const off of dtype === 'float16' ? [100, 1000] : [1e4, 1e6]) rows.push(Array.from({ length: 12 }, () => cast(off + normal())));
   rows.push(Array.from({ length: 8 }, (_, j) => cast(1.5 + j * 2 ** -40)));
@@ -162,5 +163,35 @@ describe('the default profile on real implementations', () => {
       if (!compare(float32Inside(row), xt).pass) failed++;
     }
     expect(failed).toBe(rows.length);
+  });
+});
+
+describe('the default profile in bfloat16', () => {
+  const r = (v: number) => roundToBfloat16(v);
+  // a max-subtracted softmax of bfloat16 values: exp and division rounded to bfloat16, the sum in float32 or in bfloat16
+  const softmaxBf16 = (row: number[], sumIn: 'float32' | 'bfloat16'): number[] => {
+    const m = Math.max(...row);
+    const e = row.map((v) => r(Math.exp(v - m)));
+    let s = 0;
+    for (const v of e) s = sumIn === 'float32' ? Math.fround(s + v) : r(s + v);
+    return e.map((v) => r(v / s));
+  };
+  let seed = 5;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const rows = [2, 3, 8, 30, 100, 300, 1000].flatMap((n) => [0.3, 1, 3].map((s) => Array.from({ length: n }, () => r((rnd() - 0.5) * 2 * s))));
+  rows.push(new Array(300).fill(0.5));
+
+  it('passes a kernel that keeps the sum in float32 (exp and division in bfloat16), on every row', () => {
+    for (const row of rows) {
+      const c = compare(softmaxBf16(row, 'float32'), fromNumbers('bfloat16', [row.length], row));
+      expect(c.pass, `n = ${row.length}: ${JSON.stringify(c.worst)}`).toBe(true);
+    }
+  });
+
+  it('fails one that keeps the sum in bfloat16 on long rows (300 equal values: 1/256, not 1/300)', () => {
+    const long = rows.filter((row) => row.length >= 100);
+    const failed = long.filter((row) => !compare(softmaxBf16(row, 'bfloat16'), fromNumbers('bfloat16', [row.length], row)).pass);
+    expect(failed).toContain(rows[rows.length - 1]); // the 300 equal values
+    expect(failed.length).toBeGreaterThanOrEqual(long.length - 1); // 9 of the 10 rows of 100 to 1,000 values today
   });
 });

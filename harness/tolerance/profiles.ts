@@ -110,13 +110,16 @@ export function conditioning(input: Tensor, axes: number[]): { dist: Float64Arra
 }
 
 /** The absolute error a criterion allows for this element (Infinity: none; for ULP criteria, in ULPs). */
-export function allowance(c: Criterion, expected: number, dist: number, len: number, dtype: FloatDType): number {
+export function allowance(c: Criterion, expected: number, dist: number, len: number, dtype: FloatDType, log = false): number {
   switch (c.kind) {
     case 'ulp':
       return c.ulps + (c.perElement ?? 0) * len;
     case 'allclose':
       return c.atol + c.rtol * Math.abs(expected);
     case 'conditioned':
+      // log-softmax: an absolute error in log p is a relative error in p, so the softmax's relative allowance is
+      // its absolute one, plus the rounding of |log p| itself (y = (x - max) - log S errs by roundings of each term).
+      if (log) return EPSILON[dtype] * (c.k * (1 + dist + Math.abs(expected)) + c.c * Math.max(len - 1, 0)) + c.floorUlps * MIN_SUBNORMAL[dtype];
       return EPSILON[dtype] * (c.k * (1 + dist) + c.c * Math.max(len - 1, 0)) * Math.abs(expected) + c.floorUlps * MIN_SUBNORMAL[dtype];
   }
 }
@@ -144,7 +147,7 @@ export function allowedAbsError(profile: ToleranceProfile, dtype: FloatDType, ex
   return allowed;
 }
 
-function describe(c: Criterion, allowed: number, dist: number, len: number, profile: string): string {
+function describe(c: Criterion, allowed: number, dist: number, len: number, profile: string, log = false): string {
   const g = (x: number) => Number(x.toPrecision(3)).toString();
   switch (c.kind) {
     case 'ulp':
@@ -152,6 +155,7 @@ function describe(c: Criterion, allowed: number, dist: number, len: number, prof
     case 'allclose':
       return `${profile} allows ${g(allowed)} absolute here (atol ${c.atol} + rtol ${c.rtol} x |expected|; ${c.source})`;
     case 'conditioned':
+      if (log) return `${profile} allows ${g(allowed)} absolute here (log-softmax: eps x (${c.k} x (1 + |x - max| = ${g(dist)} + |expected|) + ${c.c} x (N - 1), N = ${len}), floor ${c.floorUlps} subnormal ULP)`;
       return `${profile} allows ${g(allowed)} absolute here (eps x (${c.k} x (1 + |x - max| = ${g(dist)}) + ${c.c} x (N - 1), N = ${len}) relative, floor ${c.floorUlps} subnormal ULP)`;
   }
 }
@@ -161,7 +165,7 @@ function describe(c: Criterion, allowed: number, dist: number, len: number, prof
  * element, under the profile. A NaN where NaN is expected matches; a NaN or an infinity where a finite value is
  * expected (or the wrong infinity) fails under every profile.
  */
-export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: Tensor; axes: number[] }, profile: ToleranceProfile): Comparison {
+export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: Tensor; axes: number[]; log?: boolean }, profile: ToleranceProfile): Comparison {
   if (!isFloatDType(expected.dtype)) throw new TypeError(`the oracle's output must be a float tensor, got ${expected.dtype}`);
   const dtype = expected.dtype;
   const a = toNumbers(actual);
@@ -189,7 +193,7 @@ export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: 
     let bestAllowed = 0;
     if (Number.isFinite(ulp)) {
       for (const c of rule.anyOf) {
-        const allowed = allowance(c, e[i], dist[i], len[i], dtype);
+        const allowed = allowance(c, e[i], dist[i], len[i], dtype, ctx.log);
         const ratio = (c.kind === 'ulp' ? ulp : sample.abs[i]) / allowed;
         if (ratio < excess || (excess === Infinity && ratio === Infinity)) {
           excess = ratio;
@@ -210,7 +214,7 @@ export function compareToOracle(actual: Tensor, expected: Tensor, ctx: { input: 
         abs: sample.abs[i],
         rel: sample.rel[i],
         allowedDescription: Number.isFinite(ulp)
-          ? describe(best, bestAllowed, dist[i], len[i], profile.name)
+          ? describe(best, bestAllowed, dist[i], len[i], profile.name, ctx.log)
           : `${profile.name} allows no ${Number.isNaN(a[i]) ? 'NaN' : 'infinity'} where the correctly rounded value is ${Number.isNaN(e[i]) ? 'NaN' : e[i]}`,
       };
     }

@@ -69,7 +69,8 @@ MAX_QUEUED_FDS = 8  # how long a runner that closed the channel has to exit befo
 RESULT_FIELDS = {"type", "id", "kind", "captured", "ms", "view", "kept", "payloadBytes", "numpyDtype", "output", "fd",
                  "errorType", "message", "traceback", "problem"}
 OUTPUT_FIELDS = {"dtype", "shape", "nbytes"}
-ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2, "int32": 4, "int64": 8, "bool": 1}
+ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "bool": 1}
+NO_BFLOAT16 = "bfloat16 inputs need the ml_dtypes package, which this Python cannot import (pip install ml_dtypes)"
 SEALS = fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
 MADV_POPULATE_READ = 22  # Linux 5.14+; Python's mmap module does not name it
 
@@ -515,7 +516,10 @@ class Runner:
         h, _ = got
         kind = h.get("type")
         if kind == "ready":
-            return {"type": "ready", "importOutput": clip(h.get("importOutput")), "python": clip(h.get("python"), 40), "numpy": clip(h.get("numpy"), 40)}
+            ready = {"type": "ready", "importOutput": clip(h.get("importOutput")), "python": clip(h.get("python"), 40), "numpy": clip(h.get("numpy"), 40)}
+            if isinstance(h.get("mlDtypes"), str):
+                ready["mlDtypes"] = clip(h["mlDtypes"], 40)
+            return ready
         if kind == "environment":
             return {"type": "environment", "message": clip(h.get("message"))}
         if kind == "start-failed":
@@ -609,6 +613,7 @@ class Broker:
         self.runner = None
         self.pending, self.pending_bytes = [], 0  # small results held back for one write (reply)
         self.p_addr = 0  # address of the current batch's pristine inputs
+        self.ml_dtypes = True  # set from each runner's ready frame
 
     def start_runner(self):
         """Starts a runner: its first frame (ready, start-failed, environment); self.runner is set when ready.
@@ -630,6 +635,9 @@ class Broker:
             r.kill()
             return first
         self.runner = r
+        # Whether bfloat16 calls can be made: the runner says so (a runner that denies it only loses its own
+        # bfloat16 cases, which are then reported as not run with the reason; it cannot mark any other call so).
+        self.ml_dtypes = "mlDtypes" in first
         return first
 
     def arena_for(self, n):
@@ -656,6 +664,24 @@ class Broker:
             del payload
 
     def batch(self, calls, payload):
+        """Runs a batch's calls in order; bfloat16 calls that this Python cannot make (no ml_dtypes) are answered
+        here as not run, and the others go to the runner in runs."""
+        if getattr(self, "ml_dtypes", True) or not any(c.get("dtype") == "bfloat16" for c in calls):
+            return self.batch_run(calls, payload)
+        run = []
+        for call in calls:
+            if call.get("dtype") != "bfloat16":
+                run.append(call)
+                continue
+            if run:
+                self.batch_run(run, payload)
+                run = []
+            self.reply(False, {"type": "result", "id": call["id"], "kind": "not-run", "reason": NO_BFLOAT16}, [])
+        if run:
+            self.batch_run(run, payload)
+        self.flush()
+
+    def batch_run(self, calls, payload):
         """Runs a batch frame's calls: all of them go to the runner at once (it runs them back to back), and each
         result is checked and forwarded as it comes. A protocol error ends the runner: that call's outcome, and a
         fresh runner takes the calls after it."""

@@ -12,7 +12,8 @@
 // when it has one, else @petamoriken/float16's), so reads give the exact half values and a Float16Array returned
 // maps back to float16 bit for bit. It may return (or resolve to) a typed array (shape = the input's) or
 // {dtype?, shape?, data}; dtype may be omitted (read from data), or say "bool" for a Uint8Array of 0/1, or
-// "float16" for a Uint16Array of raw binary16 bits. Other integer arrays widen to int64, as in NumPy's case.
+// "float16" for a Uint16Array of raw binary16 bits. bfloat16 has no JavaScript type: it arrives and may return as a
+// Uint16Array of its raw bits (the top half of a binary32) with dtype "bfloat16". Other integer arrays widen to int64, as in NumPy's case.
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { basename } from 'node:path';
@@ -28,9 +29,9 @@ const OUTPUT_CAP_FACTOR = 64;
 const F16 = globalThis.Float16Array ?? Float16Polyfill;
 const isF16 = (v) => isFloat16Array(v) || (globalThis.Float16Array !== undefined && v instanceof globalThis.Float16Array);
 
-const INPUT_ARRAYS = { float64: Float64Array, float32: Float32Array, float16: F16, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array };
+const INPUT_ARRAYS = { float64: Float64Array, float32: Float32Array, float16: F16, bfloat16: Uint16Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array };
 const LAYOUT_PAD_ELEMENTS = 3; // elements before and after a layout case's view in its buffer
-const ITEMSIZE = { float64: 8, float32: 4, float16: 2, int32: 4, int64: 8, bool: 1 };
+const ITEMSIZE = { float64: 8, float32: 4, float16: 2, bfloat16: 2, int32: 4, int64: 8, bool: 1 };
 // Typed array -> [wire dtype, NumPy's name for what it holds]. Integers NumPy has but the wire lacks widen to int64.
 const OUTPUT_ARRAYS = new Map([
   [Float64Array, ['float64', 'float64']],
@@ -216,6 +217,8 @@ function readOutput(out, inputShape, inputSize) {
     [wire, numpyDtype, bytes] = ['float16', 'float16', bytesOf(new Uint16Array(data.buffer, data.byteOffset, data.length))];
   } else if (declared === 'float16' && data instanceof Uint16Array) {
     [wire, numpyDtype, bytes] = ['float16', 'float16', bytesOf(data)];
+  } else if (declared === 'bfloat16' && data instanceof Uint16Array) {
+    [wire, numpyDtype, bytes] = ['bfloat16', 'bfloat16', bytesOf(data)];
   } else if (declared === 'bool' && data instanceof Uint8Array) {
     [wire, numpyDtype, bytes] = ['bool', 'bool', Uint8Array.from(data, (v) => (v ? 1 : 0))];
   } else {

@@ -29,6 +29,15 @@ describe('correct JavaScript', () => {
     expect(expectKind(d, 'ok').output.dtype).toBe('float64');
   });
 
+  test('bfloat16 crosses as raw bits (a Uint16Array with dtype "bfloat16"), both ways', async () => {
+    const w = await bad('echoBfloat16');
+    const x = makeTensor('bfloat16', [3], Uint16Array.of(0x3f80, 0x7fc1, 0x8001)); // 1, a NaN with a payload, -2^-133
+    const out = expectKind((await w.call([call(x)]))[0], 'ok');
+    expect(out.output.dtype).toBe('bfloat16');
+    expect(out.numpyDtype).toBe('bfloat16');
+    expect(bitwiseEqual(out.output, x)).toBe(true);
+  });
+
   test('an async function that returns a bare typed array', async () => {
     const w = await bad('asyncSoftmax');
     const ok = expectKind((await w.call([call(x23)]))[0], 'ok');

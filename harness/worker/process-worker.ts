@@ -124,7 +124,7 @@ export async function startProcessWorker(spec: WorkerSpec, kind: WorkerKind): Pr
     return startFailure(r, kind, spec);
   }
   const printed = [r.ready.importOutput, r.stdout, r.stderr].filter((t) => typeof t === 'string' && t !== '').join('');
-  const runtime: ImplementationWorker['runtime'] = Object.fromEntries(['python', 'numpy', 'convention'].filter((k) => typeof r.ready[k] === 'string').map((k) => [k, String(r.ready[k])]));
+  const runtime: ImplementationWorker['runtime'] = Object.fromEntries(['python', 'numpy', 'convention', 'mlDtypes'].filter((k) => typeof r.ready[k] === 'string').map((k) => [k, String(r.ready[k])]));
   if (Array.isArray(r.ready.conventionProbe)) runtime!.conventionProbe = r.ready.conventionProbe.map(String);
   return new ProcessWorker(r.session, printed, runtime, plan.sandboxInfo, spec, kind, home);
 }

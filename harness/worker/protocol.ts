@@ -125,6 +125,8 @@ function outcomeOfHeader(frame: Frame, limitMb: number): CallOutcome {
       return { kind: 'raised', type: str(h.errorType), message: str(h.message), traceback: str(h.traceback), captured, ms };
     case 'bad-output':
       return { kind: 'bad-output', problem: str(h.problem), captured, ms };
+    case 'not-run': // the worker could not make the call (bfloat16 without ml_dtypes): not the candidate's doing
+      return { kind: 'not-run', reason: str(h.reason) };
     case 'memory':
       return { kind: 'memory', limitMb, stderr: [str(h.message), str(h.traceback), captured].filter(Boolean).join('\n') };
     case 'crash': {

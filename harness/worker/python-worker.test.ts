@@ -1,5 +1,6 @@
 // The Python worker against the candidate corpus in test/fixtures/candidates: every way a candidate can go wrong
 // must come back as exactly one outcome kind, and the calls after it must still run.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,29 @@ describe('checkPython', () => {
   test('starting a worker on a missing interpreter is an EnvironmentError, not a candidate failure', async () => {
     const err = await startPythonWorker(specFor('correct.py', { python: '/nonexistent/python3' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EnvironmentError);
+  });
+});
+
+const hasMlDtypes = (() => {
+  try {
+    return spawnSync('python3', ['-c', 'import ml_dtypes']).status === 0;
+  } catch {
+    return false;
+  }
+})();
+
+describe('bfloat16 (ml_dtypes)', () => {
+  test.skipIf(!hasMlDtypes)('a bfloat16 input reaches NumPy as ml_dtypes.bfloat16, and a bfloat16 result comes back bit for bit', async () => {
+    const w = await start('identity.py');
+    const x = makeTensor('bfloat16', [2, 2], Uint16Array.of(0x3f80, 0x7fc1, 0x8001, 0xff80)); // 1, NaN payload, -2^-133, -inf
+    const big = makeTensor('bfloat16', [300_000], Uint16Array.from({ length: 300_000 }, (_, i) => i & 0x7f7f)); // the bulk path
+    const [a, b] = await w.call([call(x), call(big)]);
+    for (const [o, t] of [[a, x], [b, big]] as const) {
+      const ok = expectKind(o, 'ok');
+      expect(ok.numpyDtype).toBe('bfloat16');
+      expect(ok.output.dtype).toBe('bfloat16');
+      expect(bitwiseEqual(ok.output, t)).toBe(true);
+    }
   });
 });
 

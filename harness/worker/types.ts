@@ -92,7 +92,7 @@ export interface ImplementationWorker {
   /** Text the process printed outside calls (import time, etc.), for diagnostics. */
   readonly importOutput: string;
   /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
-  readonly runtime?: { python?: string; numpy?: string; convention?: string; conventionProbe?: string[] };
+  readonly runtime?: { python?: string; numpy?: string; convention?: string; conventionProbe?: string[]; mlDtypes?: string };
   /** The sandbox its process runs in, or why none. */
   readonly sandbox?: SandboxInfo;
   close(): Promise<void>;
