@@ -72,11 +72,12 @@ describe('the correct twins pass', () => {
   });
 });
 
+// The stand-in interpreter is a script in the checkout, which a sandbox does not show: these run unsandboxed.
 describe('without ml_dtypes', () => {
   it('a default audit does not judge bfloat16 and says so; it is not a failure of the candidate', async () => {
     const warn = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const { r, failing } = await audit('softmax_bf16_accumulator.py', 'softmax', 'softmax', { numRuns: 60, python: WITHOUT_ML_DTYPES });
+      const { r, failing } = await audit('softmax_bf16_accumulator.py', 'softmax', 'softmax', { numRuns: 60, python: WITHOUT_ML_DTYPES, sandbox: 'none' });
       // the bfloat16 defect is out of reach here, and nothing else is wrong with it
       expect(failing.map((c) => c.name)).toEqual([]);
       expect(r.verdict).toBe('pass');
@@ -87,7 +88,7 @@ describe('without ml_dtypes', () => {
   });
 
   it('--dtype bfloat16 is an environment error (exit 2) that says what to install', async () => {
-    const run = audit('softmax_f32_accumulator.py', 'softmax', 'softmax', { numRuns: 20, dtypes: ['bfloat16'], python: WITHOUT_ML_DTYPES });
+    const run = audit('softmax_f32_accumulator.py', 'softmax', 'softmax', { numRuns: 20, dtypes: ['bfloat16'], python: WITHOUT_ML_DTYPES, sandbox: 'none' });
     await expect(run).rejects.toBeInstanceOf(EnvironmentError);
     await expect(run).rejects.toThrow(/pip install ml_dtypes/);
   });

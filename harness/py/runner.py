@@ -577,10 +577,13 @@ def main():
     # sc_layout sits beside this script (harness/py, or the sandbox's runner folder); imported before the candidate's
     # folder goes on sys.path, so a candidate's own sc_layout.py cannot replace it.
     global sc_layout
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     try:
         import sc_layout
     except ImportError:
         sc_layout = None  # a runner started without it (a bare sandbox prefix): layout calls then say so
+    finally:
+        sys.path.pop(0)
     load_ml_dtypes()
     cap_memory(spec.get("memoryMb"))
     with captured_output() as cap:

@@ -40,7 +40,7 @@ describe('console summary', () => {
 describe('console: counts and skipped implementations', () => {
   it('says "1 implementation, 1 check", not "1 implementations"', () => {
     const one = makeReport({ implementations: [makeImpl({ id: 'a', checks: [{ name: 'values', family: 'values', contract: { rule: 'last', policy: 'ieee', claimed: true }, verdict: 'pass', diagnosis: 'ok', cases: { planned: 1, run: 1, passed: 1, failed: 0, rejected: 0, errors: 0 }, ms: 1 }] })] });
-    expect(renderConsole(one, { color: false }).split('\n')[0]).toMatch(/: 1 implementation, 1 check in /);
+    expect(renderConsole(one, { color: false }).split('\n')[1]).toMatch(/: 1 implementation, 1 check in /);
   });
 
   it('lists skipped implementations and the commands that install what they need, each pasteable as is', () => {
