@@ -44,6 +44,8 @@ describe('judging one output', () => {
     const strict = getProfile('strict');
     expect(judgeExternal(t, ok(t.expected), strict, 'ieee')).toMatchObject({ status: 'compared', onnx: true, elements: 3, exact: 2, maxUlp: 1, withinProfile: true });
     expect(judgeExternal(t, ok(fromNumbers('float32', [1, 3], [1, 1, 1])), strict, 'ieee')).toMatchObject({ onnx: false, exact: 0, withinProfile: false });
+    // NaN where the truth is finite: an unbounded distance, written as the JSON-safe 2^53 sentinel.
+    expect(judgeExternal(t, ok(fromNumbers('float32', [1, 3], [NaN, NaN, NaN])), strict, 'ieee')).toMatchObject({ onnx: false, exact: 0, maxUlp: 2 ** 53 });
     expect(judgeExternal(t, { kind: 'raised', type: 'ValueError', message: 'no', traceback: '', captured: '', ms: 0 }, strict, 'ieee')).toMatchObject({ status: 'raised' });
   });
 });

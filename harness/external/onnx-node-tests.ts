@@ -13,7 +13,7 @@ import { projectPath } from '../paths.js';
 import { decodeTensorJson } from '../tensor/json-tensor.js';
 import { toNumbers, type Tensor } from '../tensor/tensor.js';
 import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
-import { ulpDistance } from '../tolerance/metrics.js';
+import { finiteUlp, ulpDistance, UNBOUNDED_ULP } from '../tolerance/metrics.js';
 import { compareToOracle, type ToleranceProfile } from '../tolerance/profiles.js';
 import type { CallOutcome, CallStyle, ImplementationWorker } from '../worker/types.js';
 
@@ -113,7 +113,8 @@ export function exactness(actual: Tensor, truth: Tensor): Exactness {
     if (d === 0) exact++;
     if (d > maxUlp) maxUlp = d;
   }
-  return { elements: t.length, exact, maxUlp };
+  // JSON has no Infinity: an unbounded distance (NaN or inf against a finite value) is the 2^53 sentinel.
+  return { elements: t.length, exact, maxUlp: Number.isFinite(maxUlp) ? finiteUlp(maxUlp) : UNBOUNDED_ULP };
 }
 
 function truthOf(t: OnnxNodeTest, policy: Policy): Tensor {

@@ -3,12 +3,15 @@
 // part: an implementation that passes ONNX's test without being correctly rounded.
 import type { RunReport } from '../model.js';
 import type { ExternalTestResult } from '../external/onnx-node-tests.js';
+import { UNBOUNDED_ULP } from '../tolerance/metrics.js';
 import { mdCode, mdText } from './text.js';
+
+const ulpText = (u: number) => (u === UNBOUNDED_ULP ? 'unbounded' : `≤${u}`);
 
 function cell(r: ExternalTestResult): string {
   if (r.status === 'not-called') return '–';
   if (r.status === 'raised') return 'raises';
-  const exact = r.elements !== undefined ? `${r.exact}/${r.elements} exact${r.maxUlp ? `, ≤${r.maxUlp} ULP` : ''}` : '';
+  const exact = r.elements !== undefined ? `${r.exact}/${r.elements} exact${r.maxUlp ? `, ${ulpText(r.maxUlp)} ULP` : ''}` : '';
   return `ONNX ${r.onnx ? 'pass' : '**fail**'}; ${exact}`;
 }
 
@@ -20,7 +23,7 @@ export function externalMarkdown(report: RunReport): string[] {
   lines.push(`ONNX ${mdText(x.provenance.onnx ?? '?')}'s single-node Softmax tests, each implementation called along the test's axis. "ONNX pass": within ONNX's tolerance of ONNX's expected output; "exact": elements equal to the correctly rounded value.`, '');
   lines.push(`| implementation | ${tests.map((t) => mdCode(t)).join(' | ')} |`);
   lines.push(`|---|${tests.map(() => '---').join('|')}|`);
-  lines.push(`| ONNX's expected output | ${x.expected.map((e) => `${e.exact}/${e.elements} exact${e.maxUlp ? `, ≤${e.maxUlp} ULP` : ''}`).join(' | ')} |`);
+  lines.push(`| ONNX's expected output | ${x.expected.map((e) => `${e.exact}/${e.elements} exact${e.maxUlp ? `, ${ulpText(e.maxUlp)} ULP` : ''}`).join(' | ')} |`);
   for (const row of x.rows) {
     const byTest = new Map(row.results.map((r) => [r.test, r]));
     lines.push(`| ${mdCode(row.implementation)} | ${tests.map((t) => { const r = byTest.get(t); return r ? cell(r) : '–'; }).join(' | ')} |`);
