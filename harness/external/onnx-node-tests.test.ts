@@ -3,7 +3,7 @@
 // implementations that pass ONNX's test without being correctly rounded.
 import { describe, expect, it } from 'vitest';
 import { makeReport } from '../report/fixtures.js';
-import { externalMarkdown } from '../report/external-section.js';
+import { externalHtml, externalMarkdown } from '../report/external-section.js';
 import { fromNumbers } from '../tensor/tensor.js';
 import { getProfile } from '../tolerance/profiles.js';
 import type { CallOutcome } from '../worker/types.js';
@@ -65,5 +65,9 @@ describe('the report section', () => {
     expect(md).toContain('### ONNX backend node tests');
     expect(md).toMatch(/like-numpy<\/code> passes ONNX's <code>test_softmax_example<\/code>, yet 1 of their 3 elements are not correctly rounded \(up to 1 ULP/);
     expect(md).not.toMatch(/exact-one<\/code> passes/);
+    const html = externalHtml({ ...makeReport({}), external: { ...external, rows: [{ implementation: '<b>x</b>', results: external.rows[0].results }] } });
+    expect(html).toContain('data-testid="external-matrix"');
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;'); // candidate text is escaped
+    expect(html).not.toContain('<b>x</b>');
   });
 });
