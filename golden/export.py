@@ -86,6 +86,16 @@ LIBRARIES = {
     'sklearn': ('sklearn.utils.extmath.softmax (2-D, rows)', {'ops': ['softmax'], 'axisNull': False, 'axes': [1],
                                                             'ranks': [2]},
                 'Normalises the rows of a 2-D array (axis 1), copy=True; it has no log-softmax.'),
+    'onnxruntime-opset13': ('ONNX Runtime Softmax / LogSoftmax, opset 13 (Python, CPU execution provider)', EXPLICIT_AXES,
+                            'A one-node model (onnx.helper) per input dtype, axis and op, input and output typed as the '
+                            'input dtype, attribute axis = the axis; one thread. axis=None is not recorded (opset 13 '
+                            'reads a missing axis as -1).'),
+    'onnxruntime-opset11': ('ONNX Runtime Softmax / LogSoftmax, opset 11 with axis=0 (Python, CPU execution provider)',
+                            {'ops': list(corpus.OPS), 'axisNull': True, 'axes': [], 'ranks': None},
+                            'Softmax-11 coerces the input to 2-D at axis (coerce-2d): the axis=null results are '
+                            'Softmax-11 with attribute axis=0, which flattens the whole array into one row. Its other '
+                            'splits reduce over several but not all axes, which the golden format cannot name, so '
+                            'explicit axes are not recorded. A one-node model per input dtype and op; one thread.'),
     'mpmath': ('mpmath, correctly rounded (the truth)', ALL_AXES,
                'Inputs taken exactly (integers not rounded to float64); computed at >= 320 bits (Ziv check, up to '
                '2560) and rounded once, ties to even, from the exact value to the output dtype (the input float '
@@ -221,6 +231,28 @@ def adapter(library: str):
             assert x.ndim == 2 and axis == 1 and op == 'softmax'
             return softmax(x)
         return run, sklearn.__version__, {}
+    if library in ('onnxruntime-opset13', 'onnxruntime-opset11'):
+        import onnx
+        import onnxruntime as ort
+
+        opset = 13 if library == 'onnxruntime-opset13' else 11
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 4  # errors are recorded as results, not printed
+        sessions = {}
+
+        def run(x, axis, op):
+            # opset 11's scope is axis=null only: the whole array is Softmax-11 at axis 0 (one row of everything).
+            attr = 0 if opset == 11 else axis
+            key = (x.dtype.str, attr, op)
+            if key not in sessions:
+                sessions[key] = ort.InferenceSession(
+                    _onnx_model(onnx, opset, 'Softmax' if op == 'softmax' else 'LogSoftmax', x.dtype, attr),
+                    options, providers=['CPUExecutionProvider'])
+            return sessions[key].run(None, {'x': x})[0]
+        return run, ort.__version__, {'onnx': onnx.__version__, 'opset': opset,
+                                      'executionProvider': 'CPUExecutionProvider'}
     if library == 'mpmath':
         import mpmath
 
@@ -231,6 +263,18 @@ def adapter(library: str):
         return run, mpmath.__version__, {'workingPrecisionBits': truth.WORKING_PRECISION,
                                          'maxPrecisionBits': truth.MAX_PRECISION, 'policy': 'ieee'}
     raise SystemExit(f'unknown library {library!r}; known: {", ".join(LIBRARIES)}')
+
+
+def _onnx_model(onnx, opset: int, op_type: str, dtype, axis) -> bytes:
+    """The serialized one-node model y = op_type(x, axis) under `opset`, x and y of `dtype`, no shape (any rank)."""
+    from onnx import helper
+    elem = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    node = helper.make_node(op_type, ['x'], ['y'], **({} if axis is None else {'axis': int(axis)}))
+    graph = helper.make_graph([node], 'softmax', [helper.make_tensor_value_info('x', elem, None)],
+                              [helper.make_tensor_value_info('y', elem, None)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', opset)], ir_version=7,
+                              producer_name='softmax-conformance')
+    return model.SerializeToString()
 
 
 _ADDRESS = re.compile(r'0x[0-9a-fA-F]{6,}')

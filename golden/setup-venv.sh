@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
-.venv/bin/pip install --retries 0 --timeout 5 numpy scipy mpmath tensorflow-cpu torch jax scikit-learn
+.venv/bin/pip install --retries 0 --timeout 5 numpy scipy mpmath tensorflow-cpu torch jax scikit-learn onnx onnxruntime

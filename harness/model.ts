@@ -5,6 +5,7 @@ import type { EncodedTensor } from './tensor/json-tensor.js';
 import type { GoldenSection } from './golden/matrix.js';
 import type { SandboxInfo } from './worker/sandbox.js';
 import type { MemoryLayout } from './tensor/layout.js';
+import type { ExternalSection } from './external/onnx-node-tests.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -163,5 +164,7 @@ export interface RunReport {
   implementations: ImplementationResult[];
   /** golden differential matrix (implementations x libraries) and the libraries' own findings */
   golden?: GoldenSection;
+  /** ONNX's backend node tests: each implementation judged by ONNX's tolerance and against the oracle */
+  external?: ExternalSection;
   ms: number;
 }

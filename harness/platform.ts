@@ -1,7 +1,8 @@
 // What a library row's expectations were verified on, and how this machine differs. Libraries pick their kernels by
 // version and by CPU features (oneDNN, XNNPACK, MKL dispatch on AVX-512, AVX512-FP16, AMX...), so the same row can
 // behave differently on another CPU; such a difference is a finding about that platform, not a harness regression.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { createRequire } from 'node:module';
 import { projectPath } from './paths.js';
@@ -46,14 +47,27 @@ for name in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
+/**
+ * A package's package.json. Where its exports map does not export ./package.json (onnxruntime-web), it is looked up
+ * in the node_modules folders Node would search.
+ */
+function packageJsonOf(require: NodeJS.Require, name: string): string | undefined {
+  try {
+    return require.resolve(`${name}/package.json`);
+  } catch {
+    return (require.resolve.paths(name) ?? []).map((dir) => join(dir, name, 'package.json')).find((f) => existsSync(f));
+  }
+}
+
 /** Installed versions of the required modules (null where not found). */
 export async function libraryVersions(language: 'python' | 'javascript', modules: string[], python: string): Promise<Record<string, string | null>> {
   if (modules.length === 0) return {};
   if (language === 'javascript') {
     const require = createRequire(projectPath('package.json'));
     return Object.fromEntries(modules.map((name) => {
+      const file = packageJsonOf(require, name);
       try {
-        return [name, String(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version)];
+        return [name, file ? String(JSON.parse(readFileSync(file, 'utf8')).version) : null];
       } catch {
         return [name, null];
       }

@@ -36,6 +36,8 @@ describe('audit --contract coerce-2d', () => {
     expect(code).toBe(0);
     const judgedRanks = new Set(report.implementations[0].inference?.flatMap((r) => r.ranks));
     for (const rank of [1, 2, 3, 4, 5, 6]) expect(judgedRanks.has(rank) || call === 'x-axis').toBe(true);
+    // Calls with a swept split axis are no fixed rule: inference must not read them as "matches no axis rule".
+    expect(report.implementations[0].inferenceSummary).not.toMatch(/matches no axis rule/);
   });
   it('an opset-13 function fails it, as an axis defect', async () => {
     const { code, report } = await audit(fixture('opset13_last.py'), 'coerce-2d', 'x');

@@ -39,6 +39,13 @@ describe('platform records', () => {
     expect(v.numpy).toMatch(/^\d+\.\d+/);
     expect(v.no_such_module_sc).toBeNull();
   });
+  it('finds the version of an npm package whose exports map hides its package.json (onnxruntime-web)', async () => {
+    const exportsMap = JSON.parse(readFileSync(projectPath('node_modules', 'onnxruntime-web', 'package.json'), 'utf8')).exports;
+    expect(Object.keys(exportsMap)).not.toContain('./package.json'); // the case the lookup must get past
+    const v = await libraryVersions('javascript', ['onnxruntime-web', 'no-such-package-sc'], PYTHON);
+    expect(v['onnxruntime-web']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(v['no-such-package-sc']).toBeNull();
+  });
 });
 
 describe('run: the same unexpected failure on the verified platform and on another', () => {

@@ -101,4 +101,9 @@ describe('sharded, then merged', () => {
     expect(unsharded.golden?.matrix.length).toBe(IDS.length);
     expect(merged.golden?.matrix, 'the merged report has no golden matrix').toEqual(unsharded.golden?.matrix);
   });
+
+  it('has the unsharded run\'s rows of ONNX\'s node tests', () => {
+    expect(unsharded.external?.rows.length).toBe(IDS.length);
+    expect(merged.external?.rows, 'the merged report has no ONNX node-test rows').toEqual(unsharded.external?.rows);
+  });
 });

@@ -264,7 +264,8 @@ function observe(units: PlannedUnit[], plan: CallPlan): Observation[] {
   const seen = new Set<number>();
   const out: Observation[] = [];
   for (const { unit, domains: d } of units) {
-    if (unit.binding.rule === 'axis-arg' || d.nan || d.infinity || d.overflow || d.underflow || d.empty) continue;
+    // A swept axis (axis-arg, or coerce-2d's split passed as an argument) is no fixed rule to infer from.
+    if (unit.binding.rule === 'axis-arg' || (unit.binding.rule === 'coerce-2d' && unit.args.axis !== undefined) || d.nan || d.infinity || d.overflow || d.underflow || d.empty) continue;
     const slot = plan.add(unit.case.input, unit.args);
     if (seen.has(slot) || slot >= plan.size) continue;
     seen.add(slot);

@@ -2,6 +2,7 @@
 // with its diagnosis, then the implementation x family matrix, then collapsible details. All report text goes
 // through text.ts (GitHub renders HTML inside Markdown, and candidate text is untrusted).
 import { goldenMarkdown } from './golden-section.js';
+import { externalMarkdown } from './external-section.js';
 import type { CheckResult, ImplementationResult, RunReport } from '../model.js';
 import {
   buildMatrix, checkLabel, countVerdicts, describeCounts, headline, isUnexpected, maxUlpOf, SEVERITY, unexpectedOf, verdictWord,
@@ -37,6 +38,7 @@ function render(report: RunReport, detail: Detail, options: MarkdownOptions): st
   out.push(...expectedSection(report, detail === 'none'));
   out.push(...matrixSection(report));
   out.push(...goldenMarkdown(report));
+  out.push(...externalMarkdown(report));
   if (detail === 'full' || detail === 'no-snippets') out.push(...detailsSection(report, detail === 'full'));
   else out.push(`_Details omitted to fit a comment; see ${options.htmlReport ? mdCode(options.htmlReport) : 'the HTML report'}._`, '');
   out.push(...runSection(report));

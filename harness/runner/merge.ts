@@ -43,5 +43,12 @@ export function mergeReports(reports: RunReport[], order: string[]): RunReport {
     rows.sort((a, b) => rank(a.implementation) - rank(b.implementation) || a.implementation.localeCompare(b.implementation));
     merged.golden = { ...goldens[0], matrix: rows };
   }
+  // The same for the rows of ONNX's node tests.
+  const externals = reports.map((r) => r.external).filter((x) => x !== undefined);
+  if (externals.length) {
+    const rows = externals.flatMap((x) => x.rows);
+    rows.sort((a, b) => rank(a.implementation) - rank(b.implementation) || a.implementation.localeCompare(b.implementation));
+    merged.external = { ...externals[0], rows };
+  }
   return merged;
 }

@@ -19,6 +19,7 @@ import { bindingsOf, verdictOf, evaluateSubject, subjectSettings, type SubjectSe
 import { unitsFor } from '../engine/unit.js';
 import { loadGoldens } from '../golden/load.js';
 import { goldenRow, goldenSection, type GoldenMatrixRow } from '../golden/matrix.js';
+import { expectedExactness, externalRow, loadOnnxNodeTests, type ExternalRow } from '../external/onnx-node-tests.js';
 
 import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
 
@@ -103,11 +104,17 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   // Goldens are verified before anything runs: a corrupt golden is exit 2, not a half-finished run.
   const goldens = opts.goldens === false ? undefined : loadGoldens(opts.goldenDir);
   const goldenRows: GoldenMatrixRow[] = [];
+  // ONNX's node tests travel with the goldens (same switch): every implementation is also called on them.
+  const onnxTests = opts.goldens === false ? undefined : loadOnnxNodeTests();
+  const externalRows: ExternalRow[] = [];
   const settings: SubjectSettings = {
     ...subjectSettings(opts, profile, python.python),
     coverage: { maxRank: 4, beyond65536: (opts.maxElements ?? DEFAULT_MAX_ELEMENTS) > 65536 },
     withWorker: goldens
-      ? async (worker, spec) => { goldenRows.push(await goldenRow(spec.id, worker, spec.callStyle, goldens, profile)); }
+      ? async (worker, spec) => {
+        goldenRows.push(await goldenRow(spec.id, worker, spec.callStyle, goldens, profile));
+        if (onnxTests) externalRows.push(await externalRow(spec.id, worker, spec.callStyle, onnxTests, profile, opts.policy));
+      }
       : undefined,
   };
 
@@ -134,6 +141,11 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     const order = entries.map((e) => e.id);
     goldenRows.sort((a, b) => order.indexOf(a.implementation) - order.indexOf(b.implementation));
     report.golden = goldenSection(goldens, goldenRows, profile, opts.policy);
+  }
+  if (onnxTests) {
+    const order = entries.map((e) => e.id);
+    externalRows.sort((a, b) => order.indexOf(a.implementation) - order.indexOf(b.implementation));
+    report.external = { suite: 'onnx-node-tests', provenance: onnxTests.provenance, expected: expectedExactness(onnxTests, opts.policy), rows: externalRows };
   }
   return report;
 }
