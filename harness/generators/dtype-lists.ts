@@ -10,5 +10,10 @@ export const GENERATABLE_DTYPES: readonly DType[] = ['float64', 'float32', 'floa
  */
 export const GENERATED_DTYPES: readonly DType[] = GENERATABLE_DTYPES.filter((d) => d !== 'bfloat16');
 
-/** `audit`'s default: every dtype, bfloat16 included (the dtype most kernels now run in). */
-export const AUDIT_DTYPES: readonly DType[] = GENERATABLE_DTYPES;
+/**
+ * `audit`'s default: every dtype but bfloat16, which is judged when asked (`--dtype ...,bfloat16`). NumPy has no
+ * bfloat16 of its own: it comes from ml_dtypes, where it is not even `np.floating`, so a NumPy softmax never meant for
+ * it fails on the type alone, and a default that depends on whether ml_dtypes is installed would make the same audit
+ * give different verdicts on different machines. The coverage map lists bfloat16 as a gap when it was not asked for.
+ */
+export const AUDIT_DTYPES: readonly DType[] = GENERATED_DTYPES;
