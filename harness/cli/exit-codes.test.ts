@@ -1,5 +1,6 @@
 // The gate's exit codes, decided by the commands' actions, tested in this process (so mutation testing sees them):
-// `run` (with and without --baseline), `compare`, `replay` and `audit`, each with what it ran mocked out.
+// `run` (with and without --baseline), `compare`, `replay` and `audit`, each with what it ran mocked out; and what
+// `run` and `audit` hand to the runner (defaults, units), since a wrong budget or seed changes every verdict.
 // test/cli.test.ts runs the real binary end to end; here each branch of the exit logic gets its own case.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,18 @@ const mocked = vi.hoisted(() => ({
   report: undefined as RunReport | undefined,
   replay: { output: '', stillFails: false },
   replayArgs: [] as unknown[],
+  runOptions: undefined as Record<string, unknown> | undefined,
+  auditOptions: undefined as Record<string, unknown> | undefined,
+  /** what the mocked run does while it runs (e.g. report progress, receive a signal) */
+  during: undefined as ((opts: Record<string, unknown>) => void) | undefined,
 }));
-vi.mock('../runner/run.js', () => ({ runConformance: async () => mocked.report }));
+vi.mock('../runner/run.js', () => ({
+  runConformance: async (opts: Record<string, unknown>) => {
+    mocked.runOptions = opts;
+    mocked.during?.(opts);
+    return mocked.report;
+  },
+}));
 vi.mock('../runner/replay.js', () => ({
   replayCase: async (...args: unknown[]) => {
     mocked.replayArgs = args;
@@ -27,7 +38,13 @@ vi.mock('../runner/replay.js', () => ({
   },
 }));
 vi.mock('../runner/audit-start.js', () => ({ startAudit: () => ({}) }));
-vi.mock('../runner/audit.js', () => ({ runAudit: async () => mocked.report }));
+vi.mock('../runner/audit.js', () => ({
+  runAudit: async (opts: Record<string, unknown>) => {
+    mocked.auditOptions = opts;
+    mocked.during?.(opts);
+    return mocked.report;
+  },
+}));
 
 /** A passing report, and the same with one more check that fails (a single new failure). */
 function passing(): RunReport {
@@ -56,6 +73,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  mocked.during = undefined;
+  delete process.env.NO_COLOR;
   vi.restoreAllMocks();
   process.exitCode = undefined;
   rmSync(dir, { recursive: true, force: true });
@@ -201,5 +220,115 @@ describe('audit', () => {
   it('rejects an unknown call style and dtype as bad usage, naming them', async () => {
     await expect(cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--call', 'y'])).rejects.toThrow('--call must be one of x, x-axis, x-theta-axis, got "y"');
     await expect(cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--dtype', 'float64,bool'])).rejects.toThrow('--dtype: unknown dtype "bool"');
+  });
+});
+
+describe('what run hands to the runner and writes', () => {
+  it('passes the defaults, in the runner\'s units (budget in ms), and the global --python', async () => {
+    mocked.report = passing();
+    await cli(registerRun, ['--python', '/opt/py', ...runArgs()]);
+    expect(mocked.runOptions).toMatchObject({
+      profile: 'strict', policy: 'ieee', seed: 20161127, numRuns: 60, only: undefined, shard: undefined, python: '/opt/py',
+      timeoutMs: 10_000, budgetMs: 120_000, startTimeoutMs: 180_000, memoryMb: 4096, strictDomain: false, parallel: 2,
+    });
+    expect(String(mocked.runOptions!.manifest)).toMatch(/implementations\/manifest\.json$/);
+  });
+
+  it('passes what was asked for', async () => {
+    mocked.report = passing();
+    await cli(registerRun, [...runArgs(), '--profile', 'loose', '--policy', 'masked', '--seed', '7', '--num-runs', '5', '--only', 'a,b',
+      '--shard', '2/3', '--timeout', '250', '--budget', '3', '--start-timeout', '900', '--memory', '128', '--parallel', '1', '--strict-domain']);
+    expect(mocked.runOptions).toMatchObject({
+      profile: 'loose', policy: 'masked', seed: 7, numRuns: 5, only: ['a', 'b'], shard: { index: 2, count: 3 },
+      timeoutMs: 250, budgetMs: 3000, startTimeoutMs: 900, memoryMb: 128, parallel: 1, strictDomain: true,
+    });
+  });
+
+  it('makes the reports folder with its parents, lists what it wrote, and compares with nothing unless asked', async () => {
+    mocked.report = passing();
+    const deep = join(dir, 'a', 'b');
+    expect(await cli(registerRun, ['run', '--reports', deep, '--reporters', 'json,markdown'])).toBe(0);
+    expect(out).toContain(`\nreports: ${join(deep, 'report.json')}, ${join(deep, 'summary.md')}\n`);
+    expect(existsSync(join(deep, 'comparison.md'))).toBe(false);
+    expect(err).not.toMatch(/baseline/);
+  });
+
+  it('reports progress per implementation on stderr', async () => {
+    mocked.report = passing();
+    mocked.during = (opts) => {
+      const on = opts.onImplementation as (done: number, total: number, id: string) => void;
+      on(1, 2, 'numpy-stable');
+      on(2, 2, 'naive');
+    };
+    await cli(registerRun, runArgs());
+    expect(err).toMatch(/^progress: 50% \(1\/2\) numpy-stable\ndone: 2\/2 in /);
+  });
+
+  it('colours the console summary on a terminal, unless NO_COLOR is set', async () => {
+    mocked.report = oneNewFailure();
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    try {
+      await cli(registerRun, runArgs());
+      expect(out).toContain('\u001b[');
+      out = '';
+      process.env.NO_COLOR = '1';
+      await cli(registerRun, runArgs());
+      expect(out).not.toContain('\u001b[');
+    } finally {
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
+    out = '';
+    delete process.env.NO_COLOR;
+    await cli(registerRun, runArgs());
+    expect(out).not.toContain('\u001b[');
+  });
+
+  it('on SIGINT or SIGTERM aborts the run and says so; a second signal exits 130 at once', async () => {
+    mocked.report = passing();
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const aborted: boolean[] = [];
+    mocked.during = (opts) => {
+      const signal = opts.signal as AbortSignal;
+      aborted.push(signal.aborted);
+      process.emit('SIGTERM', 'SIGTERM');
+      aborted.push(signal.aborted);
+      expect(exit).not.toHaveBeenCalled();
+      process.emit('SIGINT', 'SIGINT');
+    };
+    await cli(registerRun, runArgs());
+    expect(aborted).toEqual([false, true]);
+    expect(err).toContain('\nSIGTERM: stopping; writing a partial report marked incomplete (again to quit at once)\n');
+    expect(exit).toHaveBeenCalledWith(130);
+  });
+});
+
+describe('what audit hands to the runner', () => {
+  it('passes the defaults, in the runner\'s units, and what was asked for', async () => {
+    mocked.report = passing();
+    await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'first']);
+    expect(mocked.auditOptions).toMatchObject({
+      target: 'x.py:softmax', contract: 'first', call: undefined, alsoLast: false, numRuns: 300, seed: 42, dtypes: undefined,
+      profile: 'strict', policy: 'ieee', strictDomain: false, timeoutMs: 10_000, budgetMs: 120_000, memoryMb: 4096, shrinkSeconds: 10,
+    });
+    await cli(registerAudit, ['--python', '/opt/py', 'audit', 'x.py:softmax', '--contract', 'axis-arg', '--call', 'x-theta-axis', '--also-last',
+      '--num-runs', '9', '--seed', '3', '--dtype', 'float32,int64', '--profile', 'exact', '--policy', 'limit', '--strict-domain',
+      '--timeout', '500', '--budget', '7', '--memory', '256', '--shrink-seconds', '2']);
+    expect(mocked.auditOptions).toMatchObject({
+      contract: 'axis-arg', call: 'x-theta-axis', alsoLast: true, numRuns: 9, seed: 3, dtypes: ['float32', 'int64'], profile: 'exact',
+      policy: 'limit', strictDomain: true, timeoutMs: 500, budgetMs: 7000, memoryMb: 256, python: '/opt/py', shrinkSeconds: 2,
+    });
+    for (const call of ['x', 'x-axis']) {
+      await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last', '--call', call]);
+      expect(mocked.auditOptions!.call).toBe(call);
+    }
+  });
+
+  it('reports progress in cases on stderr, and none with --json', async () => {
+    mocked.report = passing();
+    mocked.during = (opts) => (opts.onProgress as (d: number, t: number) => void)(1, 2);
+    await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last']);
+    expect(err).toMatch(/^progress: 50% \(1\/2\) cases\n/);
   });
 });

@@ -13,17 +13,22 @@ vi.mock('./compare-command.js', () => ({
 
 let exitCode: number | undefined;
 let err = '';
+let out = '';
+/** process.exit stops the program: the stand-in throws this, and main() catches it. */
+class Exit extends Error {}
 const argv = process.argv;
 
 beforeEach(() => {
   exitCode = undefined;
   err = '';
+  out = '';
   vi.resetModules();
   vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
-    exitCode ??= code;
+    exitCode = code;
+    throw new Exit();
   }) as never);
   vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
 });
 
 afterEach(() => {
@@ -34,7 +39,9 @@ afterEach(() => {
 
 async function main(...args: string[]): Promise<void> {
   process.argv = ['node', 'softmax-conformance', ...args];
-  await import('./main.js');
+  await import('./main.js').catch((e: unknown) => {
+    if (!(e instanceof Exit)) throw e;
+  });
 }
 
 describe('main', () => {
@@ -63,12 +70,21 @@ describe('main', () => {
     expect(err).toBe(`softmax-conformance: ${e.message}\n`);
   });
 
-  it('ends bad usage found by commander with exit 2, and --version with 0', async () => {
+  it('ends bad usage found by commander with exit 2 and a pointer to --help, --version and --help with 0', async () => {
     await main('compare', '--no-such-option');
     expect(exitCode).toBe(2);
-    exitCode = undefined;
+    expect(err).toBe("error: unknown option '--no-such-option'\n(run with --help for usage)\n");
     vi.resetModules();
     await main('--version');
     expect(exitCode).toBe(0);
+    expect(out).toMatch(/^\d+\.\d+\.\d+/);
+    vi.resetModules();
+    out = '';
+    await main('--help');
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/^Usage: softmax-conformance \[options\] \[command\]\n/);
+    // help text wraps to the terminal's width: compare it with the spaces folded
+    expect(out.replace(/\s+/g, ' ')).toContain('--python <path> Python interpreter with NumPy (default: $SOFTMAX_CONFORMANCE_PYTHON or python3)');
+    for (const c of ['run', 'audit', 'compare', 'reference', 'golden', 'replay', 'merge']) expect(out).toMatch(new RegExp(`\\n  ${c}\\b`));
   });
 });
