@@ -1,16 +1,16 @@
 // The command line as a user meets it: exit codes, precise errors for bad input, and the main commands end to end.
-import { mkdtempSync, readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { cli } from './helpers/cli.js';
+import { tempDirs } from './helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../harness/paths.js';
 import { validateJson } from '../harness/json-files.js';
 
 
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sc-cli-'));
+const tmp = tempDirs('sc-cli-');
 
 describe('usage', () => {
   it('--help lists the commands and exits 0', async () => {
