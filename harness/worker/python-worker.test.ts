@@ -229,7 +229,7 @@ describe.concurrent('candidates that fail', () => {
     const before = fromNumbers('float64', [2, 3], [1, 2, 3, 4, 5, 6]);
     const ok = expectKind((await w.call([call(before)]))[0], 'ok');
     expect(ok.mutated).toBe(true);
-    expect(ok.inputAfter).toBeDefined();
+    expect(ok.inputAfter?.shape).toEqual([2, 3]);
     expect(bitwiseEqual(ok.inputAfter!, ok.output)).toBe(true);
     expect([...toNumbers(before)]).toEqual([1, 2, 3, 4, 5, 6]); // the harness's own copy is untouched
   });
