@@ -15,7 +15,7 @@ const profile = (c: Criterion, flushedSubnormals: 'allow' | 'fail' = 'fail'): To
 const f64 = (shape: number[], v: number[]): Tensor => fromNumbers('float64', shape, v);
 /** One element compared: actual vs expected, the input giving its conditioning. */
 const one = (actual: number, expected: number, p: ToleranceProfile, input: Tensor = f64([1], [0])) =>
-  compareToOracle(f64(input.shape, [actual, ...Array(input.data.length - 1).fill(0.5)]), f64(input.shape, [expected, ...Array(input.data.length - 1).fill(0.5)]), { input, axes: [input.shape.length - 1] }, p);
+  compareToOracle(f64([...input.shape], [actual, ...Array(input.data.length - 1).fill(0.5)]), f64([...input.shape], [expected, ...Array(input.data.length - 1).fill(0.5)]), { input, axes: [input.shape.length - 1] }, p);
 /** k ULP above 0.5 (its ULP is 2^-53) */
 const up = (x: number, k = 1) => x * (1 + k * 2 ** -52);
 
