@@ -18,8 +18,10 @@ export default {
   ignoreStatic: true,
   // One test process: the machine is shared, and the harness's own tests start Python workers of their own.
   concurrency: 1,
-  timeoutMS: 60_000,
-  timeoutFactor: 2.5,
+  // A mutant that makes a loop endless costs this much past the covering tests' own time (times the factor), plus a
+  // restart of the test process: kept short, the covering tests' measured time already includes their workers.
+  timeoutMS: 10_000,
+  timeoutFactor: 2,
   // Results are kept between runs, so subsets add up and a rerun only tests what changed.
   incremental: true,
   incrementalFile: 'reports/mutation/incremental.json',
