@@ -2,12 +2,13 @@
 // `run` (with and without --baseline), `compare`, `replay` and `audit`, each with what it ran mocked out; and what
 // `run` and `audit` hand to the runner (defaults, units), since a wrong budget or seed changes every verdict.
 // test/cli.test.ts runs the real binary end to end; here each branch of the exit logic gets its own case.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunReport } from '../model.js';
+import { projectPath } from '../paths.js';
 import { makeCheck, makeImpl, makeReport } from '../report/fixtures.js';
 import { renderJson } from '../report/json.js';
 import { registerRun } from './run-command.js';
@@ -330,5 +331,57 @@ describe('what audit hands to the runner', () => {
     mocked.during = (opts) => (opts.onProgress as (d: number, t: number) => void)(1, 2);
     await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last']);
     expect(err).toMatch(/^progress: 50% \(1\/2\) cases\n/);
+  });
+});
+
+describe('option values and defaults', () => {
+  it.each([
+    ['run', ['--seed', 'x'], '--seed must be an integer >= 0, got "x"'],
+    ['run', ['--num-runs', '-1'], '--num-runs must be an integer >= 0, got "-1"'],
+    ['run', ['--timeout', '0'], '--timeout must be an integer >= 1, got "0"'],
+    ['run', ['--budget', '0'], '--budget must be an integer >= 1, got "0"'],
+    ['run', ['--start-timeout', '0'], '--start-timeout must be an integer >= 1, got "0"'],
+    ['run', ['--memory', '63'], '--memory must be an integer >= 64, got "63"'],
+    ['run', ['--parallel', '0'], '--parallel must be an integer >= 1, got "0"'],
+    ['audit', ['--seed', 'x'], '--seed must be an integer >= 0, got "x"'],
+    ['audit', ['--num-runs', '1.5'], '--num-runs must be an integer >= 0, got "1.5"'],
+    ['audit', ['--timeout', '0'], '--timeout must be an integer >= 1, got "0"'],
+    ['audit', ['--budget', '0'], '--budget must be an integer >= 1, got "0"'],
+    ['audit', ['--memory', '1'], '--memory must be an integer >= 64, got "1"'],
+    ['audit', ['--shrink-seconds', '0'], '--shrink-seconds must be an integer >= 1, got "0"'],
+  ])('%s %j is bad usage: %s', async (command, args, message) => {
+    mocked.report = passing();
+    const argv = command === 'run' ? [...runArgs(), ...args] : ['audit', 'x.py:f', '--contract', 'last', ...args];
+    await expect(cli(command === 'run' ? registerRun : registerAudit, argv)).rejects.toThrow(message);
+  });
+
+  it('names every unknown reporter', async () => {
+    await expect(cli(registerRun, ['run', '--reports', dir, '--reporters', 'pdf,json,xml'])).rejects.toThrow(/^unknown reporter pdf, xml; choose from json, markdown, html, junit$/);
+  });
+
+  it('run writes every report by default, into reports/ of the project', async () => {
+    mocked.report = passing();
+    await cli(registerRun, ['run', '--reports', join(dir, 'all')]);
+    expect(readdirSync(join(dir, 'all')).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
+    const run = program(registerRun).commands[0];
+    expect(run.options.find((o) => o.long === '--reports')?.defaultValue).toBe(projectPath('reports'));
+    expect(run.options.find((o) => o.long === '--manifest')?.defaultValue).toBe(projectPath('implementations', 'manifest.json'));
+  });
+
+  it('audit colours its verdict on a terminal, unless NO_COLOR is set', async () => {
+    mocked.report = oneNewFailure();
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    try {
+      await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last']);
+      expect(out).toMatch(/^\u001b\[31mDOES NOT CONFORM\u001b\[0m/);
+      out = '';
+      process.env.NO_COLOR = '1';
+      await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last']);
+      expect(out).toMatch(/^DOES NOT CONFORM/);
+    } finally {
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
   });
 });

@@ -69,6 +69,11 @@ describe('compareReports: diagnoses and drift', () => {
     expect(comparisonExitCode(c)).toBe(0);
   });
 
+  it('ranks drift by its ratio, not by the new error (1 -> 3 before 1000 -> 2000)', () => {
+    const c = compareReports(reportWith({ stats: makeStats(1000) }, { stats: makeStats(1) }), reportWith({ stats: makeStats(2000) }, { stats: makeStats(3) }));
+    expect(c.drift.map((d) => d.ref.check)).toEqual(['c1', 'c0']);
+  });
+
   it('ranks drift from zero by the new error (0 -> 40 before 0 -> 9), and notes a verdict change and drift on one check', () => {
     const c = compareReports(reportWith({ stats: makeStats(0) }, { stats: makeStats(0) }, { stats: makeStats(1) }), reportWith({ stats: makeStats(9) }, { stats: makeStats(40) }, { verdict: 'fail', stats: makeStats(30) }));
     expect(c.drift.map((d) => d.ref.check)).toEqual(['c1', 'c2', 'c0']);
@@ -110,6 +115,8 @@ describe('compareReports: settings, checks and implementations', () => {
     const once = makeReport({ implementations: [makeImpl({ id: 'impl', checks: [makeCheck({ name: 'v' })] })] });
     const c = compareReports(once, twice);
     expect(c.newFailures.map((x) => x.key)).toEqual(['impl\u0000v\u0000last\u0000ieee\u0000#2']);
+    const thrice = makeReport({ implementations: [makeImpl({ id: 'impl', checks: [makeCheck({ name: 'v' }), makeCheck({ name: 'v' }), makeCheck({ name: 'v' })] })] });
+    expect(compareReports(once, thrice).checksAdded.map((x) => x.key.split('\u0000').slice(4))).toEqual([['#2'], ['#2', '#3']]);
     expect(c.checksAdded).toHaveLength(1);
     expect(c.unchanged).toBe(1);
   });
