@@ -109,10 +109,10 @@ describe('run, reference', () => {
     expect(inplace.checks.find((c: { name: string }) => c.name === 'mutation').verdict).toBe('xfail');
     const junit = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(dir, 'junit.xml'), 'utf8'));
     // one suite per implementation, and inplace-rows's expected mutation failure is a skipped (xfail) case
-    const suites = [junit.testsuites.testsuite].flat() as { '@name': string; testcase: { '@name': string; skipped?: { '@type'?: string } }[] }[];
-    expect(suites.map((s) => s['@name']).sort()).toEqual(['inplace-rows', 'numpy-stable', 'question-global-sum']);
-    const mutation = suites.find((s) => s['@name'] === 'inplace-rows')!.testcase.find((c) => c['@name'] === 'mutation [last]');
-    expect(mutation?.skipped?.['@type']).toBe('xfail');
+    const suites = [junit.testsuites.testsuite].flat() as { '@_name': string; testcase: { '@_name': string; skipped?: { '@_type'?: string } }[] }[];
+    expect(suites.map((s) => s['@_name']).sort()).toEqual(['inplace-rows', 'numpy-stable', 'question-global-sum']);
+    const mutation = suites.find((s) => s['@_name'] === 'inplace-rows')!.testcase.find((c) => c['@_name'] === 'mutation [last]');
+    expect(mutation?.skipped?.['@_type']).toBe('xfail');
   });
   it('reference writes the correctly rounded softmax, bit-exact through .npy', async () => {
     const dir = tmp();
