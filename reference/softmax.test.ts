@@ -203,3 +203,120 @@ describe('oracle over tensors', () => {
     expect(c.fallbackElements).toBe(0);
   });
 });
+
+// Issue 19: the fast path against decimal.js alone over the whole exponent range of each dtype (not only |x| <= 20),
+// and against the 200-digit definition where the fast path hands over or the format runs out: the overflow of a
+// log-softmax result past the largest finite value, the exp overflow/underflow thresholds of the inputs, the cuts
+// where terms are dropped (x - max below -800, -1100, -2048) and results just above the smallest normal.
+describe('oracleSlice: the fast path across the full exponent range', () => {
+  const EMAX = { float64: 1023, float32: 127, float16: 15 };
+  const EMIN = { float64: -1074, float32: -149, float16: -24 };
+  const MAX = { float64: Number.MAX_VALUE, float32: 3.4028234663852886e38, float16: 65504 };
+  const MIN_NORMAL = { float64: 2 ** -1022, float32: 2 ** -126, float16: 2 ** -14 };
+
+  /** A value of the dtype with a random sign and a random exponent anywhere in its range (|x| up to 1e308). */
+  const anywhere = (rnd: () => number, dtype: FloatDType) => {
+    const e = EMIN[dtype] + Math.floor(rnd() * (EMAX[dtype] - EMIN[dtype] + 1));
+    const v = (1 + rnd()) * 2 ** Math.min(e, 1023) * (e > 1023 ? 2 ** (e - 1023) : 1);
+    return roundTo(Math.min(v, MAX[dtype]) * (rnd() < 0.5 ? -1 : 1), dtype);
+  };
+
+  for (const dtype of DTYPES) {
+    for (const op of ['softmax', 'log-softmax'] as const) {
+      it(`${op} in ${dtype}: the same bits as decimal.js alone, on slices with exponents across the range`, () => {
+        const rnd = lcg(1000 + dtype.length * 13 + op.length);
+        let big = 0;
+        for (let t = 0; t < 60; t++) {
+          const n = 2 + (t % 5);
+          let xs: number[];
+          if (t % 3 === 0) {
+            xs = Array.from({ length: n }, () => anywhere(rnd, dtype)); // unrelated magnitudes
+          } else {
+            // a cluster around a large or small base, spread so that the cuts and thresholds are crossed
+            const base = anywhere(rnd, dtype);
+            const spread = [1, 30, 760, 1200, 2500][t % 5];
+            xs = Array.from({ length: n }, () => roundTo(base + (rnd() - 0.5) * spread, dtype));
+          }
+          if (xs.some((v) => Math.abs(v) >= 1e300)) big++;
+          const v = Float64Array.from(xs);
+          const fast = oracleSlice(v, opts(op, dtype));
+          const slow = oracleSliceDecimal(v, opts(op, dtype));
+          expect(same(fast, slow), `${op} ${dtype} [${xs}]: ${Array.from(fast)} vs ${Array.from(slow)}`).toBe(true);
+        }
+        if (dtype === 'float64') expect(big, 'some slices reach |x| >= 1e300').toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it('log-softmax results past the largest finite value overflow to -inf, and up to it round to it (every dtype)', () => {
+    for (const dtype of DTYPES) {
+      const max = MAX[dtype];
+      const halfUlp = 2 ** (EMAX[dtype] - (dtype === 'float64' ? 53 : dtype === 'float32' ? 24 : 11));
+      // x_1 - x_0 = -(max + halfUlp): the IEEE overflow threshold, beyond it by log1p(e^-that) > 0: -inf
+      const cases: [number[], number][] = [
+        [[0, -max], -max],
+        [[0, -(max + halfUlp / 2)], -max],
+        [[0, -(max + halfUlp)], -Infinity],
+        [[max, -max], -Infinity],
+      ];
+      for (const [xs, want] of cases) {
+        if (!Number.isFinite(xs[1])) continue; // float64: max + halfUlp is not a double
+        const v = Float64Array.from(xs);
+        const fast = oracleSlice(v, opts('log-softmax', dtype));
+        expect(fast[1], `${dtype} [${xs}]`).toBe(want);
+        expect(same(fast, oracleSliceDecimal(v, opts('log-softmax', dtype)))).toBe(true);
+      }
+    }
+    // float64: the difference itself overflows (1e308 - -1e308), the max element's result is -0
+    const h = oracleSlice(Float64Array.of(1e308, -1e308), opts('log-softmax'));
+    expect([Object.is(h[0], -0), h[1]]).toEqual([true, -Infinity]);
+  });
+
+  // reference200, except that log S = log(k + T) keeps T when k = 1 and T is far below 1e-140 (here down to
+  // e^-2051 ~ 1e-891, where 1 + T at 200 digits would be 1): log1p(T) = T - T^2/2 + O(T^3) there.
+  function referenceAt(xs: number[], op: SoftmaxOp): Decimal[] {
+    const ex = xs.map((x) => exactDecimal(x, D));
+    const m = ex.reduce((a, b) => (b.gt(a) ? b : a));
+    const k = ex.filter((x) => x.eq(m)).length;
+    const T = ex.reduce((acc, x) => (x.eq(m) ? acc : acc.plus(D.exp(x.minus(m)))), new D(0));
+    const lnS = k === 1 && T.lt(1e-100) ? T.minus(T.times(T).div(2)) : D.ln(T.plus(k));
+    return ex.map((x) => (op === 'softmax' ? D.exp(x.minus(m).minus(lnS)) : x.minus(m).minus(lnS)));
+  }
+
+  it('agrees with the 200-digit definition at the exp thresholds, the cuts and just above the smallest normal', () => {
+    for (const dtype of DTYPES) {
+      const lnMinNormal = Math.log(MIN_NORMAL[dtype]);
+      const ds = [
+        709.78, 709.79, -745.13, -745.14, -799.9, -800, -800.1, -1099.9, -1100.1, -2047.9, -2048.1,
+        lnMinNormal, lnMinNormal + 1e-9, lnMinNormal + 1e-6, lnMinNormal + Math.LN2 - 1e-9, lnMinNormal - 1e-9,
+      ];
+      for (const d of ds) {
+        for (const op of ['softmax', 'log-softmax'] as const) {
+          const xs = [0, roundTo(d, dtype), roundTo(d - 3, dtype)];
+          const y = oracleSlice(Float64Array.from(xs), opts(op, dtype));
+          const want = referenceAt(xs, op);
+          y.forEach((v, i) => {
+            // 0 where the true value is below half the smallest subnormal, else the nearest value
+            if (v === 0) expect(want[i].abs().lte(new D(2).pow(EMIN[dtype] - 1)), `${op} ${dtype} [${xs}] element ${i}`).toBe(true);
+            else expect(isNearest(v, want[i], dtype), `${op} ${dtype} [${xs}] element ${i}: ${v} vs ${want[i].toPrecision(25)}`).toBe(true);
+          });
+        }
+      }
+    }
+  });
+
+  it('results just above the smallest normal are normal, correctly rounded, and in the flush band', () => {
+    for (const dtype of DTYPES) {
+      const min = MIN_NORMAL[dtype];
+      // softmax([0, ln(r min)]) ~ r min (1 - r min): just above the smallest normal for r slightly above 1
+      for (const r of [1 + 2 ** -20, 1.25, 1.999]) {
+        const xs = [0, Math.log(r * min)];
+        const y = oracleSlice(Float64Array.from(xs), opts('softmax', dtype))[1];
+        expect(y, `${dtype} r = ${r}`).toBeGreaterThanOrEqual(min);
+        expect(y).toBeLessThan(2 * min);
+        expect(isNearest(y, reference200(xs, 'softmax')[1], dtype)).toBe(true);
+        expect(same(oracleSliceDecimal(Float64Array.from(xs), opts('softmax', dtype)), oracleSlice(Float64Array.from(xs), opts('softmax', dtype)))).toBe(true);
+      }
+    }
+  });
+});

@@ -10,7 +10,6 @@ import { projectPath } from '../harness/paths.js';
 
 describe('time budget', () => {
   it('stops calling a candidate that spins on every input once its budget is used up', async () => {
-    const started = performance.now();
     const r = await evaluateSubject(
       {
         id: 'spins', title: 'spins', source: 'test', language: 'python', file: projectPath('test', 'fixtures', 'candidates', 'spins.py'),
@@ -19,9 +18,13 @@ describe('time budget', () => {
       [...discussionCases(), ...adversarialCases()],
       { profile: getProfile('strict'), policy: 'ieee', strictDomain: false, timeoutMs: 400, budgetMs: 2000, memoryMb: 512, checks: ALL_CHECKS },
     );
-    const seconds = (performance.now() - started) / 1000;
-    expect(seconds).toBeLessThan(15);
-    expect(r.checks.find((c) => c.name === 'timeout')!.verdict).toBe('fail');
+    // Counts, not seconds (the machine's load would decide those): the budget of 2 s leaves room for a handful of
+    // 400 ms timeouts (the first batch has at most 8 calls, then batches shrink), and everything after it is not run.
+    const timeout = r.checks.find((c) => c.name === 'timeout')!;
+    expect(timeout.verdict).toBe('fail');
+    expect(timeout.cases.failed).toBeGreaterThan(0);
+    expect(timeout.cases.failed).toBeLessThanOrEqual(8 + Math.ceil(2000 / 400));
+    expect(r.checks.filter((c) => /time budget of 2 s was used up/.test(c.diagnosis)).length).toBeGreaterThan(0);
     const values = r.checks.find((c) => c.name === 'values')!;
     expect(values.cases.planned).toBeGreaterThan(0);
     expect(values.cases.errors).toBe(values.cases.planned);

@@ -4,10 +4,10 @@
 // Both runs use a manifest in a temporary folder next to copies of the files it names (a manifest's `file` is
 // relative to the manifest's own folder: harness/manifest.ts implementationFile); in the second folder
 // numpy_stable.py no longer subtracts the max.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { tempDirs } from './helpers/temp.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest, type Manifest } from '../harness/manifest.js';
 import type { RunReport } from '../harness/model.js';
@@ -47,26 +47,23 @@ function dropMaxShift(file: string, text: string): string {
 }
 
 let root: string;
+const tmp = tempDirs('sc-compare-');
 let base: { path: string; code: number; report: RunReport };
 let next: { path: string; code: number; report: RunReport };
-const ms: Record<string, number> = {};
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'sc-compare-'));
+  root = tmp();
   const baseManifest = implementationsFolder(root, 'base');
   const brokenManifest = implementationsFolder(root, 'broken', dropMaxShift);
   expect(readFileSync(join(root, 'broken', 'numpy_stable.py'), 'utf8')).toContain('e = np.exp(x)\n');
   const run = async (name: string, manifest: string) => {
     const reports = join(root, `reports-${name}`);
-    const t = performance.now();
     const r = await cli(['run', '--manifest', manifest, '--num-runs', '10', '--reports', reports, '--reporters', 'json,markdown']);
-    ms[name] = Math.round(performance.now() - t);
     if (r.code !== 0 && r.code !== 1) throw new Error(`${name} run: exit ${r.code}\n${r.stderr}`);
     const path = join(reports, 'report.json');
     return { path, code: r.code, report: JSON.parse(readFileSync(path, 'utf8')) as RunReport };
   };
   [base, next] = await Promise.all([run('base', baseManifest), run('broken', brokenManifest)]);
-  console.log(`compare-regression: base run ${ms.base} ms, broken run ${ms.broken} ms; in ${root}`);
 }, 180_000);
 
 describe('compare BASE NEW with one implementation broken', () => {

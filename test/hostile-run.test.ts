@@ -4,10 +4,10 @@
 //
 // The manifest is written into a temporary folder together with copies of the files it names: a manifest's `file`
 // is relative to the manifest's own folder (harness/manifest.ts implementationFile, checkManifest).
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateJson } from '../harness/json-files.js';
 import { loadManifest, type Manifest, type ManifestEntry } from '../harness/manifest.js';
 import type { CheckResult, ImplementationResult, RunReport } from '../harness/model.js';
@@ -18,7 +18,10 @@ import { DEFAULT_PROFILE } from '../harness/tolerance/profiles.js';
 import { isStartFailure, startWorker } from '../harness/worker/index.js';
 
 const ORDINARY = ['numpy-stable', 'question-global-sum', 'inplace-rows'];
-const TIMEOUT_MS = 1000;
+// Per-call timeout of the two runs: four times what the slowest ordinary call needs on a busy 2-core machine, so a
+// healthy call never times out there (two implementations run at once, next to other work); a hang still costs
+// only this per bad call.
+const TIMEOUT_MS = 4000;
 const MEMORY_MB = 512;
 
 interface Hostile {
@@ -96,11 +99,19 @@ const plannedOf = (impl: ImplementationResult) => impl.checks.map((c) => [checkK
 
 let clean: RunReport;
 let hostile: RunReport;
-let cleanMs = 0;
-let hostileMs = 0;
+let dir: string;
+let failed = false;
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') failed = true;
+});
+// The folder holds both reports, for a person reading a failure: kept (and named) only then.
+afterAll(() => {
+  if (failed) console.log(`hostile-run: reports kept in ${dir}`);
+  else if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sc-hostile-'));
+  dir = mkdtempSync(join(tmpdir(), 'sc-hostile-'));
   const real = loadManifest();
   const ordinary = ORDINARY.map((id) => {
     const e = real.implementations.find((x) => x.id === id);
@@ -137,17 +148,12 @@ beforeAll(async () => {
     // turns healthy calls into timeouts (see 'a busy harness' below). The checks are what this test compares.
     goldens: false,
   });
-  let t = performance.now();
   clean = await runConformance(opts(cleanManifest));
-  cleanMs = performance.now() - t;
-  t = performance.now();
   hostile = await runConformance(opts(hostileManifest));
-  hostileMs = performance.now() - t;
-  // Written for a person reading a failure of this test.
+  // Written for a person reading a failure of this test (the folder is kept only then).
   writeFileSync(join(dir, 'report-clean.json'), JSON.stringify(clean, null, 2));
   writeFileSync(join(dir, 'report-hostile.json'), JSON.stringify(hostile, null, 2));
-  console.log(`hostile-run: clean run ${Math.round(cleanMs)} ms, hostile run ${Math.round(hostileMs)} ms; reports in ${dir}`);
-}, 120_000);
+}, 300_000);
 
 describe('a run with three hostile implementations added', () => {
   it('completes, with a complete report that validates against the report schema', () => {
@@ -173,7 +179,7 @@ describe('a run with three hostile implementations added', () => {
     expect(check!.diagnosis).toMatch(h.diagnosis);
     expect(check!.cases.planned).toBeGreaterThan(0);
     expect(check!.cases.failed).toBeGreaterThan(0);
-    expect(check!.counterexample, 'a failing outcome check names the input that caused it').toBeDefined();
+    expect(check!.counterexample?.caseId, 'a failing outcome check names the input that caused it').toMatch(/^(discussion|adversarial|generated)\//);
     // Only its own family: a candidate that loops is not reported as crashing, and so on.
     for (const other of HOSTILE.filter((o) => o.family !== h.family)) {
       const c = impl.checks.find((x) => x.family === other.family && x.contract.rule === 'last');
@@ -215,9 +221,16 @@ describe('a run with three hostile implementations added', () => {
     expect(comparable(byId(hostile, id))).toEqual(comparable(byId(clean, id)));
   });
 
-  it('stays within its time budget', () => {
-    // Not a benchmark: a guard against a hostile candidate stalling the run (one per-call timeout per bad call).
-    expect(cleanMs + hostileMs).toBeLessThan(60_000);
+  it('is not stalled by them: no time budget runs out, and only the spinning one times out', () => {
+    // Counts, not wall-clock time (which the machine's load decides): a candidate that stalled the run would use up
+    // an implementation's time budget (its calls then reported as not run) or make its neighbours' calls time out.
+    for (const r of [clean, hostile]) {
+      for (const impl of r.implementations) {
+        for (const c of impl.checks) expect(c.diagnosis, `${impl.id} ${checkKey(c)}`).not.toMatch(/time budget of \d+ s was used up/);
+      }
+    }
+    const timedOut = (impl: ImplementationResult) => impl.checks.filter((c) => c.family === 'timeout').reduce((n, c) => n + c.cases.failed, 0);
+    for (const impl of hostile.implementations) expect(timedOut(impl) > 0, impl.id).toBe(impl.id === 'hostile-spins');
   });
 });
 
@@ -228,13 +241,15 @@ describe('a run with three hostile implementations added', () => {
 // what its neighbour costs the harness. Seen in this file's runs with the goldens on: 'the call timed out after
 // 1000 ms' on question-global-sum and inplace-rows, in the run without hostile candidates too.
 describe('a busy harness', () => {
+  // 1 s: the call below returns after 0.2 s, and the busy stretch (1.5 s) outlasts this timeout on purpose.
+  const BUSY_TIMEOUT_MS = 1000;
   it('does not turn a call that returned in time into a timeout', async () => {
     const w = await startWorker({
       language: 'python',
       file: projectPath('test', 'fixtures', 'hostile-run', 'slow_correct.py'),
       functionName: 'softmax',
       callStyle: 'x',
-      timeoutMs: TIMEOUT_MS,
+      timeoutMs: BUSY_TIMEOUT_MS,
       memoryMb: MEMORY_MB,
     });
     if (isStartFailure(w)) throw new Error(`slow_correct.py did not start: ${w.message}`);

@@ -1,9 +1,9 @@
 // Issue 6: `run --shard K/N` runs a deterministic share of the implementations, and `merge` combines the shard
 // reports into one that reads exactly like an unsharded run of the same implementations.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { tempDirs } from './helpers/temp.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateJson } from '../harness/json-files.js';
 import { loadManifest } from '../harness/manifest.js';
@@ -15,7 +15,7 @@ import type { ImplementationResult, RunReport } from '../harness/model.js';
 const IDS = ['numpy-stable', 'quiz-axis0-naive', 'question-global-sum', 'inplace-rows', 'transpose-max-last'];
 const COMMON = ['--only', IDS.join(','), '--num-runs', '10', '--seed', '20161127'];
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sc-shard-'));
+const tmp = tempDirs('sc-shard-');
 const readReport = (dir: string): RunReport => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
 
 /** Everything a verdict matrix holds, per implementation × check × contract. */

@@ -5,6 +5,7 @@ import { DTYPE_INFO } from '../tensor/dtype.js';
 import { numberToHalfBits } from '../tensor/float16.js';
 import { fromNumbers, makeTensor, tensorBytes, type Tensor } from '../tensor/tensor.js';
 import { hexFloat, pyFloat, pyShape, pythonSnippet } from './python-snippet.js';
+import { defaultPython } from '../worker/python-worker.js';
 
 const run = promisify(execFile);
 
@@ -38,7 +39,7 @@ async function runEach(snippets: string[]): Promise<string[]> {
     '    outs.append(buf.getvalue().rstrip("\\n"))',
     'print(json.dumps(outs))',
   ].join('\n');
-  const child = run('python3', ['-c', driver], { timeout: 30_000, maxBuffer: 1 << 24 });
+  const child = run(defaultPython(), ['-c', driver], { timeout: 30_000, maxBuffer: 1 << 24 });
   child.child.stdin!.end(JSON.stringify(snippets));
   const { stdout } = await child;
   return JSON.parse(stdout) as string[];
@@ -48,8 +49,8 @@ async function runEach(snippets: string[]): Promise<string[]> {
 async function runSnippet(snippet: string, extra: string[] = [], mode: 'script' | 'repl' = 'script') {
   const probe = [PROBE, ...extra].join('\n');
   const code = `${snippet}${probe}\n`;
-  if (mode === 'script') return run('python3', ['-c', code], { timeout: 30_000 });
-  const child = run('python3', ['-i', '-q'], { timeout: 30_000 });
+  if (mode === 'script') return run(defaultPython(), ['-c', code], { timeout: 30_000 });
+  const child = run(defaultPython(), ['-i', '-q'], { timeout: 30_000 });
   child.child.stdin!.end(code);
   return child;
 }

@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from './fixtures.js';
 import { REPORTERS, writeReports } from './index.js';
+import { tempDirs } from '../../test/helpers/temp.js';
+
+const tmp = tempDirs('sc-reports-');
 
 describe('writeReports', () => {
   it('writes report.json, summary.md, report.html and junit.xml', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'sc-reports-')), 'reports');
+    const dir = join(tmp(), 'reports');
     const paths = writeReports(sampleReport(), dir);
     expect(readdirSync(dir).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
     expect(paths).toHaveLength(4);
@@ -16,7 +18,7 @@ describe('writeReports', () => {
   });
 
   it('writes nothing when the report is invalid', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'sc-reports-')), 'reports');
+    const dir = join(tmp(), 'reports');
     const bad = sampleReport();
     (bad as unknown as { verdict: string }).verdict = 'green';
     expect(() => writeReports(bad, dir)).toThrow(/\/verdict/);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AXIS_RULES, POLICIES } from '../contracts.js';
@@ -10,8 +9,10 @@ import { makeStats, sampleReport } from './fixtures.js';
 import { loadReport, renderJson, REPORT_SCHEMA } from './json.js';
 import { ULP_BUCKETS } from './ulp-plot.js';
 import schema from '../schemas/report.schema.json' with { type: 'json' };
+import { tempDirs } from '../../test/helpers/temp.js';
 
 const clone = (r: RunReport): RunReport => JSON.parse(JSON.stringify(r));
+const tmp = tempDirs('sc-report-');
 
 function pointerOf(value: unknown): string {
   try {
@@ -81,7 +82,7 @@ describe('report.schema.json', () => {
 
 describe('renderJson / loadReport', () => {
   it('writes a report that loads back equal', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sc-report-'));
+    const dir = tmp();
     const file = join(dir, 'report.json');
     writeFileSync(file, renderJson(sampleReport()));
     expect(loadReport(file)).toEqual(clone(sampleReport()));
@@ -94,7 +95,7 @@ describe('renderJson / loadReport', () => {
   });
 
   it('loadReport names the file and the pointer', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sc-report-'));
+    const dir = tmp();
     const file = join(dir, 'bad.json');
     const r = clone(sampleReport()) as unknown as { verdict: string };
     r.verdict = 'green';

@@ -6,6 +6,7 @@ import { projectPath } from '../paths.js';
 import type { DType } from './dtype.js';
 import { decodeTensorJson, encodeTensorJson, type EncodedTensor } from './json-tensor.js';
 import { makeTensor, tensorBytes, type Tensor } from './tensor.js';
+import { defaultPython } from '../worker/python-worker.js';
 
 const PRELUDE = `
 import json, sys
@@ -15,7 +16,7 @@ from sc_tensor import decode_array, encode_array
 `;
 /** Runs a script; it must succeed silently on stderr (a NumPy warning there would pollute a worker's output). */
 function python(script: string, input: string): string {
-  const r = spawnSync('python3', ['-c', PRELUDE + script], { encoding: 'utf8', input, maxBuffer: 256 << 20 });
+  const r = spawnSync(defaultPython(), ['-c', PRELUDE + script], { encoding: 'utf8', input, maxBuffer: 256 << 20 });
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
   return r.stdout;
 }

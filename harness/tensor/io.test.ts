@@ -7,6 +7,7 @@ import { DataError, UsageError } from '../errors.js';
 import { projectPath } from '../paths.js';
 import { readTensorFile, writeTensorFile } from './io.js';
 import { bitwiseEqual, makeTensor } from './tensor.js';
+import { defaultPython } from '../worker/python-worker.js';
 
 let dir: string;
 beforeAll(() => {
@@ -46,7 +47,7 @@ describe('readTensorFile / writeTensorFile', () => {
 
   it('reads a JSON file written by Python with sc_tensor.encode_array', () => {
     const path = join(dir, 'py.json');
-    execFileSync('python3', ['-c', `
+    execFileSync(defaultPython(), ['-c', `
 import json, sys
 sys.path.insert(0, ${JSON.stringify(projectPath('harness', 'py'))})
 import numpy as np

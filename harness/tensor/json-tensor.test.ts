@@ -7,6 +7,7 @@ import type { DType } from './dtype.js';
 import { halfBitsToNumber } from './float16.js';
 import { decodeTensorJson, encodeTensorJson, type EncodedTensor } from './json-tensor.js';
 import { bitwiseEqual, makeTensor, tensorBytes, tensorFromBytes, type Tensor } from './tensor.js';
+import { defaultPython } from '../worker/python-worker.js';
 
 /** A tensor from raw element bit patterns (hex, little-endian numeric values), so NaN payloads are exact. */
 function fromBits(dtype: DType, shape: number[], bits: bigint[]): Tensor {
@@ -189,7 +190,7 @@ print(json.dumps(out))
 `;
     // JSON text is the boundary; 1e400 must reach Python as a literal, as it would from a file.
     const text = `[${MALFORMED.map((c) => (c.name === 'float64 literal overflow' ? '{"dtype":"float64","shape":[1],"data":[1e400]}' : JSON.stringify(c.value))).join(',')}]`;
-    const got = JSON.parse(execFileSync('python3', ['-c', script], { input: text, encoding: 'utf8' })) as ([string, string] | null)[];
+    const got = JSON.parse(execFileSync(defaultPython(), ['-c', script], { input: text, encoding: 'utf8' })) as ([string, string] | null)[];
     const rows = MALFORMED.map((c, i) => ({ name: c.name, pointer: got[i]?.[0], matches: c.problem.test(got[i]?.[1] ?? '') }));
     expect(rows).toEqual(MALFORMED.map((c) => ({ name: c.name, pointer: '/checks/0/input' + c.pointer, matches: true })));
   });

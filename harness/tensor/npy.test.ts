@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../errors.js';
 import { readNpy, writeNpy } from './npy.js';
 import { makeTensor, tensorBytes, type Tensor } from './tensor.js';
+import { defaultPython } from '../worker/python-worker.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const python = (script: string, input?: string, args: string[] = []): string =>
-  execFileSync('python3', ['-c', script, ...args], { encoding: 'utf8', input, maxBuffer: 64 << 20 });
+  execFileSync(defaultPython(), ['-c', script, ...args], { encoding: 'utf8', input, maxBuffer: 64 << 20 });
 
 let dir: string;
 beforeAll(() => {

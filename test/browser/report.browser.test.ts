@@ -150,7 +150,7 @@ describe('HTML report in Chromium', () => {
     expect(pageErrors).toEqual([]);
     // The fixture page is only screenshotted into a temp folder: reports/screenshot.png is the committed picture of
     // a real run (REPORT_HTML), and `npm test` must not rewrite a tracked file.
-    await page.screenshot({ path: join(tmpdir(), 'softmax-conformance-fixture-report.png') });
+    await page.screenshot({ path: join(workDir, 'fixture-report.png') });
     await page.close();
   });
 

@@ -1,0 +1,387 @@
+// The gate's exit codes, decided by the commands' actions, tested in this process (so mutation testing sees them):
+// `run` (with and without --baseline), `compare`, `replay` and `audit`, each with what it ran mocked out; and what
+// `run` and `audit` hand to the runner (defaults, units), since a wrong budget or seed changes every verdict.
+// test/cli.test.ts runs the real binary end to end; here each branch of the exit logic gets its own case.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RunReport } from '../model.js';
+import { projectPath } from '../paths.js';
+import { makeCheck, makeImpl, makeReport } from '../report/fixtures.js';
+import { renderJson } from '../report/json.js';
+import { registerRun } from './run-command.js';
+import { registerCompare } from './compare-command.js';
+import { registerReplay } from './replay-command.js';
+import { registerAudit } from './audit-command.js';
+
+const mocked = vi.hoisted(() => ({
+  report: undefined as RunReport | undefined,
+  replay: { output: '', stillFails: false },
+  replayArgs: [] as unknown[],
+  runOptions: undefined as Record<string, unknown> | undefined,
+  auditOptions: undefined as Record<string, unknown> | undefined,
+  /** what the mocked run does while it runs (e.g. report progress, receive a signal) */
+  during: undefined as ((opts: Record<string, unknown>) => void) | undefined,
+}));
+vi.mock('../runner/run.js', () => ({
+  runConformance: async (opts: Record<string, unknown>) => {
+    mocked.runOptions = opts;
+    mocked.during?.(opts);
+    return mocked.report;
+  },
+}));
+vi.mock('../runner/replay.js', () => ({
+  replayCase: async (...args: unknown[]) => {
+    mocked.replayArgs = args;
+    return mocked.replay;
+  },
+}));
+vi.mock('../runner/audit-start.js', () => ({ startAudit: () => ({}) }));
+vi.mock('../runner/audit.js', () => ({
+  runAudit: async (opts: Record<string, unknown>) => {
+    mocked.auditOptions = opts;
+    mocked.during?.(opts);
+    return mocked.report;
+  },
+}));
+
+/** A passing report, and the same with one more check that fails (a single new failure). */
+function passing(): RunReport {
+  return makeReport({ implementations: [makeImpl({ id: 'numpy-stable', checks: [makeCheck({ name: 'values' })] })] });
+}
+function oneNewFailure(): RunReport {
+  const r = passing();
+  r.verdict = 'fail';
+  r.implementations[0].verdict = 'fail';
+  r.implementations[0].checks.push(makeCheck({ name: 'overflow', family: 'overflow', verdict: 'fail', diagnosis: 'returns NaN above 709' }));
+  return r;
+}
+
+let dir: string;
+let out: string;
+let err: string;
+const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sc-exit-'));
+  out = '';
+  err = '';
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+});
+
+afterEach(() => {
+  mocked.during = undefined;
+  delete process.env.NO_COLOR;
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+  rmSync(dir, { recursive: true, force: true });
+  // `run` listens for SIGINT/SIGTERM to write a partial report; drop the listeners each test added.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    for (const l of process.listeners(sig)) if (!signalListeners[sig].includes(l)) process.off(sig, l);
+  }
+});
+
+function program(register: (p: Command) => void): Command {
+  const p = new Command('softmax-conformance').exitOverride();
+  p.option('--python <path>');
+  register(p);
+  return p;
+}
+
+async function cli(register: (p: Command) => void, args: string[]): Promise<number | undefined> {
+  await program(register).parseAsync(['node', 'softmax-conformance', ...args]);
+  return process.exitCode === undefined ? undefined : Number(process.exitCode);
+}
+
+function writeReport(name: string, r: RunReport): string {
+  const file = join(dir, name);
+  writeFileSync(file, renderJson(r));
+  return file;
+}
+
+const runArgs = () => ['run', '--reports', join(dir, 'out'), '--reporters', 'json'];
+
+describe('run', () => {
+  it('exits 0 when the report passes, and writes it', async () => {
+    mocked.report = passing();
+    expect(await cli(registerRun, runArgs())).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')).verdict).toBe('pass');
+    expect(out).toContain(`reports: ${join(dir, 'out', 'report.json')}`);
+  });
+
+  it('exits 1 when the report fails', async () => {
+    mocked.report = oneNewFailure();
+    expect(await cli(registerRun, runArgs())).toBe(1);
+  });
+
+  it('exits 130 (at once) when the run was interrupted, and still writes the partial report', async () => {
+    mocked.report = { ...passing(), verdict: 'incomplete' };
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      throw new Error(`exit ${code}`);
+    }) as never);
+    await expect(cli(registerRun, runArgs())).rejects.toThrow('exit 130');
+    expect(exit).toHaveBeenCalledWith(130);
+    expect(process.exitCode).toBe(130);
+    expect(existsSync(join(dir, 'out', 'report.json'))).toBe(true);
+  });
+
+  it('rejects an unknown reporter as bad usage, naming it', async () => {
+    mocked.report = passing();
+    await expect(cli(registerRun, ['run', '--reports', dir, '--reporters', 'json,pdf'])).rejects.toThrow(/^unknown reporter pdf; choose from json, markdown, html, junit$/);
+  });
+
+  describe('--baseline', () => {
+    it('exits 1 on a single new failure against the baseline, even though the run itself would fail anyway', async () => {
+      const base = writeReport('base.json', passing());
+      mocked.report = oneNewFailure();
+      expect(await cli(registerRun, [...runArgs(), '--baseline', base])).toBe(1);
+      const md = readFileSync(join(dir, 'out', 'comparison.md'), 'utf8');
+      expect(md).toMatch(/^\*\*REGRESSION\*\* · 1 new failure/);
+      expect(md).toContain('numpy-stable · overflow');
+      expect(out).toContain(md);
+    });
+
+    it('exits 1 on a new failure even when the run\'s own verdict passes (the baseline fails the gate alone)', async () => {
+      // An xfail in the baseline that the new report has as error (its verdict not recomputed here): only the
+      // comparison can see it.
+      const base = passing();
+      base.implementations[0].checks.push(makeCheck({ name: 'axis', family: 'axis', verdict: 'xfail', expectation: 'sums everything' }));
+      const next = passing();
+      next.implementations[0].checks.push(makeCheck({ name: 'axis', family: 'axis', verdict: 'error', diagnosis: 'worker died' }));
+      mocked.report = next;
+      expect(await cli(registerRun, [...runArgs(), '--baseline', writeReport('base.json', base)])).toBe(1);
+    });
+
+    it('exits 0 when nothing changed against the baseline', async () => {
+      mocked.report = passing();
+      expect(await cli(registerRun, [...runArgs(), '--baseline', writeReport('base.json', passing())])).toBe(0);
+      expect(readFileSync(join(dir, 'out', 'comparison.md'), 'utf8')).toMatch(/^\*\*NO REGRESSION\*\* · 0 new failures/);
+    });
+
+    it('keeps exit 1 of a failing run when the baseline has the same failure', async () => {
+      mocked.report = oneNewFailure();
+      expect(await cli(registerRun, [...runArgs(), '--baseline', writeReport('base.json', oneNewFailure())])).toBe(1);
+    });
+
+    it('exits with the run\'s own verdict, saying so, when the baseline file is missing', async () => {
+      mocked.report = passing();
+      const missing = join(dir, 'nope.json');
+      expect(await cli(registerRun, [...runArgs(), '--baseline', missing])).toBe(0);
+      expect(err).toBe(`baseline ${missing} not found: nothing to compare with (write one with \`cp reports/report.json ${missing}\`)\n`);
+      expect(existsSync(join(dir, 'out', 'comparison.md'))).toBe(false);
+    });
+  });
+});
+
+describe('compare', () => {
+  it('exits 1 on a single new failure and prints the comparison', async () => {
+    const code = await cli(registerCompare, ['compare', writeReport('a.json', passing()), writeReport('b.json', oneNewFailure())]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^\*\*REGRESSION\*\* · 1 new failure/);
+  });
+
+  it('exits 0 when nothing got worse, and writes the Markdown and HTML it was asked for', async () => {
+    const md = join(dir, 'c.md');
+    const html = join(dir, 'c.html');
+    const code = await cli(registerCompare, ['compare', writeReport('a.json', oneNewFailure()), writeReport('b.json', passing()), '--markdown', md, '--html', html]);
+    expect(code).toBe(0);
+    expect(readFileSync(md, 'utf8')).toBe(out.slice(0, -1));
+    expect(readFileSync(md, 'utf8')).toContain('numpy-stable · overflow');
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+});
+
+describe('replay', () => {
+  it('exits 1 when the counterexample still fails, 0 when it no longer does, and prints the outcome', async () => {
+    const report = writeReport('r.json', oneNewFailure());
+    mocked.replay = { output: 'still NaN\n', stillFails: true };
+    expect(await cli(registerReplay, ['--python', '/opt/py', 'replay', report, 'generated/1/2', '--implementation', 'numpy-stable'])).toBe(1);
+    expect(out).toBe('still NaN\n');
+    expect(mocked.replayArgs.slice(1)).toEqual(['generated/1/2', { implementation: 'numpy-stable', python: '/opt/py' }]);
+    mocked.replay = { output: 'fixed\n', stillFails: false };
+    expect(await cli(registerReplay, ['replay', report, 'generated/1/2'])).toBe(0);
+  });
+});
+
+describe('audit', () => {
+  it('exits 0 when the candidate conforms and 1 when it does not', async () => {
+    mocked.report = passing();
+    expect(await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last'])).toBe(0);
+    expect(out).toMatch(/^CONFORMS {2}numpy-stable/);
+    mocked.report = oneNewFailure();
+    out = '';
+    expect(await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last', '--json'])).toBe(1);
+    expect(JSON.parse(out).verdict).toBe('fail');
+  });
+
+  it('rejects an unknown call style and dtype as bad usage, naming them', async () => {
+    await expect(cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--call', 'y'])).rejects.toThrow('--call must be one of x, x-axis, x-theta-axis, got "y"');
+    await expect(cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--dtype', 'float64,bool'])).rejects.toThrow('--dtype: unknown dtype "bool"');
+  });
+});
+
+describe('what run hands to the runner and writes', () => {
+  it('passes the defaults, in the runner\'s units (budget in ms), and the global --python', async () => {
+    mocked.report = passing();
+    await cli(registerRun, ['--python', '/opt/py', ...runArgs()]);
+    expect(mocked.runOptions).toMatchObject({
+      profile: 'strict', policy: 'ieee', seed: 20161127, numRuns: 60, only: undefined, shard: undefined, python: '/opt/py',
+      timeoutMs: 10_000, budgetMs: 120_000, startTimeoutMs: 180_000, memoryMb: 4096, strictDomain: false, parallel: 2,
+    });
+    expect(String(mocked.runOptions!.manifest)).toMatch(/implementations\/manifest\.json$/);
+  });
+
+  it('passes what was asked for', async () => {
+    mocked.report = passing();
+    await cli(registerRun, [...runArgs(), '--profile', 'loose', '--policy', 'masked', '--seed', '7', '--num-runs', '5', '--only', 'a,b',
+      '--shard', '2/3', '--timeout', '250', '--budget', '3', '--start-timeout', '900', '--memory', '128', '--parallel', '1', '--strict-domain']);
+    expect(mocked.runOptions).toMatchObject({
+      profile: 'loose', policy: 'masked', seed: 7, numRuns: 5, only: ['a', 'b'], shard: { index: 2, count: 3 },
+      timeoutMs: 250, budgetMs: 3000, startTimeoutMs: 900, memoryMb: 128, parallel: 1, strictDomain: true,
+    });
+  });
+
+  it('makes the reports folder with its parents, lists what it wrote, and compares with nothing unless asked', async () => {
+    mocked.report = passing();
+    const deep = join(dir, 'a', 'b');
+    expect(await cli(registerRun, ['run', '--reports', deep, '--reporters', 'json,markdown'])).toBe(0);
+    expect(out).toContain(`\nreports: ${join(deep, 'report.json')}, ${join(deep, 'summary.md')}\n`);
+    expect(existsSync(join(deep, 'comparison.md'))).toBe(false);
+    expect(err).not.toMatch(/baseline/);
+  });
+
+  it('reports progress per implementation on stderr', async () => {
+    mocked.report = passing();
+    mocked.during = (opts) => {
+      const on = opts.onImplementation as (done: number, total: number, id: string) => void;
+      on(1, 2, 'numpy-stable');
+      on(2, 2, 'naive');
+    };
+    await cli(registerRun, runArgs());
+    expect(err).toMatch(/^progress: 50% \(1\/2\) numpy-stable\ndone: 2\/2 in /);
+  });
+
+  it('colours the console summary on a terminal, unless NO_COLOR is set', async () => {
+    mocked.report = oneNewFailure();
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    try {
+      await cli(registerRun, runArgs());
+      expect(out).toContain('\u001b[');
+      out = '';
+      process.env.NO_COLOR = '1';
+      await cli(registerRun, runArgs());
+      expect(out).not.toContain('\u001b[');
+    } finally {
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
+    out = '';
+    delete process.env.NO_COLOR;
+    await cli(registerRun, runArgs());
+    expect(out).not.toContain('\u001b[');
+  });
+
+  it('on SIGINT or SIGTERM aborts the run and says so; a second signal exits 130 at once', async () => {
+    mocked.report = passing();
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const aborted: boolean[] = [];
+    mocked.during = (opts) => {
+      const signal = opts.signal as AbortSignal;
+      aborted.push(signal.aborted);
+      process.emit('SIGTERM', 'SIGTERM');
+      aborted.push(signal.aborted);
+      expect(exit).not.toHaveBeenCalled();
+      process.emit('SIGINT', 'SIGINT');
+    };
+    await cli(registerRun, runArgs());
+    expect(aborted).toEqual([false, true]);
+    expect(err).toContain('\nSIGTERM: stopping; writing a partial report marked incomplete (again to quit at once)\n');
+    expect(exit).toHaveBeenCalledWith(130);
+  });
+});
+
+describe('what audit hands to the runner', () => {
+  it('passes the defaults, in the runner\'s units, and what was asked for', async () => {
+    mocked.report = passing();
+    await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'first']);
+    expect(mocked.auditOptions).toMatchObject({
+      target: 'x.py:softmax', contract: 'first', call: undefined, alsoLast: false, numRuns: 300, seed: 42, dtypes: undefined,
+      profile: 'strict', policy: 'ieee', strictDomain: false, timeoutMs: 10_000, budgetMs: 120_000, memoryMb: 4096, shrinkSeconds: 10,
+    });
+    await cli(registerAudit, ['--python', '/opt/py', 'audit', 'x.py:softmax', '--contract', 'axis-arg', '--call', 'x-theta-axis', '--also-last',
+      '--num-runs', '9', '--seed', '3', '--dtype', 'float32,int64', '--profile', 'exact', '--policy', 'limit', '--strict-domain',
+      '--timeout', '500', '--budget', '7', '--memory', '256', '--shrink-seconds', '2']);
+    expect(mocked.auditOptions).toMatchObject({
+      contract: 'axis-arg', call: 'x-theta-axis', alsoLast: true, numRuns: 9, seed: 3, dtypes: ['float32', 'int64'], profile: 'exact',
+      policy: 'limit', strictDomain: true, timeoutMs: 500, budgetMs: 7000, memoryMb: 256, python: '/opt/py', shrinkSeconds: 2,
+    });
+    for (const call of ['x', 'x-axis']) {
+      await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last', '--call', call]);
+      expect(mocked.auditOptions!.call).toBe(call);
+    }
+  });
+
+  it('reports progress in cases on stderr, and none with --json', async () => {
+    mocked.report = passing();
+    mocked.during = (opts) => (opts.onProgress as (d: number, t: number) => void)(1, 2);
+    await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last']);
+    expect(err).toMatch(/^progress: 50% \(1\/2\) cases\n/);
+  });
+});
+
+describe('option values and defaults', () => {
+  it.each([
+    ['run', ['--seed', 'x'], '--seed must be an integer >= 0, got "x"'],
+    ['run', ['--num-runs', '-1'], '--num-runs must be an integer >= 0, got "-1"'],
+    ['run', ['--timeout', '0'], '--timeout must be an integer >= 1, got "0"'],
+    ['run', ['--budget', '0'], '--budget must be an integer >= 1, got "0"'],
+    ['run', ['--start-timeout', '0'], '--start-timeout must be an integer >= 1, got "0"'],
+    ['run', ['--memory', '63'], '--memory must be an integer >= 64, got "63"'],
+    ['run', ['--parallel', '0'], '--parallel must be an integer >= 1, got "0"'],
+    ['audit', ['--seed', 'x'], '--seed must be an integer >= 0, got "x"'],
+    ['audit', ['--num-runs', '1.5'], '--num-runs must be an integer >= 0, got "1.5"'],
+    ['audit', ['--timeout', '0'], '--timeout must be an integer >= 1, got "0"'],
+    ['audit', ['--budget', '0'], '--budget must be an integer >= 1, got "0"'],
+    ['audit', ['--memory', '1'], '--memory must be an integer >= 64, got "1"'],
+    ['audit', ['--shrink-seconds', '0'], '--shrink-seconds must be an integer >= 1, got "0"'],
+  ])('%s %j is bad usage: %s', async (command, args, message) => {
+    mocked.report = passing();
+    const argv = command === 'run' ? [...runArgs(), ...args] : ['audit', 'x.py:f', '--contract', 'last', ...args];
+    await expect(cli(command === 'run' ? registerRun : registerAudit, argv)).rejects.toThrow(message);
+  });
+
+  it('names every unknown reporter', async () => {
+    await expect(cli(registerRun, ['run', '--reports', dir, '--reporters', 'pdf,json,xml'])).rejects.toThrow(/^unknown reporter pdf, xml; choose from json, markdown, html, junit$/);
+  });
+
+  it('run writes every report by default, into reports/ of the project', async () => {
+    mocked.report = passing();
+    await cli(registerRun, ['run', '--reports', join(dir, 'all')]);
+    expect(readdirSync(join(dir, 'all')).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
+    const run = program(registerRun).commands[0];
+    expect(run.options.find((o) => o.long === '--reports')?.defaultValue).toBe(projectPath('reports'));
+    expect(run.options.find((o) => o.long === '--manifest')?.defaultValue).toBe(projectPath('implementations', 'manifest.json'));
+  });
+
+  it('audit colours its verdict on a terminal, unless NO_COLOR is set', async () => {
+    mocked.report = oneNewFailure();
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    try {
+      await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last']);
+      expect(out).toMatch(/^\u001b\[31mDOES NOT CONFORM\u001b\[0m/);
+      out = '';
+      process.env.NO_COLOR = '1';
+      await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last']);
+      expect(out).toMatch(/^DOES NOT CONFORM/);
+    } finally {
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
+  });
+});

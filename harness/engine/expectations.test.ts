@@ -1,0 +1,78 @@
+// The manifest's expected failures decide the gate: these tests pin each verdict's mapping and which verdicts fail it.
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, Verdict } from '../model.js';
+import { applyExpectations, isGateFailure, type ExpectedFailure } from './expectations.js';
+
+function check(name: string, rule: 'last' | 'all', verdict: Verdict, diagnosis = `${name} diagnosis`): CheckResult {
+  return {
+    name,
+    family: 'values',
+    contract: { rule, policy: 'ieee', claimed: true },
+    verdict,
+    diagnosis,
+    cases: { planned: 1, run: 1, passed: 0, failed: 0, rejected: 0, errors: 0 },
+    ms: 1,
+  };
+}
+
+const EXPECTED: ExpectedFailure[] = [{ contract: 'last', check: 'overflow', reason: 'exp overflows above 709' }];
+
+describe('applyExpectations', () => {
+  it('turns an expected failure into xfail, with the reason, and leaves its diagnosis alone', () => {
+    const [r] = applyExpectations([check('overflow', 'last', 'fail', 'returns NaN for x = 1000')], EXPECTED);
+    expect(r).toMatchObject({ verdict: 'xfail', expectation: 'exp overflows above 709', diagnosis: 'returns NaN for x = 1000' });
+    expect(isGateFailure(r.verdict)).toBe(false);
+  });
+
+  it('turns an expected failure that now passes into xpass, which fails the gate and says why', () => {
+    const [r] = applyExpectations([check('overflow', 'last', 'pass', 'all 40 cases within tolerance')], EXPECTED);
+    expect(r.verdict).toBe('xpass');
+    expect(r.expectation).toBe('exp overflows above 709');
+    expect(r.diagnosis).toBe('expected to fail (exp overflows above 709) but it passed: all 40 cases within tolerance');
+    expect(isGateFailure(r.verdict)).toBe(true);
+  });
+
+  it('turns an expected failure that no case exercised (skip) into an error, which fails the gate', () => {
+    const [r] = applyExpectations([check('overflow', 'last', 'skip', 'no case applies')], EXPECTED);
+    expect(r.verdict).toBe('error');
+    expect(r.expectation).toBe('exp overflows above 709');
+    expect(r.diagnosis).toBe('the manifest expects a failure, but no case exercised this check: no case applies');
+    expect(isGateFailure(r.verdict)).toBe(true);
+  });
+
+  it.each(['error', 'xfail', 'xpass'] as const)('keeps a %s verdict as it is and records the reason', (verdict) => {
+    const [r] = applyExpectations([check('overflow', 'last', verdict, 'd')], EXPECTED);
+    expect(r).toMatchObject({ verdict, diagnosis: 'd', expectation: 'exp overflows above 709' });
+  });
+
+  it('matches on both the check and the contract: another contract or another check is left untouched', () => {
+    const other = [check('overflow', 'all', 'fail'), check('underflow', 'last', 'fail'), check('underflow', 'last', 'pass')];
+    const out = applyExpectations(other, EXPECTED);
+    expect(out.map((r) => r.verdict)).toEqual(['fail', 'fail', 'pass']);
+    expect(out.map((r) => r.expectation)).toEqual([undefined, undefined, undefined]);
+    expect(out[0]).toBe(other[0]);
+  });
+
+  it('applies each expectation to its own check among several', () => {
+    const expected: ExpectedFailure[] = [...EXPECTED, { contract: 'all', check: 'axis', reason: 'sums over everything' }];
+    const out = applyExpectations([check('axis', 'all', 'fail'), check('overflow', 'last', 'pass'), check('axis', 'last', 'fail')], expected);
+    expect(out.map((r) => [r.verdict, r.expectation])).toEqual([
+      ['xfail', 'sums over everything'],
+      ['xpass', 'exp overflows above 709'],
+      ['fail', undefined],
+    ]);
+  });
+});
+
+describe('isGateFailure', () => {
+  it.each([
+    ['pass', false],
+    ['xfail', false],
+    ['skip', false],
+    ['fail', true],
+    ['xpass', true],
+    ['error', true],
+  ] as const)('%s fails the gate: %s', (verdict, fails) => {
+    expect(isGateFailure(verdict)).toBe(fails);
+  });
+});

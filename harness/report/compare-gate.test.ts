@@ -1,0 +1,146 @@
+// compareReports as the review gate: every verdict change classified (a table of all 36 pairs), what counts as
+// unchanged, drift's direction and order, settings that differ, and checks or implementations that come and go.
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, RunReport, Verdict } from '../model.js';
+import { compareReports, comparisonExitCode, IMPLEMENTATION } from './compare.js';
+import { makeCheck, makeImpl, makeReport, makeStats } from './fixtures.js';
+
+const VERDICTS: Verdict[] = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip'];
+// was (row) -> now (column): N a new failure (fails the gate), F fixed, O another change, - the same verdict.
+const TABLE: Record<Verdict, string> = {
+  pass: '-NONNO',
+  fail: 'F-FOOO',
+  xfail: 'ON-NNO',
+  xpass: 'FOF-OO',
+  error: 'FOFO-O',
+  skip: 'ONONN-',
+};
+
+const reportWith = (...checks: Partial<CheckResult>[]): RunReport =>
+  makeReport({ implementations: [makeImpl({ id: 'impl', checks: checks.map((c, i) => makeCheck({ name: `c${i}`, ...c })) })] });
+
+describe('compareReports: verdict changes', () => {
+  for (const was of VERDICTS) {
+    VERDICTS.forEach((now, j) => {
+      const want = TABLE[was][j];
+      it(`${was} -> ${now}: ${{ N: 'new failure', F: 'fixed', O: 'other change', '-': 'unchanged' }[want]}`, () => {
+        const c = compareReports(reportWith({ verdict: was, diagnosis: 'd' }), reportWith({ verdict: now, diagnosis: 'd' }));
+        const where = { N: c.newFailures, F: c.fixed, O: c.otherVerdictChanges, '-': [] }[want]!;
+        expect([c.newFailures.length, c.fixed.length, c.otherVerdictChanges.length, c.unchanged]).toEqual([
+          want === 'N' ? 1 : 0,
+          want === 'F' ? 1 : 0,
+          want === 'O' ? 1 : 0,
+          want === '-' ? 1 : 0,
+        ]);
+        if (want !== '-') expect(where[0]).toMatchObject({ ref: { implementation: 'impl', check: 'c0', rule: 'last', policy: 'ieee' }, before: { verdict: was }, after: { verdict: now } });
+        expect(comparisonExitCode(c)).toBe(want === 'N' ? 1 : 0);
+      });
+    });
+  }
+
+  it('a single new failure among unchanged checks is enough to fail the gate', () => {
+    const base = reportWith({}, {}, {}, { verdict: 'xfail' });
+    const next = reportWith({}, { verdict: 'fail', diagnosis: 'returns NaN' }, {}, { verdict: 'xfail' });
+    const c = compareReports(base, next);
+    expect(c.newFailures.map((x) => x.ref.check)).toEqual(['c1']);
+    expect(c.unchanged).toBe(3);
+    expect(comparisonExitCode(c)).toBe(1);
+  });
+});
+
+describe('compareReports: diagnoses and drift', () => {
+  it('a changed diagnosis is noted for a non-passing verdict only', () => {
+    const c = compareReports(reportWith({ verdict: 'xfail', diagnosis: 'a' }, { diagnosis: 'a' }), reportWith({ verdict: 'xfail', diagnosis: 'b' }, { diagnosis: 'b' }));
+    expect(c.changedDiagnoses.map((x) => [x.ref.check, x.before?.diagnosis, x.after?.diagnosis])).toEqual([['c0', 'a', 'b']]);
+    expect(c.unchanged).toBe(1);
+  });
+
+  it('drift: direction, worst ratio first, only where both sides have statistics, and not counted as unchanged', () => {
+    const base = reportWith({ stats: makeStats(4) }, { stats: makeStats(100) }, { stats: makeStats(2) }, {}, { stats: makeStats(3) });
+    const next = reportWith({ stats: makeStats(40) }, { stats: makeStats(10) }, { stats: makeStats(64) }, { stats: makeStats(500) }, {});
+    const c = compareReports(base, next);
+    expect(c.drift.map((d) => [d.ref.check, d.fromUlp, d.toUlp, d.direction])).toEqual([
+      ['c2', 2, 64, 'worse'],
+      ['c0', 4, 40, 'worse'],
+      ['c1', 100, 10, 'better'],
+    ]);
+    expect(c.drift[0]).toMatchObject({ before: { maxUlp: 2, verdict: 'pass' }, after: { maxUlp: 64, verdict: 'pass' } });
+    expect(c.unchanged).toBe(2);
+    expect(comparisonExitCode(c)).toBe(0);
+  });
+
+  it('ranks drift by its ratio, not by the new error (1 -> 3 before 1000 -> 2000)', () => {
+    const c = compareReports(reportWith({ stats: makeStats(1000) }, { stats: makeStats(1) }), reportWith({ stats: makeStats(2000) }, { stats: makeStats(3) }));
+    expect(c.drift.map((d) => d.ref.check)).toEqual(['c1', 'c0']);
+  });
+
+  it('ranks drift from zero by the new error (0 -> 40 before 0 -> 9), and notes a verdict change and drift on one check', () => {
+    const c = compareReports(reportWith({ stats: makeStats(0) }, { stats: makeStats(0) }, { stats: makeStats(1) }), reportWith({ stats: makeStats(9) }, { stats: makeStats(40) }, { verdict: 'fail', stats: makeStats(30) }));
+    expect(c.drift.map((d) => d.ref.check)).toEqual(['c1', 'c2', 'c0']);
+    expect(c.newFailures.map((d) => d.ref.check)).toEqual(['c2']);
+    expect(c.unchanged).toBe(0);
+  });
+});
+
+describe('compareReports: settings, checks and implementations', () => {
+  it('lists every setting that differs, with "-" for one that is absent', () => {
+    const base = makeReport();
+    const next = makeReport({
+      tool: { name: 'softmax-conformance', version: '0.2.0' },
+      settings: { ...base.settings, profile: 'loose', policy: 'limit', seed: 7, numRuns: 5, shard: '1/2' },
+      environment: { node: base.environment.node, python: '3.12.0', platform: 'darwin arm64' },
+    });
+    expect(compareReports(base, next).settingsChanged).toEqual([
+      { name: 'tool version', before: '0.1.0', after: '0.2.0' },
+      { name: 'profile', before: 'strict', after: 'loose' },
+      { name: 'policy', before: 'ieee', after: 'limit' },
+      { name: 'seed', before: '42', after: '7' },
+      { name: 'runs per property', before: '100', after: '5' },
+      { name: 'shard', before: '-', after: '1/2' },
+      { name: 'python', before: '3.11.2', after: '3.12.0' },
+      { name: 'numpy', before: '1.26.4', after: '-' },
+      { name: 'platform', before: 'linux x64', after: 'darwin arm64' },
+    ]);
+    expect(compareReports(base, makeReport()).settingsChanged).toEqual([]);
+  });
+
+  it('records both sides\' report info', () => {
+    const c = compareReports(makeReport({ verdict: 'fail' }), makeReport({ createdAt: '2026-01-01T00:00:00.000Z' }));
+    expect(c.base).toEqual({ version: '0.1.0', createdAt: '2025-01-02T03:04:05.000Z', verdict: 'fail', command: 'softmax-conformance run' });
+    expect(c.next).toMatchObject({ createdAt: '2026-01-01T00:00:00.000Z', verdict: 'pass' });
+  });
+
+  it('keeps a check that a report repeats, rather than dropping one', () => {
+    const twice = makeReport({ implementations: [makeImpl({ id: 'impl', checks: [makeCheck({ name: 'v' }), makeCheck({ name: 'v', verdict: 'fail' })] })] });
+    const once = makeReport({ implementations: [makeImpl({ id: 'impl', checks: [makeCheck({ name: 'v' })] })] });
+    const c = compareReports(once, twice);
+    expect(c.newFailures.map((x) => x.key)).toEqual(['impl\u0000v\u0000last\u0000ieee\u0000#2']);
+    const thrice = makeReport({ implementations: [makeImpl({ id: 'impl', checks: [makeCheck({ name: 'v' }), makeCheck({ name: 'v' }), makeCheck({ name: 'v' })] })] });
+    expect(compareReports(once, thrice).checksAdded.map((x) => x.key.split('\u0000').slice(4))).toEqual([['#2'], ['#2', '#3']]);
+    expect(c.checksAdded).toHaveLength(1);
+    expect(c.unchanged).toBe(1);
+  });
+
+  it('compares an implementation without checks by its own verdict, under "(implementation)"', () => {
+    const skipped = makeReport({ implementations: [makeImpl({ id: 'tf', status: 'skipped', verdict: 'skip' })] });
+    const broken = makeReport({ implementations: [makeImpl({ id: 'tf', status: 'import-error', verdict: 'error', statusDetail: 'ImportError: tensorflow' })] });
+    const c = compareReports(skipped, broken);
+    expect(c.newFailures).toHaveLength(1);
+    expect(c.newFailures[0]).toMatchObject({
+      ref: { implementation: 'tf', check: IMPLEMENTATION, rule: '-', policy: '-', family: '-' },
+      before: { verdict: 'skip', diagnosis: 'implementation skipped' },
+      after: { verdict: 'error', diagnosis: 'ImportError: tensorflow' },
+    });
+    expect(IMPLEMENTATION).toBe('(implementation)');
+  });
+
+  it('a check removed from a remaining implementation is listed; one of a removed implementation is not', () => {
+    const base = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v' }), makeCheck({ name: 'w' })] }), makeImpl({ id: 'b', checks: [makeCheck({ name: 'v' })] })] });
+    const next = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v' })] })] });
+    const c = compareReports(base, next);
+    expect(c.checksRemoved.map((x) => `${x.ref.implementation}/${x.ref.check}`)).toEqual(['a/w']);
+    expect(c.checksRemoved[0].before?.verdict).toBe('pass');
+    expect(c.implementationsRemoved).toEqual(['b']);
+    expect(comparisonExitCode(c)).toBe(0);
+  });
+});
