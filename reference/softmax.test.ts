@@ -209,10 +209,10 @@ describe('oracle over tensors', () => {
 // log-softmax result past the largest finite value, the exp overflow/underflow thresholds of the inputs, the cuts
 // where terms are dropped (x - max below -800, -1100, -2048) and results just above the smallest normal.
 describe('oracleSlice: the fast path across the full exponent range', () => {
-  const EMAX = { float64: 1023, float32: 127, float16: 15 };
-  const EMIN = { float64: -1074, float32: -149, float16: -24 };
-  const MAX = { float64: Number.MAX_VALUE, float32: 3.4028234663852886e38, float16: 65504 };
-  const MIN_NORMAL = { float64: 2 ** -1022, float32: 2 ** -126, float16: 2 ** -14 };
+  const EMAX = { float64: 1023, float32: 127, float16: 15, bfloat16: 127 };
+  const EMIN = { float64: -1074, float32: -149, float16: -24, bfloat16: -133 };
+  const MAX = { float64: Number.MAX_VALUE, float32: 3.4028234663852886e38, float16: 65504, bfloat16: 3.3895313892515355e38 };
+  const MIN_NORMAL = { float64: 2 ** -1022, float32: 2 ** -126, float16: 2 ** -14, bfloat16: 2 ** -126 };
 
   /** A value of the dtype with a random sign and a random exponent anywhere in its range (|x| up to 1e308). */
   const anywhere = (rnd: () => number, dtype: FloatDType) => {

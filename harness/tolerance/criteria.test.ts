@@ -10,7 +10,7 @@ const profile = (c: Criterion, flushedSubnormals: 'allow' | 'fail' = 'fail'): To
   name: 'p',
   description: 'd',
   flushedSubnormals,
-  dtypes: { float64: { anyOf: [c] }, float32: { anyOf: [c] }, float16: { anyOf: [c] } },
+  dtypes: { float64: { anyOf: [c] }, float32: { anyOf: [c] }, float16: { anyOf: [c] }, bfloat16: { anyOf: [c] } },
 });
 const f64 = (shape: number[], v: number[]): Tensor => fromNumbers('float64', shape, v);
 /** One element compared: actual vs expected, the input giving its conditioning. */
