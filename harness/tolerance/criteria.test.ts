@@ -126,12 +126,13 @@ describe('error statistics', () => {
     acc.add({ ulp: 2 ** 60, abs: 1, rel: 2, flushed: false });
     const s = acc.finish();
     expect(s).toMatchObject({ elements: 102, maxUlp: UNBOUNDED_ULP, maxAbs: 1, maxRel: 2, flushedSubnormals: 1 });
-    expect(s.ulpQuantiles).toEqual({ p50: 51, p90: 92, p99: UNBOUNDED_ULP, max: UNBOUNDED_ULP });
+    // a finite distance above 2^53 is kept as it is (only NaN/inf where a number is expected is the sentinel)
+    expect(s.ulpQuantiles).toEqual({ p50: 51, p90: 92, p99: 2 ** 60, max: UNBOUNDED_ULP });
     expect(s.ulpHistogram).toEqual({ '0': 0, '1': 1, '2-3': 2, '4-15': 12, '16-255': 85, '256-65535': 0, '>=65536': 2 });
     expect(new StatsAccumulator().finish()).toMatchObject({ elements: 0, maxUlp: 0, maxAbs: 0, maxRel: 0, ulpQuantiles: { p50: 0, p90: 0, p99: 0, max: 0 } });
   });
 
-  it('records per-element errors into a sample as elementError computes them, and counts flushed subnormals', () => {
+  it('records per-element errors into a sample as elementError computes them', () => {
     const pairs: [number, number][] = [[1, 1], [0.5 + 2 ** -53, 0.5], [0, 5e-324], [-0, 2 ** -1023], [0, 2 ** -1022], [NaN, 1], [1e-300, 0]];
     const s = emptySample(pairs.length);
     pairs.forEach(([a, e], i) => recordElementError(a, e, 'float64', s, i));
@@ -139,9 +140,9 @@ describe('error statistics', () => {
       const want = elementError(a, e, 'float64');
       expect([s.ulps[i], s.abs[i], s.rel[i]], `${a} vs ${e}`).toEqual([want.ulp, want.abs, want.rel]);
     });
-    expect(s.flushed).toBe(2);
+    // flushes are counted where the profile allows them (compareToOracle; profiles.test.ts), not in the raw sample
     expect(elementError(0, 2 ** -1023, 'float64')).toEqual({ ulp: 2 ** 51, abs: 2 ** -1023, rel: 1, flushed: true });
-    expect(sampleStats(s)).toMatchObject({ elements: 7, flushedSubnormals: 2, maxUlp: UNBOUNDED_ULP });
+    expect(sampleStats(s)).toMatchObject({ elements: 7, maxUlp: UNBOUNDED_ULP });
     expect(errorStats([0.5 + 2 ** -53], [0.5], 'float64')).toMatchObject({ elements: 1, maxUlp: 1, maxAbs: 2 ** -53, maxRel: 2 ** -52 });
     expect(() => errorStats([1, 2], [1], 'float64')).toThrow('2 actual values against 1 expected');
   });
