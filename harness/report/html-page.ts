@@ -22,6 +22,7 @@ table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
 .matrix-wrap { overflow: auto; max-width: 100%; max-height: 80vh; }
+.scroll, table.coverage-grid { display: block; overflow-x: auto; max-width: 100%; }
 ul.legend .tag { font-weight: 400; }
 .legend { list-style: none; padding: 0; margin: 4px 0 8px; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12.5px; }
 ol.contents { columns: 2 22em; margin: 4px 0 8px; } ol.contents li { margin: 2px 0; break-inside: avoid; }
