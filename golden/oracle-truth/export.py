@@ -129,17 +129,25 @@ def sha256(path: str) -> str:
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def main() -> None:
-    rng = np.random.default_rng(SEED)
-    index = {
-        'description': 'Correctly rounded softmax / log-softmax (policy ieee) of random and adversarial slices; '
-                       'the TypeScript oracle must agree bit for bit (golden/oracle-truth/truth.test.ts).',
-        'command': COMMAND,
+def index_header(description: str, command: str, seed: int) -> dict:
+    """What every truth set's index starts with: what it is, how it was made, with what, when (shared by
+    export_bfloat16.py)."""
+    return {
+        'description': description,
+        'command': command,
         'generator': {'python': platform.python_version(), 'numpy': np.__version__, 'mpmath': mpmath.__version__,
                       'precisionBits': {'start': START_PRECISION, 'max': MAX_PRECISION}},
         'date': datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
-        'seed': SEED,
+        'seed': seed,
         'policy': 'ieee',
+    }
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    index = {
+        **index_header('Correctly rounded softmax / log-softmax (policy ieee) of random and adversarial slices; '
+                       'the TypeScript oracle must agree bit for bit (golden/oracle-truth/truth.test.ts).', COMMAND, SEED),
         'dtypes': {},
         'sha256': {},
     }

@@ -12,22 +12,19 @@ them), truth-bfloat16-offsets.npy (int64: slice i is inputs[offsets[i]:offsets[i
 """
 from __future__ import annotations
 
-import datetime
-import hashlib
 import json
 import math
 import os
-import platform
 import struct
 import sys
 import time
 
-import mpmath
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from exact import MAX_PRECISION, START_PRECISION, lse_truth, round_dyadic, slice_truth  # noqa: E402
+from exact import lse_truth, round_dyadic, slice_truth  # noqa: E402
+from export import index_header, sha256  # noqa: E402
 
 COMMAND = 'python3 golden/oracle-truth/export_bfloat16.py'
 SEED = 20261204
@@ -117,11 +114,6 @@ def save_bits(path: str, values: list) -> None:
     np.save(path, np.array([bits(v) for v in values], dtype='<u2').view('V2'))
 
 
-def sha256(path: str) -> str:
-    with open(path, 'rb') as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
 def main() -> None:
     started = time.time()
     slices = families(np.random.default_rng(SEED))
@@ -149,14 +141,8 @@ def main() -> None:
         else:
             fams.append({'family': name, 'firstSlice': i, 'slices': 1, 'elements': len(xs)})
     index = {
-        'description': 'Correctly rounded bfloat16 softmax / log-softmax (policy ieee) and logsumexp of random and '
-                       'adversarial slices; the TypeScript oracle must agree bit for bit (truth.test.ts).',
-        'command': COMMAND,
-        'generator': {'python': platform.python_version(), 'numpy': np.__version__, 'mpmath': mpmath.__version__,
-                      'precisionBits': {'start': START_PRECISION, 'max': MAX_PRECISION}},
-        'date': datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
-        'seed': SEED,
-        'policy': 'ieee',
+        **index_header('Correctly rounded bfloat16 softmax / log-softmax (policy ieee) and logsumexp of random and '
+                       'adversarial slices; the TypeScript oracle must agree bit for bit (truth.test.ts).', COMMAND, SEED),
         'slices': len(slices),
         'elements': len(values),
         'files': names,

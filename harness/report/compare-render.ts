@@ -6,6 +6,17 @@ import { htmlPage, tag } from './html-page.js';
 import { escapeHtml as h, formatUlp, mdCode, mdText } from './text.js';
 
 /** "impl · check [rule, policy]" for people. */
+
+/** What came or went between the two reports, as titled lists (the Markdown and the terminal text share them). */
+export function membershipChanges(c: Comparison): [string, string[]][] {
+  return [
+    ['Implementations added', c.implementationsAdded],
+    ['Implementations removed', c.implementationsRemoved],
+    ['Checks added', c.checksAdded.map((x) => refLabel(x.ref))],
+    ['Checks removed', c.checksRemoved.map((x) => refLabel(x.ref))],
+  ];
+}
+
 export function refLabel(ref: CheckRef): string {
   return ref.rule === '-' ? `${ref.implementation} (implementation)` : `${ref.implementation} · ${ref.check} [${ref.rule}, ${ref.policy}]`;
 }
@@ -60,13 +71,7 @@ export function renderComparisonMarkdown(c: Comparison): string {
   out.push(...mdDrift(c.drift));
   out.push(...mdChanges('Changed diagnoses', c.changedDiagnoses, 'both'));
   out.push(...mdChanges('Other verdict changes', c.otherVerdictChanges));
-  const lists: [string, string[]][] = [
-    ['Implementations added', c.implementationsAdded],
-    ['Implementations removed', c.implementationsRemoved],
-    ['Checks added', c.checksAdded.map((x) => refLabel(x.ref))],
-    ['Checks removed', c.checksRemoved.map((x) => refLabel(x.ref))],
-  ];
-  for (const [title, items] of lists) {
+  for (const [title, items] of membershipChanges(c)) {
     if (items.length) out.push(`### ${title} (${items.length})`, '', ...items.map((i) => `- ${mdCode(i)}`), '');
   }
   if (c.settingsChanged.length) {

@@ -2,7 +2,7 @@
 // screen). Each change is a line with its label and verdicts, the diagnosis indented under it. Untrusted text is
 // cleaned of escape sequences and control characters.
 import type { CheckChange, Comparison, Drift } from './compare.js';
-import { gateLine, gateWord, refLabel, renderComparisonMarkdown, ulp, verdictOf } from './compare-render.js';
+import { gateLine, gateWord, membershipChanges, refLabel, renderComparisonMarkdown, ulp, verdictOf } from './compare-render.js';
 import { cleanText, fmtNum } from './text.js';
 
 export interface ComparisonTextOptions {
@@ -60,13 +60,7 @@ export function renderComparisonText(c: Comparison, opts: ComparisonTextOptions 
   }
   section('Changed diagnoses', c.changedDiagnoses, true);
   section('Other verdict changes', c.otherVerdictChanges);
-  const lists: [string, string[]][] = [
-    ['Implementations added', c.implementationsAdded],
-    ['Implementations removed', c.implementationsRemoved],
-    ['Checks added', c.checksAdded.map((x) => refLabel(x.ref))],
-    ['Checks removed', c.checksRemoved.map((x) => refLabel(x.ref))],
-  ];
-  for (const [title, items] of lists) {
+  for (const [title, items] of membershipChanges(c)) {
     if (items.length) out.push('', `${title} (${items.length}):`, ...items.map((i) => `  ${oneLine(i)}`));
   }
   if (c.settingsChanged.length) {
