@@ -30,6 +30,9 @@ export class FrameReader {
   /** A payload bigger than what is buffered is copied into its own buffer as it arrives (see push). */
   private filling: { payload: Uint8Array; filled: number } | null = null;
 
+  /** checkHeader runs on each header before its payload is read (and allocated): it throws to refuse the frame. */
+  constructor(private readonly checkHeader?: (header: Frame['header']) => void) {}
+
   /** Throws on a malformed stream (the caller treats that as a dead worker). */
   push(chunk: Buffer): Frame[] {
     const frames: Frame[] = [];
@@ -59,6 +62,7 @@ export class FrameReader {
         if (typeof header !== 'object' || header === null || typeof header.type !== 'string') {
           throw new Error('frame header without a type');
         }
+        this.checkHeader?.(header);
         this.header = header;
       }
       const need = Number(this.header.payloadBytes ?? 0);

@@ -1,86 +1,39 @@
 // Runs one JavaScript candidate for the harness (harness/worker/js-worker.ts starts it as its own `node` process,
-// with --max-old-space-size as the memory cap). Plain JavaScript: it is run as is, never compiled.
+// sandboxed, with --max-old-space-size as the memory cap). Plain JavaScript: it is run as is, never compiled.
 //
 // Usage: node js-child.mjs SPEC_JSON   (SPEC_JSON: {"file", "function", "callStyle", "convention"})
-// The input's form follows the calling convention (js-conventions.mjs: tensor, array, typed, typed-shape, tfjs; auto:
-// probed); what follows describes the `tensor` form, and outputs may take any of the forms.
-// Same frames as worker.py (see there), on fd 3 (requests) and fd 4 (results), never on stdout/stderr.
+//
+// Two threads, so that the candidate cannot forge its own verdict:
+//  - this one, the host: it alone talks to the harness (frames on fd 3 in, fd 4 out, never stdout/stderr), keeps a
+//    pristine copy of every input, and after each call compares the input's shared memory with it, byte for byte,
+//    padding included (the mutation check). It runs no candidate code.
+//  - the candidate's thread (js-candidate.mjs, a worker_thread: its own V8 isolate, so its own globals and
+//    prototypes): it imports the candidate, calls it on a view of a SharedArrayBuffer and posts its output back. What
+//    the candidate does there (patching Buffer, the sockets, the checks) changes only what that thread posts, which
+//    this thread checks field by field.
+// The descriptors are the process's, so the candidate's thread can still write on fd 4 itself: every frame this
+// thread writes carries the seal the harness sent in its first frame (`hello`, read before the candidate's thread
+// exists), and the harness refuses any frame without it (session.ts). What stays out of reach: native code the
+// candidate loads, and its own process's memory through /proc/self/mem (README, threat model).
 //
 // The candidate is called as f(x), f(x, {axis}) or f(x, {theta, axis}) (a key is omitted when the harness has no
-// value for it), where x = {dtype, shape, data}: data is a fresh typed array of the input (Float64Array,
-// Float32Array, Int32Array, BigInt64Array, Uint8Array of 0/1 for bool) and, for float16, a Float16Array (Node's own
-// when it has one, else @petamoriken/float16's), so reads give the exact half values and a Float16Array returned
-// maps back to float16 bit for bit. It may return (or resolve to) a typed array (shape = the input's) or
-// {dtype?, shape?, data}; dtype may be omitted (read from data), or say "bool" for a Uint8Array of 0/1, or
-// "float16" for a Uint16Array of raw binary16 bits. bfloat16 has no JavaScript type: it arrives and may return as a
-// Uint16Array of its raw bits (the top half of a binary32) with dtype "bfloat16". Other integer arrays widen to int64, as in NumPy's case.
-import { existsSync } from 'node:fs';
+// value for it). The input's form follows the calling convention (js-conventions.mjs: tensor, array, typed,
+// typed-shape, tfjs; auto: probed); in the `tensor` form x = {dtype, shape, data}: data is a typed array over shared
+// memory (Float64Array, Float32Array, Int32Array, BigInt64Array, Uint8Array of 0/1 for bool) and, for float16, a
+// Float16Array (Node's own when it has one, else @petamoriken/float16's), so reads give the exact half values and a
+// Float16Array returned maps back to float16 bit for bit. It may return (or resolve to) a typed array (shape = the
+// input's) or {dtype?, shape?, data}; dtype may be omitted (read from data), or say "bool" for a Uint8Array of 0/1,
+// or "float16" for a Uint16Array of raw binary16 bits. bfloat16 has no JavaScript type: it arrives and may return as
+// a Uint16Array of its raw bits (the top half of a binary32) with dtype "bfloat16". Other integer arrays widen to
+// int64, as in NumPy's case. Outputs may take any of the conventions' forms.
 import net from 'node:net';
-import { basename } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { Float16Array as Float16Polyfill, isFloat16Array } from '@petamoriken/float16';
-import { createRequire, register } from 'node:module';
-import { detect, fromConvention, toConvention } from './js-conventions.mjs';
+import { Worker } from 'node:worker_threads';
+import { head, ITEMSIZE, safeString, tail } from './js-text.mjs';
 
-const TEXT_LIMIT = 4000;
-const MIN_OUTPUT_CAP = 1_000_000;
-const OUTPUT_CAP_FACTOR = 64;
-const F16 = globalThis.Float16Array ?? Float16Polyfill;
-const isF16 = (v) => isFloat16Array(v) || (globalThis.Float16Array !== undefined && v instanceof globalThis.Float16Array);
-
-const INPUT_ARRAYS = { float64: Float64Array, float32: Float32Array, float16: F16, bfloat16: Uint16Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array };
 const LAYOUT_PAD_ELEMENTS = 3; // elements before and after a layout case's view in its buffer
-const ITEMSIZE = { float64: 8, float32: 4, float16: 2, bfloat16: 2, int32: 4, int64: 8, bool: 1 };
-// Typed array -> [wire dtype, NumPy's name for what it holds]. Integers NumPy has but the wire lacks widen to int64.
-const OUTPUT_ARRAYS = new Map([
-  [Float64Array, ['float64', 'float64']],
-  [Float32Array, ['float32', 'float32']],
-  [Int32Array, ['int32', 'int32']],
-  [BigInt64Array, ['int64', 'int64']],
-  [BigUint64Array, ['int64', 'uint64']],
-  [Int8Array, ['int64', 'int8']],
-  [Int16Array, ['int64', 'int16']],
-  [Uint8Array, ['int64', 'uint8']],
-  [Uint8ClampedArray, ['int64', 'uint8']],
-  [Uint16Array, ['int64', 'uint16']],
-  [Uint32Array, ['int64', 'uint32']],
-]);
-
-// ------------------------------------------------------------------ text
-
-const head = (s) => (s.length <= TEXT_LIMIT ? s : `${s.slice(0, TEXT_LIMIT)}\n[... ${s.length - TEXT_LIMIT} more characters]`);
-const tail = (s) => (s.length <= TEXT_LIMIT ? s : `[... ${s.length - TEXT_LIMIT} characters before]\n${s.slice(-TEXT_LIMIT)}`);
-
-function safeString(v) {
-  try {
-    return String(v);
-  } catch {
-    return `<${typeof v} whose String() failed>`;
-  }
-}
-
-/** Replaces process.stdout/stderr writes (console.* included) with a buffer while the candidate runs. */
-function capture() {
-  const saved = [process.stdout.write, process.stderr.write];
-  let text = '';
-  let dropped = 0;
-  const write = (chunk, encoding, cb) => {
-    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const room = TEXT_LIMIT - text.length;
-    if (room > 0) text += s.slice(0, room);
-    dropped += Math.max(0, s.length - Math.max(room, 0));
-    const done = typeof encoding === 'function' ? encoding : cb;
-    if (typeof done === 'function') queueMicrotask(done);
-    return true;
-  };
-  process.stdout.write = write;
-  process.stderr.write = write;
-  return () => {
-    [process.stdout.write, process.stderr.write] = saved;
-    return text + (dropped ? `\n[... ${dropped} more characters]` : '');
-  };
-}
+const WIRE_DTYPES = new Set(Object.keys(ITEMSIZE));
+const RESULT_KINDS = new Set(['ok', 'raised', 'memory', 'bad-output']);
+const START_FAILURES = new Set(['missing-library', 'missing-target', 'import']);
 
 // ------------------------------------------------------------------ frames
 
@@ -122,205 +75,85 @@ function frameReader(onFrame) {
 
 const fromHarness = new net.Socket({ fd: 3, readable: true, writable: false });
 const toHarness = new net.Socket({ fd: 4, readable: false, writable: true });
+let seal = null; // from the harness's hello frame
 
 /** Resolves once the frame is handed to the kernel: a candidate that then loops forever cannot hold it back. */
 function send(header, chunks) {
-  const parts = encodeFrame(header, chunks);
+  const parts = encodeFrame({ ...header, seal }, chunks);
   return new Promise((resolve, reject) => {
     parts.forEach((p, i) => toHarness.write(p, i === parts.length - 1 ? (err) => (err ? reject(err) : resolve()) : undefined));
   });
 }
 
-// ------------------------------------------------------------------ loading
+// ------------------------------------------------------------------ what the candidate's thread posts
 
-async function load(spec) {
-  const base = basename(spec.file);
-  if (!existsSync(spec.file)) return { failure: { kind: 'missing-target', message: `${spec.file}: no such file` } };
-  let mod;
-  try {
-    // TypeScript candidates (.ts .mts .cts) are transpiled on import by the TypeScript compiler (ts-hooks.mjs).
-    if (/\.(c|m)?ts$/.test(spec.file)) {
-      try {
-        createRequire(import.meta.url).resolve('typescript');
-      } catch {
-        return { failure: { kind: 'missing-library', module: 'typescript', message: `${base} is TypeScript: auditing it needs the typescript package (npm install typescript)` } };
-      }
-      register('./ts-hooks.mjs', import.meta.url);
-    }
-    mod = await import(pathToFileURL(spec.file).href);
-  } catch (e) {
-    const message = safeString(e?.message ?? e);
-    if (e?.code === 'ERR_MODULE_NOT_FOUND') {
-      const m = /Cannot find (?:package|module) '([^']+)'/.exec(message);
-      if (m && m[1] !== spec.file) {
-        return { failure: { kind: 'missing-library', module: m[1], message: head(`${base} imports '${m[1]}', which is not installed: ${message}`), traceback: tail(safeString(e?.stack ?? '')) } };
-      }
-    }
-    return { failure: { kind: 'import', message: head(`${base} failed to import: ${e?.name ?? typeof e}: ${message}`), traceback: tail(safeString(e?.stack ?? '')) } };
+const text = (v, cut = head) => (typeof v === 'string' ? cut(v) : '');
+const isShape = (s) => Array.isArray(s) && s.length <= 64 && s.every((n) => Number.isSafeInteger(n) && n >= 0);
+
+/** The result header for the harness from what the thread posted, every field checked: it is the candidate's word. */
+function resultHeader(msg, call) {
+  const base = { type: 'result', id: call.id, captured: text(msg?.captured), ms: Number.isFinite(msg?.ms) ? msg.ms : 0 };
+  if (typeof msg?.convention === 'string') base.convention = text(msg.convention).slice(0, 40);
+  if (Array.isArray(msg?.conventionProbe)) base.conventionProbe = msg.conventionProbe.slice(0, 10).map((t) => text(t).slice(0, 300));
+  const kind = RESULT_KINDS.has(msg?.kind) ? msg.kind : null;
+  if (kind === null || msg.id !== call.id) return { ...base, kind: 'bad-output', problem: 'the candidate\'s thread answered in a form the harness does not know' };
+  if (kind === 'raised') return { ...base, kind, errorType: text(msg.errorType).slice(0, 200), message: text(msg.message), traceback: text(msg.traceback, tail) };
+  if (kind === 'memory') return { ...base, kind, message: text(msg.message), traceback: text(msg.traceback, tail) };
+  if (kind === 'bad-output') return { ...base, kind, problem: text(msg.problem) };
+  const o = msg.output;
+  const bytes = o?.bytes instanceof Uint8Array ? o.bytes : null;
+  if (!o || !WIRE_DTYPES.has(o.dtype) || typeof o.numpyDtype !== 'string' || o.numpyDtype.length > 20 || !isShape(o.shape) || bytes === null) {
+    return { ...base, kind: 'bad-output', problem: 'its output could not be read' };
   }
-  // A default export is named `default` on the command line (FILE.ts:default).
-  const fn = mod[spec.function];
-  if (fn === undefined) {
-    const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-    return { failure: { kind: 'missing-target', message: `${base} has no export '${spec.function}' (functions it exports: ${exported.join(', ') || 'none'})` } };
-  }
-  if (typeof fn !== 'function') return { failure: { kind: 'missing-target', message: `${base}: '${spec.function}' is a ${typeof fn}, not a function` } };
-  return { fn };
+  const count = o.shape.reduce((a, b) => a * b, 1);
+  if (bytes.byteLength !== count * ITEMSIZE[o.dtype]) return { ...base, kind: 'bad-output', problem: `returned ${bytes.byteLength} bytes for shape (${o.shape.join(', ')})` };
+  return { ...base, kind: 'ok', numpyDtype: o.numpyDtype, output: { dtype: o.dtype, shape: [...o.shape] }, bytes };
 }
 
-// ------------------------------------------------------------------ calls
+// ------------------------------------------------------------------ the candidate's thread
 
-const specialNumber = (v) => (typeof v === 'number' ? v : { nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 }[v] ?? Number(v));
+let thread = null;
+let onMessage = null; // the waiting call's (or the load's) handler
+let onDeath = null;
 
-function callArgs(style, args) {
-  if (style === 'x') return [];
-  const out = {};
-  if (style === 'x-theta-axis' && args.theta !== undefined) out.theta = specialNumber(args.theta);
-  if (args.axis !== undefined) out.axis = args.axis;
-  return [out];
+function startThread(spec) {
+  thread = new Worker(new URL('./js-candidate.mjs', import.meta.url), { workerData: { spec } });
+  thread.on('message', (m) => onMessage?.(m));
+  // An error it did not catch (V8 out of memory in its heap, say) or an exit ends it: so it would have ended the
+  // process, and so it does, with its reason on stderr, where the harness reads how a call died.
+  thread.on('error', (e) => {
+    const oom = e?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    process.stderr.write(`${oom ? 'FATAL ERROR: the candidate ran out of memory (Allocation failed - JavaScript heap out of memory)' : `the candidate's thread failed: ${safeString(e?.stack ?? e)}`}\n`);
+    onDeath?.(oom ? 134 : 1);
+  });
+  thread.on('exit', (code) => onDeath?.(code));
 }
 
-function describe(v) {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return 'an Array';
-  if (typeof v !== 'object') return `a ${typeof v}`;
-  return `a ${v.constructor?.name ?? 'Object'} object`;
-}
+const died = (code) => {
+  process.exitCode = code;
+  // Whatever is written to the harness is sent; nothing else runs.
+  toHarness.end(() => process.exit(code));
+  setTimeout(() => process.exit(code), 200).unref();
+};
 
-const isTyped = (v) => isF16(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
-const bytesOf = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-
-/** {dtype, numpyDtype, shape, bytes} or {problem}. */
-function readOutput(out, inputShape, inputSize) {
-  let data;
-  let shape = inputShape;
-  let declared;
-  if (isTyped(out)) data = out;
-  else if (out !== null && typeof out === 'object' && !Array.isArray(out) && 'data' in out) {
-    ({ data, dtype: declared } = out);
-    if (out.shape !== undefined) shape = out.shape;
-  } else return { problem: `returned ${describe(out)}, not a typed array or {dtype, shape, data}` };
-  if (!isTyped(data)) return { problem: `returned data that is ${describe(data)}, not a typed array` };
-  if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
-    return { problem: 'returned a shape that is not a list of non-negative integers' };
-  }
-  const cap = Math.max(OUTPUT_CAP_FACTOR * inputSize, MIN_OUTPUT_CAP);
-  if (data.length > cap) return { problem: `returned ${data.length} elements for an input of ${inputSize}` };
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== count) return { problem: `returned ${data.length} elements for shape (${shape.join(', ')})` };
-
-  let wire;
-  let numpyDtype;
-  let bytes;
-  if (isF16(data)) {
-    [wire, numpyDtype, bytes] = ['float16', 'float16', bytesOf(new Uint16Array(data.buffer, data.byteOffset, data.length))];
-  } else if (declared === 'float16' && data instanceof Uint16Array) {
-    [wire, numpyDtype, bytes] = ['float16', 'float16', bytesOf(data)];
-  } else if (declared === 'bfloat16' && data instanceof Uint16Array) {
-    [wire, numpyDtype, bytes] = ['bfloat16', 'bfloat16', bytesOf(data)];
-  } else if (declared === 'bool' && data instanceof Uint8Array) {
-    [wire, numpyDtype, bytes] = ['bool', 'bool', Uint8Array.from(data, (v) => (v ? 1 : 0))];
-  } else {
-    const kind = OUTPUT_ARRAYS.get(data.constructor);
-    if (!kind) return { problem: `returned a ${data.constructor?.name}, which has no NumPy dtype` };
-    [wire, numpyDtype] = kind;
-    if (wire === numpyDtype) bytes = bytesOf(data);
-    else if (data instanceof BigUint64Array) bytes = bytesOf(BigInt64Array.from(data, (v) => BigInt.asIntN(64, v)));
-    else bytes = bytesOf(BigInt64Array.from(data, (v) => BigInt(v)));
-  }
-  if (declared !== undefined && declared !== wire && declared !== numpyDtype) {
-    return { problem: `returned dtype "${safeString(declared)}" but its data is a ${data.constructor?.name}` };
-  }
-  return { dtype: wire, numpyDtype, shape: [...shape], bytes };
-}
-
-function raisedHeader(e) {
-  const isObj = e !== null && (typeof e === 'object' || typeof e === 'function');
-  const type = isObj ? (e.constructor?.name ?? 'Object') : typeof e;
-  const message = isObj && 'message' in e ? safeString(e.message) : safeString(e);
-  return { type, message, stack: isObj && typeof e.stack === 'string' ? e.stack : '' };
-}
-
-/** The candidate's own tfjs-core (a tensor of another copy would not be recognised), or undefined. */
-async function candidateTf(file) {
-  try {
-    return await import(pathToFileURL(createRequire(file).resolve('@tensorflow/tfjs-core')).href);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Did the candidate change the nested arrays it was given (the `array` convention's mutation check)? */
-function nestedChanged(arg, data) {
-  const flat = [];
-  const walk = (v) => (Array.isArray(v) ? v.forEach(walk) : flat.push(v));
-  walk(arg);
-  return flat.length !== data.length || flat.some((v, i) => !Object.is(v, Number(data[i])));
-}
-
-let convention; // the input form: set by the spec, or found by the first call's probe (js-conventions.mjs)
-let tf;
-
-async function runCall(fn, style, call, payload) {
-  const base = { type: 'result', id: call.id };
-  // With a layout (the harness's memory-layout cases) the input is a subarray view at an offset into a larger
-  // buffer, the typed-array analogue of a NumPy view: a candidate that reads .buffer from 0 sees the padding.
+async function runCall(call, payload) {
   const pad = call.layout ? LAYOUT_PAD_ELEMENTS * ITEMSIZE[call.dtype] : 0;
-  const whole = new Uint8Array(call.nbytes + 2 * pad).fill(0xff); // padding: NaN for floats, -1 for integers
-  const copy = whole.subarray(pad, pad + call.nbytes); // fresh, aligned, writable: the candidate may scribble on it
-  copy.set(payload.subarray(call.offset, call.offset + call.nbytes));
-  const pristine = copy.slice();
-  const shape = [...call.shape];
-  const size = call.nbytes / ITEMSIZE[call.dtype];
-  const x = { dtype: call.dtype, shape: [...shape], data: new INPUT_ARRAYS[call.dtype](whole.buffer, pad, size) };
-  const release = capture();
-  let out;
-  let err;
-  let failed = false;
-  let arrayMutated = false;
-  let found;
-  let args;
-  const t0 = performance.now();
-  try {
-    // The first call finds the input form, inside its own timeout: a candidate that hangs or exits on the probe is
-    // judged as this call, and the result says what was found.
-    if (convention === undefined) {
-      const quiet = capture(); // what the probe prints is not this call's output
-      try {
-        found = await detect(fn, callArgs(style, { axis: -1, theta: 1 }), INPUT_ARRAYS, tf);
-      } finally {
-        quiet();
-      }
-      convention = found.convention;
-    }
-    args = toConvention(convention, x, tf);
-    out = await fn(...args, ...callArgs(style, call.args ?? {}));
-  } catch (e) {
-    failed = true;
-    err = e;
-  }
-  const ms = performance.now() - t0;
-  const captured = release();
-  const common = { ...base, captured, ms, ...(found ? { convention: found.convention, conventionProbe: found.tried } : {}) };
-  if (failed) {
-    const r = raisedHeader(err);
-    // A typed array or ArrayBuffer V8 could not allocate: that call ran out of memory.
-    if (r.type === 'RangeError' && /allocation failed/i.test(r.message)) {
-      return [{ ...common, kind: 'memory', message: head(`${r.type}: ${r.message}`), traceback: tail(r.stack) }, []];
-    }
-    return [{ ...common, kind: 'raised', errorType: r.type, message: head(r.message), traceback: tail(r.stack) }, []];
-  }
-  if (convention === 'array' && x.shape.length > 0 && nestedChanged(args[0], x.data)) arrayMutated = true;
-  // Plain (nested) arrays and tfjs tensors become what readOutput reads; a ragged or non-numeric one is bad output.
-  try {
-    out = fromConvention(out, call.dtype, INPUT_ARRAYS, shape);
-  } catch (e) {
-    return [{ ...common, kind: 'bad-output', problem: head(safeString(e?.message ?? e)), mutated: arrayMutated }, []];
-  }
-  const mutated = arrayMutated || Buffer.compare(copy, pristine) !== 0 || x.shape.length !== shape.length || x.shape.some((n, i) => n !== shape[i]);
-  const got = readOutput(out, shape, size);
-  if (got.problem) return [{ ...common, kind: 'bad-output', problem: got.problem, mutated }, []];
+  const sab = new SharedArrayBuffer(call.nbytes + 2 * pad);
+  const whole = new Uint8Array(sab).fill(0xff); // padding: NaN for floats, -1 for integers
+  whole.set(payload.subarray(call.offset, call.offset + call.nbytes), pad);
+  const pristine = Buffer.from(whole); // this thread's own copy: the candidate's thread never sees it
+  const msg = await new Promise((resolve) => {
+    onMessage = resolve;
+    thread.postMessage({ call, sab, pad });
+  });
+  onMessage = null;
+  const header = resultHeader(msg, call);
+  // The mutation check: the shared memory against this thread's copy, padding included (a write past the view is
+  // a write into the caller's memory), or what the candidate's thread saw change (nested arrays, the shape).
+  const wrote = Buffer.compare(Buffer.from(whole), pristine) !== 0;
+  const mutated = wrote || msg?.seenMutation === true;
+  if (header.kind === 'raised' || header.kind === 'memory') return [header, []];
+  if (header.kind === 'bad-output') return [{ ...header, mutated }, []];
   const chunks = [];
   let offset = 0;
   const add = (bytes) => {
@@ -333,58 +166,56 @@ async function runCall(fn, style, call, payload) {
     }
     return desc;
   };
-  const header = { ...common, kind: 'ok', mutated, numpyDtype: got.numpyDtype, output: { dtype: got.dtype, shape: got.shape, ...add(got.bytes) } };
-  if (mutated) header.inputAfter = { dtype: call.dtype, shape, ...add(copy) };
-  return [header, chunks];
+  const { bytes, ...rest } = header;
+  const out = { ...rest, mutated, output: { ...header.output, ...add(bytes) } };
+  if (mutated) out.inputAfter = { dtype: call.dtype, shape: [...call.shape], ...add(Buffer.from(whole.subarray(pad, pad + call.nbytes))) };
+  return [out, chunks];
 }
 
 // ------------------------------------------------------------------ main
 
 async function main() {
   const spec = JSON.parse(process.argv[2]);
-  // A stray rejection or exception from the candidate's own async work must not end the worker.
-  process.on('unhandledRejection', (e) => process.stderr.write(`unhandled rejection: ${safeString(e?.stack ?? e)}\n`));
-  process.on('uncaughtException', (e) => process.stderr.write(`uncaught exception: ${safeString(e?.stack ?? e)}\n`));
-  const release = capture();
-  let loaded;
-  let importOutput;
-  try {
-    loaded = await load(spec);
-  } finally {
-    importOutput = release();
-  }
-  if (loaded.failure) {
-    await send({ type: 'start-failed', ...loaded.failure, importOutput });
-    process.exit(0);
-  }
-  tf = await candidateTf(spec.file);
-  if (spec.convention && spec.convention !== 'auto') convention = spec.convention;
-  await send({ type: 'ready', importOutput, node: process.version, ...(spec.convention !== 'auto' ? { convention } : {}) });
-
   const queue = [];
   let busy = false;
+  let loaded = null;
   const drain = async () => {
-    if (busy) return;
+    if (busy || !loaded) return;
     busy = true;
     while (queue.length) {
       const { call, payload } = queue.shift();
-      let result;
-      try {
-        result = await runCall(loaded.fn, spec.callStyle, call, payload);
-      } catch (e) {
-        const r = raisedHeader(e);
-        result = [{ type: 'result', id: call.id, kind: 'bad-output', problem: head(`its output could not be read: ${r.type}: ${r.message}`), captured: '', ms: 0 }, []];
-      }
-      await send(...result);
+      await send(...(await runCall(call, payload)));
     }
     busy = false;
   };
-  fromHarness.on('data', frameReader((header, payload) => {
-    if (header.type !== 'batch') return;
-    for (const call of header.calls) queue.push({ call, payload });
-    void drain();
-  }));
+  const hello = new Promise((resolve) => {
+    fromHarness.on('data', frameReader((header, payload) => {
+      if (header.type === 'hello' && seal === null && typeof header.seal === 'string') {
+        seal = header.seal;
+        return resolve();
+      }
+      if (header.type !== 'batch') return;
+      for (const call of header.calls) queue.push({ call, payload });
+      void drain();
+    }));
+  });
   fromHarness.on('end', () => process.exit(0));
+  // The seal comes before the candidate's thread exists, so no candidate code ever runs while it is in transit.
+  await hello;
+  startThread(spec);
+  onDeath = died;
+  const first = await new Promise((resolve) => (onMessage = resolve));
+  onMessage = null;
+  if (first?.type === 'start-failed') {
+    const kind = START_FAILURES.has(first.kind) ? first.kind : 'import';
+    await send({ type: 'start-failed', kind, message: text(first.message), ...(typeof first.module === 'string' ? { module: text(first.module).slice(0, 200) } : {}), ...(typeof first.traceback === 'string' ? { traceback: text(first.traceback, tail) } : {}), importOutput: text(first.importOutput) });
+    process.exit(0);
+  }
+  const ready = { type: 'ready', importOutput: text(first?.importOutput), node: process.version };
+  if (typeof first?.convention === 'string') ready.convention = text(first.convention).slice(0, 40);
+  await send(ready);
+  loaded = true;
+  void drain();
 }
 
 await main();

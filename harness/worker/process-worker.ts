@@ -8,6 +8,11 @@ import type { SandboxInfo } from './sandbox.js';
 import type { CallOutcome, CallRequest, ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
+/**
+ * A worker whose stream broke the protocol this many times is not started again: a candidate that writes on the
+ * harness's descriptors (or a runner that cannot speak the protocol) would otherwise cost a restart per call.
+ */
+export const PROTOCOL_DEATHS_BEFORE_GIVING_UP = 3;
 
 export interface WorkerKind {
   /** the command line for a worker whose own folder is `dir` (env.ts makeWorkerHome), sandboxed or not (sandbox.ts) */
@@ -39,6 +44,8 @@ function startFailure(r: Extract<StartResult, { ok: false }>, kind: WorkerKind, 
 class ProcessWorker implements ImplementationWorker {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private protocolDeaths = 0;
+  private lastProtocolError = '';
 
   constructor(
     private session: Session | null,
@@ -61,6 +68,12 @@ class ProcessWorker implements ImplementationWorker {
     if (this.closed) throw new Error('call() on a closed worker');
     const out: CallOutcome[] = [];
     while (out.length < requests.length) {
+      if (this.session === null && this.protocolDeaths >= PROTOCOL_DEATHS_BEFORE_GIVING_UP) {
+        // The calls left are not made (a call never made is no evidence about its input): say why on each.
+        const reason = `the worker broke the harness's protocol ${this.protocolDeaths} times and was not started again (last: ${this.lastProtocolError})`;
+        while (out.length < requests.length) out.push({ kind: 'not-run', reason });
+        break;
+      }
       if (this.session === null) {
         const problem = await this.restart();
         if (problem !== null) {
@@ -73,6 +86,10 @@ class ProcessWorker implements ImplementationWorker {
       const { outcomes, alive } = await this.session!.run(requests.slice(out.length), this.spec.timeoutMs, this.spec.memoryMb);
       out.push(...outcomes);
       for (const o of outcomes) {
+        if (o.kind === 'crash' && o.protocolError !== undefined) {
+          this.protocolDeaths++;
+          this.lastProtocolError = o.protocolError;
+        }
         const found = conventions.get(o);
         if (found && this.runtime) Object.assign(this.runtime, { convention: found.used, conventionProbe: found.probe });
       }

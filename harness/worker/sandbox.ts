@@ -386,6 +386,13 @@ export interface SandboxLaunch {
   info: SandboxInfo;
 }
 
+/** The launch for one sandbox policy: its options (more writable binds may be added per process) and their report. */
+function sandboxLaunch(bwrap: Bwrap, p: Omit<PolicyInput, 'tmpfs'>, memoryMb: number): SandboxLaunch {
+  const optionsWith = (writable: [string, string][] = []): string[] => policyOptions({ ...p, writable: [...(p.writable ?? []), ...writable], tmpfs: tmpfsSizes(memoryMb) });
+  const options = optionsWith();
+  return { argv: [bwrap.path, ...options], argsFd: { bwrap: bwrap.path, data: argsData(options) }, options: optionsWith, info: bwrapInfo(bwrap, memoryMb) };
+}
+
 export interface PythonLaunchInput {
   python: string;
   /** the candidate's file (host path) */
@@ -437,13 +444,8 @@ export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Recor
     ...(rt.userBase ? { PYTHONUSERBASE: rt.userBase } : {}),
   });
   const binds: [string, string][] = [...rt.dirs.map((d): [string, string] => [d, d]), cand.bind, ...input.scripts.map(([h, name], i): [string, string] => [neutralCopy(h, name), scripts[i]])];
-  const optionsWith = (writable: [string, string][] = []): string[] => policyOptions({ binds, writable: [...(input.writable ?? []), ...writable], env, tmpfs: tmpfsSizes(input.memoryMb) });
-  const options = optionsWith();
   return {
-    argv: [resolved.bwrap.path, ...options],
-    argsFd: { bwrap: resolved.bwrap.path, data: argsData(options) },
-    options: optionsWith,
-    info: bwrapInfo(resolved.bwrap, input.memoryMb),
+    ...sandboxLaunch(resolved.bwrap, { binds, writable: input.writable, env }, input.memoryMb),
     python: rt.executable,
     pythonFlags: rt.flags,
     file: cand.inside,
@@ -480,13 +482,8 @@ export async function jsSandbox(input: JsLaunchInput): Promise<Omit<PythonLaunch
     ...(modules ? [[modules, '/node_modules'] as [string, string]] : []),
   ];
   const env = sandboxEnv();
-  const optionsWith = (writable: [string, string][] = []): string[] => policyOptions({ binds, writable, env, tmpfs: tmpfsSizes(input.memoryMb) });
-  const options = optionsWith();
   return {
-    argv: [resolved.bwrap.path, ...options],
-    argsFd: { bwrap: resolved.bwrap.path, data: argsData(options) },
-    options: optionsWith,
-    info: bwrapInfo(resolved.bwrap, input.memoryMb),
+    ...sandboxLaunch(resolved.bwrap, { binds, env }, input.memoryMb),
     node,
     file: cand.inside,
     scripts: [script],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BulkFiles, bulkTransport } from './bulk-files.js';
 import { onTermination } from './cleanup.js';
 import { argsData, type SandboxInfo } from './sandbox.js';
-import { FrameReader, type Frame } from './frames.js';
+import { encodeFrame, FrameReader, type Frame } from './frames.js';
 import { batchFrames, outcomeOf, ProtocolError } from './protocol.js';
 import type { CallOutcome, CallRequest } from './types.js';
 
@@ -26,6 +26,12 @@ export interface LaunchPlan {
   sandbox?: { bwrap: string; options: (writable: [string, string][]) => string[]; bulkDir: string };
   /** what the report says of this launch's sandbox (sandbox.ts) */
   sandboxInfo?: SandboxInfo;
+  /**
+   * A secret the worker's trusted part receives in the first frame (`hello`) and must put in every frame it sends.
+   * For a worker whose candidate shares its process (js-child.mjs: the candidate runs on its own thread): a frame
+   * the candidate writes on the descriptor itself lacks it and is that call's protocol error, never its result.
+   */
+  seal?: string;
 }
 
 export interface Exit {
@@ -75,6 +81,8 @@ function track(s: Session): void {
   }
 }
 
+const safeType = (t: unknown): string => (typeof t === 'string' && /^[a-z-]{1,20}$/.test(t) ? `"${t}"` : 'malformed');
+
 const timeout = (ms: number): Promise<'timeout'> => new Promise((r) => setTimeout(r, ms, 'timeout').unref());
 
 export type StartResult =
@@ -93,11 +101,12 @@ function unwrapExit(exitCode: number | null, signal: string | null): Exit {
 export class Session {
   private readonly child;
   private readonly toWorker: Writable;
-  private readonly reader = new FrameReader();
+  private readonly reader = new FrameReader((h) => this.checkSeal(h));
   private onFrame: ((f: Frame) => void) | null = null;
   private protocolError: Error | null = null;
   private killed = false;
   private readonly sandboxed: boolean;
+  private readonly seal: string | undefined;
   /** null: every tensor goes through the socket */
   private bulk: BulkFiles | null;
   readonly stderr = new Tail();
@@ -131,6 +140,8 @@ export class Session {
     const [, out, err, toWorker, fromWorker] = this.child.stdio as unknown as [unknown, Readable, Readable, Writable, Readable];
     this.toWorker = toWorker;
     for (const s of [out, err, toWorker, fromWorker]) s.on('error', () => undefined); // EPIPE etc.: seen as an exit
+    this.seal = plan.seal;
+    if (plan.seal !== undefined) for (const b of encodeFrame({ type: 'hello', seal: plan.seal })) toWorker.write(b);
     if (options) {
       const argsPipe = (this.child.stdio as unknown as Writable[])[5];
       argsPipe.on('error', () => undefined);
@@ -189,6 +200,13 @@ export class Session {
       await s.exited;
     }
     return { ok: false, header: 'header' in r ? r.header : undefined, exit, stderr: s.stderr.last(), stdout: s.stdout.all() };
+  }
+
+  /** Refuses a frame the worker's trusted part did not write, before its payload is read. */
+  private checkSeal(header: Frame['header']): void {
+    if (this.seal === undefined) return;
+    if (header.seal !== this.seal) throw new ProtocolError(`a ${safeType(header.type)} frame without the worker's seal (written by the candidate's own code, not by the harness's host thread)`);
+    delete header.seal;
   }
 
   private receive(chunk: Buffer): void {
