@@ -13,6 +13,18 @@ import type { Tensor } from './tensor/tensor.js';
 import type { CallStyle } from './worker/types.js';
 
 export type { AxisRule, Policy } from './contracts.js';
+export { AXIS_RULES, POLICIES } from './contracts.js';
+export { DTYPES } from './tensor/dtype.js';
+export type { BaseFamily, CounterexampleCall, CoverageMap, CoverageDimension } from './model.js';
+export { CHECK_FAMILIES } from './model.js';
+export type { MemoryLayout } from './tensor/layout.js';
+export type { GoldenFinding, GoldenFindingKind } from './golden/findings.js';
+export type { GoldenMatrixRow, GoldenMatrixCell, AgreementCounts } from './golden/matrix.js';
+export type { GoldenAgreement } from './golden/agreement.js';
+export type { CallStyle } from './worker/types.js';
+export type { SandboxInfo } from './worker/sandbox.js';
+export type { GoldenSection } from './golden/matrix.js';
+export type { ExternalSection, ExternalRow, ExternalTestResult, Exactness } from './external/onnx-node-tests.js';
 export type { SoftmaxOp } from '../reference/softmax.js';
 export type { RunReport, ImplementationResult, CheckResult, Counterexample, ErrorStats, Verdict, Family } from './model.js';
 export type { Tensor } from './tensor/tensor.js';

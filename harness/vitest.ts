@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { audit, type AuditApiOptions, type SoftmaxFunction } from './index.js';
 import { CHECK_FAMILIES, type CheckResult, type RunReport } from './model.js';
 
-type Target = string | SoftmaxFunction;
+/** What the matcher and the suite audit: a target (`FILE:FUNCTION`, Python or JavaScript) or a JavaScript function. */
+export type Target = string | SoftmaxFunction;
 
 /** The failure message a person reads: the verdict, then each failing check's diagnosis and counterexample. */
 export function describeFailure(report: RunReport): string {
