@@ -22,6 +22,7 @@ export function classifyTarget(target: string): ParsedTarget {
   // A module name is never an existing path and never ends in a file extension (x.py:f is a file, even if absent).
   if (m && !FILE_RE.test(target) && !existsSync(m[1]) && !existsSync(target)) return { kind: 'module', module: m[1], name: m[2] };
   const f = FILE_RE.exec(target);
+  if (m && !f) throw new UsageError(`"${m[1]}" is an existing path, so the target names a file, and a file target must be FILE.py:FUNCTION or a JavaScript file; to name a module, run from another folder`);
   if (!f || (f[2] === 'py' && !f[3])) throw new UsageError(`target must be ${TARGET_FORMS}, got "${target}"`);
   return { kind: 'file', path: f[1], language: f[2] === 'py' ? 'python' : 'javascript', ...(f[3] ? { name: f[3] } : {}) };
 }
