@@ -78,6 +78,24 @@ describe('a module target', () => {
   }, 180_000);
 });
 
+describe('a manifest row with `module` instead of `file`', () => {
+  test('run imports the installed module and the report names it, with the version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-modrow-'));
+    made.push(dir);
+    const overflow = { check: 'overflow', reason: 'x - max(x) wraps around in int32: scipy computes in the input\'s integer dtype' };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ schemaVersion: 1, implementations: [{
+      id: 'scipy-module', title: 'scipy.special.softmax, by module', source: 'SciPy', language: 'python', module: 'scipy.special', function: 'softmax',
+      call: 'x-axis', claims: ['axis-arg'], claimsReason: 'its axis argument', requires: ['scipy'], installHint: 'python3 -m pip install scipy',
+      expectedFailures: [{ contract: 'axis-arg', ...overflow }, { contract: 'last', ...overflow }],
+    }] }));
+    const r = await cli(['run', '--manifest', join(dir, 'manifest.json'), '--num-runs', '20', '--reports', join(dir, 'out'), '--reporters', 'json']);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as Report;
+    expect(report.implementations[0].target).toMatchObject({ module: 'scipy.special', distribution: 'scipy', version: python('import scipy; print(scipy.__version__)') });
+    expect(report.verdict).toBe('pass');
+    expect(r.code).toBe(0);
+  }, 120_000);
+});
+
 describe('a module target that cannot be audited: exit 2, and what Python said', () => {
   test('module not installed: "No module named" and the pip install hint', async () => {
     const r = await cli(['audit', 'sc_no_such_module.core:softmax', '--contract', 'last', ...QUICK]);
