@@ -8,7 +8,8 @@ import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, p
 import type { CallStyle } from '../worker/types.js';
 
 const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
-const collect = (v: string, all: string[]): string[] => [...all, v];
+// Repeatable: each use adds a folder (no default value, so --help shows no JSON array).
+const collect = (v: string, all: string[] | undefined): string[] => [...(all ?? []), v];
 
 export function registerAudit(program: Command): void {
   program
@@ -18,7 +19,7 @@ export function registerAudit(program: Command): void {
     .requiredOption('--contract <rule>', 'axis rule the candidate claims: last, first, all, first-non-singleton, axis-arg, coerce-2d', parseRule)
     .option('--call <style>', 'how to call it: x (f(x)), x-axis (f(x, axis=A)), x-theta-axis (f(x, theta=T, axis=A)); default x, or x-axis for axis-arg')
     .option('--also-last', 'also judge it under `last`, the frameworks\' convention', false)
-    .option('--python-path <dir>', 'Python candidates: a folder to put first on the import path, for MODULE:FUNCTION targets that are not installed (repeatable; bound read-only in the sandbox; the working folder is not on the path unless named)', collect, [])
+    .option('--python-path <dir>', 'Python candidates: a folder to put first on the import path, for MODULE:FUNCTION targets that are not installed (repeatable; bound read-only in the sandbox; the working folder is not on the path unless named)', collect)
     .option('--js-input <form>', 'JavaScript candidates: the input form: auto (probe), tensor ({dtype, shape, data}), array (nested number arrays), typed, typed-shape, tfjs', 'auto')
     .option('--json', 'print one JSON report on stdout', false)
     .option('--num-runs <n>', 'generated cases', parseIntOption('num-runs'), 300)
@@ -66,7 +67,7 @@ export function registerAudit(program: Command): void {
         memoryMb: o.memory,
         sandbox: sandboxModeOf(o),
         python: cmd.optsWithGlobals().python,
-        pythonPath: o.pythonPath as string[],
+        pythonPath: (o.pythonPath as string[] | undefined) ?? [],
         convention: o.jsInput,
         shrinkSeconds: o.shrinkSeconds,
         command: commandLine(),
