@@ -33,7 +33,7 @@ afterAll(() => {
 });
 
 interface Target { module?: string; file: string; sha256?: string; distribution?: string; version?: string; pythonPath?: string[] }
-type Report = { verdict: string; sandbox: { sandboxed: boolean }; implementations: { target: Target; checks: { verdict: string; family: string; counterexample?: { caseId: string } }[] }[] };
+type Report = { verdict: string; sandbox: { sandboxed: boolean }; implementations: { target: Target; checks: { verdict: string; family: string; counterexample?: { caseId: string; python?: string } }[] }[] };
 
 async function auditJson(args: string[]): Promise<{ code: number; report: Report; stderr: string }> {
   const r = await cli(['audit', ...args, ...QUICK, '--json']);
@@ -78,6 +78,15 @@ describe('a module target', () => {
     expect(ok.stdout).toContain('CONFORMS  softmax from beside_mod');
     expect(ok.code).toBe(0);
   }, 180_000);
+});
+
+describe('the library API', () => {
+  test('audit(MODULE:FUNCTION, { pythonPath }) imports the module from that folder', async () => {
+    const { audit } = await import('../harness/index.js');
+    const report = await audit('sc_modpkg.stable:naive_softmax', { contract: 'last', numRuns: 20, shrinkSeconds: 1, pythonPath: [MODPKG] });
+    expect(report.implementations[0].target).toMatchObject({ module: 'sc_modpkg.stable', functionName: 'naive_softmax', pythonPath: [MODPKG] });
+    expect(report.verdict).toBe('fail');
+  }, 120_000);
 });
 
 describe('a manifest row with `module` instead of `file`', () => {
@@ -177,5 +186,12 @@ describe.skipIf(!HAVE_BWRAP)('a module target in the sandbox', () => {
     expect(r.code).toBe(1);
     const off = await cli(['replay', file, failing.counterexample!.caseId, '--sandbox', 'none']);
     expect(off.stdout).toMatch(/^NOT SANDBOXED: .*turned off with --sandbox none/);
+    // The reproduction script imports the module from its --python-path folder, from any directory, and fails.
+    const script = join(dir, 'repro.py');
+    writeFileSync(script, failing.counterexample!.python!);
+    const run = await new Promise<{ code: number; out: string }>((res) =>
+      execFile('python3', [script], { cwd: tmpdir() }, (e, stdout, stderr) => res({ code: e ? Number((e as { code?: number }).code) : 0, out: `${stdout}${stderr}` })));
+    expect(run.out).toContain('AssertionError');
+    expect(run.code).toBe(1);
   }, 180_000);
 });
