@@ -52,7 +52,13 @@ export interface AuditHead {
  */
 export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean, convention?: string, pythonPath: string[] = []): SubjectSpec {
   const t = classifyTarget(target);
-  const common = { source: 'audited candidate', callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x') as CallStyle, alsoLast };
+  const common = {
+    source: 'audited candidate',
+    callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x') as CallStyle,
+    claims: [contract],
+    alsoLast,
+    expectedFailures: [],
+  };
   const paths = pythonPath.map((d) => resolve(d));
   for (let i = 0; i < paths.length; i++) {
     if (!existsSync(paths[i])) throw new UsageError(`--python-path: no such folder: ${pythonPath[i]}`);
@@ -60,8 +66,6 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
   if (t.kind === 'module') {
     return {
       ...common,
-    claims: [contract],
-    expectedFailures: [],
       id: target,
       title: `${t.name} from ${t.module}`,
       language: 'python',
@@ -78,8 +82,6 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
   const name = t.name ?? 'default';
   return {
     ...common,
-    claims: [contract],
-    expectedFailures: [],
     id: `${t.path}:${name}`,
     title: `${name} from ${t.path}`,
     language: t.language,
