@@ -60,12 +60,15 @@ export interface AuditApiOptions {
   shrinkSeconds?: number;
   /** Python interpreter for Python targets (default $SOFTMAX_CONFORMANCE_PYTHON or python3) */
   python?: string;
+  /** Python targets: folders put first on the import path (the CLI's --python-path), e.g. for a MODULE:FUNCTION not installed */
+  pythonPath?: string[];
   /** also judge under `last` */
   alsoLast?: boolean;
 }
 
 /**
- * Audit one candidate: `"file.py:softmax"`, `"file.mjs:softmax"`, or a JavaScript function. A function is run in a
+ * Audit one candidate: `"file.py:softmax"`, `"file.mjs:softmax"`, `"scipy.special:softmax"` (a function of an
+ * installed Python module: a dotted name that is not an existing path), or a JavaScript function. A function is run in a
  * child process of its own (never in the caller's realm), so it is sent there as its source text: it must be
  * self-contained (no variables it closes over). For anything else export it from a file and pass `FILE:EXPORT`.
  * Resolves with the report; `report.verdict` is 'pass' (conforms), 'fail' or 'error' (could not judge).
@@ -97,6 +100,7 @@ export async function audit(target: string | SoftmaxFunction, options: AuditApiO
       budgetMs: options.budgetMs ?? 120_000,
       shrinkSeconds: options.shrinkSeconds ?? 10,
       python: options.python,
+      ...(options.pythonPath ? { pythonPath: options.pythonPath } : {}),
       command: 'softmax-conformance (library) audit',
     });
   } finally {

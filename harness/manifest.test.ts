@@ -56,7 +56,7 @@ describe('the real manifest', () => {
 
   it('points at files under implementations/ and library rows say how to install what they need', () => {
     for (const e of manifest.implementations) {
-      expect(implementationFile(e)).toBe(projectPath('implementations', e.file));
+      expect(implementationFile(e)).toBe(projectPath('implementations', e.file!));
       if (e.requires.length > 0) expect(e.installHint).toBeTruthy();
     }
   });
@@ -110,6 +110,23 @@ describe('a broken manifest is a DataError with the file and the JSON pointer', 
     const m = loadManifest(write([entry(), entry({ id: 'b', language: 'javascript', file: 'b.mjs', call: 'x-axis', claims: ['axis-arg'] })]));
     expect(m.implementations.map((e) => e.id)).toEqual(['a', 'b']);
     expect(implementationFile(m.implementations[1], path)).toBe(join(dir, 'b.mjs'));
+  });
+
+  it('a module row (an installed Python module instead of a file): accepted, and run as that module', async () => {
+    const m = loadManifest(write([entry({ file: undefined, module: 'scipy.special', requires: ['scipy'], installHint: 'python3 -m pip install scipy' })]));
+    expect(m.implementations[0].module).toBe('scipy.special');
+    expect(implementationFile(m.implementations[0], path)).toBe('');
+    const { specFromManifest } = await import('./runner/run.js');
+    expect(specFromManifest(m.implementations[0], path)).toMatchObject({ file: '', module: 'scipy.special', functionName: 'softmax' });
+  });
+
+  it('a module row: exactly one of file and module, a dotted name, Python only', () => {
+    expect(dataError(write([entry({ module: 'scipy.special' })])).pointer).toBe('/implementations/0');
+    expect(dataError(write([entry({ file: undefined })])).pointer).toBe('/implementations/0');
+    expect(dataError(write([entry({ file: undefined, module: 'scipy/special' })])).pointer).toBe('/implementations/0/module');
+    const js = dataError(write([entry({ file: undefined, module: 'lodash', language: 'javascript' })]));
+    expect(js.pointer).toBe('/implementations/0/module');
+    expect(js.message).toContain('Python only');
   });
 
   it('bad field value', () => {

@@ -40,8 +40,10 @@ export interface ManifestEntry {
   title: string;
   source: string;
   language: 'python' | 'javascript';
-  /** relative to the manifest's folder (implementations/) */
-  file: string;
+  /** relative to the manifest's folder (implementations/); exactly one of file and module */
+  file?: string;
+  /** Python: an installed module that defines the function (scipy.special), instead of a file */
+  module?: string;
   function: string;
   call: CallStyle;
   claims: AxisRule[];
@@ -89,12 +91,17 @@ export function checkManifest(manifest: Manifest, path: string): void {
     if (seen !== undefined) fail(`${at}/id`, `duplicate id "${entry.id}" (first used at /implementations/${seen}/id)`);
     firstById.set(entry.id, i);
 
-    const ext = EXTENSIONS[entry.language];
-    if (!ext.some((e) => entry.file.endsWith(e))) {
-      fail(`${at}/file`, `a ${entry.language} implementation must be a ${ext.join(' or ')} file, not "${entry.file}"`);
+    if (entry.module !== undefined) {
+      // An installed module is found when the worker imports it (a missing one is skipped like any absent library).
+      if (entry.language !== 'python') fail(`${at}/module`, `a module target is Python only; a ${entry.language} implementation names a file`);
+    } else {
+      const ext = EXTENSIONS[entry.language];
+      if (!ext.some((e) => entry.file!.endsWith(e))) {
+        fail(`${at}/file`, `a ${entry.language} implementation must be a ${ext.join(' or ')} file, not "${entry.file}"`);
+      }
+      const file = implementationFile(entry, path);
+      if (!existsSync(file) || !statSync(file).isFile()) fail(`${at}/file`, `file not found: ${file}`);
     }
-    const file = implementationFile(entry, path);
-    if (!existsSync(file) || !statSync(file).isFile()) fail(`${at}/file`, `file not found: ${file}`);
 
     if (entry.claims.includes('axis-arg') && entry.call === 'x') {
       fail(`${at}/call`, `claims "axis-arg" but is called as f(x): the call style must be "x-axis" or "x-theta-axis"`);
@@ -130,9 +137,9 @@ export function checkManifest(manifest: Manifest, path: string): void {
   });
 }
 
-/** Absolute path of an entry's file. */
+/** Absolute path of an entry's file; '' for a module target. */
 export function implementationFile(entry: Pick<ManifestEntry, 'file'>, manifestPath: string = DEFAULT_MANIFEST_PATH): string {
-  return join(dirname(manifestPath), entry.file);
+  return entry.file === undefined ? '' : join(dirname(manifestPath), entry.file);
 }
 
 /** The contracts the run evaluates for an entry: its claims, then 'last' if it does not claim it. */

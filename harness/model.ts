@@ -113,8 +113,15 @@ export interface ImplementationResult {
   title: string;
   source: string;
   language: 'python' | 'javascript';
-  /** how to call it again (replay): the file, function and call style */
-  target?: { file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis'; sha256?: string };
+  /**
+   * how to call it again (replay): the file, function and call style. A module target (scipy.special:softmax) has
+   * `module`, and `file` is the file the module loads from (absolute, '' when it was not found), with its sha256 and
+   * its distribution's name and version.
+   */
+  target?: {
+    file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis'; sha256?: string;
+    module?: string; distribution?: string; version?: string; pythonPath?: string[];
+  };
   status: 'ran' | 'skipped' | 'import-error' | 'config-error';
   /** why it was skipped or failed to import, with what to do */
   statusDetail?: string;

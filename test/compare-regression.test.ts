@@ -26,10 +26,10 @@ function implementationsFolder(root: string, name: string, edit?: (file: string,
   const real = loadManifest();
   const entries = IDS.map((id) => real.implementations.find((e) => e.id === id)!);
   for (const e of entries) {
-    const text = readFileSync(projectPath('implementations', e.file), 'utf8');
-    const edited = edit ? edit(e.file, text) : text;
-    if (edited === text) copyFileSync(projectPath('implementations', e.file), join(dir, e.file));
-    else writeFileSync(join(dir, e.file), edited);
+    const text = readFileSync(projectPath('implementations', e.file!), 'utf8');
+    const edited = edit ? edit(e.file!, text) : text;
+    if (edited === text) copyFileSync(projectPath('implementations', e.file!), join(dir, e.file!));
+    else writeFileSync(join(dir, e.file!), edited);
   }
   const manifest: Manifest = { schemaVersion: 1, implementations: entries };
   const path = join(dir, 'manifest.json');
@@ -70,7 +70,7 @@ describe('compare BASE NEW with one implementation broken', () => {
   it('each run ran the files next to its manifest', () => {
     for (const [run, folder] of [[base, 'base'], [next, 'broken']] as const) {
       for (const impl of run.report.implementations) {
-        const file = loadManifest(join(root, folder, 'manifest.json')).implementations.find((e) => e.id === impl.id)!.file;
+        const file = loadManifest(join(root, folder, 'manifest.json')).implementations.find((e) => e.id === impl.id)!.file!;
         expect(resolve(impl.target!.file), `${folder}: ${impl.id}`).toBe(join(root, folder, file));
       }
     }

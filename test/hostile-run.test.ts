@@ -118,8 +118,8 @@ beforeAll(async () => {
     if (!e) throw new Error(`${id} is not in implementations/manifest.json`);
     return e;
   });
-  for (const e of ordinary) copyFileSync(projectPath('implementations', e.file), join(dir, e.file));
-  for (const h of HOSTILE) copyFileSync(h.fixture, join(dir, h.entry.file));
+  for (const e of ordinary) copyFileSync(projectPath('implementations', e.file!), join(dir, e.file!));
+  for (const h of HOSTILE) copyFileSync(h.fixture, join(dir, h.entry.file!));
   // Hostile ones interleaved with the ordinary ones, so that with two at a time each ordinary one has a hostile
   // neighbour running next to it.
   const mixed = ordinary.flatMap((e, i) => [e, HOSTILE[i].entry]);

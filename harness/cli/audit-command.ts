@@ -1,4 +1,4 @@
-// `audit FILE.py:FUNCTION --contract RULE`: is this one candidate right? Exit 0 conforms, 1 not, 2 error.
+// `audit FILE.py:FUNCTION --contract RULE` (or MODULE:FUNCTION, or a JavaScript file): is this one candidate right? Exit 0 conforms, 1 not, 2 error.
 // What the command runs is imported by its action (here and in every *-command.ts), so a command loads only its own code.
 import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
@@ -8,15 +8,18 @@ import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, p
 import type { CallStyle } from '../worker/types.js';
 
 const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
+// Repeatable: each use adds a folder (no default value, so --help shows no JSON array).
+const collect = (v: string, all: string[] | undefined): string[] => [...(all ?? []), v];
 
 export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('audit one candidate softmax: generated and adversarial inputs, every check, shrunk counterexamples')
-    .argument('<target>', 'FILE.py:FUNCTION, or FILE.{mjs,js,cjs,ts,mts,cts}[:EXPORT] (default export when omitted)')
+    .argument('<target>', 'FILE.py:FUNCTION, FILE.{mjs,js,cjs,ts,mts,cts}[:EXPORT] (default export when omitted), or MODULE:FUNCTION, a function of an installed Python module (scipy.special:softmax). An existing path, or a name ending .py/.js/..., is a file; a dotted name that is not an existing path is a module')
     .requiredOption('--contract <rule>', 'axis rule the candidate claims: last, first, all, first-non-singleton, axis-arg, coerce-2d', parseRule)
     .option('--call <style>', 'how to call it: x (f(x)), x-axis (f(x, axis=A)), x-theta-axis (f(x, theta=T, axis=A)); default x, or x-axis for axis-arg')
     .option('--also-last', 'also judge it under `last`, the frameworks\' convention', false)
+    .option('--python-path <dir>', 'Python candidates: a folder to put first on the import path, for MODULE:FUNCTION targets that are not installed (repeatable; bound read-only in the sandbox; the working folder is not on the path unless named)', collect)
     .option('--js-input <form>', 'JavaScript candidates: the input form: auto (probe), tensor ({dtype, shape, data}), array (nested number arrays), typed, typed-shape, tfjs', 'auto')
     .option('--json', 'print one JSON report on stdout', false)
     .option('--num-runs <n>', 'generated cases', parseIntOption('num-runs'), 300)
@@ -64,6 +67,7 @@ export function registerAudit(program: Command): void {
         memoryMb: o.memory,
         sandbox: sandboxModeOf(o),
         python: cmd.optsWithGlobals().python,
+        pythonPath: (o.pythonPath as string[] | undefined) ?? [],
         convention: o.jsInput,
         shrinkSeconds: o.shrinkSeconds,
         command: commandLine(),

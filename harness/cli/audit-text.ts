@@ -22,6 +22,8 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
     return `${lines.join('\n')}\n`;
   }
   if (impl.statusDetail) lines.push(`  ${sanitizeTerminal(impl.statusDetail)}`);
+  const t = impl.target;
+  if (t?.module) lines.push(`  module ${sanitizeTerminal(t.module)}${t.distribution ? ` (${sanitizeTerminal(t.distribution)} ${sanitizeTerminal(t.version ?? '?')})` : ''}${t.file ? `, loaded from ${sanitizeTerminal(t.file)}` : ''}`);
   if (impl.convention) lines.push(`  called with the ${impl.convention} input form${impl.conventionNote ? `: ${sanitizeTerminal(impl.conventionNote)}` : ''}`);
   if (impl.inferenceSummary) lines.push(`  contract inference: ${sanitizeTerminal(impl.inferenceSummary)}`);
   if (impl.dtypeSummary) lines.push(`  by input dtype: ${sanitizeTerminal(impl.dtypeSummary)}`);

@@ -201,9 +201,22 @@ describe('replay', () => {
     mocked.replay = { output: 'still NaN\n', stillFails: true };
     expect(await cli(registerReplay, ['--python', '/opt/py', 'replay', report, 'generated/1/2', '--implementation', 'numpy-stable'])).toBe(1);
     expect(out).toBe('still NaN\n');
-    expect(mocked.replayArgs.slice(1)).toEqual(['generated/1/2', { implementation: 'numpy-stable', python: '/opt/py' }]);
+    expect(mocked.replayArgs.slice(1)).toEqual(['generated/1/2', { implementation: 'numpy-stable', python: '/opt/py', sandbox: 'auto' }]);
     mocked.replay = { output: 'fixed\n', stillFails: false };
     expect(await cli(registerReplay, ['replay', report, 'generated/1/2'])).toBe(0);
+  });
+
+  it('runs the candidate in the sandbox asked for, as audit does: --sandbox, --require-sandbox (bwrap or exit 2)', async () => {
+    const report = writeReport('r.json', oneNewFailure());
+    mocked.replay = { output: 'fixed\n', stillFails: false };
+    for (const [flags, mode] of [[['--sandbox', 'none'], 'none'], [['--sandbox', 'bwrap'], 'bwrap'], [['--require-sandbox'], 'bwrap']] as const) {
+      await cli(registerReplay, ['replay', report, 'generated/1/2', ...flags]);
+      expect((mocked.replayArgs[2] as { sandbox: string }).sandbox).toBe(mode);
+    }
+    mocked.replayArgs = [];
+    await expect(cli(registerReplay, ['replay', report, 'generated/1/2', '--require-sandbox', '--sandbox', 'none'])).rejects.toThrow('--require-sandbox contradicts --sandbox none');
+    await expect(cli(registerReplay, ['replay', report, 'generated/1/2', '--sandbox', 'chroot'])).rejects.toThrow(/^--sandbox must be one of auto, bwrap, none/);
+    expect(mocked.replayArgs).toEqual([]); // nothing ran
   });
 });
 
@@ -326,6 +339,9 @@ describe('what audit hands to the runner', () => {
       await cli(registerAudit, ['audit', 'x.py:softmax', '--contract', 'last', '--call', call]);
       expect(mocked.auditOptions!.call).toBe(call);
     }
+    expect(mocked.auditOptions!.pythonPath).toEqual([]);
+    await cli(registerAudit, ['audit', 'scipy.special:softmax', '--contract', 'last', '--python-path', 'lib', '--python-path', '/opt/more']);
+    expect(mocked.auditOptions).toMatchObject({ target: 'scipy.special:softmax', pythonPath: ['lib', '/opt/more'] });
   });
 
   it('reports progress in cases on stderr, and none with --json', async () => {

@@ -5,11 +5,11 @@ Usage: python3 runner.py FD     (FD: one end of a Unix stream socket; nothing el
 Started by harness/worker/broker.py, possibly inside a sandbox. Everything here runs in the same process as the
 code it calls, so none of it is trusted: whatever this process says is checked by the caller, which alone judges
 whether the input was changed (it compares the shared input with its own copy). This file needs the standard
-library, NumPy and the file it loads; nothing else from the caller's file system.
+library, NumPy and the file (or installed module) it loads; nothing else from the caller's file system.
 
 Channel frames: u32 LE header length, a JSON header, `payloadBytes` raw bytes; a descriptor may ride on a frame's
 first bytes (SCM_RIGHTS).
-  in:  {"type": "init", "file", "function", "callStyle", "memoryMb"} once, then
+  in:  {"type": "init", "file" | "module" (+ "pythonPath"), "function", "callStyle", "memoryMb"} once, then
        {"type": "batch", "calls": [{"id", "dtype", "shape", "args", "offset", "nbytes", "layout"?}], "arenaBytes"?};
        with "arenaBytes" a new shared input region comes attached (a sealed memory file), for this batch and the
        ones after it until the next one comes. Each call's input is at its offset in the region.
@@ -213,7 +213,9 @@ def die_with_parent():
 
 
 def load_function(spec):
-    """(function, None) or (None, failure header). Runs the file's top-level code."""
+    """(function, None) or (None, failure header). Runs the file's (or the module's) top-level code."""
+    if spec.get("module"):
+        return load_module_function(spec)
     import importlib.util
 
     path = os.path.abspath(spec["file"])
@@ -223,6 +225,8 @@ def load_function(spec):
     if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
         sys.path.pop(0)
     sys.path.insert(0, folder)
+    for i, extra in enumerate(spec.get("pythonPath") or []):
+        sys.path.insert(1 + i, extra)  # --python-path: after the file's own folder, before the interpreter's
     # A file called json.py or numpy.py must not replace a module this file already uses.
     name = stem if stem.isidentifier() and stem not in sys.modules else "_sc_candidate_" + "".join(
         c if c.isalnum() else "_" for c in stem
@@ -260,6 +264,68 @@ def load_function(spec):
     fn = getattr(module, fn_name)
     if not callable(fn):
         return None, {"type": "start-failed", "kind": "missing-target", "message": f"{base}: {fn_name!r} is a {type(fn).__name__}, not a function"}
+    return fn, None
+
+
+SOFTMAX_LIKE = ("softmax", "softmin", "sparsemax", "entmax", "logsumexp", "log_softmax")
+
+
+def load_module_function(spec):
+    """A module target (`scipy.special:softmax`): the installed module, imported the way `import` would, from the
+    interpreter's own path plus the --python-path folders (first, in order). The runner's folder is not on it, nor
+    the working folder: a module target names installed code, a file target names a file."""
+    import importlib
+
+    mod_name, fn_name = spec["module"], spec["function"]
+    if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+        sys.path.pop(0)
+    for i, folder in enumerate(spec.get("pythonPath") or []):
+        sys.path.insert(i, folder)
+    try:
+        module = importlib.import_module(mod_name)
+    except ModuleNotFoundError as e:
+        missing = e.name or ""
+        top = mod_name.split(".")[0]
+        if missing == top:
+            # The package itself is absent: an environment to fix, not code to judge.
+            return None, {
+                "type": "start-failed",
+                "kind": "missing-library",
+                "module": top,
+                "message": head(f"No module named {top!r} for {sys.executable}"),
+                "traceback": tail(format_tb(e)),
+            }
+        if missing and (mod_name == missing or mod_name.startswith(missing + ".")):
+            # The package is there, the submodule named is not: the target is misnamed.
+            return None, {
+                "type": "start-failed",
+                "kind": "missing-target",
+                "message": head(f"No module named {missing!r} ({missing.rpartition('.')[0]} is installed, but has no {missing.rpartition('.')[2]!r})"),
+            }
+        if missing:
+            return None, {
+                "type": "start-failed",
+                "kind": "missing-library",
+                "module": missing,
+                "message": head(f"{mod_name} imports {missing!r}, which is not installed for {sys.executable}: {safe_str(e)}"),
+                "traceback": tail(format_tb(e)),
+            }
+        return None, import_failure(mod_name, e)
+    except BaseException as e:
+        return None, import_failure(mod_name, e)
+    if not hasattr(module, fn_name):
+        public = sorted(k for k in dir(module) if not k.startswith("_") and callable(getattr(module, k, None)))
+        alike = [k for k in public if any(w in k.lower() for w in SOFTMAX_LIKE)]
+        if alike:
+            listed = f"callables it defines that look like softmax: {', '.join(alike)}"
+        elif len(public) <= 30:
+            listed = f"callables it defines: {', '.join(public) or 'none'}"
+        else:
+            listed = f"none of its {len(public)} public callables is named like a softmax"
+        return None, {"type": "start-failed", "kind": "missing-target", "message": head(f"module {mod_name} has no attribute {fn_name!r} ({listed})")}
+    fn = getattr(module, fn_name)
+    if not callable(fn):
+        return None, {"type": "start-failed", "kind": "missing-target", "message": f"{mod_name}.{fn_name} is a {type(fn).__name__}, not a function"}
     return fn, None
 
 

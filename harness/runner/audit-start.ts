@@ -14,6 +14,7 @@ import { defaultPython } from '../worker/python-worker.js';
 import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
 import type { SandboxMode } from '../worker/sandbox.js';
 import type { SubjectSpec } from './subject.js';
+import { classifyTarget, isPythonTarget, pipHint } from './target.js';
 import { workerSpecOf } from './worker-spec.js';
 
 export interface AuditStartOptions {
@@ -31,6 +32,8 @@ export interface AuditStartOptions {
   convention?: string;
   /** the sandbox the candidate runs in (default auto) */
   sandbox?: SandboxMode;
+  /** Python candidates: folders put first on the import path (--python-path) */
+  pythonPath?: string[];
   /** per-case element budget of the generated cases (default DEFAULT_MAX_ELEMENTS) */
   maxElements?: number;
 }
@@ -42,32 +45,50 @@ export interface AuditHead {
   started: number;
 }
 
-const JS_EXTENSIONS = ['mjs', 'js', 'cjs', 'ts', 'mts', 'cts'];
-
 /**
- * FILE.py:FUNCTION, or a JavaScript/TypeScript file (.mjs .js .cjs .ts .mts .cts) with :EXPORT (default: its
- * default export) → a subject spec.
+ * A target (harness/runner/target.ts: FILE.py:FUNCTION, a JavaScript/TypeScript file with :EXPORT, default its
+ * default export, or MODULE:FUNCTION for an installed Python module) → a subject spec. pythonPath: folders put
+ * first on a Python candidate's import path (--python-path), absolute.
  */
-export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean, convention?: string): SubjectSpec {
-  const m = /^(.*\.(py|mjs|js|cjs|ts|mts|cts))(?::([A-Za-z_$][\w$]*))?$/.exec(target);
-  if (!m || (m[2] === 'py' && !m[3])) {
-    throw new UsageError(`target must be FILE.py:FUNCTION or FILE.{${JS_EXTENSIONS.join(',')}}[:EXPORT], got "${target}"`);
-  }
-  const file = resolve(m[1]);
-  if (!existsSync(file)) throw new UsageError(`no such file: ${m[1]}`);
-  const name = m[3] ?? 'default';
-  return {
-    id: `${m[1]}:${name}`,
-    title: `${name} from ${m[1]}`,
+export function parseTarget(target: string, contract: AxisRule, call: CallStyle | undefined, alsoLast: boolean, convention?: string, pythonPath: string[] = []): SubjectSpec {
+  const t = classifyTarget(target);
+  const common = {
     source: 'audited candidate',
-    language: m[2] === 'py' ? 'python' : 'javascript',
-    file,
-    functionName: name,
-    ...(m[2] !== 'py' && convention ? { convention } : {}),
-    callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x'),
+    callStyle: call ?? (contract === 'axis-arg' ? 'x-axis' : 'x') as CallStyle,
     claims: [contract],
     alsoLast,
     expectedFailures: [],
+  };
+  const paths = pythonPath.map((d) => resolve(d));
+  for (let i = 0; i < paths.length; i++) {
+    if (!existsSync(paths[i])) throw new UsageError(`--python-path: no such folder: ${pythonPath[i]}`);
+  }
+  if (t.kind === 'module') {
+    return {
+      ...common,
+      id: target,
+      title: `${t.name} from ${t.module}`,
+      language: 'python',
+      file: '',
+      module: t.module,
+      functionName: t.name,
+      installHint: pipHint(t.module),
+      ...(paths.length ? { pythonPath: paths } : {}),
+    };
+  }
+  const file = resolve(t.path);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${t.path}`);
+  if (paths.length && t.language !== 'python') throw new UsageError('--python-path applies to Python candidates only');
+  const name = t.name ?? 'default';
+  return {
+    ...common,
+    id: `${t.path}:${name}`,
+    title: `${name} from ${t.path}`,
+    language: t.language,
+    file,
+    functionName: name,
+    ...(t.language === 'javascript' && convention ? { convention } : {}),
+    ...(paths.length ? { pythonPath: paths } : {}),
   };
 }
 
@@ -77,14 +98,14 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
  * JavaScript one has no bfloat16 type (it would get raw bits), so bfloat16 only when asked.
  */
 export function auditCaseOptions(opts: { dtypes?: DType[]; maxElements?: number; target?: string }): CaseOptions {
-  const python = opts.target === undefined || /\.py:[^:]*$/.test(opts.target);
+  const python = opts.target === undefined || isPythonTarget(opts.target);
   const dtypes = opts.dtypes ?? (python ? [...AUDIT_DTYPES] : AUDIT_DTYPES.filter((d) => d !== 'bfloat16'));
   return { dtypes, maxRank: 6, maxSize: 512, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS, layouts: LAYOUT_KINDS };
 }
 
 export function startAudit(opts: AuditStartOptions): AuditHead {
   const started = performance.now();
-  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast, opts.convention);
+  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast, opts.convention, opts.pythonPath);
   const worker = startWorker(workerSpecOf(spec, { ...opts, python: defaultPython(opts.python) }));
   // Must not count as an unhandled rejection before runAudit awaits it.
   worker.catch(() => undefined);

@@ -16,6 +16,8 @@ import { bitwiseEqual, type Tensor } from '../tensor/tensor.js';
 import { inExpectedDtype, sameShape } from '../checks/outcome.js';
 import type { CallOutcome } from '../worker/types.js';
 import { reproduction } from '../report/summary.js';
+import { sandboxLine } from '../report/sandbox-line.js';
+import type { SandboxMode } from '../worker/sandbox.js';
 
 /** Whether the new outcome still shows the defect the check reported, and why (one line). */
 export function judgeReplay(
@@ -49,7 +51,7 @@ export function judgeReplay(
   return { conforms: false, why: `${cmp.failing} element(s) out of tolerance${w ? `, e.g. ${w.actual} where the correctly rounded value is ${w.expected}` : ''}` };
 }
 
-export async function replayCase(report: RunReport, caseId: string, opts: { implementation?: string; python?: string }): Promise<{ output: string; stillFails: boolean }> {
+export async function replayCase(report: RunReport, caseId: string, opts: { implementation?: string; python?: string; sandbox?: SandboxMode }): Promise<{ output: string; stillFails: boolean }> {
   const hits = report.implementations.flatMap((impl) =>
     impl.checks.filter((c) => c.counterexample?.caseId === caseId && (!opts.implementation || impl.id === opts.implementation)).map((c) => ({ impl, check: c })));
   if (hits.length === 0) throw new UsageError(`no counterexample with case id "${caseId}" in the report${opts.implementation ? ` for ${opts.implementation}` : ''}`);
@@ -58,16 +60,21 @@ export async function replayCase(report: RunReport, caseId: string, opts: { impl
   const ce = check.counterexample!;
   const input = decodeTensorJson(ce.input, 'report', `/counterexample/input`);
   const expected = ce.expected ? decodeTensorJson(ce.expected, 'report', '/counterexample/expected') : undefined;
+  const t = impl.target;
+  // A module target is imported again by name (from the same --python-path folders), not from the file it loaded from.
   const worker = await startWorker({
     language: impl.language,
-    file: resolve(impl.target.file),
-    functionName: impl.target.functionName,
-    callStyle: impl.target.callStyle,
+    file: t.module ? '' : resolve(t.file),
+    ...(t.module ? { module: t.module } : {}),
+    ...(t.pythonPath?.length ? { pythonPath: t.pythonPath } : {}),
+    functionName: t.functionName,
+    callStyle: t.callStyle,
     timeoutMs: 30_000,
     memoryMb: 4096,
     python: opts.python,
+    sandbox: opts.sandbox,
   });
-  if (isStartFailure(worker)) return { output: `cannot load ${impl.target.file}: ${sanitizeTerminal(worker.message)}\n`, stillFails: true };
+  if (isStartFailure(worker)) return { output: `cannot load ${t.module ?? t.file}: ${sanitizeTerminal(worker.message)}\n`, stillFails: true };
   const w = worker;
   try {
     const calls = check.family === 'determinism' ? [{ input, args: ce.args }, { input, args: ce.args }] : [{ input, args: ce.args }];
@@ -76,6 +83,7 @@ export async function replayCase(report: RunReport, caseId: string, opts: { impl
     const verdict = judgeReplay(check, input, expected, axes, report.settings.profile, outcome, again);
     const repro = reproduction(ce);
     const lines = [
+      sandboxLine(w.sandbox),
       `${impl.id} — ${check.name} [${check.contract.rule}]: ${sanitizeTerminal(check.diagnosis)}`,
       `input:    ${fmtTensor(input, 64)}`,
       `args:     ${JSON.stringify(ce.args)}`,

@@ -65,6 +65,7 @@ export function specFromManifest(e: ManifestEntry, manifestPath?: string): Subje
     language: e.language,
     // Relative to the manifest's own folder, exactly as the manifest loader checked it.
     file: implementationFile(e, manifestPath),
+    ...(e.module ? { module: e.module } : {}),
     functionName: e.function,
     callStyle: e.call,
     claims: e.claims,

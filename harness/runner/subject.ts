@@ -13,7 +13,8 @@ import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import type { CallStyle, ImplementationWorker, ModuleLocation, StartFailure } from '../worker/types.js';
+import { pipHint } from './target.js';
 import { workerSpecOf } from './worker-spec.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { layoutPython } from '../tensor/layout.js';
@@ -33,8 +34,12 @@ export interface SubjectSpec {
   title: string;
   source: string;
   language: 'python' | 'javascript';
-  /** absolute path */
+  /** absolute path; '' for a module target */
   file: string;
+  /** a Python module target (`scipy.special` of scipy.special:softmax): imported from the interpreter's path */
+  module?: string;
+  /** Python: folders put first on the candidate's import path (--python-path), absolute */
+  pythonPath?: string[];
   functionName: string;
   callStyle: CallStyle;
   claims: AxisRule[];
@@ -78,8 +83,10 @@ export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
 
 /** The Python lines that load the function, for reproduction snippets: an absolute path, so they run from anywhere. */
 export function importLineFor(spec: SubjectSpec): string {
+  const paths = (spec.pythonPath ?? []).map((d) => `sys.path.insert(0, ${JSON.stringify(d)})`);
+  if (spec.module) return `${paths.length ? `import sys; ${[...paths].reverse().join('; ')}\n` : ''}from ${spec.module} import ${spec.functionName}`;
   const mod = basename(spec.file).replace(/\.py$/, '');
-  return `import sys; sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}`;
+  return `import sys; ${[...paths].reverse().join('; ')}${paths.length ? '; ' : ''}sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}`;
 }
 
 /** The reproduction script for a counterexample: Python for Python candidates, an ES module for JavaScript ones. */
@@ -176,6 +183,7 @@ export async function evaluateSubject(
     const inference = settings.op === 'logsumexp' ? [] : inferRules(observations, settings.profile, oracle, settings.op === 'log-softmax');
     return {
       ...base,
+      ...(spec.module ? { target: targetOf(spec, worker.runtime?.module) } : {}),
       status: 'ran',
       inference,
       inferenceSummary: summariseInference(spec.claims, inference, settings.op === 'logsumexp' ? [] : observations.map((o) => o.input.shape.length), nearestRules(observations, inference, oracle)),
@@ -203,14 +211,24 @@ function conventionOf(worker: ImplementationWorker): Pick<ImplementationResult, 
   };
 }
 
-function baseOf(spec: SubjectSpec) {
+function baseOf(spec: SubjectSpec, located?: ModuleLocation) {
   return {
     id: spec.id,
     title: spec.title,
     source: spec.source,
     language: spec.language,
-    target: { file: relative(process.cwd(), spec.file) || spec.file, functionName: spec.functionName, callStyle: spec.callStyle, ...sha256Of(spec.file) },
+    target: targetOf(spec, located),
   };
+}
+
+/**
+ * The report's target: a file and its sha256; for a module target, the module and, where the trusted broker found
+ * it (without running it), the file it loads from, that file's sha256 and its distribution's version.
+ */
+function targetOf(spec: SubjectSpec, located?: ModuleLocation): NonNullable<ImplementationResult['target']> {
+  const call = { functionName: spec.functionName, callStyle: spec.callStyle, ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}) };
+  if (!spec.module) return { file: relative(process.cwd(), spec.file) || spec.file, ...call, ...sha256Of(spec.file) };
+  return { module: spec.module, file: located?.file ?? '', ...call, ...(located?.sha256 ? { sha256: located.sha256 } : {}), ...(located?.distribution ? { distribution: located.distribution } : {}), ...(located?.version ? { version: located.version } : {}) };
 }
 
 /** The candidate file's sha256: which code the verdict is about (sandboxed, the candidate cannot rewrite it). */
@@ -233,8 +251,10 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
   const base = baseOf(spec);
   const planned = (b: Binding) => cases.reduce((n, c) => n + unitsFor(c, b).length, 0);
   if (failure.kind === 'missing-library') {
-    const hint = spec.installHint ? `; install it with \`${spec.installHint}\`` : '';
-    const detail = `skipped: not installed: module ${failure.module ?? '?'} is missing${hint}`;
+    // A module target says what Python said (No module named 'x'), and how to install the module that is missing.
+    const install = spec.module && failure.module ? pipHint(failure.module) : spec.installHint;
+    const hint = install ? `; install it with \`${install}\`${spec.module ? ' (into that interpreter), or name the folder that holds it with --python-path DIR' : ''}` : '';
+    const detail = spec.module ? `skipped: not installed: ${failure.message}${hint}` : `skipped: not installed: module ${failure.module ?? '?'} is missing${hint}`;
     return {
       ...base,
       status: 'skipped',

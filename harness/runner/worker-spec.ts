@@ -11,6 +11,8 @@ export function workerSpecOf(
   return {
     language: spec.language,
     file: spec.file,
+    ...(spec.module ? { module: spec.module } : {}),
+    ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}),
     functionName: spec.functionName,
     callStyle: spec.callStyle,
     timeoutMs: settings.timeoutMs,

@@ -8,7 +8,10 @@ Usage: python3 -u broker.py SPEC_JSON [BULK_DIR]
               "runnerPython"?: str    the runner's interpreter (default: this one, sys.executable),
               "runnerFlags"?: [...]   interpreter options before the script,
               "runnerScript"?: str    runner.py's path as the runner sees it (default: its path here),
-              "runnerFile"?: str      the candidate's path as the runner sees it (default: "file")}
+              "runnerFile"?: str      the candidate's path as the runner sees it (default: "file"),
+              "module"?: str          a module target (scipy.special): the runner imports it instead of a file,
+              "pythonPath"?: [...]    folders first on the runner's import path (host paths),
+              "runnerPythonPath"?: [...]  the same folders as the runner sees them (default: "pythonPath")}
   The runner's command line is prefix + [runnerPython, *runnerFlags, runnerScript, FD]: no harness names in it but
   what those paths hold. The runner needs nothing from this machine's files but runner.py, the candidate (and its
   folder), the interpreter and NumPy; never the bulk files (its inputs and outputs are memory files passed by
@@ -312,6 +315,60 @@ class InFile:
         self.map, self.n = None, 0
 
 
+# ---------------------------------------------------------------- a module target's provenance
+
+
+def locate_module(name, extra_path):
+    """Where `import name` finds a module target, for the report: {"file", "sha256", "distribution"?, "version"?},
+    or {} when it cannot tell. Found here, in the trusted process, without running any of the module's code: each
+    package's folder comes from its import spec (PathFinder, the finder of sys.path and its folders), not from its
+    __init__, and the version from the installed metadata of the distribution whose folder holds the file. The
+    runner imports the same name from the same path (the --python-path folders first, then the interpreter's)."""
+    try:
+        import hashlib
+        import importlib.machinery
+
+        own = os.path.dirname(os.path.abspath(__file__))
+        search = [str(p) for p in extra_path] + [p for p in sys.path if os.path.abspath(p or ".") != own]
+        parts, spec = name.split("."), None
+        for i in range(len(parts)):
+            if search is None:
+                return {}  # a plain module has no submodules
+            spec = importlib.machinery.PathFinder.find_spec(".".join(parts[: i + 1]), search)
+            if spec is None:
+                return {}
+            search = spec.submodule_search_locations
+        origin = spec.origin if spec is not None and spec.has_location else None
+        if not origin or not os.path.isfile(origin):
+            return {}
+        origin = os.path.realpath(origin)
+        with open(origin, "rb") as f:
+            out = {"file": origin, "sha256": hashlib.sha256(f.read()).hexdigest()}
+        out.update(distribution_of(parts[0], origin))
+        return out
+    except Exception:
+        return {}
+
+
+def distribution_of(top, origin):
+    """{"distribution", "version"} of the installed distribution that provides `top` from the folder holding origin."""
+    import importlib.metadata as md
+
+    try:
+        names = list(md.packages_distributions().get(top, []))  # Python 3.10+
+    except AttributeError:
+        names = []
+    for d in names + [top]:
+        try:
+            dist = md.distribution(d)
+            base = os.path.realpath(str(dist.locate_file("")))
+        except Exception:
+            continue
+        if origin.startswith(base.rstrip(os.sep) + os.sep):
+            return {"distribution": dist.metadata["Name"] or d, "version": dist.version}
+    return {}
+
+
 # ---------------------------------------------------------------- the runner
 
 
@@ -508,8 +565,13 @@ class Runner:
     def start(self):
         """The runner's first frame, checked: ready, start-failed or environment; None if it died first."""
         s = self.spec
-        self.send({"type": "init", "file": s.get("runnerFile") or s["file"], "function": s["function"],
-                   "callStyle": s.get("callStyle", "x"), "memoryMb": s.get("memoryMb")})
+        init = {"type": "init", "file": s.get("runnerFile") or s.get("file", ""), "function": s["function"],
+                "callStyle": s.get("callStyle", "x"), "memoryMb": s.get("memoryMb")}
+        if s.get("module"):
+            init["module"] = s["module"]
+        if s.get("pythonPath"):
+            init["pythonPath"] = s.get("runnerPythonPath") or s["pythonPath"]
+        self.send(init)
         got = self.recv(0)
         if got is None:
             return None
@@ -622,6 +684,8 @@ class Broker:
             r = Runner(self.spec)
         except OSError as e:
             return {"type": "environment", "message": f"cannot start the candidate's process: {e}"}
+        if self.spec.get("module") and not hasattr(self, "located"):
+            self.located = locate_module(self.spec["module"], self.spec.get("pythonPath") or [])  # while it starts
         try:
             first = r.start()
         except (ProtocolError, OSError) as e:
@@ -857,6 +921,8 @@ def main():
     first = b.start_runner()
     if first["type"] == "ready":
         first["bulk"] = bulk is not None
+        if getattr(b, "located", None):
+            first["module"] = b.located
     write_frame(fd_out, first)
     if first["type"] != "ready":
         return

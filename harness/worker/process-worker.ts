@@ -5,7 +5,7 @@ import { makeWorkerHome, removeWorkerHome } from './env.js';
 import { conventions } from './protocol.js';
 import { Session, type LaunchPlan, type StartResult } from './session.js';
 import type { SandboxInfo } from './sandbox.js';
-import type { CallOutcome, CallRequest, ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
+import type { CallOutcome, CallRequest, ImplementationWorker, ModuleLocation, StartFailure, WorkerSpec } from './types.js';
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 /**
@@ -35,10 +35,10 @@ function startFailure(r: Extract<StartResult, { ok: false }>, kind: WorkerKind, 
     return failure;
   }
   if (r.timedOut) {
-    return { kind: 'import', message: `${spec.file} did not finish loading within ${(spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS) / 1000} s`, detail: r.stderr };
+    return { kind: 'import', message: `${spec.module ?? spec.file} did not finish loading within ${(spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS) / 1000} s`, detail: r.stderr };
   }
   const how = r.exit?.signal ? `was killed by ${r.exit.signal}` : `exited with code ${r.exit?.exitCode}`;
-  return { kind: 'import', message: `the worker ${how} while loading ${spec.file}`, detail: [r.stdout, r.stderr].filter(Boolean).join('\n') };
+  return { kind: 'import', message: `the worker ${how} while loading ${spec.module ?? spec.file}`, detail: [r.stdout, r.stderr].filter(Boolean).join('\n') };
 }
 
 class ProcessWorker implements ImplementationWorker {
@@ -143,5 +143,16 @@ export async function startProcessWorker(spec: WorkerSpec, kind: WorkerKind): Pr
   const printed = [r.ready.importOutput, r.stdout, r.stderr].filter((t) => typeof t === 'string' && t !== '').join('');
   const runtime: ImplementationWorker['runtime'] = Object.fromEntries(['python', 'numpy', 'convention', 'mlDtypes'].filter((k) => typeof r.ready[k] === 'string').map((k) => [k, String(r.ready[k])]));
   if (Array.isArray(r.ready.conventionProbe)) runtime!.conventionProbe = r.ready.conventionProbe.map(String);
+  const located = moduleLocation(r.ready.module);
+  if (located) runtime!.module = located;
   return new ProcessWorker(r.session, printed, runtime, plan.sandboxInfo, spec, kind, home);
+}
+
+/** The broker's word on where a module target loads from (broker.py locate_module), checked field by field. */
+function moduleLocation(m: unknown): ModuleLocation | undefined {
+  if (typeof m !== 'object' || m === null || typeof (m as { file?: unknown }).file !== 'string') return undefined;
+  const o = m as Record<string, unknown>;
+  const out: ModuleLocation = { file: String(o.file) };
+  for (const k of ['sha256', 'distribution', 'version'] as const) if (typeof o[k] === 'string') out[k] = o[k] as string;
+  return out;
 }

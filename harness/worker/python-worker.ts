@@ -35,6 +35,8 @@ export interface RunnerLaunch {
   runnerFlags?: string[];
   runnerScript?: string;
   runnerFile?: string;
+  /** the --python-path folders as the runner sees them (default: "pythonPath") */
+  runnerPythonPath?: string[];
 }
 
 /** The runner script the broker starts (what a sandbox must bind read-only, with the candidate and the interpreter). */
@@ -51,12 +53,15 @@ const RUNNER_SIBLINGS: [string, string][] = [[projectPath('harness', 'py', 'sc_l
 function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {}): WorkerKind {
   const broker = projectPath('harness', 'worker', 'broker.py');
   const workerArgs = (l: RunnerLaunch, memoryMb: number) =>
-    JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, ...l });
+    JSON.stringify({
+      file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python,
+      ...(spec.module ? { module: spec.module } : {}), ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}), ...l,
+    });
   return {
     plan: async (dir) => {
       let sb: Awaited<ReturnType<typeof pythonSandbox>>;
       try {
-        sb = await pythonSandbox({ python, file: spec.file, scripts: [RUNNER, ...RUNNER_SIBLINGS], memoryMb: spec.memoryMb, mode: spec.sandbox }, workerEnv(dir));
+        sb = await pythonSandbox({ python, file: spec.file, pythonPath: spec.pythonPath, scripts: [RUNNER, ...RUNNER_SIBLINGS], memoryMb: spec.memoryMb, mode: spec.sandbox }, workerEnv(dir));
       } catch (e) {
         if (e instanceof EnvironmentError && !/sandbox/.test(e.message)) throw new EnvironmentError(`${e.message}. ${HOW_TO_FIX}`);
         throw e;
@@ -70,6 +75,7 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
         runnerFlags: sb.pythonFlags,
         runnerScript: sb.scripts[0],
         runnerFile: sb.file,
+        ...(sb.pythonPath.length ? { runnerPythonPath: sb.pythonPath } : {}),
       };
       return { command: python, args: ['-u', broker, workerArgs(sandboxed, workerMemoryMb(spec.memoryMb, true))], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info };
     },

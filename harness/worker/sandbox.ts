@@ -45,6 +45,8 @@ export const SANDBOX_HOME = '/home/user';
 export const SANDBOX_TMP = '/tmp';
 /** where the candidate's folder (or, for a folder too wide to show, its file alone) is bound */
 export const CANDIDATE_DIR = '/src/app';
+/** where the --python-path folders are bound: LIB_DIR/0, LIB_DIR/1, ... in order */
+export const LIB_DIR = '/src/lib';
 /** where runner scripts are bound */
 export const RUNNER_DIR = '/opt/run';
 /** where the large-tensor files are bound (the worker opens them once, then Node deletes their names) */
@@ -232,7 +234,7 @@ function isAbsoluteDir(d: string): boolean {
 }
 
 /** Where the sandbox mounts its own things: no host folder is bound over or above them. */
-const OWN_MOUNTS = [SANDBOX_TMP, '/dev', '/proc', SANDBOX_HOME, CANDIDATE_DIR, RUNNER_DIR, BULK_DIR, '/node_modules'];
+const OWN_MOUNTS = [SANDBOX_TMP, '/dev', '/proc', SANDBOX_HOME, CANDIDATE_DIR, LIB_DIR, RUNNER_DIR, BULK_DIR, '/node_modules'];
 
 const within = (child: string, parent: string): boolean => {
   const r = relative(parent, child);
@@ -395,8 +397,10 @@ function sandboxLaunch(bwrap: Bwrap, p: Omit<PolicyInput, 'tmpfs'>, memoryMb: nu
 
 export interface PythonLaunchInput {
   python: string;
-  /** the candidate's file (host path) */
+  /** the candidate's file (host path); '' for a module target (the interpreter's own folders hold it) */
   file: string;
+  /** folders for the candidate's import path (--python-path, host paths): each bound read-only under LIB_DIR */
+  pythonPath?: string[];
   /** runner scripts: [host path, name inside RUNNER_DIR] */
   scripts: [string, string][];
   memoryMb: number;
@@ -413,6 +417,8 @@ export interface PythonLaunch extends SandboxLaunch {
   pythonFlags: string[];
   /** the candidate's file inside */
   file: string;
+  /** the --python-path folders inside, in the order given */
+  pythonPath: string[];
   /** each runner script inside, in the order given */
   scripts: string[];
   /** the environment inside (already set by the options; for the unsandboxed case, use your own) */
@@ -434,24 +440,42 @@ export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Recor
   const runtime = input.mode === 'none' ? null : pythonRuntime(input.python, scrubbedEnv);
   runtime?.catch(() => undefined); // awaited below when it is used
   const resolved = await resolveSandbox(input.mode);
-  if (!resolved.bwrap) return { argv: [], argsFd: null, options: () => [], info: resolved.info, python: input.python, pythonFlags: [], file: input.file, scripts: input.scripts.map(([h]) => h), env: scrubbedEnv };
+  if (!resolved.bwrap) return { argv: [], argsFd: null, options: () => [], info: resolved.info, python: input.python, pythonFlags: [], file: input.file, pythonPath: input.pythonPath ?? [], scripts: input.scripts.map(([h]) => h), env: scrubbedEnv };
   const rt = await runtime!;
-  const cand = candidateBind(input.file);
+  // A module target has no file of its own: what it imports comes from the interpreter's folders (bound below) and
+  // the --python-path folders, each at a neutral place.
+  const cand = input.file ? candidateBind(input.file) : null;
+  const libs = (input.pythonPath ?? []).map((d, i): [string, string] => [libraryBind(d), join(LIB_DIR, String(i))]);
   const scripts = input.scripts.map(([, name]) => join(RUNNER_DIR, name));
   const env = sandboxEnv({
     PYTHONHASHSEED: '0',
     PYTHONDONTWRITEBYTECODE: '1',
     ...(rt.userBase ? { PYTHONUSERBASE: rt.userBase } : {}),
   });
-  const binds: [string, string][] = [...rt.dirs.map((d): [string, string] => [d, d]), cand.bind, ...input.scripts.map(([h, name], i): [string, string] => [neutralCopy(h, name), scripts[i]])];
+  const binds: [string, string][] = [...rt.dirs.map((d): [string, string] => [d, d]), ...(cand ? [cand.bind] : []), ...libs, ...input.scripts.map(([h, name], i): [string, string] => [neutralCopy(h, name), scripts[i]])];
   return {
     ...sandboxLaunch(resolved.bwrap, { binds, writable: input.writable, env }, input.memoryMb),
     python: rt.executable,
     pythonFlags: rt.flags,
-    file: cand.inside,
+    file: cand?.inside ?? '',
+    pythonPath: libs.map(([, inside]) => inside),
     scripts,
     env,
   };
+}
+
+/**
+ * A --python-path folder's real path, to bind read-only; EnvironmentError when showing it would show HOME, the
+ * checkout or the whole disk (a folder at or above them): name the package's own folder instead.
+ */
+export function libraryBind(dir: string): string {
+  const real = safeReal(dir) ?? resolve(dir);
+  const home = safeReal(homedir());
+  const checkout = safeReal(projectPath());
+  if (real === '/' || (home !== null && within(home, real)) || (checkout !== null && within(checkout, real))) {
+    throw new EnvironmentError(`--python-path ${dir} cannot be shown inside the sandbox: it would show ${real === '/' ? 'the whole disk' : home !== null && within(home, real) ? 'HOME' : "the harness's checkout"}; name a folder that holds only the candidate's packages`);
+  }
+  return real;
 }
 
 export interface JsLaunchInput {
@@ -465,7 +489,7 @@ export interface JsLaunchInput {
 }
 
 /** The sandbox for a JavaScript candidate: Node's own install, the harness's node_modules at /node_modules. */
-export async function jsSandbox(input: JsLaunchInput): Promise<Omit<PythonLaunch, 'python' | 'pythonFlags'> & { node: string }> {
+export async function jsSandbox(input: JsLaunchInput): Promise<Omit<PythonLaunch, 'python' | 'pythonFlags' | 'pythonPath'> & { node: string }> {
   const resolved = await resolveSandbox(input.mode);
   if (!resolved.bwrap) return { argv: [], argsFd: null, options: () => [], info: resolved.info, node: process.execPath, file: input.file, scripts: [input.script[0]], env: {} };
   const node = safeReal(process.execPath) ?? process.execPath;

@@ -59,8 +59,12 @@ export interface ConventionFound {
 export interface WorkerSpec {
   /** 'python' runs a .py file's function in python3; 'javascript' an ES module's export in its own Node process. */
   language: 'python' | 'javascript';
-  /** absolute path of the file that defines the function */
+  /** absolute path of the file that defines the function; '' for a module target */
   file: string;
+  /** Python: an installed module that defines the function (a module target), imported instead of a file */
+  module?: string;
+  /** Python: folders put first on the candidate's import path (absolute; bound read-only in the sandbox) */
+  pythonPath?: string[];
   /** the function (Python) or export (JavaScript) name */
   functionName: string;
   callStyle: CallStyle;
@@ -92,10 +96,20 @@ export interface ImplementationWorker {
   /** Text the process printed outside calls (import time, etc.), for diagnostics. */
   readonly importOutput: string;
   /** What the worker said it runs on when it started (Python workers: the Python and NumPy versions). */
-  readonly runtime?: { python?: string; numpy?: string; convention?: string; conventionProbe?: string[]; mlDtypes?: string };
+  readonly runtime?: { python?: string; numpy?: string; convention?: string; conventionProbe?: string[]; mlDtypes?: string; module?: ModuleLocation };
   /** The sandbox its process runs in, or why none. */
   readonly sandbox?: SandboxInfo;
   close(): Promise<void>;
+}
+
+/** Where a module target loads from, as the trusted broker found it without running the module's code. */
+export interface ModuleLocation {
+  /** the module's file (a package's __init__.py) */
+  file: string;
+  sha256?: string;
+  /** the installed distribution that holds it and its version (importlib.metadata), when it is one */
+  distribution?: string;
+  version?: string;
 }
 
 /** Why a worker could not be started: the file does not load, the function is missing, or the library is absent. */
