@@ -80,13 +80,13 @@ describe('diffAudits', () => {
 describe('renderChanges', () => {
   it('one line per change; candidate text loses its escape sequences', () => {
     const lines = renderChanges([
-      { kind: 'verdict', from: 'fail', to: 'error', reason: 'NameError: \u001b[31mnp\u001b[0m' },
+      { kind: 'verdict', from: 'fail', to: 'error', reason: 'NameError: \u001b[31mnp\u001b[0m\n' },
       { kind: 'now-fails', label: 'overflow [last]', diagnosis: 'exp overflows' },
       { kind: 'now-passes', label: 'values [last]' },
       { kind: 'counterexample', label: 'underflow [last]', caseId: 'adv/9', diagnosis: 'd' },
     ], errorSnapshot('x'));
     expect(lines).toEqual([
-      '  verdict: DOES NOT CONFORM → COULD NOT JUDGE: NameError: np',
+      '  verdict: DOES NOT CONFORM → COULD NOT JUDGE:\n    NameError: np',
       '  ✗ now fails: overflow [last]: exp overflows',
       '  ✓ now passes: values [last]',
       '  ~ counterexample changed: underflow [last] (now adv/9): d',

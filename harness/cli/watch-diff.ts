@@ -90,7 +90,8 @@ export function renderChanges(changes: Change[], after: AuditSnapshot): string[]
   return changes.map((c) => {
     switch (c.kind) {
       case 'verdict':
-        return `  verdict: ${WORDS[c.from]} → ${WORDS[c.to]}${c.to === 'error' && c.reason ? `: ${sanitizeTerminal(c.reason)}` : ''}`;
+        // a reason can be a whole traceback: its lines indented under the verdict line
+        return `  verdict: ${WORDS[c.from]} → ${WORDS[c.to]}${c.to === 'error' && c.reason ? `:\n${sanitizeTerminal(c.reason).trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}` : ''}`;
       case 'now-fails':
         return `  ✗ now fails: ${c.label}: ${sanitizeTerminal(c.diagnosis)}`;
       case 'now-passes':
