@@ -54,10 +54,11 @@ describe('launchFirst', () => {
 });
 
 describe('the bundled Chromium', () => {
-  it('the font config names only the fonts unpacked beside the binary', () => {
+  it('the font config names the fonts unpacked beside the binary, then the system\'s config only where it exists', () => {
     const conf = fontsConf('/tmp/sc-chromium-1/fonts');
     expect(conf).toContain('<dir>/tmp/sc-chromium-1/fonts</dir>');
-    expect(conf.match(/<dir>/g)).toHaveLength(1);
+    expect(conf).not.toContain('/tmp/fonts<'); // the package's own conf points there, not at our folder
+    expect(conf).toContain('<include ignore_missing="yes">/etc/fonts/fonts.conf</include>');
   });
   it('comes with `npm ci` alone: a devDependency whose tarball holds the binary, with no install script to fetch it', () => {
     const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8'));

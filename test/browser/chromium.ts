@@ -71,7 +71,8 @@ async function unpackBundled(): Promise<Launchable> {
       // al2023.tar.br and unpacks them only on Amazon Linux, so unpack them here for every host.
       mkdirSync(join(stage, 'al2023'));
       execFileSync('tar', ['-x', '-C', join(stage, 'al2023')], { input: brotliDecompressSync(readFileSync(join(root, 'bin', 'al2023.tar.br'))) });
-      // The shipped fonts.conf names /tmp/fonts; this one names the fonts beside it, and no system font.
+      // The shipped fonts.conf names /tmp/fonts; this one names the fonts beside it, then the system's configuration
+      // where there is one (the layout checks then measure the fonts a reader's browser uses, monospace included).
       writeFileSync(join(stage, 'fonts', 'fonts.conf'), fontsConf(join(dir, 'fonts')));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
@@ -100,7 +101,7 @@ async function unpackBundled(): Promise<Launchable> {
 }
 
 export function fontsConf(fontDir: string): string {
-  return `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${fontDir}</dir>\n  <cachedir>${fontDir}-cache</cachedir>\n</fontconfig>\n`;
+  return `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${fontDir}</dir>\n  <cachedir>${fontDir}-cache</cachedir>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n</fontconfig>\n`;
 }
 
 function systemBrowser(source: 'CHROMIUM_PATH' | 'system', path: string): Launchable {
