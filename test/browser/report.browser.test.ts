@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit } from '../../harness/index.js';
+import { audit, run } from '../../harness/index.js';
 import { projectPath } from '../../harness/paths.js';
 import { BROWSER_INJECTION, sampleReport, wideReport } from '../../harness/report/fixtures.js';
 import { renderHtml } from '../../harness/report/html.js';
@@ -252,6 +252,7 @@ describe('HTML report in Chromium', () => {
     await expectVisible(page, '[data-testid="counterexample"]');
     // the coverage grids are folded: open them, as a reader would, before measuring
     await page.locator('details[data-testid="coverage"] > summary').first().click();
+    await page.locator('details').evaluateAll((els) => els.forEach((d) => d.setAttribute('open', '')));
     expect(await expectVisible(page, '[data-testid="coverage-grid"]')).toBeGreaterThan(1);
     const l = await layout(page);
     expect(l.innerWidth).toBe(1280);
@@ -259,6 +260,26 @@ describe('HTML report in Chromium', () => {
     expect(l.duplicateIds).toEqual([]);
     expect(l.deadLinks).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('a real run report (one manifest row, 20 runs, goldens and ONNX\'s node tests) fits 1280 px', async () => {
+    // What overflowed once (1477 px): the run page's external ONNX table and coverage grids, which no fixture had.
+    const report = await run({ only: ['quiz-axis0-naive'], numRuns: 20, parallel: 1 });
+    const file = join(workDir, 'run.html');
+    writeFileSync(file, renderHtml(report));
+    const { page, pageErrors } = await open(file);
+    await expectVisible(page, '[data-testid="verdict"]');
+    await expectVisible(page, '[data-testid="external-matrix"]');
+    await expectVisible(page, '[data-testid="golden-matrix"]');
+    // every section unfolded (a passing row is folded): the widest the page gets
+    await page.locator('details').evaluateAll((els) => els.forEach((d) => d.setAttribute('open', '')));
+    expect(await expectVisible(page, '[data-testid="coverage-grid"]')).toBeGreaterThan(1);
+    const l = await layout(page);
+    expect(l.scrollWidth, 'page width').toBeLessThanOrEqual(l.innerWidth);
+    expect(l.duplicateIds).toEqual([]);
+    expect(l.deadLinks).toEqual([]);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 180_000);
