@@ -44,6 +44,9 @@ export function browserOrder(env: NodeJS.ProcessEnv): BrowserSource[] {
   }
 }
 
+/** Bumped when what unpackBundled() writes changes, so that an older unpacked copy is not reused. */
+const UNPACK_LAYOUT = 'u1';
+
 function bundledRoot(): string {
   // The package's exports map hides package.json: find its root from its CommonJS entry (build/cjs/index.cjs).
   return join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '..', '..');
@@ -58,7 +61,7 @@ function bundledRoot(): string {
 async function unpackBundled(): Promise<Launchable> {
   const root = bundledRoot();
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
-  const dir = join(tmpdir(), `sc-chromium-${version}-${process.getuid?.() ?? 0}`);
+  const dir = join(tmpdir(), `sc-chromium-${version}-${UNPACK_LAYOUT}-${process.getuid?.() ?? 0}`);
   if (!existsSync(join(dir, 'chromium'))) {
     const stage = mkdtempSync(join(tmpdir(), 'sc-chromium-stage-'));
     const saved = process.env.TMPDIR;
