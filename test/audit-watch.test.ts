@@ -56,6 +56,32 @@ describe('audit --watch', () => {
     expect(readdirSync(workerTmp)).toEqual([]);
   }, 300_000);
 
+  it('a save during the first audit is not lost: it is audited when the first one ends', async () => {
+    const dir = tmp();
+    const workerTmp = tmp();
+    const file = join(dir, 'cand.py');
+    writeFileSync(file, readFileSync(projectPath('test', 'fixtures', 'broken', 'no_max_shift.py')));
+    const child = spawn(process.execPath, [BIN, 'audit', `${file}:softmax`, '--contract', 'last', '--watch', '--num-runs', '20', '--shrink-seconds', '1'], {
+      env: { ...process.env, NO_COLOR: '1', TMPDIR: workerTmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      await waitFor(() => readdirSync(workerTmp).join(','), /./, 60_000); // the first audit is under way
+      expect(out).not.toContain('watching');
+      writeFileSync(file, readFileSync(projectPath('implementations', 'numpy_stable.py')));
+      await waitFor(() => out, /watching /, 120_000);
+      // whichever version the first audit read, the saved one is audited next, and conforms
+      await waitFor(() => out, /saved: re-audited\n {2}(verdict: DOES NOT CONFORM → CONFORMS|no change: CONFORMS)\n/, 120_000);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  }, 300_000);
+
   it('Ctrl-C during the first audit: exit 130 (no verdict yet), no temp folder and no worker process left', async () => {
     const dir = tmp();
     const workerTmp = tmp();

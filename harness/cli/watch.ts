@@ -73,15 +73,14 @@ export async function watchAudit(opts: AuditOptions, flags: { json: boolean; rep
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  await auditOnce();
-  io.write(`\nwatching ${file}: every save re-audits (seed ${opts.seed}); Ctrl-C stops\n`);
+  // The file as the first audit reads it; the watch starts before that audit, so a save during it is not lost.
   let seen = hashOf(file);
   let timer: NodeJS.Timeout | undefined;
-  let running = false;
+  let running = true;
   let again = false;
   const onSave = async (): Promise<void> => {
     if (running) {
-      again = true; // audited once more when this one ends
+      again = true; // looked at again when this audit ends
       return;
     }
     const now = hashOf(file);
@@ -104,5 +103,16 @@ export async function watchAudit(opts: AuditOptions, flags: { json: boolean; rep
     clearTimeout(timer);
     timer = setTimeout(() => void onSave(), DEBOUNCE_MS);
   });
+  watcher.on('error', (e) => {
+    io.write(`stopped watching ${file}: ${e.message}\n`);
+    stop();
+  });
+  await auditOnce();
+  io.write(`\nwatching ${file}: every save re-audits (seed ${opts.seed}); Ctrl-C stops\n`);
+  running = false;
+  if (again) {
+    again = false;
+    void onSave();
+  }
   return new Promise<never>(() => undefined);
 }
