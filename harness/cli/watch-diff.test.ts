@@ -77,7 +77,58 @@ describe('diffAudits', () => {
   });
 });
 
+describe('diffAudits, edge cases', () => {
+  it('a different reason for not judging is shown; the same one again is no change', () => {
+    const a = errorSnapshot('NameError: np');
+    expect(diffAudits(a, undefined, errorSnapshot('NameError: np'))).toEqual([]);
+    expect(diffAudits(a, undefined, errorSnapshot('SyntaxError: x'))).toEqual([{ kind: 'verdict', from: 'error', to: 'error', reason: 'SyntaxError: x' }]);
+  });
+  it('a failing check that is no longer run has stopped failing, and says why', () => {
+    const a = snapshotOf(broken);
+    const b = snapshotOf(report([check('values', 'pass'), check('overflow', 'fail', cx('adv/1', [1000, 5], ['nan', 0]))]));
+    expect(diffAudits(a, a, b)).toEqual([{ kind: 'now-passes', label: 'underflow [last] (no longer checked)' }]);
+  });
+  it('the first judged audit after nothing judged: every failing check is new', () => {
+    expect(diffAudits(errorSnapshot('x'), undefined, snapshotOf(broken)).map((c) => c.kind)).toEqual(['verdict', 'now-fails', 'now-fails']);
+  });
+  it('-0 and 0 in a counterexample are different counterexamples', () => {
+    const a = snapshotOf(report([check('values', 'fail', cx('c', [-0], [1]))]));
+    const b = snapshotOf(report([check('values', 'fail', cx('c', [0], [1]))]));
+    expect(diffAudits(a, a, b).map((c) => c.kind)).toEqual(['counterexample']);
+  });
+});
+
+describe('snapshotOf', () => {
+  it('nothing judged whenever the candidate did not run, whatever the verdict; the reason falls back to its status', () => {
+    const notRun = { verdict: 'fail', implementations: [{ status: 'import-error', statusDetail: 'ModuleNotFoundError: torch', checks: [check('values', 'fail')] }] } as unknown as RunReport;
+    expect(snapshotOf(notRun)).toEqual({ verdict: 'error', reason: 'ModuleNotFoundError: torch' });
+    const judgedNothing = { verdict: 'error', implementations: [{ status: 'ran', checks: [check('values', 'pass')] }] } as unknown as RunReport;
+    expect(snapshotOf(judgedNothing)).toEqual({ verdict: 'error', reason: 'unknown reason' });
+    expect(snapshotOf({ verdict: 'fail', implementations: [] } as unknown as RunReport)).toEqual({ verdict: 'error', reason: 'unknown reason' });
+  });
+  it('a passing audit keeps its checks, none failing', () => {
+    const s = snapshotOf(report([check('values', 'pass'), check('overflow', 'xfail')]));
+    expect(s.verdict).toBe('pass');
+    expect([...s.checks!.values()].map((c) => [c.label, c.failing])).toEqual([['values [last]', false], ['overflow [last]', false]]);
+  });
+});
+
 describe('renderChanges', () => {
+  it('no change on a conforming audit names no count; a verdict line to a judged verdict has no reason', () => {
+    expect(renderChanges([], snapshotOf(report([check('values', 'pass')])))).toEqual(['  no change: CONFORMS']);
+    expect(renderChanges([], errorSnapshot('x'))).toEqual(['  no change: COULD NOT JUDGE']);
+    expect(renderChanges([{ kind: 'verdict', from: 'error', to: 'pass' }], errorSnapshot('x'))).toEqual(['  verdict: COULD NOT JUDGE → CONFORMS']);
+  });
+  it('a traceback is indented under its verdict line, line by line; a counterexample without a case id names none', () => {
+    expect(renderChanges([
+      { kind: 'verdict', from: 'pass', to: 'error', reason: '  File "c.py", line 2\nSyntaxError: x\n\n' },
+      { kind: 'counterexample', label: 'values [last]', diagnosis: 'd' },
+    ], errorSnapshot('x'))).toEqual([
+      '  verdict: CONFORMS → COULD NOT JUDGE:\n      File "c.py", line 2\n    SyntaxError: x',
+      '  ~ counterexample changed: values [last]: d',
+    ]);
+  });
+
   it('one line per change; candidate text loses its escape sequences', () => {
     const lines = renderChanges([
       { kind: 'verdict', from: 'fail', to: 'error', reason: 'NameError: \u001b[31mnp\u001b[0m\n' },
