@@ -1,7 +1,7 @@
 // The published package works (issue 15): `npm pack`, install the tarball into a fresh project, then use the CLI bin,
 // the library API and the vitest matcher from there, as a TypeScript/JavaScript project would.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,6 +45,9 @@ describe('the npm package, installed from its tarball', () => {
     const size = statSync(tarball).size;
     console.log(`tarball: ${(size / 1e6).toFixed(2)} MB`);
     expect(size).toBeLessThan(TARBALL_LIMIT);
+    // the browser test's Chromium (a 60 MB devDependency) never reaches a user's install
+    expect(existsSync(join(project, 'node_modules', '@sparticuz'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules', 'softmax-conformance', 'package.json'))).toBe(true);
   });
   it('runs the CLI bin: a broken softmax does not conform (exit 1)', async () => {
     const r = await run('npx', ['softmax-conformance', 'audit', 'bad.py:softmax', '--contract', 'last', '--num-runs', '30'], project);

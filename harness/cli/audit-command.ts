@@ -38,6 +38,7 @@ export function registerAudit(program: Command): void {
     .option('--reports <dir>', `also write the reports that run writes (${REPORTER_NAMES.join(', ')}) into this folder`)
     .addOption(reportersOption(`with --reports, comma-separated: ${REPORTER_NAMES.join(', ')}`))
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
+    .option('--watch', 're-audit on every save of the candidate\'s file (same seed) and print only what changed; Ctrl-C stops with the last audit\'s exit code', false)
     .action(async (target: string, o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
@@ -72,6 +73,7 @@ export function registerAudit(program: Command): void {
         shrinkSeconds: o.shrinkSeconds,
         command: commandLine(),
       };
+      if (o.watch) return (await import('./watch.js')).watchAudit(opts, { json: o.json, reports: o.reports });
       // The candidate's interpreter starts and the cases are drawn (in a thread) while the rest loads.
       const { startAudit } = await import('../runner/audit-start.js');
       const head = startAudit(opts);

@@ -1,22 +1,20 @@
 /// <reference lib="dom" />
-// The HTML report in a real browser (Debian's Chromium driven by playwright-core): the matrix and the SVG plots
-// render, and a <script> injected through a candidate's error message does not run and shows as text.
+// The HTML report in a real browser (playwright-core driving the Chromium of the npm package @sparticuz/chromium,
+// else CHROMIUM_PATH, else Debian's; see ./chromium.ts): the matrix and the SVG plots render, and a <script>
+// injected through a candidate's error message does not run and shows as text.
 // Missing Chromium is a failure with instructions, never a skip: a skipped security test looks like a passing one.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit, run } from '../../harness/index.js';
 import { projectPath } from '../../harness/paths.js';
 import { BROWSER_INJECTION, sampleReport, wideReport } from '../../harness/report/fixtures.js';
 import { renderHtml } from '../../harness/report/html.js';
+import { browserOrder, launchFirst, resolveSource, type Launchable } from './chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 /** Set REPORT_HTML=reports/report.html to also check a real run's report (and screenshot it instead). */
 const REAL_REPORT = process.env.REPORT_HTML ? resolve(process.env.REPORT_HTML) : undefined;
 const SCREENSHOT = projectPath('reports', 'screenshot.png');
@@ -50,28 +48,52 @@ async function layout(page: Page): Promise<{ scrollWidth: number; innerWidth: nu
   });
 }
 
+// glibc's and libgcc's libraries (Debian: libc6, libgcc-s1; both essential, on every machine).
+const GLIBC = /^(ld-linux-x86-64|ld-linux-aarch64|libc|libm|libdl|libpthread|librt|libresolv|libutil|libanl|libnss_(files|dns|compat)|libgcc_s)[.-]/;
+
+/** The shared libraries mapped by this process's children that run `exe` (the browser; its renderer is a thread). */
+function mappedLibraries(exe: string): string[] {
+  const libs = new Set<string>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== exe) continue;
+      if (Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]) !== process.pid) continue;
+      for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+        const path = line.split(/\s+/)[5];
+        if (path?.startsWith('/') && /\.so(\.|$)/.test(path)) libs.add(path);
+      }
+    } catch {
+      // a process that ended while being read
+    }
+  }
+  return [...libs].sort();
+}
 
 let context: BrowserContext;
+let browser: Launchable;
 let userDataDir: string;
 let workDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. Install Debian's chromium: ` +
-        '`apt-get update && apt-get install -y chromium` (as root), or set CHROMIUM_PATH to a Chromium binary.',
-    );
-  }
   if (REAL_REPORT && !existsSync(REAL_REPORT)) throw new Error(`REPORT_HTML=${REAL_REPORT} does not exist: run \`npm run conformance\` first`);
   userDataDir = mkdtempSync(join(tmpdir(), 'sc-chromium-profile-'));
   workDir = mkdtempSync(join(tmpdir(), 'sc-browser-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 1000 },
-    offline: true,
-  });
+  const launched = await launchFirst(
+    browserOrder(process.env),
+    (l) => chromium.launchPersistentContext(userDataDir, {
+      executablePath: l.executablePath,
+      headless: true,
+      args: l.args,
+      env: { ...process.env, ...l.env } as Record<string, string>,
+      viewport: { width: 1280, height: 1000 },
+      offline: true,
+    }),
+    (s) => resolveSource(s, process.env),
+  );
+  context = launched.value;
+  browser = launched.used;
+  // Which browser ran, in the test's output (and what was passed over on the way).
+  console.log(`browser test: ${browser.label}${launched.skipped.length ? `; passed over: ${launched.skipped.join('; ')}` : ''}`);
 });
 
 afterAll(async () => {
@@ -104,6 +126,28 @@ async function expectVisible(page: Page, selector: string): Promise<number> {
   }
   return boxes.length;
 }
+
+describe('the browser the test drives', () => {
+  it('is the one SC_BROWSER asks for; by default the bundled one (an x64 machine needs no system Chromium)', () => {
+    const want = process.env.SC_BROWSER === 'system' ? ['CHROMIUM_PATH', 'system']
+      : process.env.SC_BROWSER === 'bundled' || process.arch === 'x64' ? ['bundled'] : ['bundled', 'CHROMIUM_PATH', 'system'];
+    expect(want).toContain(browser.source);
+  });
+
+  // The proof that a machine without Debian's Chromium (and its libraries) runs the test: every shared library the
+  // running bundled browser has mapped is its own or glibc's/libgcc's, which every Linux has.
+  if (process.env.SC_BROWSER === 'bundled') it('the bundled browser maps no system library beyond glibc and libgcc', async () => {
+    const page = await context.newPage(); // a page, so that the renderer's libraries are loaded too
+    await page.setContent('<p>x</p>');
+    const libs = mappedLibraries(browser.executablePath);
+    expect(libs.length, 'libraries found in /proc/PID/maps').toBeGreaterThan(3);
+    const own = dirname(browser.executablePath);
+    const foreign = libs.filter((f) => !f.startsWith(`${own}/`) && !GLIBC.test(f.split('/').pop()!));
+    expect(foreign).toEqual([]);
+    expect(libs.some((f) => f.startsWith(`${own}/al2023/lib/libnss3.so`)), 'NSS from the package').toBe(true);
+    await page.close();
+  });
+});
 
 describe('HTML report in Chromium', () => {
   let fixtureFile: string;
@@ -192,6 +236,53 @@ describe('HTML report in Chromium', () => {
     expect(l.duplicateIds).toEqual([]);
     await page.close();
   });
+
+  it('a real audit report (an implementations/ candidate, 20 runs) fits 1280 px; its banner and coverage grids render', async () => {
+    // The fixtures are drawn by hand; a real report once overflowed while they fitted, so one is made here.
+    const report = await audit(`${projectPath('implementations', 'quiz_axis0_naive.py')}:softmax`, {
+      contract: 'first', numRuns: 20, shrinkSeconds: 2, budgetMs: 60_000,
+    });
+    expect(report.verdict).toBe('fail'); // the quiz's solution overflows: counterexamples are on the page too
+    const file = join(workDir, 'audit.html');
+    writeFileSync(file, renderHtml(report));
+    const { page, requests, pageErrors } = await open(file);
+    await expect(page.locator('[data-testid="verdict"] .word').textContent()).resolves.toBe('FAIL');
+    await expectVisible(page, '[data-testid="verdict"]');
+    await expectVisible(page, '[data-testid="matrix"]');
+    await expectVisible(page, '[data-testid="counterexample"]');
+    // the coverage grids are folded: open them, as a reader would, before measuring
+    await page.locator('details[data-testid="coverage"] > summary').first().click();
+    await page.locator('details').evaluateAll((els) => els.forEach((d) => d.setAttribute('open', '')));
+    expect(await expectVisible(page, '[data-testid="coverage-grid"]')).toBeGreaterThan(1);
+    const l = await layout(page);
+    expect(l.innerWidth).toBe(1280);
+    expect(l.scrollWidth, 'page width').toBeLessThanOrEqual(l.innerWidth);
+    expect(l.duplicateIds).toEqual([]);
+    expect(l.deadLinks).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('a real run report (one manifest row, 20 runs, goldens and ONNX\'s node tests) fits 1280 px', async () => {
+    // What overflowed once (1477 px): the run page's external ONNX table and coverage grids, which no fixture had.
+    const report = await run({ only: ['quiz-axis0-naive'], numRuns: 20, parallel: 1 });
+    const file = join(workDir, 'run.html');
+    writeFileSync(file, renderHtml(report));
+    const { page, pageErrors } = await open(file);
+    await expectVisible(page, '[data-testid="verdict"]');
+    await expectVisible(page, '[data-testid="external-matrix"]');
+    await expectVisible(page, '[data-testid="golden-matrix"]');
+    // every section unfolded (a passing row is folded): the widest the page gets
+    await page.locator('details').evaluateAll((els) => els.forEach((d) => d.setAttribute('open', '')));
+    expect(await expectVisible(page, '[data-testid="coverage-grid"]')).toBeGreaterThan(1);
+    const l = await layout(page);
+    expect(l.scrollWidth, 'page width').toBeLessThanOrEqual(l.innerWidth);
+    expect(l.duplicateIds).toEqual([]);
+    expect(l.deadLinks).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 
   // Defined only when asked for, so an ordinary run shows no skipped test.
   if (REAL_REPORT) it('renders a real run report (REPORT_HTML) and screenshots it', async () => {
