@@ -4,6 +4,7 @@ import type { AxisRule, Policy } from './contracts.js';
 import type { EncodedTensor } from './tensor/json-tensor.js';
 import type { GoldenSection } from './golden/matrix.js';
 import type { SandboxInfo } from './worker/sandbox.js';
+import type { Framework } from './worker/types.js';
 import type { MemoryLayout } from './tensor/layout.js';
 import type { ExternalSection } from './external/onnx-node-tests.js';
 
@@ -114,7 +115,7 @@ export interface ImplementationResult {
   source: string;
   language: 'python' | 'javascript';
   /** how to call it again (replay): the file, function and call style */
-  target?: { file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis'; sha256?: string };
+  target?: { file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis'; sha256?: string; framework?: Framework; device?: string };
   status: 'ran' | 'skipped' | 'import-error' | 'config-error';
   /** why it was skipped or failed to import, with what to do */
   statusDetail?: string;

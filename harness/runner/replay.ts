@@ -63,6 +63,8 @@ export async function replayCase(report: RunReport, caseId: string, opts: { impl
     file: resolve(impl.target.file),
     functionName: impl.target.functionName,
     callStyle: impl.target.callStyle,
+    ...(impl.target.framework ? { framework: impl.target.framework } : {}),
+    ...(impl.target.device ? { device: impl.target.device } : {}),
     timeoutMs: 30_000,
     memoryMb: 4096,
     python: opts.python,

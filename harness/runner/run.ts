@@ -72,6 +72,8 @@ export function specFromManifest(e: ManifestEntry, manifestPath?: string): Subje
     domain: e.domain,
     expectedFailures: e.expectedFailures ?? [],
     installHint: e.installHint,
+    ...(e.framework ? { framework: e.framework } : {}),
+    ...(e.device ? { device: e.device } : {}),
   };
 }
 

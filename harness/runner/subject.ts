@@ -13,7 +13,7 @@ import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import type { CallStyle, Framework, ImplementationWorker, StartFailure } from '../worker/types.js';
 import { workerSpecOf } from './worker-spec.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { layoutPython } from '../tensor/layout.js';
@@ -45,6 +45,9 @@ export interface SubjectSpec {
   installHint?: string;
   /** JavaScript: the input form to use, or 'auto' to probe (harness/worker/js-conventions.mjs) */
   convention?: string;
+  /** Python: the tensor type the function takes (default numpy) and its device (default cpu) */
+  framework?: Framework;
+  device?: string;
 }
 
 export interface SubjectSettings {
@@ -209,7 +212,11 @@ function baseOf(spec: SubjectSpec) {
     title: spec.title,
     source: spec.source,
     language: spec.language,
-    target: { file: relative(process.cwd(), spec.file) || spec.file, functionName: spec.functionName, callStyle: spec.callStyle, ...sha256Of(spec.file) },
+    target: {
+      file: relative(process.cwd(), spec.file) || spec.file, functionName: spec.functionName, callStyle: spec.callStyle, ...sha256Of(spec.file),
+      ...(spec.framework && spec.framework !== 'numpy' ? { framework: spec.framework } : {}),
+      ...(spec.device && spec.device !== 'cpu' ? { device: spec.device } : {}),
+    },
   };
 }
 
@@ -240,6 +247,21 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
       status: 'skipped',
       statusDetail: detail,
       ...(spec.installHint ? { installCommand: spec.installHint } : {}),
+      verdict: 'skip',
+      checks: bindings.map((b) => ({
+        name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
+        verdict: 'skip', diagnosis: detail,
+        cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
+      })),
+    };
+  }
+  if (failure.kind === 'no-device') {
+    // --device cuda on a machine without one: the row cannot run here, which says nothing about its code.
+    const detail = `skipped: ${failure.message}`;
+    return {
+      ...base,
+      status: 'skipped',
+      statusDetail: detail,
       verdict: 'skip',
       checks: bindings.map((b) => ({
         name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },

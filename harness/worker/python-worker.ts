@@ -42,7 +42,10 @@ export const RUNNER_SCRIPT = projectPath('harness', 'py', 'runner.py');
 // Bound into the sandbox under a neutral name (argv `runner.py` or `worker.py` would be a tell).
 const RUNNER: [string, string] = [RUNNER_SCRIPT, 'main.py'];
 // Modules the runner imports from its own folder.
-const RUNNER_SIBLINGS: [string, string][] = [[projectPath('harness', 'py', 'sc_layout.py'), 'sc_layout.py']];
+const RUNNER_SIBLINGS: [string, string][] = [
+  [projectPath('harness', 'py', 'sc_layout.py'), 'sc_layout.py'],
+  [projectPath('harness', 'py', 'sc_framework.py'), 'sc_framework.py'],
+];
 
 /**
  * The trusted broker runs here, outside any sandbox: it alone holds the protocol descriptors and the bulk files.
@@ -51,7 +54,7 @@ const RUNNER_SIBLINGS: [string, string][] = [[projectPath('harness', 'py', 'sc_l
 function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {}): WorkerKind {
   const broker = projectPath('harness', 'worker', 'broker.py');
   const workerArgs = (l: RunnerLaunch, memoryMb: number) =>
-    JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, ...l });
+    JSON.stringify({ file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, framework: spec.framework ?? 'numpy', device: spec.device ?? 'cpu', ...l });
   return {
     plan: async (dir) => {
       let sb: Awaited<ReturnType<typeof pythonSandbox>>;

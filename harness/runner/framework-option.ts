@@ -1,0 +1,36 @@
+// `--framework` and `--device`: which tensor type a Python candidate is called with, and where it lives. The
+// conversion itself is harness/py/sc_framework.py; this checks the pair and puts it on the subject.
+import { UsageError } from '../errors.js';
+import type { DType } from '../tensor/dtype.js';
+import { FRAMEWORK_PIP, FRAMEWORKS, type Framework } from '../worker/types.js';
+import type { SubjectSpec } from './subject.js';
+
+export const FRAMEWORK_HELP = `the tensor type a Python candidate gets: ${FRAMEWORKS.join(', ')} (the input's dtype, on --device)`;
+export const DEVICE_HELP = 'where that tensor lives: cpu, cuda or cuda:N (no CUDA device here: exit 2)';
+
+export function isFramework(v: string): v is Framework {
+  return (FRAMEWORKS as readonly string[]).includes(v);
+}
+
+/** The checked pair, or UsageError naming what is wrong. */
+export function parseFrameworkDevice(framework: string | undefined, device: string | undefined): { framework: Framework; device: string } {
+  const f = framework ?? 'numpy';
+  if (!isFramework(f)) throw new UsageError(`--framework must be one of ${FRAMEWORKS.join(', ')}, got "${f}"`);
+  const d = device ?? (f === 'cupy' ? 'cuda' : 'cpu');
+  if (!/^(cpu|cuda(:[0-9]+)?)$/.test(d)) throw new UsageError(`--device must be cpu, cuda or cuda:N, got "${d}"`);
+  if (f === 'numpy' && d !== 'cpu') throw new UsageError(`NumPy runs on the CPU only: --device ${d} needs --framework torch, jax, tensorflow or cupy`);
+  if (f === 'cupy' && d === 'cpu') throw new UsageError('CuPy runs on CUDA devices only: use --device cuda');
+  return { framework: f, device: d };
+}
+
+/** The subject with its framework and device; a framework other than NumPy is for Python candidates only. */
+export function withFramework(spec: SubjectSpec, framework: Framework, device: string): SubjectSpec {
+  if (framework === 'numpy' && device === 'cpu') return spec;
+  if (spec.language !== 'python') throw new UsageError(`--framework ${framework} and --device are for Python candidates; ${spec.id} is JavaScript`);
+  return { ...spec, framework, device, ...(framework !== 'numpy' ? { installHint: FRAMEWORK_PIP[framework] } : {}) };
+}
+
+/** Dtypes the framework has no tensor type for (CuPy has no bfloat16): left out of the audit's cases. */
+export function frameworkLacks(framework: Framework | undefined): DType[] {
+  return framework === 'cupy' ? ['bfloat16'] : [];
+}
