@@ -191,7 +191,10 @@ export interface PythonRuntime {
 const PY_PROBE = [
   'import json, os, site, sys',
   'user = site.getusersitepackages() if site.ENABLE_USER_SITE else None',
-  'print(json.dumps({"executable": os.path.realpath(sys.executable), "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],',
+  // A virtualenv's python is a symlink that finds its pyvenv.cfg (its site-packages) by the path it was started as:
+  // resolved, it would be the bare base interpreter inside, without the venv's libraries (torch, jax...).
+  'exe = sys.executable if sys.prefix != sys.base_prefix else os.path.realpath(sys.executable)',
+  'print(json.dumps({"executable": exe, "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],',
   '  "path": [p for p in sys.path if p], "userBase": site.getuserbase(), "userSite": user,',
   '  "argv": getattr(sys, "orig_argv", None)}))',
 ].join('\n');
