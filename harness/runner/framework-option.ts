@@ -34,3 +34,40 @@ export function withFramework(spec: SubjectSpec, framework: Framework, device: s
 export function frameworkLacks(framework: Framework | undefined): DType[] {
   return framework === 'cupy' ? ['bfloat16'] : [];
 }
+
+/**
+ * Python lines for a reproduction script: `to_tensor(x)` and `to_numpy(t)`, the conversions harness/py/sc_framework.py
+ * makes (same dtype, bfloat16 included, on the device), so the script calls the candidate as the audit did.
+ */
+export function frameworkSnippet(framework: Framework, device: string): string {
+  const d = JSON.stringify(device);
+  switch (framework) {
+    case 'numpy':
+      return '';
+    case 'torch':
+      return [
+        'import torch',
+        `def to_tensor(x): return (torch.from_numpy(x.view(np.int16)).view(torch.bfloat16) if x.dtype.name == "bfloat16" else torch.from_numpy(x)).to(${d})`,
+        'def to_numpy(t): t = t.detach().cpu(); return t.view(torch.int16).numpy().view(ml_dtypes.bfloat16) if t.dtype == torch.bfloat16 else t.numpy()',
+        'import ml_dtypes',
+      ].join('\n');
+    case 'jax':
+      return [
+        'import jax; jax.config.update("jax_enable_x64", True)',
+        `def to_tensor(x): return jax.device_put(x, jax.devices(${JSON.stringify(device === 'cpu' ? 'cpu' : 'gpu')})[${device === 'cpu' ? 0 : Number(device.split(':')[1] ?? 0)}])`,
+        'def to_numpy(t): return np.asarray(t)',
+      ].join('\n');
+    case 'tensorflow':
+      return [
+        'import tensorflow as tf',
+        `def to_tensor(x):\n    with tf.device(${JSON.stringify(device === 'cpu' ? 'CPU:0' : `GPU:${device.split(':')[1] ?? 0}`)}): return tf.identity(tf.convert_to_tensor(x))`,
+        'def to_numpy(t): return t.numpy()',
+      ].join('\n');
+    case 'cupy':
+      return [
+        'import cupy',
+        `def to_tensor(x):\n    with cupy.cuda.Device(${Number(device.split(':')[1] ?? 0)}): return cupy.asarray(x)`,
+        'def to_numpy(t): return cupy.asnumpy(t)',
+      ].join('\n');
+  }
+}

@@ -15,6 +15,7 @@ import type { ToleranceProfile } from '../tolerance/profiles.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
 import type { CallStyle, Framework, ImplementationWorker, StartFailure } from '../worker/types.js';
 import { workerSpecOf } from './worker-spec.js';
+import { frameworkSnippet } from './framework-option.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { layoutPython } from '../tensor/layout.js';
 import { coverageOf, type CoverageUniverse } from '../engine/coverage.js';
@@ -82,7 +83,8 @@ export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
 /** The Python lines that load the function, for reproduction snippets: an absolute path, so they run from anywhere. */
 export function importLineFor(spec: SubjectSpec): string {
   const mod = basename(spec.file).replace(/\.py$/, '');
-  return `import sys; sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}`;
+  const fw = spec.framework ? frameworkSnippet(spec.framework, spec.device ?? 'cpu') : '';
+  return `import sys; sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}${fw ? `\n${fw}` : ''}`;
 }
 
 /** The reproduction script for a counterexample: Python for Python candidates, an ES module for JavaScript ones. */
@@ -104,6 +106,8 @@ export function callText(spec: SubjectSpec, e: Evidence): string {
     e.args.axis !== undefined && spec.callStyle !== 'x' ? `axis=${e.args.axis}` : '',
   ].filter(Boolean);
   const x = e.args.layout ? layoutPython(e.args.layout, 'x') : 'x';
+  // A framework-native candidate gets the tensor and its result comes back as NumPy (frameworkSnippet's helpers).
+  if (spec.framework && spec.framework !== 'numpy') return `to_numpy(${spec.functionName}(${[`to_tensor(${x})`, ...kw].join(', ')}))`;
   return `${spec.functionName}(${[x, ...kw].join(', ')})`;
 }
 
