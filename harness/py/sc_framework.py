@@ -61,12 +61,25 @@ def setup(np, framework, device):
     try:
         module = __import__(framework)
     except BaseException as e:  # ImportError, or a broken install that raises anything at import
+        if kind == "cuda" and not has_nvidia():
+            # On a machine without a GPU that is the reason the row cannot run, more than a missing torch.
+            return None, no_device(f"this machine has no NVIDIA GPU or driver (no /dev/nvidia*, no /proc/driver/nvidia), and {framework} is not installed")
         return None, missing(framework, e)
     cls = {"torch": Torch, "jax": Jax, "tensorflow": TensorFlow, "cupy": CuPy}[framework]
     try:
         return cls(np, module, kind, index).start(), None
     except NoDevice as e:
         return None, no_device(str(e))
+
+
+def has_nvidia():
+    import os
+
+    try:
+        nodes = [n for n in os.listdir("/dev") if n.startswith("nvidia")]
+    except OSError:
+        nodes = []
+    return bool(nodes) or os.path.isdir("/proc/driver/nvidia")
 
 
 class NoDevice(Exception):

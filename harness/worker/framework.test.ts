@@ -7,6 +7,7 @@ import { projectPath } from '../paths.js';
 import { bitwiseEqual, fromNumbers, makeTensor, type Tensor } from '../tensor/tensor.js';
 import { expectKind } from '../../test/fixtures/candidates/helpers.js';
 import { startWorker } from './index.js';
+import { nvidiaDevices } from './sandbox.js';
 import type { CallRequest, ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
 
 const FAKES = projectPath('test', 'fixtures', 'fake-frameworks', 'fake_candidates.py');
@@ -109,5 +110,17 @@ describe('--framework torch (fake torch)', () => {
     expect(f.kind).toBe('missing-library');
     expect(f.module).toBe('tensorflow');
     expect(f.message).toMatch(/^--framework tensorflow needs tensorflow, which .* cannot import \(ModuleNotFoundError: .*\); install it with `pip install tensorflow`$/);
+  });
+});
+
+describe('--device cuda where the framework is not installed', () => {
+  test('no GPU either: "no CUDA device" (the reason a CUDA row cannot run here); with a GPU: the pip command', async () => {
+    const f = await startFails('softmax', { framework: 'tensorflow', device: 'cuda', file: projectPath('test', 'fixtures', 'candidates', 'correct.py') });
+    if (nvidiaDevices().length === 0) {
+      expect(f.kind).toBe('no-device');
+      expect(f.message).toBe('no CUDA device: this machine has no NVIDIA GPU or driver (no /dev/nvidia*, no /proc/driver/nvidia), and tensorflow is not installed');
+    } else {
+      expect(f.kind).toBe('missing-library');
+    }
   });
 });

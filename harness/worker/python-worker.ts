@@ -59,7 +59,7 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
     plan: async (dir) => {
       let sb: Awaited<ReturnType<typeof pythonSandbox>>;
       try {
-        sb = await pythonSandbox({ python, file: spec.file, scripts: [RUNNER, ...RUNNER_SIBLINGS], memoryMb: spec.memoryMb, mode: spec.sandbox }, workerEnv(dir));
+        sb = await pythonSandbox({ python, file: spec.file, scripts: [RUNNER, ...RUNNER_SIBLINGS], memoryMb: spec.memoryMb, mode: spec.sandbox, cuda: spec.device?.startsWith('cuda') }, workerEnv(dir));
       } catch (e) {
         if (e instanceof EnvironmentError && !/sandbox/.test(e.message)) throw new EnvironmentError(`${e.message}. ${HOW_TO_FIX}`);
         throw e;

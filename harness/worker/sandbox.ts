@@ -12,7 +12,7 @@
 // bwrap's own options (which name host paths) go through a pipe (--args), never on a command line: the sandbox's
 // init is a fork of bwrap, so its /proc/1/cmdline is visible inside.
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { EnvironmentError } from '../errors.js';
@@ -310,6 +310,8 @@ export interface PolicyInput {
   /** the candidate's environment, whole: nothing of the caller's comes in */
   env: Record<string, string>;
   tmpfs: { tmp: number; shm: number; home: number };
+  /** device nodes to show (a CUDA candidate's /dev/nvidia*), bound over the sandbox's minimal /dev */
+  devices?: string[];
 }
 
 const MiB = 1024 * 1024;
@@ -339,6 +341,7 @@ export function policyOptions(p: PolicyInput): string[] {
   // The dynamic loader's cache and the little name-service data libc may read; no passwd, no host names.
   for (const f of ['/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/nsswitch.conf', '/etc/localtime']) o.push('--ro-bind-try', f, f);
   o.push('--proc', '/proc', '--dev', '/dev');
+  for (const d of p.devices ?? []) o.push('--dev-bind-try', d, d);
   o.push('--size', String(p.tmpfs.tmp * MiB), '--tmpfs', SANDBOX_TMP);
   o.push('--size', String(p.tmpfs.shm * MiB), '--tmpfs', '/dev/shm');
   o.push('--size', String(p.tmpfs.home * MiB), '--tmpfs', SANDBOX_HOME);
@@ -399,6 +402,17 @@ export interface PythonLaunchInput {
   /** large-tensor files to bind writable: [host path, path inside] */
   writable?: [string, string][];
   mode?: SandboxMode;
+  /** --device cuda: the GPU's device nodes are shown inside (nothing else of /dev is) */
+  cuda?: boolean;
+}
+
+/** The NVIDIA device nodes of this machine (/dev/nvidia0, nvidiactl, nvidia-uvm...): none where there is no GPU. */
+export function nvidiaDevices(): string[] {
+  try {
+    return readdirSync('/dev').filter((n) => n.startsWith('nvidia')).map((n) => join('/dev', n));
+  } catch {
+    return [];
+  }
 }
 
 /** Where things are inside a Python sandbox, for the command that follows the prefix. */
@@ -440,7 +454,8 @@ export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Recor
     ...(rt.userBase ? { PYTHONUSERBASE: rt.userBase } : {}),
   });
   const binds: [string, string][] = [...rt.dirs.map((d): [string, string] => [d, d]), cand.bind, ...input.scripts.map(([h, name], i): [string, string] => [neutralCopy(h, name), scripts[i]])];
-  const optionsWith = (writable: [string, string][] = []): string[] => policyOptions({ binds, writable: [...(input.writable ?? []), ...writable], env, tmpfs: tmpfsSizes(input.memoryMb) });
+  const devices = input.cuda ? nvidiaDevices() : [];
+  const optionsWith = (writable: [string, string][] = []): string[] => policyOptions({ binds, writable: [...(input.writable ?? []), ...writable], env, tmpfs: tmpfsSizes(input.memoryMb), devices });
   const options = optionsWith();
   return {
     argv: [resolved.bwrap.path, ...options],
