@@ -4,7 +4,7 @@
 //  - real torch and JAX on the CPU: only where an interpreter with them exists (the golden venv, golden/setup-venv.sh,
 //    or SOFTMAX_CONFORMANCE_PYTHON), otherwise skipped with the reason in the test's title.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,21 @@ describe.skipIf(hasGpu)('the GPU rows of the manifest on a machine without a GPU
     // Alone, they judge nothing: that must not read as a pass.
     const alone = await cli(['run', '--only', 'torch-native-cuda,triton-fused-cuda', '--num-runs', '1'], { SOFTMAX_CONFORMANCE_PYTHON: 'python3' });
     expect(alone.code).toBe(2);
+  });
+});
+
+describe.skipIf(hasGpu)('golden export --device cuda on a machine without a GPU (skipped: it has one)', () => {
+  it('says so in one line, exports the rest, and keeps the recorded GPU goldens byte for byte (checksummed)', async () => {
+    const out = join(reports, 'golden');
+    mkdirSync(out);
+    for (const f of ['torch-cuda.json', 'triton-fused.json']) copyFileSync(projectPath('golden', f), join(out, f));
+    const r = await cli(['golden', 'export', '--out', out, '--device', 'cuda', '--library', 'numpy', '--date', '2026-12-04'], { SOFTMAX_CONFORMANCE_PYTHON: 'python3' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.includes('no CUDA device'))).toEqual([
+      'export: --device cuda: no CUDA device on this machine (no /dev/nvidia*); skipped torch-cuda, triton-fused, jax-cuda, jax-cuda-x64, cupy, the recorded GPU goldens are kept',
+    ]);
+    for (const f of ['torch-cuda.json', 'triton-fused.json']) expect(readFileSync(join(out, f))).toEqual(readFileSync(projectPath('golden', f)));
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'checksums.json'), 'utf8')).files)).toEqual(['corpus.json', 'numpy.json', 'torch-cuda.json', 'triton-fused.json']);
   });
 });
 
