@@ -28,6 +28,7 @@ describe('audit --framework --device (fake torch)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.implementations[0].target).toMatchObject({ framework: 'torch' });
+    expect(r.stdout).toContain('\n  called with a torch tensor on cpu\n');
   });
 
   it('a device that is not there: exit 2, "no CUDA device"', async () => {

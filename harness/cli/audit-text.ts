@@ -22,6 +22,8 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
     return `${lines.join('\n')}\n`;
   }
   if (impl.statusDetail) lines.push(`  ${sanitizeTerminal(impl.statusDetail)}`);
+  // The framework's tensor and its device, when the candidate did not get a NumPy array (--framework, --device).
+  if (impl.target?.framework) lines.push(`  called with a ${impl.target.framework} tensor on ${impl.target.device ?? 'cpu'}`);
   if (impl.convention) lines.push(`  called with the ${impl.convention} input form${impl.conventionNote ? `: ${sanitizeTerminal(impl.conventionNote)}` : ''}`);
   if (impl.inferenceSummary) lines.push(`  contract inference: ${sanitizeTerminal(impl.inferenceSummary)}`);
   if (impl.dtypeSummary) lines.push(`  by input dtype: ${sanitizeTerminal(impl.dtypeSummary)}`);
