@@ -197,6 +197,7 @@ class Jax(Adapter):
             if self.index >= len(gpus):
                 raise NoDevice(f"cuda:{self.index} does not exist (jax sees {len(gpus)})")
             self.device = gpus[self.index]
+            jax.device_put(0.0, self.device).block_until_ready()  # the device's context now, before the memory cap
         else:
             self.device = jax.devices("cpu")[0]
         return self
@@ -227,6 +228,8 @@ class TensorFlow(Adapter):
             gpus = tf.config.list_physical_devices("GPU")
             if self.index >= len(gpus):
                 raise NoDevice(f"tensorflow {tf.__version__} sees {len(gpus)} GPU(s)")
+            with tf.device(self.spec):
+                tf.zeros(1).numpy()  # the device's context now, before the memory cap
         return self
 
     def to_framework(self, x):
@@ -256,6 +259,8 @@ class CuPy(Adapter):
         if self.index >= count:
             raise NoDevice(f"cuda:{self.index} does not exist (CuPy sees {count})")
         self.dev = cp.cuda.Device(self.index)
+        with self.dev:
+            cp.zeros(1).get()  # the device's context now, before the memory cap
         return self
 
     def to_framework(self, x):
