@@ -193,8 +193,8 @@ const PY_PROBE = [
   'user = site.getusersitepackages() if site.ENABLE_USER_SITE else None',
   // A virtualenv's python is a symlink that finds its pyvenv.cfg (its site-packages) by the path it was started as:
   // resolved, it would be the bare base interpreter inside, without the venv's libraries (torch, jax...).
-  'exe = sys.executable if sys.prefix != sys.base_prefix else os.path.realpath(sys.executable)',
-  'print(json.dumps({"executable": exe, "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],',
+  'venv = sys.executable if sys.prefix != sys.base_prefix else None',
+  'print(json.dumps({"executable": os.path.realpath(sys.executable), "venv": venv, "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],',
   '  "path": [p for p in sys.path if p], "userBase": site.getuserbase(), "userSite": user,',
   '  "argv": getattr(sys, "orig_argv", None)}))',
 ].join('\n');
@@ -211,14 +211,18 @@ export function pythonRuntime(python: string, env: Record<string, string>): Prom
         // Let the worker's own start report the broken interpreter: sandboxing it cannot make it work.
         throw new EnvironmentError(`cannot run the Python interpreter "${python}" (${(p.stderr || p.error?.code || p.error?.message || `exit code ${p.code}`).toString().trim().split('\n').pop()})`);
       }
-      const info = JSON.parse(p.stdout.trim().split('\n').pop() ?? '{}') as { executable: string; prefixes: string[]; path: string[]; userBase: string; userSite: string | null; argv: string[] | null };
+      const info = JSON.parse(p.stdout.trim().split('\n').pop() ?? '{}') as { executable: string; venv: string | null; prefixes: string[]; path: string[]; userBase: string; userSite: string | null; argv: string[] | null };
       // Inside, the real interpreter runs directly (a shim or wrapper script would need what it lives in): keep the
       // options a wrapper gave it, those before our -c (Python 3.10+ tells them).
       const c = info.argv?.lastIndexOf('-c') ?? -1;
       const flags = c > 0 ? info.argv!.slice(1, c) : [];
       const dirs = [...info.prefixes, dirname(dirname(info.executable)), ...info.path].filter((d) => isAbsoluteDir(d));
       const userBound = info.userSite !== null && existsSync(info.userSite);
-      return { executable: info.executable, dirs: bindableDirs(dirs), flags, ...(userBound ? { userBase: info.userBase } : {}) };
+      const bound = bindableDirs(dirs);
+      // The venv's own path when the sandbox shows it (a venv under /tmp or HOME is not bound: its base interpreter
+      // runs then, without the venv's packages, as before).
+      const venvShown = info.venv !== null && bound.some((d) => within(info.venv!, d));
+      return { executable: venvShown ? info.venv! : info.executable, dirs: bound, flags, ...(userBound ? { userBase: info.userBase } : {}) };
     })();
     runtimes.set(python, r);
     r.catch(() => runtimes.delete(python));
