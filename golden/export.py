@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Golden exporter: runs every case of golden/corpus.py through real libraries and writes one JSON file per library.
 
-    python golden/export.py --out golden/ [--date YYYY-MM-DD] [--library NAME ...]
+    python golden/export.py --out golden/ [--date YYYY-MM-DD] [--library NAME ...] [--device cuda]
 
 `softmax-conformance golden export` runs it with .venv/bin/python (see golden/setup-venv.sh). It writes
 golden/corpus.json (the inputs), golden/<library>.json (outputs or raised errors, with provenance) and
 golden/checksums.json (sha256 of each). Each library runs in its own child process with a fixed environment
 (one thread everywhere, JAX_ENABLE_X64 per JAX variant), so two runs on the same machine and --date give byte-identical
 files. Everything but the libraries themselves comes from NumPy and mpmath.
+
+--device cuda also re-records the GPU goldens (GPU_LIBRARIES: torch, the project's Triton kernel, JAX, CuPy on CUDA)
+where this machine has an NVIDIA GPU; without one it says so in one line and leaves the recorded GPU files as they are.
+A GPU library whose export fails keeps its recorded file too.
 """
 
 from __future__ import annotations
@@ -102,6 +106,47 @@ LIBRARIES = {
                'dtype; float64 for integers). Special values follow the ieee policy: NaN, +inf or all -inf make the '
                'slice NaN. A 0-d array is its own one-element slice for every axis.'),
 }
+
+
+# The GPU adapters (--device cuda). Same titles, scopes and notes as the files recorded on the H200 (golden/GPU.md),
+# with the device's name filled in from the machine that re-records them.
+GPU_LIBRARIES = {
+    'torch-cuda': ('torch.softmax / torch.log_softmax on CUDA ({device})', EXPLICIT_AXES,
+                   'torch.from_numpy(x).to("cuda"), dim=axis, result copied back; deterministic algorithms on.'),
+    'triton-fused': ('Triton fused row softmax on CUDA ({device}): the project\'s kernel (implementations/triton_softmax.py)',
+                     {'ops': ['softmax'], 'axisNull': False, 'axes': None, 'ranks': None},
+                     'One program per row, BLOCK = next power of two of the row length, masked load with -inf, x - max, '
+                     'exp, sum, divide; float16/bfloat16/float32 computed in float32, float64 in float64. Other axes '
+                     'are moved last and flattened to rows. Softmax only.'),
+    'jax-cuda': ('jax.nn.softmax / log_softmax on CUDA ({device}), JAX_ENABLE_X64=0', ALL_AXES,
+                 'jnp.asarray(x) on the GPU: float64 becomes float32, int64 int32, as on CPU.'),
+    'jax-cuda-x64': ('jax.nn.softmax / log_softmax on CUDA ({device}), JAX_ENABLE_X64=1', ALL_AXES,
+                     'jnp.asarray(x) on the GPU keeping 64-bit dtypes.'),
+    'cupy': ('cupyx.scipy.special.softmax / log_softmax on CUDA ({device})', ALL_AXES,
+             'cupy.asarray(x), axis as given (axis=None is the whole array), result copied back with cupy.asnumpy.'),
+}
+LIBRARY_ENV.update({
+    'jax-cuda': {'JAX_ENABLE_X64': '0', 'JAX_PLATFORMS': 'cuda'},
+    'jax-cuda-x64': {'JAX_ENABLE_X64': '1', 'JAX_PLATFORMS': 'cuda'},
+})
+
+
+def has_gpu() -> bool:
+    """An NVIDIA GPU with its driver: device nodes or the driver's /proc folder (the same test as sc_framework.py)."""
+    try:
+        nodes = [n for n in os.listdir('/dev') if n.startswith('nvidia')]
+    except OSError:
+        nodes = []
+    return bool(nodes) or os.path.isdir('/proc/driver/nvidia')
+
+
+def gpu_name() -> str:
+    try:
+        out = subprocess.run(['nvidia-smi', '--query-gpu=name', '--format=csv,noheader'], capture_output=True,
+                             text=True, timeout=30)
+        return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else 'NVIDIA GPU'
+    except (OSError, subprocess.SubprocessError):
+        return 'NVIDIA GPU'
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -262,7 +307,70 @@ def adapter(library: str):
             return truth.truth(x, axis, op)
         return run, mpmath.__version__, {'workingPrecisionBits': truth.WORKING_PRECISION,
                                          'maxPrecisionBits': truth.MAX_PRECISION, 'policy': 'ieee'}
-    raise SystemExit(f'unknown library {library!r}; known: {", ".join(LIBRARIES)}')
+    if library in GPU_LIBRARIES:
+        return gpu_adapter(library)
+    raise SystemExit(f'unknown library {library!r}; known: {", ".join([*LIBRARIES, *GPU_LIBRARIES])}')
+
+
+def gpu_adapter(library: str):
+    """(run, version, details) of a GPU library: the input goes to the device as is, the result comes back to NumPy."""
+    device = {'device': gpu_name()}
+    if library in ('torch-cuda', 'triton-fused'):
+        import torch
+        torch.use_deterministic_algorithms(True)
+        details = {**device, 'torch': torch.__version__, 'cuda': str(torch.version.cuda)}
+
+        def to_cuda(x):
+            if x.dtype.name == 'bfloat16':
+                return torch.from_numpy(np.array(x).view(np.int16)).view(torch.bfloat16).to('cuda')
+            return torch.from_numpy(np.array(x)).to('cuda')
+
+        def back(t):
+            t = t.cpu()
+            return t.view(torch.int16).numpy().view(x_bf16()) if t.dtype == torch.bfloat16 else t.numpy()
+
+        if library == 'torch-cuda':
+            def run(x, axis, op):
+                out = (torch.softmax if op == 'softmax' else torch.log_softmax)(to_cuda(x), dim=axis)
+                torch.cuda.synchronize()
+                return back(out)
+            return run, torch.__version__, details
+        import triton
+        sys.path.insert(0, str(ROOT / 'implementations'))
+        import triton_softmax
+
+        def run(x, axis, op):
+            t = to_cuda(x)
+            if t.dim():
+                t = t.movedim(axis, -1)
+            out = triton_softmax.softmax(t)
+            torch.cuda.synchronize()
+            return back(out.movedim(-1, axis) if out.dim() else out)
+        return run, triton.__version__, {**details, 'triton': triton.__version__}
+    if library in ('jax-cuda', 'jax-cuda-x64'):
+        import jax
+        import jax.numpy as jnp
+
+        def run(x, axis, op):
+            out = (jax.nn.softmax if op == 'softmax' else jax.nn.log_softmax)(jnp.asarray(x), axis=axis)
+            return np.asarray(out.block_until_ready())
+        return run, jax.__version__, {'devices': [f'cuda:{d.id}' for d in jax.devices()],
+                                      'x64': bool(jax.config.jax_enable_x64)}
+    if library == 'cupy':
+        import cupy
+        import cupyx.scipy.special as cs
+
+        def run(x, axis, op):
+            out = (cs.softmax if op == 'softmax' else cs.log_softmax)(cupy.asarray(x), axis=axis)
+            cupy.cuda.Device().synchronize()
+            return cupy.asnumpy(out)
+        return run, cupy.__version__, device
+    raise SystemExit(f'unknown GPU library {library!r}')
+
+
+def x_bf16():
+    import ml_dtypes
+    return ml_dtypes.bfloat16
 
 
 def _onnx_model(onnx, opset: int, op_type: str, dtype, axis) -> bytes:
@@ -303,7 +411,11 @@ def applies(scope: dict, case, axis, op) -> bool:
 
 def run_library(library: str, out_dir: Path, date: str, command: str) -> None:
     fn, version, extra = adapter(library)
-    title, scope, note = LIBRARIES[library]
+    if library in GPU_LIBRARIES:
+        title, scope, note = GPU_LIBRARIES[library]
+        title = title.format(device=gpu_name())
+    else:
+        title, scope, note = LIBRARIES[library]
     results = []
     for case in corpus.CASES:
         for dtype, x in case.inputs.items():
@@ -392,8 +504,10 @@ def main(argv=None) -> int:
     ap.add_argument('--out', required=True, help='the golden directory to write (golden/)')
     ap.add_argument('--date', default=datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
                     help='the provenance date, YYYY-MM-DD (default: today, UTC)')
-    ap.add_argument('--library', action='append', choices=list(LIBRARIES),
-                    help='export only this library (repeatable); default: all')
+    ap.add_argument('--library', action='append', choices=[*LIBRARIES, *GPU_LIBRARIES],
+                    help='export only this library (repeatable); default: all (the GPU ones with --device cuda)')
+    ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu',
+                    help='cuda: also re-record the GPU goldens, where this machine has a GPU (default: cpu only)')
     ap.add_argument('--jobs', type=int, default=max(1, min(4, os.cpu_count() or 1)),
                     help='libraries exported at once, each in its own single-threaded process (default: CPUs, at most 4)')
     ap.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
@@ -412,6 +526,15 @@ def main(argv=None) -> int:
     command = command_line(args.out, args.date, args.library)
     write_corpus(out_dir)
     pending = list(args.library or LIBRARIES)
+    gpu_asked = [lib for lib in pending if lib in GPU_LIBRARIES] or (list(GPU_LIBRARIES) if args.device == 'cuda' and not args.library else [])
+    if (args.device == 'cuda' or gpu_asked) and not has_gpu():
+        # One line, and the recorded GPU files stay as they are (they are kept and checksummed below).
+        print(f'export: --device cuda: no CUDA device on this machine (no /dev/nvidia*); skipped {", ".join(gpu_asked or GPU_LIBRARIES)}, '
+              'the recorded GPU goldens are kept', file=sys.stderr, flush=True)
+        pending = [lib for lib in pending if lib not in GPU_LIBRARIES]
+    else:
+        pending += [lib for lib in gpu_asked if lib not in pending]
+    exported = list(pending)
     running: list = []
     failed = []
     while pending or running:
@@ -421,7 +544,10 @@ def main(argv=None) -> int:
             env.update(BASE_ENV)
             env.update(LIBRARY_ENV.get(library, {}))
             print(f'export: {library}', file=sys.stderr, flush=True)
-            (out_dir / f'{library}.json').unlink(missing_ok=True)  # never checksum a stale file of a failed export
+            if library in GPU_LIBRARIES:
+                env.pop('CUDA_VISIBLE_DEVICES')  # BASE_ENV hides the GPU from the CPU libraries, not from these
+            else:
+                (out_dir / f'{library}.json').unlink(missing_ok=True)  # never checksum a stale file of a failed export
             running.append((library, subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve()), '--out', str(out_dir), '--date', args.date,
                  '--library', library, '--worker', '--command', command], env=env)))
@@ -431,7 +557,7 @@ def main(argv=None) -> int:
     # Goldens recorded elsewhere (on a GPU: provenance details name the device) are not this exporter's to redo:
     # they stay, and the checksums cover them.
     kept = sorted(p.name for p in out_dir.glob('*.json')
-                  if p.stem not in LIBRARIES and p.name not in ('corpus.json', 'checksums.json'))
+                  if p.stem not in LIBRARIES and p.stem not in exported and p.name not in ('corpus.json', 'checksums.json'))
     if kept:
         print(f'export: kept (recorded elsewhere, e.g. on a GPU; not reproducible here): {", ".join(kept)}', file=sys.stderr)
     write_checksums(out_dir)

@@ -244,3 +244,48 @@ describe('the project manifest', () => {
     for (const e of rows) expect(e.installHint, e.id).toMatch(/^(python3 -m pip install( [A-Za-z0-9_.\-[\]=<>~]+)+|npm ci)$/);
   });
 });
+
+describe('framework and device of a row (harness/py/sc_framework.py)', () => {
+  let dir: string;
+  let path: string;
+  const row = (over: Record<string, unknown> = {}) => ({
+    id: 'a', title: 'A', source: 's', language: 'python', file: 'a.py', function: 'softmax', call: 'x',
+    claims: ['last'], claimsReason: 'r', requires: ['torch'], installHint: 'pip install torch', framework: 'torch', device: 'cuda', expectedFailures: [], ...over,
+  });
+  const load = (r: Record<string, unknown>) => {
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, implementations: [r] }));
+    return loadManifest(path);
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'manifest-test-'));
+    path = join(dir, 'manifest.json');
+    writeFileSync(join(dir, 'a.py'), 'def softmax(x):\n    return x\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('accepts torch on cuda:N and keeps both fields', () => {
+    expect(load(row({ device: 'cuda:1' })).implementations[0]).toMatchObject({ framework: 'torch', device: 'cuda:1' });
+  });
+  it('refuses an unknown framework or device, a framework missing from requires, NumPy on CUDA, CuPy on the CPU', () => {
+    const pointer = (r: Record<string, unknown>) => {
+      try {
+        load(r);
+      } catch (e) {
+        return `${(e as DataError).pointer}: ${(e as DataError).message}`;
+      }
+      return 'accepted';
+    };
+    expect(pointer(row({ framework: 'mxnet' }))).toMatch(/^\/implementations\/0\/framework/);
+    expect(pointer(row({ device: 'gpu' }))).toMatch(/^\/implementations\/0\/device/);
+    expect(pointer(row({ requires: ['numpy-extra'], installHint: 'x' }))).toMatch(/^\/implementations\/0\/requires: .*framework "torch" must be listed in requires/);
+    expect(pointer(row({ framework: 'numpy', requires: [], installHint: undefined }))).toMatch(/^\/implementations\/0\/device: .*NumPy runs on the CPU only/);
+    expect(pointer(row({ framework: 'cupy', requires: ['cupy'], device: 'cpu' }))).toMatch(/^\/implementations\/0\/device: .*CuPy runs on CUDA devices only/);
+  });
+  it('the real manifest has the GPU rows on CUDA and the torch CPU rows in float16 and bfloat16', () => {
+    const byId = new Map(loadManifest().implementations.map((e) => [e.id, e]));
+    expect(byId.get('torch-native-cuda')).toMatchObject({ framework: 'torch', device: 'cuda' });
+    expect(byId.get('triton-fused-cuda')).toMatchObject({ framework: 'torch', device: 'cuda', requires: ['torch', 'triton'] });
+    expect(byId.get('torch-native-cpu-float16')).toMatchObject({ framework: 'torch', device: 'cpu', domain: { dtypes: ['float16'] } });
+    expect(byId.get('torch-native-cpu-bfloat16')).toMatchObject({ framework: 'torch', device: 'cpu', domain: { dtypes: ['bfloat16'] } });
+  });
+});

@@ -10,7 +10,7 @@ import { loadJsonFile } from './json-files.js';
 import type { Family } from './model.js';
 import { projectPath } from './paths.js';
 import type { DType } from './tensor/dtype.js';
-import type { CallStyle } from './worker/types.js';
+import type { CallStyle, Framework } from './worker/types.js';
 
 export const MANIFEST_SCHEMA = 'manifest.schema.json';
 export const DEFAULT_MANIFEST_PATH = projectPath('implementations', 'manifest.json');
@@ -53,6 +53,10 @@ export interface ManifestEntry {
   /** present whenever requires is not empty */
   installHint?: string;
   domain?: ManifestDomain;
+  /** Python: the tensor type the function takes (default numpy; harness/py/sc_framework.py) */
+  framework?: Framework;
+  /** Python: the device that tensor is on (default cpu); a row on cuda is skipped where there is none */
+  device?: string;
   /** what a library row's expectations were verified on (harness/platform.ts) */
   verifiedOn?: PlatformRecord & { date: string };
   expectedFailures: ExpectedFailure[];
@@ -101,6 +105,17 @@ export function checkManifest(manifest: Manifest, path: string): void {
       }
       const file = implementationFile(entry, path);
       if (!existsSync(file) || !statSync(file).isFile()) fail(`${at}/file`, `file not found: ${file}`);
+    }
+
+    const framework = entry.framework ?? 'numpy';
+    if (framework !== 'numpy' || entry.device !== undefined) {
+      if (entry.language !== 'python') fail(`${at}/framework`, `framework and device are for Python rows; "${entry.id}" is ${entry.language}`);
+      if (framework !== 'numpy' && !entry.requires.includes(framework)) {
+        fail(`${at}/requires`, `framework "${framework}" must be listed in requires (so a machine without it skips the row)`);
+      }
+      const device = entry.device ?? 'cpu';
+      if (framework === 'numpy' && device !== 'cpu') fail(`${at}/device`, `NumPy runs on the CPU only, not on "${device}"`);
+      if (framework === 'cupy' && device === 'cpu') fail(`${at}/device`, 'CuPy runs on CUDA devices only: device must be cuda or cuda:N');
     }
 
     if (entry.claims.includes('axis-arg') && entry.call === 'x') {

@@ -4,6 +4,7 @@ import type { AxisRule, Policy } from './contracts.js';
 import type { EncodedTensor } from './tensor/json-tensor.js';
 import type { GoldenSection } from './golden/matrix.js';
 import type { SandboxInfo } from './worker/sandbox.js';
+import type { Framework } from './worker/types.js';
 import type { MemoryLayout } from './tensor/layout.js';
 import type { ExternalSection } from './external/onnx-node-tests.js';
 
@@ -116,11 +117,11 @@ export interface ImplementationResult {
   /**
    * how to call it again (replay): the file, function and call style. A module target (scipy.special:softmax) has
    * `module`, and `file` is the file the module loads from (absolute, '' when it was not found), with its sha256 and
-   * its distribution's name and version.
+   * its distribution's name and version. `framework`/`device`: the tensor it was called with (--framework).
    */
   target?: {
     file: string; functionName: string; callStyle: 'x' | 'x-axis' | 'x-theta-axis'; sha256?: string;
-    module?: string; distribution?: string; version?: string; pythonPath?: string[];
+    module?: string; distribution?: string; version?: string; pythonPath?: string[]; framework?: Framework; device?: string;
   };
   status: 'ran' | 'skipped' | 'import-error' | 'config-error';
   /** why it was skipped or failed to import, with what to do */

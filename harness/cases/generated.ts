@@ -5,12 +5,15 @@ import { caseArb } from '../generators/index.js';
 import type { Case } from './case.js';
 import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
 import { LAYOUT_KINDS } from '../tensor/layout.js';
+import type { DType } from '../tensor/dtype.js';
 
-export function generatedCases(seed: number, numRuns: number, maxElements: number = DEFAULT_MAX_ELEMENTS): Case[] {
+export function generatedCases(seed: number, numRuns: number, maxElements: number = DEFAULT_MAX_ELEMENTS, dtypes?: DType[]): Case[] {
   if (numRuns <= 0) return [];
-  const sample = fc.sample(caseArb({ maxRank: 4, maxSize: 256, maxElements, layouts: LAYOUT_KINDS }), { seed, numRuns });
+  const sample = fc.sample(caseArb({ maxRank: 4, maxSize: 256, maxElements, layouts: LAYOUT_KINDS, ...(dtypes ? { dtypes } : {}) }), { seed, numRuns });
+  // A sample in other dtypes than the default has ids of its own: a row's cases never share an id.
+  const prefix = dtypes ? `generated-${dtypes.join('-')}` : 'generated';
   return sample.map((g, i) => ({
-    id: `generated/${seed}/${i}`,
+    id: `${prefix}/${seed}/${i}`,
     title: `generated #${i} (${g.family})`,
     source: 'generated',
     family: g.family,

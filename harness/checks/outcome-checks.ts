@@ -45,6 +45,7 @@ function outcomeCheck(
 export const crashCheck = outcomeCheck('crash', 'the process must not die during a call', (o) => {
   if (o.kind !== 'crash') return undefined;
   if (o.protocolError) return `the process broke the worker protocol (${o.protocolError})`;
+  if (o.device) return o.device;
   return `the process died (${o.signal ? `signal ${o.signal}` : `exit code ${o.exitCode}`})`;
 });
 
@@ -52,7 +53,7 @@ export const timeoutCheck = outcomeCheck('timeout', 'every call must return with
   o.kind === 'timeout' ? `a call did not return within ${o.limitMs} ms` : undefined);
 
 export const memoryCheck = outcomeCheck('memory', 'a call must stay within the memory cap', (o) =>
-  o.kind === 'memory' ? `a call exceeded the ${o.limitMb} MiB memory cap` : undefined);
+  o.kind === 'memory' ? (o.device ?? `a call exceeded the ${o.limitMb} MiB memory cap`) : undefined);
 
 export const outputCheck = outcomeCheck('output', 'the function must return a real NumPy array (not None, a list, complex values...)', (o) =>
   o.kind === 'bad-output' ? o.problem : undefined);

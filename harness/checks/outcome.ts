@@ -26,9 +26,9 @@ export function usableOutput(outcome: CallOutcome, probe: Probe, ctx: JudgeConte
     case 'timeout':
       return { ok: false, judgement: { status: 'unjudged', detail: `not judged: the call timed out after ${outcome.limitMs} ms (see timeout)` } };
     case 'crash':
-      return { ok: false, judgement: { status: 'unjudged', detail: 'not judged: the process crashed (see crash)' } };
+      return { ok: false, judgement: { status: 'unjudged', detail: outcome.device ? `not judged: ${outcome.device} (see crash)` : 'not judged: the process crashed (see crash)' } };
     case 'memory':
-      return { ok: false, judgement: { status: 'unjudged', detail: `not judged: the call exceeded the ${outcome.limitMb} MiB memory cap (see memory)` } };
+      return { ok: false, judgement: { status: 'unjudged', detail: outcome.device ? `not judged: ${outcome.device} (see memory)` : `not judged: the call exceeded the ${outcome.limitMb} MiB memory cap (see memory)` } };
     case 'not-run':
       return { ok: false, judgement: { status: 'unjudged', detail: `not run: ${outcome.reason}` } };
   }

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { isOp, OPS, type Op } from '../ops.js';
 import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import type { CallStyle } from '../worker/types.js';
+import { DEVICE_HELP, FRAMEWORK_HELP, frameworkLacks, parseFrameworkDevice } from '../runner/framework-option.js';
 
 const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
 // Repeatable: each use adds a folder (no default value, so --help shows no JSON array).
@@ -32,6 +33,8 @@ export function registerAudit(program: Command): void {
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
     .option('--budget <s>', 'time budget per implementation, seconds: calls left when it runs out are reported as not run', parseIntOption('budget', 1), 120)
+    .option('--framework <name>', FRAMEWORK_HELP, 'numpy')
+    .option('--device <device>', DEVICE_HELP)
     .option('--sandbox <mode>', SANDBOX_HELP, parseSandboxMode, 'auto')
     .option('--require-sandbox', REQUIRE_SANDBOX_HELP, false)
     .option('--memory <mib>', 'memory cap for the candidate process, MiB', parseIntOption('memory', 64), 4096)
@@ -50,8 +53,13 @@ export function registerAudit(program: Command): void {
         if (!isDType(d) || d === 'bool') throw new UsageError(`--dtype: unknown dtype "${d}"`);
         return d;
       });
+      const { framework, device } = parseFrameworkDevice(o.framework, o.device);
+      const lacking = dtypes?.filter((d) => frameworkLacks(framework).includes(d)) ?? [];
+      if (lacking.length) throw new UsageError(`--framework ${framework} has no ${lacking.join(', ')} tensors: leave ${lacking.join(', ')} out of --dtype`);
       const opts = {
         target,
+        framework,
+        device,
         contract: o.contract,
         op: o.op as Op,
         call: o.call as CallStyle | undefined,

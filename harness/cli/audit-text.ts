@@ -24,6 +24,8 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
   if (impl.statusDetail) lines.push(`  ${sanitizeTerminal(impl.statusDetail)}`);
   const t = impl.target;
   if (t?.module) lines.push(`  module ${sanitizeTerminal(t.module)}${t.distribution ? ` (${sanitizeTerminal(t.distribution)} ${sanitizeTerminal(t.version ?? '?')})` : ''}${t.file ? `, loaded from ${sanitizeTerminal(t.file)}` : ''}`);
+  // The framework's tensor and its device, when the candidate did not get a NumPy array (--framework, --device).
+  if (impl.target?.framework) lines.push(`  called with a ${impl.target.framework} tensor on ${impl.target.device ?? 'cpu'}`);
   if (impl.convention) lines.push(`  called with the ${impl.convention} input form${impl.conventionNote ? `: ${sanitizeTerminal(impl.conventionNote)}` : ''}`);
   if (impl.inferenceSummary) lines.push(`  contract inference: ${sanitizeTerminal(impl.inferenceSummary)}`);
   if (impl.dtypeSummary) lines.push(`  by input dtype: ${sanitizeTerminal(impl.dtypeSummary)}`);

@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { projectPath } from '../paths.js';
-import { EnvironmentError } from '../errors.js';
-import { optionWithDefault } from './options.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { optionWithDefault, parseList } from './options.js';
 
 export function registerGolden(program: Command): void {
   const golden = program.command('golden').description('export or verify the golden outputs of real libraries');
@@ -22,10 +22,14 @@ export function registerGolden(program: Command): void {
     .description('run golden/export.py with the exporter\'s libraries (.venv from golden/setup-venv.sh, or --python)')
     .addOption(optionWithDefault('--out <dir>', 'where to write', projectPath('golden'), "the package's golden/"))
     .option('--date <yyyy-mm-dd>', 'date recorded in provenance (default: today, UTC)')
+    .option('--device <device>', 'cuda: also re-record the GPU goldens (torch, JAX, CuPy, the project\'s Triton kernel on CUDA) where there is a GPU; without one they are skipped and the recorded ones kept', 'cpu')
+    .option('--library <names>', 'comma-separated: export only these libraries (default: all)', parseList)
     .action(async (o, cmd: Command) => {
       const venv = projectPath('.venv', 'bin', 'python');
       const python = cmd.optsWithGlobals().python ?? process.env.SOFTMAX_CONFORMANCE_PYTHON ?? (existsSync(venv) ? venv : 'python3');
-      const args = [projectPath('golden', 'export.py'), '--out', o.out, ...(o.date ? ['--date', o.date] : [])];
+      if (o.device !== 'cpu' && o.device !== 'cuda') throw new UsageError(`--device must be cpu or cuda, got "${o.device}"`);
+      const args = [projectPath('golden', 'export.py'), '--out', o.out, ...(o.date ? ['--date', o.date] : []), '--device', o.device,
+        ...((o.library as string[] | undefined) ?? []).flatMap((l) => ['--library', l])];
       const { execa } = await import('execa');
       const r = await execa(python, args, { stdio: 'inherit', reject: false });
       if (r.failed && r.exitCode === undefined) throw new EnvironmentError(`cannot start ${python}: run golden/setup-venv.sh first (it installs the exporter's libraries into .venv)`);

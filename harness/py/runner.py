@@ -9,7 +9,7 @@ library, NumPy and the file (or installed module) it loads; nothing else from th
 
 Channel frames: u32 LE header length, a JSON header, `payloadBytes` raw bytes; a descriptor may ride on a frame's
 first bytes (SCM_RIGHTS).
-  in:  {"type": "init", "file" | "module" (+ "pythonPath"), "function", "callStyle", "memoryMb"} once, then
+  in:  {"type": "init", "file" | "module" (+ "pythonPath"), "function", "callStyle", "memoryMb", "framework"?, "device"?} once, then
        {"type": "batch", "calls": [{"id", "dtype", "shape", "args", "offset", "nbytes", "layout"?}], "arenaBytes"?};
        with "arenaBytes" a new shared input region comes attached (a sealed memory file), for this batch and the
        ones after it until the next one comes. Each call's input is at its offset in the region.
@@ -29,6 +29,8 @@ import time
 import traceback
 
 sc_layout = None  # harness/py/sc_layout.py, imported in main()
+sc_framework = None  # harness/py/sc_framework.py, imported in main()
+FRAMEWORK = None  # its adapter for --framework torch|jax|tensorflow|cupy; None: the candidate gets the NumPy array
 
 TEXT_LIMIT = 4000  # characters kept of a message, traceback or captured output
 MIN_OUTPUT_CAP = 1_000_000  # elements an output may always have
@@ -524,14 +526,28 @@ def run_call(np, fn, style, call, arena, outfile):
     laid_out = x if "layout" in call else None
     in_size = x.size
     shape0, dtype0 = x.shape, x.dtype
+    x_in = x
+    if FRAMEWORK is not None:  # the framework's tensor, on its device (sc_framework.py); not in the call's time
+        try:
+            x_in = FRAMEWORK.to_framework(x)
+        except BaseException as e:
+            return {**base, "kind": "bad-output", "problem": head(f"the harness could not hand this input to {FRAMEWORK.name}: {type(e).__name__}: {safe_str(e)}"), "captured": "", "ms": 0.0}, b"", None
     with captured_output() as cap:
         t0 = time.perf_counter()
         try:
-            out = call_function(fn, style, x, call.get("args") or {})
+            out = call_function(fn, style, x_in, call.get("args") or {})
+            if FRAMEWORK is not None:
+                FRAMEWORK.synchronize(out)  # the device's asynchronous errors and time belong to this call
             err = None
         except BaseException as e:  # SystemExit and KeyboardInterrupt too: this process outlives the call
             out, err = None, e
         ms = (time.perf_counter() - t0) * 1000.0
+    if FRAMEWORK is not None:
+        try:
+            FRAMEWORK.write_back(x_in, x)  # an in-place write in device memory, into x for the mutation check
+        except BaseException:
+            pass
+    del x_in
     captured = cap.text()
     # What this process can see of its own array object: x.shape or x.dtype reassigned. Reported by the process
     # that ran the code, so it is only what that code let it see; the caller compares the bytes itself.
@@ -555,11 +571,15 @@ def run_call(np, fn, style, call, arena, outfile):
     if err is not None:
         tb = tail(format_tb(err))
         err.__traceback__ = None  # its frames may hold the arrays that exhausted memory
+        device = FRAMEWORK.device_error(err) if FRAMEWORK is not None else None
+        if device is not None:  # the device's own error (CUDA out of memory, a device-side assert): said as such
+            kind = "memory" if device[0] == "out-of-memory" else "device-error"
+            return {**base, "kind": kind, "device": head(device[1]), "errorType": type(err).__name__, "message": head(safe_str(err)), "traceback": tb, "captured": captured, "ms": ms, "view": view}, b"", None
         if isinstance(err, MemoryError):
             return {**base, "kind": "memory", "message": head(f"{type(err).__name__}: {safe_str(err)}"), "traceback": tb, "captured": captured, "ms": ms, "view": view}, b"", None
         return {**base, "kind": "raised", "errorType": type(err).__name__, "message": head(safe_str(err)), "traceback": tb, "captured": captured, "ms": ms, "view": view}, b"", None
     common = {**base, "captured": captured, "ms": ms, "view": view}
-    arr, problem = to_array(np, out)
+    arr, problem = FRAMEWORK.to_numpy(out) if FRAMEWORK is not None else to_array(np, out)
     del out
     if problem is None:
         limit = max(OUTPUT_CAP_FACTOR * in_size, MIN_OUTPUT_CAP)
@@ -642,15 +662,33 @@ def main():
         return
     # sc_layout sits beside this script (harness/py, or the sandbox's runner folder); imported before the candidate's
     # folder goes on sys.path, so a candidate's own sc_layout.py cannot replace it.
-    global sc_layout
+    global sc_layout, sc_framework, FRAMEWORK
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     try:
         import sc_layout
     except ImportError:
         sc_layout = None  # a runner started without it (a bare sandbox prefix): layout calls then say so
+    try:
+        import sc_framework
+    except ImportError:
+        sc_framework = None
     finally:
         sys.path.pop(0)
     load_ml_dtypes()
+    # The framework is imported (and its device started) before the memory cap: its mappings are not the candidate's.
+    if spec.get("framework") not in (None, "numpy") or spec.get("device") not in (None, "cpu"):
+        if sc_framework is None:
+            send_frame(sock, {"type": "environment", "message": "harness: sc_framework.py is not available to the runner"})
+            return
+        # Found as the candidate's own `import torch` finds it: its folder first on the path (load_function puts it there).
+        sys.path.insert(0, os.path.dirname(os.path.abspath(spec["file"])))
+        try:
+            FRAMEWORK, failure = sc_framework.setup(np, spec.get("framework"), spec.get("device"))
+        finally:
+            sys.path.pop(0)
+        if failure is not None:
+            send_frame(sock, failure)
+            return
     cap_memory(spec.get("memoryMb"))
     with captured_output() as cap:
         fn, failure = load_function(spec)

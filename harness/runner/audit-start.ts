@@ -11,7 +11,8 @@ import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
 import { LAYOUT_KINDS } from '../tensor/layout.js';
 import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
-import type { CallStyle, ImplementationWorker, StartFailure } from '../worker/types.js';
+import type { CallStyle, Framework, ImplementationWorker, StartFailure } from '../worker/types.js';
+import { frameworkLacks, parseFrameworkDevice, withFramework } from './framework-option.js';
 import type { SandboxMode } from '../worker/sandbox.js';
 import type { SubjectSpec } from './subject.js';
 import { classifyTarget, isPythonTarget, pipHint } from './target.js';
@@ -36,6 +37,9 @@ export interface AuditStartOptions {
   pythonPath?: string[];
   /** per-case element budget of the generated cases (default DEFAULT_MAX_ELEMENTS) */
   maxElements?: number;
+  /** Python candidates: the tensor type they get (default numpy) and its device (default cpu) */
+  framework?: Framework;
+  device?: string;
 }
 
 export interface AuditHead {
@@ -97,15 +101,17 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
  * large batches within the element budget, every memory layout. By default every dtype for a Python candidate; a
  * JavaScript one has no bfloat16 type (it would get raw bits), so bfloat16 only when asked.
  */
-export function auditCaseOptions(opts: { dtypes?: DType[]; maxElements?: number; target?: string }): CaseOptions {
+export function auditCaseOptions(opts: { dtypes?: DType[]; maxElements?: number; target?: string; framework?: Framework }): CaseOptions {
   const python = opts.target === undefined || isPythonTarget(opts.target);
-  const dtypes = opts.dtypes ?? (python ? [...AUDIT_DTYPES] : AUDIT_DTYPES.filter((d) => d !== 'bfloat16'));
+  const lacks = frameworkLacks(opts.framework);
+  const dtypes = opts.dtypes ?? (python ? AUDIT_DTYPES.filter((d) => !lacks.includes(d)) : AUDIT_DTYPES.filter((d) => d !== 'bfloat16'));
   return { dtypes, maxRank: 6, maxSize: 512, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS, layouts: LAYOUT_KINDS };
 }
 
 export function startAudit(opts: AuditStartOptions): AuditHead {
   const started = performance.now();
-  const spec = parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast, opts.convention, opts.pythonPath);
+  const { framework, device } = parseFrameworkDevice(opts.framework, opts.device);
+  const spec = withFramework(parseTarget(opts.target, opts.contract, opts.call, opts.alsoLast, opts.convention, opts.pythonPath), framework, device);
   const worker = startWorker(workerSpecOf(spec, { ...opts, python: defaultPython(opts.python) }));
   // Must not count as an unhandled rejection before runAudit awaits it.
   worker.catch(() => undefined);

@@ -69,6 +69,8 @@ export async function replayCase(report: RunReport, caseId: string, opts: { impl
     ...(t.pythonPath?.length ? { pythonPath: t.pythonPath } : {}),
     functionName: t.functionName,
     callStyle: t.callStyle,
+    ...(t.framework ? { framework: t.framework } : {}),
+    ...(t.device ? { device: t.device } : {}),
     timeoutMs: 30_000,
     memoryMb: 4096,
     python: opts.python,

@@ -33,6 +33,7 @@ export function buildReport(
       const notRun = c.cases.planned - c.cases.run;
       if (notRun <= 0) continue;
       const why = impl.statusDetail?.startsWith('not run: the run was interrupted') ? 'interrupted'
+        : impl.status === 'skipped' && impl.statusDetail?.startsWith('skipped: no CUDA device') ? 'implementation skipped (no CUDA device)'
         : impl.status === 'skipped' ? 'implementation skipped (library not installed)'
         : impl.status === 'import-error' ? 'implementation failed to import'
         : impl.status === 'config-error' ? 'configuration error (file or function not found)'

@@ -1,6 +1,6 @@
 // `softmax-conformance run`: every registered implementation, every contract it claims plus `last`, on the
 // discussion's inputs, the fixed adversarial set and a fixed-seed generated sample. Returns the report.
-import { adversarialCases } from '../cases/adversarial.js';
+import { adversarialCases, bfloat16Cases } from '../cases/adversarial.js';
 import type { Case } from '../cases/case.js';
 import { discussionCases } from '../cases/discussion.js';
 import { generatedCases } from '../cases/generated.js';
@@ -73,7 +73,18 @@ export function specFromManifest(e: ManifestEntry, manifestPath?: string): Subje
     domain: e.domain,
     expectedFailures: e.expectedFailures ?? [],
     installHint: e.installHint,
+    ...(e.framework ? { framework: e.framework } : {}),
+    ...(e.device ? { device: e.device } : {}),
   };
+}
+
+/**
+ * The cases a row is judged on: everyone's, plus bfloat16 cases for a row that declares bfloat16 (run's default
+ * dtypes leave it out, docs/tolerance.md: the lead's call for the NumPy rows), so a bfloat16 row is never vacuous.
+ */
+export function rowCases(e: ManifestEntry, cases: Case[], opts: { seed: number; numRuns: number; maxElements?: number }): Case[] {
+  if (!e.domain?.dtypes?.includes('bfloat16')) return cases;
+  return [...cases, ...bfloat16Cases(), ...generatedCases(opts.seed, opts.numRuns, opts.maxElements, ['bfloat16'])];
 }
 
 /** A deterministic share of the implementations: the k-th of n, by position in the manifest. */
@@ -127,7 +138,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     while (next < entries.length && !opts.signal?.aborted) {
       const i = next++;
       opts.onImplementationStart?.(entries[i].id, entries[i].requires);
-      const r = await evaluateSubject(specFromManifest(entries[i], opts.manifest), cases, settings);
+      const r = await evaluateSubject(specFromManifest(entries[i], opts.manifest), rowCases(entries[i], cases, opts), settings);
       if (opts.signal?.aborted) return;
       results[i] = await onThisPlatform(entries[i], r, python.python);
       opts.onImplementation?.(++done, entries.length, entries[i].id, results[i]);

@@ -13,9 +13,10 @@ import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import { isStartFailure, startWorker } from '../worker/index.js';
-import type { CallStyle, ImplementationWorker, ModuleLocation, StartFailure } from '../worker/types.js';
+import type { CallStyle, Framework, ImplementationWorker, ModuleLocation, StartFailure } from '../worker/types.js';
 import { pipHint } from './target.js';
 import { workerSpecOf } from './worker-spec.js';
+import { frameworkSnippet } from './framework-option.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
 import { layoutPython } from '../tensor/layout.js';
 import { coverageOf, type CoverageUniverse } from '../engine/coverage.js';
@@ -50,6 +51,9 @@ export interface SubjectSpec {
   installHint?: string;
   /** JavaScript: the input form to use, or 'auto' to probe (harness/worker/js-conventions.mjs) */
   convention?: string;
+  /** Python: the tensor type the function takes (default numpy) and its device (default cpu) */
+  framework?: Framework;
+  device?: string;
 }
 
 export interface SubjectSettings {
@@ -84,9 +88,10 @@ export function bindingsOf(spec: SubjectSpec, policy: Policy): Binding[] {
 /** The Python lines that load the function, for reproduction snippets: an absolute path, so they run from anywhere. */
 export function importLineFor(spec: SubjectSpec): string {
   const paths = (spec.pythonPath ?? []).map((d) => `sys.path.insert(0, ${JSON.stringify(d)})`);
-  if (spec.module) return `${paths.length ? `import sys; ${[...paths].reverse().join('; ')}\n` : ''}from ${spec.module} import ${spec.functionName}`;
+  const fw = spec.framework ? frameworkSnippet(spec.framework, spec.device ?? 'cpu') : '';
+  if (spec.module) return `${paths.length ? `import sys; ${[...paths].reverse().join('; ')}\n` : ''}from ${spec.module} import ${spec.functionName}${fw ? `\n${fw}` : ''}`;
   const mod = basename(spec.file).replace(/\.py$/, '');
-  return `import sys; ${[...paths].reverse().join('; ')}${paths.length ? '; ' : ''}sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}`;
+  return `import sys; ${[...paths].reverse().join('; ')}${paths.length ? '; ' : ''}sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}${fw ? `\n${fw}` : ''}`;
 }
 
 /** The reproduction script for a counterexample: Python for Python candidates, an ES module for JavaScript ones. */
@@ -108,6 +113,8 @@ export function callText(spec: SubjectSpec, e: Evidence): string {
     e.args.axis !== undefined && spec.callStyle !== 'x' ? `axis=${e.args.axis}` : '',
   ].filter(Boolean);
   const x = e.args.layout ? layoutPython(e.args.layout, 'x') : 'x';
+  // A framework-native candidate gets the tensor and its result comes back as NumPy (frameworkSnippet's helpers).
+  if (spec.framework && spec.framework !== 'numpy') return `to_numpy(${spec.functionName}(${[`to_tensor(${x})`, ...kw].join(', ')}))`;
   return `${spec.functionName}(${[x, ...kw].join(', ')})`;
 }
 
@@ -226,7 +233,11 @@ function baseOf(spec: SubjectSpec, located?: ModuleLocation) {
  * it (without running it), the file it loads from, that file's sha256 and its distribution's version.
  */
 function targetOf(spec: SubjectSpec, located?: ModuleLocation): NonNullable<ImplementationResult['target']> {
-  const call = { functionName: spec.functionName, callStyle: spec.callStyle, ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}) };
+  const call = {
+    functionName: spec.functionName, callStyle: spec.callStyle, ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}),
+    ...(spec.framework && spec.framework !== 'numpy' ? { framework: spec.framework } : {}),
+    ...(spec.device && spec.device !== 'cpu' ? { device: spec.device } : {}),
+  };
   if (!spec.module) return { file: relative(process.cwd(), spec.file) || spec.file, ...call, ...sha256Of(spec.file) };
   return { module: spec.module, file: located?.file ?? '', ...call, ...(located?.sha256 ? { sha256: located.sha256 } : {}), ...(located?.distribution ? { distribution: located.distribution } : {}), ...(located?.version ? { version: located.version } : {}) };
 }
@@ -260,6 +271,21 @@ function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[
       status: 'skipped',
       statusDetail: detail,
       ...(spec.installHint ? { installCommand: spec.installHint } : {}),
+      verdict: 'skip',
+      checks: bindings.map((b) => ({
+        name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
+        verdict: 'skip', diagnosis: detail,
+        cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
+      })),
+    };
+  }
+  if (failure.kind === 'no-device') {
+    // --device cuda on a machine without one: the row cannot run here, which says nothing about its code.
+    const detail = `skipped: ${failure.message}`;
+    return {
+      ...base,
+      status: 'skipped',
+      statusDetail: detail,
       verdict: 'skip',
       checks: bindings.map((b) => ({
         name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },

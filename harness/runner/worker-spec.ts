@@ -20,6 +20,8 @@ export function workerSpecOf(
     memoryMb: settings.memoryMb,
     python: settings.python,
     ...(spec.convention ? { convention: spec.convention } : {}),
+    ...(spec.framework && spec.framework !== 'numpy' ? { framework: spec.framework } : {}),
+    ...(spec.device && spec.device !== 'cpu' ? { device: spec.device } : {}),
     sandbox: settings.sandbox,
   };
 }

@@ -3,6 +3,7 @@ runs the candidate in a child process (harness/py/runner.py), which it cannot re
 
 Usage: python3 -u broker.py SPEC_JSON [BULK_DIR]
   SPEC_JSON: {"file", "function", "callStyle", "memoryMb",
+              "framework"?, "device"?      --framework and --device, passed on to the runner (sc_framework.py),
               "sandboxArgv"?: [...]   prefix of the runner's command line (the sandbox), absent or [] for none,
               "sandboxArgsFd"?: {"bwrap", "options": [...]}   or: bubblewrap with its options on a pipe (--args FD),
               "runnerPython"?: str    the runner's interpreter (default: this one, sys.executable),
@@ -70,7 +71,7 @@ MAX_QUEUED_FDS = 8  # how long a runner that closed the channel has to exit befo
 # What a runner's result may hold (runner.py): anything else is not this channel's (e.g. a harness frame forged by
 # the candidate, which carries "mutated" and "offset").
 RESULT_FIELDS = {"type", "id", "kind", "captured", "ms", "view", "kept", "payloadBytes", "numpyDtype", "output", "fd",
-                 "errorType", "message", "traceback", "problem"}
+                 "errorType", "message", "traceback", "problem", "device"}
 OUTPUT_FIELDS = {"dtype", "shape", "nbytes"}
 ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "bool": 1}
 NO_BFLOAT16 = "bfloat16 inputs need the ml_dtypes package, which this Python cannot import (pip install ml_dtypes)"
@@ -566,7 +567,8 @@ class Runner:
         """The runner's first frame, checked: ready, start-failed or environment; None if it died first."""
         s = self.spec
         init = {"type": "init", "file": s.get("runnerFile") or s.get("file", ""), "function": s["function"],
-                "callStyle": s.get("callStyle", "x"), "memoryMb": s.get("memoryMb")}
+                "callStyle": s.get("callStyle", "x"), "memoryMb": s.get("memoryMb"),
+                "framework": s.get("framework") or "numpy", "device": s.get("device") or "cpu"}
         if s.get("module"):
             init["module"] = s["module"]
         if s.get("pythonPath"):
@@ -587,7 +589,7 @@ class Runner:
         if kind == "start-failed":
             # The kind is the runner's word: a candidate can claim "missing" only to be skipped or judged a configuration
             # error, never a pass (the harness believes a missing library only when the row requires it).
-            kind = h.get("kind") if h.get("kind") in ("missing-library", "missing-target") else "import"
+            kind = h.get("kind") if h.get("kind") in ("missing-library", "missing-target", "no-device") else "import"
             out = {"type": "start-failed", "kind": kind, "message": clip(h.get("message"))}
             for k in ("module", "traceback", "importOutput"):
                 if isinstance(h.get(k), str):
@@ -865,7 +867,12 @@ class Broker:
         if kind == "raised":
             return {**base, "kind": "raised", "errorType": clip(h.get("errorType"), 200), "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}, []
         if kind == "memory":
-            return {**base, "kind": "memory", "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}, []
+            out = {**base, "kind": "memory", "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}
+            if isinstance(h.get("device"), str):  # the device's memory ran out (CUDA), not this process's cap
+                out["device"] = clip(h["device"], 400)
+            return out, []
+        if kind == "device-error":  # the candidate's device failed (a device-side assert, a CUDA error)
+            return {**base, "kind": "device-error", "device": clip(h.get("device"), 400), "errorType": clip(h.get("errorType"), 200), "message": clip(h.get("message")), "traceback": clip(h.get("traceback"))}, []
         if kind == "bad-output":
             return {**base, "kind": "bad-output", "problem": clip(h.get("problem")), "mutated": mutated}, []
         if kind != "ok":

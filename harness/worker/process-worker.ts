@@ -28,7 +28,7 @@ function startFailure(r: Extract<StartResult, { ok: false }>, kind: WorkerKind, 
   if (h?.type === 'environment') throw new EnvironmentError(String(h.message));
   if (h?.type === 'start-failed') {
     const detail = [h.traceback, h.importOutput, r.stdout, r.stderr].filter((t) => typeof t === 'string' && t !== '').join('\n');
-    const kind = h.kind === 'missing-library' || h.kind === 'missing-target' ? h.kind : 'import';
+    const kind = h.kind === 'missing-library' || h.kind === 'missing-target' || h.kind === 'no-device' ? h.kind : 'import';
     const failure: StartFailure = { kind, message: String(h.message) };
     if (typeof h.module === 'string') failure.module = h.module;
     if (detail) failure.detail = detail;

@@ -127,8 +127,13 @@ function outcomeOfHeader(frame: Frame, limitMb: number): CallOutcome {
       return { kind: 'bad-output', problem: str(h.problem), captured, ms };
     case 'not-run': // the worker could not make the call (bfloat16 without ml_dtypes): not the candidate's doing
       return { kind: 'not-run', reason: str(h.reason) };
-    case 'memory':
-      return { kind: 'memory', limitMb, stderr: [str(h.message), str(h.traceback), captured].filter(Boolean).join('\n') };
+    case 'memory': {
+      const outcome: CallOutcome = { kind: 'memory', limitMb, stderr: [str(h.message), str(h.traceback), captured].filter(Boolean).join('\n') };
+      if (typeof h.device === 'string' && h.device) outcome.device = h.device;
+      return outcome;
+    }
+    case 'device-error': // the framework's device failed during the call (harness/py/sc_framework.py)
+      return { kind: 'crash', exitCode: null, signal: null, stderr: [str(h.message), str(h.traceback), captured].filter(Boolean).join('\n'), device: str(h.device) || 'a device error' };
     case 'crash': {
       // Only the broker sends this (broker.py): the runner broke the protocol during this call and was replaced.
       const protocolError = str(h.protocolError) || 'a crash without a reason';

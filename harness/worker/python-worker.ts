@@ -44,7 +44,10 @@ export const RUNNER_SCRIPT = projectPath('harness', 'py', 'runner.py');
 // Bound into the sandbox under a neutral name (argv `runner.py` or `worker.py` would be a tell).
 const RUNNER: [string, string] = [RUNNER_SCRIPT, 'main.py'];
 // Modules the runner imports from its own folder.
-const RUNNER_SIBLINGS: [string, string][] = [[projectPath('harness', 'py', 'sc_layout.py'), 'sc_layout.py']];
+const RUNNER_SIBLINGS: [string, string][] = [
+  [projectPath('harness', 'py', 'sc_layout.py'), 'sc_layout.py'],
+  [projectPath('harness', 'py', 'sc_framework.py'), 'sc_framework.py'],
+];
 
 /**
  * The trusted broker runs here, outside any sandbox: it alone holds the protocol descriptors and the bulk files.
@@ -54,14 +57,14 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
   const broker = projectPath('harness', 'worker', 'broker.py');
   const workerArgs = (l: RunnerLaunch, memoryMb: number) =>
     JSON.stringify({
-      file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python,
+      file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, framework: spec.framework ?? 'numpy', device: spec.device ?? 'cpu',
       ...(spec.module ? { module: spec.module } : {}), ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}), ...l,
     });
   return {
     plan: async (dir) => {
       let sb: Awaited<ReturnType<typeof pythonSandbox>>;
       try {
-        sb = await pythonSandbox({ python, file: spec.file, pythonPath: spec.pythonPath, scripts: [RUNNER, ...RUNNER_SIBLINGS], memoryMb: spec.memoryMb, mode: spec.sandbox }, workerEnv(dir));
+        sb = await pythonSandbox({ python, file: spec.file, pythonPath: spec.pythonPath, scripts: [RUNNER, ...RUNNER_SIBLINGS], memoryMb: spec.memoryMb, mode: spec.sandbox, cuda: spec.device?.startsWith('cuda') }, workerEnv(dir));
       } catch (e) {
         if (e instanceof EnvironmentError && !/sandbox/.test(e.message)) throw new EnvironmentError(`${e.message}. ${HOW_TO_FIX}`);
         throw e;

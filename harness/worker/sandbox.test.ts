@@ -58,3 +58,12 @@ describe('sandbox policy', () => {
     expect(atRoot.bind).toEqual([projectPath('package.json'), join(CANDIDATE_DIR, 'package.json')]);
   });
 });
+
+describe('a CUDA candidate (--device cuda)', () => {
+  it('sees the GPU device nodes it is given, after the sandbox\'s own /dev, and no others', () => {
+    const o = policyOptions({ binds: [], env: sandboxEnv(), tmpfs: tmpfsSizes(4096), devices: ['/dev/nvidia0', '/dev/nvidiactl'] });
+    expect(pairs(o, '--dev-bind-try')).toEqual([['/dev/nvidia0', '/dev/nvidia0'], ['/dev/nvidiactl', '/dev/nvidiactl']]);
+    expect(o.indexOf('--dev-bind-try')).toBeGreaterThan(o.indexOf('--dev'));
+    expect(pairs(policyOptions({ binds: [], env: sandboxEnv(), tmpfs: tmpfsSizes(4096) }), '--dev-bind-try')).toEqual([]);
+  });
+});

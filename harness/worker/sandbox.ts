@@ -12,7 +12,7 @@
 // bwrap's own options (which name host paths) go through a pipe (--args), never on a command line: the sandbox's
 // init is a fork of bwrap, so its /proc/1/cmdline is visible inside.
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { EnvironmentError } from '../errors.js';
@@ -193,7 +193,10 @@ export interface PythonRuntime {
 const PY_PROBE = [
   'import json, os, site, sys',
   'user = site.getusersitepackages() if site.ENABLE_USER_SITE else None',
-  'print(json.dumps({"executable": os.path.realpath(sys.executable), "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],',
+  // A virtualenv's python is a symlink that finds its pyvenv.cfg (its site-packages) by the path it was started as:
+  // resolved, it would be the bare base interpreter inside, without the venv's libraries (torch, jax...).
+  'venv = sys.executable if sys.prefix != sys.base_prefix else None',
+  'print(json.dumps({"executable": os.path.realpath(sys.executable), "venv": venv, "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],',
   '  "path": [p for p in sys.path if p], "userBase": site.getuserbase(), "userSite": user,',
   '  "argv": getattr(sys, "orig_argv", None)}))',
 ].join('\n');
@@ -210,14 +213,18 @@ export function pythonRuntime(python: string, env: Record<string, string>): Prom
         // Let the worker's own start report the broken interpreter: sandboxing it cannot make it work.
         throw new EnvironmentError(`cannot run the Python interpreter "${python}" (${(p.stderr || p.error?.code || p.error?.message || `exit code ${p.code}`).toString().trim().split('\n').pop()})`);
       }
-      const info = JSON.parse(p.stdout.trim().split('\n').pop() ?? '{}') as { executable: string; prefixes: string[]; path: string[]; userBase: string; userSite: string | null; argv: string[] | null };
+      const info = JSON.parse(p.stdout.trim().split('\n').pop() ?? '{}') as { executable: string; venv: string | null; prefixes: string[]; path: string[]; userBase: string; userSite: string | null; argv: string[] | null };
       // Inside, the real interpreter runs directly (a shim or wrapper script would need what it lives in): keep the
       // options a wrapper gave it, those before our -c (Python 3.10+ tells them).
       const c = info.argv?.lastIndexOf('-c') ?? -1;
       const flags = c > 0 ? info.argv!.slice(1, c) : [];
       const dirs = [...info.prefixes, dirname(dirname(info.executable)), ...info.path].filter((d) => isAbsoluteDir(d));
       const userBound = info.userSite !== null && existsSync(info.userSite);
-      return { executable: info.executable, dirs: bindableDirs(dirs), flags, ...(userBound ? { userBase: info.userBase } : {}) };
+      const bound = bindableDirs(dirs);
+      // The venv's own path when the sandbox shows it (a venv under /tmp or HOME is not bound: its base interpreter
+      // runs then, without the venv's packages, as before).
+      const venvShown = info.venv !== null && bound.some((d) => within(info.venv!, d));
+      return { executable: venvShown ? info.venv! : info.executable, dirs: bound, flags, ...(userBound ? { userBase: info.userBase } : {}) };
     })();
     runtimes.set(python, r);
     r.catch(() => runtimes.delete(python));
@@ -309,6 +316,8 @@ export interface PolicyInput {
   /** the candidate's environment, whole: nothing of the caller's comes in */
   env: Record<string, string>;
   tmpfs: { tmp: number; shm: number; home: number };
+  /** device nodes to show (a CUDA candidate's /dev/nvidia*), bound over the sandbox's minimal /dev */
+  devices?: string[];
 }
 
 const MiB = 1024 * 1024;
@@ -338,6 +347,7 @@ export function policyOptions(p: PolicyInput): string[] {
   // The dynamic loader's cache and the little name-service data libc may read; no passwd, no host names.
   for (const f of ['/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/nsswitch.conf', '/etc/localtime']) o.push('--ro-bind-try', f, f);
   o.push('--proc', '/proc', '--dev', '/dev');
+  for (const d of p.devices ?? []) o.push('--dev-bind-try', d, d);
   o.push('--size', String(p.tmpfs.tmp * MiB), '--tmpfs', SANDBOX_TMP);
   o.push('--size', String(p.tmpfs.shm * MiB), '--tmpfs', '/dev/shm');
   o.push('--size', String(p.tmpfs.home * MiB), '--tmpfs', SANDBOX_HOME);
@@ -407,6 +417,17 @@ export interface PythonLaunchInput {
   /** large-tensor files to bind writable: [host path, path inside] */
   writable?: [string, string][];
   mode?: SandboxMode;
+  /** --device cuda: the GPU's device nodes are shown inside (nothing else of /dev is) */
+  cuda?: boolean;
+}
+
+/** The NVIDIA device nodes of this machine (/dev/nvidia0, nvidiactl, nvidia-uvm...): none where there is no GPU. */
+export function nvidiaDevices(): string[] {
+  try {
+    return readdirSync('/dev').filter((n) => n.startsWith('nvidia')).map((n) => join('/dev', n));
+  } catch {
+    return [];
+  }
 }
 
 /** Where things are inside a Python sandbox, for the command that follows the prefix. */
@@ -453,8 +474,9 @@ export async function pythonSandbox(input: PythonLaunchInput, scrubbedEnv: Recor
     ...(rt.userBase ? { PYTHONUSERBASE: rt.userBase } : {}),
   });
   const binds: [string, string][] = [...rt.dirs.map((d): [string, string] => [d, d]), ...(cand ? [cand.bind] : []), ...libs, ...input.scripts.map(([h, name], i): [string, string] => [neutralCopy(h, name), scripts[i]])];
+  const devices = input.cuda ? nvidiaDevices() : [];
   return {
-    ...sandboxLaunch(resolved.bwrap, { binds, writable: input.writable, env }, input.memoryMb),
+    ...sandboxLaunch(resolved.bwrap, { binds, writable: input.writable, env, devices }, input.memoryMb),
     python: rt.executable,
     pythonFlags: rt.flags,
     file: cand?.inside ?? '',

@@ -40,10 +40,12 @@ export type CallOutcome =
   /**
    * The process died during the call (exit code or signal), or ran out of its memory cap. `protocolError`: the
    * candidate's process sent what the protocol does not allow during this call (a forged or corrupt frame); it was
-   * replaced, and the text says what it sent.
+   * replaced, and the text says what it sent. `device`: the candidate's device failed (a device-side assert, a CUDA
+   * error, sc_framework.py), said in one line; the process itself lives on.
    */
-  | { kind: 'crash'; exitCode: number | null; signal: string | null; stderr: string; protocolError?: string }
-  | { kind: 'memory'; limitMb: number; stderr: string }
+  | { kind: 'crash'; exitCode: number | null; signal: string | null; stderr: string; protocolError?: string; device?: string }
+  /** `device`: the framework's device ran out of its memory (CUDA out of memory), not the process's cap */
+  | { kind: 'memory'; limitMb: number; stderr: string; device?: string }
   /** The harness did not make the call: the implementation's time budget was used up (set by the engine, not a worker). */
   | { kind: 'not-run'; reason: string };
 
@@ -83,7 +85,22 @@ export interface WorkerSpec {
   convention?: string;
   /** the sandbox the process runs in (sandbox.ts; default auto: bubblewrap when it works here, else none) */
   sandbox?: SandboxMode;
+  /** Python: the tensor type the candidate gets (harness/py/sc_framework.py); default numpy */
+  framework?: Framework;
+  /** Python: where that tensor lives: cpu (default), cuda or cuda:N */
+  device?: string;
 }
+
+export const FRAMEWORKS = ['numpy', 'torch', 'jax', 'tensorflow', 'cupy'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+/** How to install each framework (a missing one is a configuration error that says this). */
+export const FRAMEWORK_PIP: Record<Framework, string> = {
+  numpy: 'pip install numpy',
+  torch: 'pip install torch',
+  jax: 'pip install jax',
+  tensorflow: 'pip install tensorflow',
+  cupy: 'pip install cupy-cuda12x',
+};
 
 /** A started worker. Implementations are the Python and JavaScript workers in this folder. */
 export interface ImplementationWorker {
@@ -114,8 +131,11 @@ export interface ModuleLocation {
 
 /** Why a worker could not be started: the file does not load, the function is missing, or the library is absent. */
 export interface StartFailure {
-  /** missing-target: the file, module or function named does not exist (a configuration error, not a defect) */
-  kind: 'import' | 'missing-library' | 'missing-target';
+  /**
+   * missing-target: the file, module or function named does not exist (a configuration error, not a defect);
+   * no-device: the framework sees no CUDA device (--device cuda), so nothing can run here
+   */
+  kind: 'import' | 'missing-library' | 'missing-target' | 'no-device';
   message: string;
   /** for missing-library: the module that was not found, e.g. "tensorflow" */
   module?: string;
