@@ -55,4 +55,25 @@ describe.concurrent('a default audit (300 runs, seed 1)', () => {
       expect(cov.gaps.length).toBe(cov.total - cov.reached);
     }
   });
+
+  it('a JavaScript candidate that reads data.buffer from byte 0 is caught as `layout` on a subarray view at an offset', async () => {
+    const r = await audit('test/fixtures/kernels', 'buffer_from_zero.mjs');
+    const impl = r.implementations[0];
+    const layout = impl.checks.find((c) => c.name === 'layout')!;
+    expect(layout.verdict).toBe('fail');
+    expect(layout.diagnosis).toMatch(/^gives a different result for the same values in a subarray view at an offset into a larger buffer \(C order: right\)/);
+    expect(layout.counterexample!.args.layout?.kind).toBe('misaligned');
+    expect(impl.checks.filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual(['layout']);
+  });
+
+  it('a JavaScript audit claims only the layouts typed arrays have, and says which it cannot reach', async () => {
+    const r = await audit('test/fixtures/candidates', 'correct.mjs');
+    const impl = r.implementations[0];
+    expect(impl.checks.filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual([]);
+    const cov = impl.coverage!;
+    expect(cov.dimensions.layout).toEqual(['c', 'misaligned']);
+    const byLayout = cov.pairs.find((p) => p.dims[0] === 'layout' && p.dims[1] === 'family')!;
+    expect(byLayout.counts[1].some((n) => (n ?? 0) > 0)).toBe(true); // misaligned cases were drawn
+    expect(cov.unreachable!.map((u) => u.value)).toEqual(expect.arrayContaining(['fortran', 'readonly', 'broadcast']));
+  });
 });
