@@ -9,11 +9,13 @@
 // wrong, and the table names the failing family so the finding can be chased.
 import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { projectPath } from '../harness/paths.js';
 import { load, median, timedRun } from './lib.js';
 
 const CLI = projectPath('bin', 'softmax-conformance.js');
+/** A command line as a person types it from the project root. */
+const shown = (args: string[]): string => `node ${relative(projectPath(), args[0])} ${args.slice(1).join(' ')}`;
 const WITH_BF16 = 'float64,float32,float16,bfloat16,int32,int64';
 
 /** How a control is named in the table: its target, and "+ bfloat16" when its audit asked for bfloat16. */
@@ -109,7 +111,7 @@ export async function auditTime(runs: number): Promise<AuditTime> {
     if (t.exitCode !== 0) throw new Error(`the audit exited ${t.exitCode}: ${t.stderr.slice(-500)}`);
     times.push(+(t.ms / 1000).toFixed(2));
   }
-  return { command: `node ${args.slice(1).join(' ').replace(`${projectPath()}/`, '')}`, runs: times, medianSeconds: median(times), minSeconds: Math.min(...times), loadBefore, loadAfter: load() };
+  return { command: shown(args), runs: times, medianSeconds: median(times), minSeconds: Math.min(...times), loadBefore, loadAfter: load() };
 }
 
 // ------------------------------------------------------------------ peak memory of a process tree
@@ -182,7 +184,7 @@ export function peakRssOf(args: string[]): Promise<PeakRss> {
       if (exitCode !== 0 && exitCode !== 1) return reject(new Error(`exit ${exitCode}: ${err}`));
       const mib = (kb: number) => +(kb / 1024).toFixed(1);
       resolve({
-        command: `node ${args.slice(1).join(' ')}`,
+        command: shown(args),
         seconds: +((performance.now() - t0) / 1000).toFixed(1),
         exitCode,
         peakTreeMiB: mib(peakKb),
@@ -229,7 +231,10 @@ export async function main(argv: string[]): Promise<number> {
   if (sections.includes('peak-rss')) {
     const p = await peakRss(Number(opt('--num-runs', '2000')));
     out.peakRss = p;
-    process.stdout.write(`\npeak memory, ${p.command.replace(`${projectPath()}/`, '')}: ${p.peakTreeMiB} MiB resident for the whole tree (${p.seconds} s); per process: ${p.perProcessPeakMiB.map((x) => `${x.name} ${x.peakMiB} MiB`).join(', ')}\n`);
+    const byName = new Map<string, number[]>();
+    for (const x of p.perProcessPeakMiB) byName.set(x.name, [...(byName.get(x.name) ?? []), x.peakMiB]);
+    const per = [...byName].map(([name, v]) => (v.length === 1 ? `${name} ${v[0]} MiB` : `${v.length} × ${name} ≤ ${Math.max(...v)} MiB`));
+    process.stdout.write(`\npeak memory, ${p.command}: ${p.peakTreeMiB} MiB resident for the whole tree (${p.seconds} s); each process's own peak: ${per.join(', ')}\n`);
   }
   out.loadAtEnd = load();
   const file = opt('--out', projectPath('reports', 'blind-spots.json'));
