@@ -1,6 +1,10 @@
 // The two kernel bugs that a default audit passed as CONFORMS before long slices and memory layouts existed: a
 // default 300-run audit must now catch each with the family that names it, and the correct candidates still pass.
 // One seed here (each audit takes seconds); seeds 1..5 are measured with scratch runs and reported in the issue.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAudit, type AuditOptions } from '../harness/runner/audit.js';
 import { projectPath } from '../harness/paths.js';
@@ -64,6 +68,13 @@ describe.concurrent('a default audit (300 runs, seed 1)', () => {
     expect(layout.diagnosis).toMatch(/^gives a different result for the same values in a subarray view at an offset into a larger buffer \(C order: right\)/);
     expect(layout.counterexample!.args.layout?.kind).toBe('misaligned');
     expect(impl.checks.filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual(['layout']);
+    // its reproduction hands over the same offset view, so the defect reproduces outside the harness (exit 1)
+    const dir = mkdtempSync(join(tmpdir(), 'sc-repro-'));
+    writeFileSync(join(dir, 'repro.mjs'), layout.counterexample!.javascript!);
+    const run = spawnSync(process.execPath, [join(dir, 'repro.mjs')], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stderr).toContain('defect reproduces');
+    expect(run.status).toBe(1);
   });
 
   it('a JavaScript audit claims only the layouts typed arrays have, and says which it cannot reach', async () => {

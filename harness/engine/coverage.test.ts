@@ -100,5 +100,13 @@ describe('coverageHtml', () => {
     expect(html).toContain('<td class="gap">0</td>');
     expect(html).toContain('<td class="na">–</td>');
     expect(coverageHtml(undefined)).toBe('');
+    expect(html).not.toContain('coverage-unreachable');
+  });
+
+  it("names a JavaScript candidate's unreachable layouts with their reasons, escaped", async () => {
+    const { coverageHtml } = await import('../report/coverage-html.js');
+    const html = coverageHtml(coverageOf([c('float64', [2, 3], 'nan')], { dtypes: ['float64'], maxRank: 2, language: 'javascript' }));
+    expect(html).toMatch(/<p data-testid="coverage-unreachable">Not cells for this candidate: fortran \(not reached for JavaScript: a typed array has no strides/);
+    expect(html).toContain('readonly (not reached for JavaScript: JavaScript has no read-only typed array');
   });
 });

@@ -90,7 +90,7 @@ export function reproductionFor(spec: SubjectSpec, e: Evidence, at: { family: Fa
       ...(spec.callStyle === 'x-theta-axis' && e.args.theta !== undefined ? { theta: e.args.theta } : {}),
       ...(e.args.axis !== undefined ? { axis: e.args.axis } : {}),
     };
-    return { javascript: jsSnippet({ input: e.input, file: resolve(spec.file), functionName: spec.functionName, args, actual: e.actual, check }) };
+    return { javascript: jsSnippet({ input: e.input, file: resolve(spec.file), functionName: spec.functionName, args, actual: e.actual, check, offsetView: e.args.layout?.kind === 'misaligned' }) };
   }
   return { python: pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), actual: e.actual, check }) };
 }

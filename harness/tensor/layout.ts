@@ -1,6 +1,6 @@
 // Memory layouts a caller can hand a softmax: the same logical values, stored differently. The harness always keeps
 // the canonical C-order tensor; a layout only says how the worker rebuilds the candidate's array from it
-// (harness/py/sc_layout.py for NumPy, a subarray view at an offset for JavaScript typed arrays).
+// (harness/py/sc_layout.py for NumPy; for JavaScript typed arrays only `misaligned`, as a subarray view at an offset).
 export type MemoryLayout =
   | { kind: 'c' }
   | { kind: 'fortran' }
