@@ -18,6 +18,8 @@ import { benchEndToEnd, type EndToEnd } from './end-to-end.js';
 import { benchSandboxCost, type SandboxCost } from './sandbox-cost.js';
 import { fmt, load, machine, median, timedRun, versions } from './lib.js';
 import { benchTransport, type TransportResult } from './transport.js';
+// Issue 14's sections live in bench/blind-spots.ts: `npm run bench -- no-false-alarms|audit-time|peak-rss|blind-spots`.
+if (/^(blind-spots|no-false-alarms|audit-time|peak-rss)$/.test(process.argv[2] ?? '')) process.exit(await (await import('./blind-spots.js')).main(process.argv.slice(2)));
 
 const SECTIONS = ['audit', 'sandbox', 'transport', 'e2e', 'oracle'] as const;
 type Section = (typeof SECTIONS)[number];

@@ -212,3 +212,16 @@ def build_cases() -> list[Case]:
 
 
 CASES = build_cases()
+
+
+# The bfloat16 golden set (golden/bfloat16/, with its own corpus.json and version, so the goldens above, some of them
+# recorded on GPUs, stay valid): each case's float32 input rounded to bfloat16, nearest even. bfloat16 has float32's
+# exponent range, so float32's thresholds (log(finfo.max), the subnormal range) carry over at bfloat16's precision;
+# float32 subnormals below bfloat16's smallest (2^-133) round to zero. Needs ml_dtypes, imported only here.
+BFLOAT16_CORPUS_VERSION = 1
+
+
+def bfloat16_cases() -> list:
+    import ml_dtypes
+    return [Case(c.id, c.family, c.description, {'bfloat16': c.inputs['float32'].astype(ml_dtypes.bfloat16)}, c.axes)
+            for c in CASES if 'float32' in c.inputs]

@@ -2,6 +2,7 @@
 """Golden exporter: runs every case of golden/corpus.py through real libraries and writes one JSON file per library.
 
     python golden/export.py --out golden/ [--date YYYY-MM-DD] [--library NAME ...] [--device cuda]
+    python golden/export.py --set bfloat16 --out golden/bfloat16/ [--date YYYY-MM-DD]   (torch, jax, mpmath)
 
 `softmax-conformance golden export` runs it with .venv/bin/python (see golden/setup-venv.sh). It writes
 golden/corpus.json (the inputs), golden/<library>.json (outputs or raised errors, with provenance) and
@@ -64,6 +65,22 @@ LIBRARY_ENV = {
 # Variables shown in provenance when set, whoever set them.
 RECORDED_ENV = sorted({*BASE_ENV, *(k for env in LIBRARY_ENV.values() for k in env), 'MKL_CBWR',
                        'NPY_DISABLE_CPU_FEATURES', 'TF_XLA_FLAGS'})
+
+# The golden sets: the main corpus (golden/), and bfloat16 (golden/bfloat16/: its own corpus.json and version, made
+# from corpus.bfloat16_cases(); only the libraries that take bfloat16 as a dtype of their own, and the truth).
+SETS = {'main': None, 'bfloat16': ('torch', 'jax', 'mpmath')}
+_cases = None  # the chosen set's cases (select_set)
+_corpus_version = corpus.CORPUS_VERSION
+_generator = 'golden/corpus.py'
+
+
+def select_set(name: str) -> None:
+    global _cases, _corpus_version, _generator
+    if name == 'bfloat16':
+        _cases, _corpus_version, _generator = corpus.bfloat16_cases(), corpus.BFLOAT16_CORPUS_VERSION, 'golden/corpus.py bfloat16_cases()'
+    else:
+        _cases, _corpus_version, _generator = corpus.CASES, corpus.CORPUS_VERSION, 'golden/corpus.py'
+
 
 ALL_AXES = {'ops': list(corpus.OPS), 'axisNull': True, 'axes': None, 'ranks': None}
 EXPLICIT_AXES = {'ops': list(corpus.OPS), 'axisNull': False, 'axes': None, 'ranks': None}
@@ -204,8 +221,9 @@ def display_out(out: str) -> str:
     return out
 
 
-def command_line(out: str, date: str, libraries) -> str:
-    cmd = [display_python(sys.executable), 'golden/export.py', '--out', display_out(out), '--date', date]
+def command_line(out: str, date: str, libraries, golden_set: str = 'main') -> str:
+    cmd = [display_python(sys.executable), 'golden/export.py'] + (['--set', golden_set] if golden_set != 'main' else [])
+    cmd += ['--out', display_out(out), '--date', date]
     if libraries:
         for lib in libraries:
             cmd += ['--library', lib]
@@ -255,6 +273,11 @@ def adapter(library: str):
         torch.use_deterministic_algorithms(True)
 
         def run(x, axis, op):
+            if x.dtype.name == 'bfloat16':  # torch.from_numpy has no ml_dtypes' bfloat16: the same bits, reinterpreted
+                import ml_dtypes
+                t = torch.from_numpy(np.array(x).view(np.int16)).view(torch.bfloat16)
+                out = (torch.softmax if op == 'softmax' else torch.log_softmax)(t, dim=axis)
+                return out.view(torch.int16).numpy().view(ml_dtypes.bfloat16) if out.dtype == torch.bfloat16 else out.numpy()
             t = torch.from_numpy(np.array(x))
             return (torch.softmax if op == 'softmax' else torch.log_softmax)(t, dim=axis).numpy()
         return run, torch.__version__, {}
@@ -417,7 +440,7 @@ def run_library(library: str, out_dir: Path, date: str, command: str) -> None:
     else:
         title, scope, note = LIBRARIES[library]
     results = []
-    for case in corpus.CASES:
+    for case in _cases:
         for dtype, x in case.inputs.items():
             for axis in case.axes:
                 for op in corpus.OPS:
@@ -451,7 +474,7 @@ def run_library(library: str, out_dir: Path, date: str, command: str) -> None:
         'schemaVersion': SCHEMA_VERSION,
         'library': library,
         'title': title,
-        'corpusVersion': corpus.CORPUS_VERSION,
+        'corpusVersion': _corpus_version,
         'scope': scope,
         'provenance': {
             'libraryVersion': version,
@@ -475,7 +498,7 @@ def run_library(library: str, out_dir: Path, date: str, command: str) -> None:
 
 def write_corpus(out_dir: Path) -> None:
     cases = []
-    for case in corpus.CASES:
+    for case in _cases:
         cases.append({
             'id': case.id,
             'family': case.family,
@@ -485,8 +508,8 @@ def write_corpus(out_dir: Path) -> None:
             'ops': list(corpus.OPS),
             'inputs': [encode(a) for a in case.inputs.values()],
         })
-    doc = {'schemaVersion': SCHEMA_VERSION, 'corpusVersion': corpus.CORPUS_VERSION, 'seed': corpus.SEED,
-           'generator': 'golden/corpus.py', 'cases': cases}
+    doc = {'schemaVersion': SCHEMA_VERSION, 'corpusVersion': _corpus_version, 'seed': corpus.SEED,
+           'generator': _generator, 'cases': cases}
     (out_dir / 'corpus.json').write_text(dumps_doc(doc, 'cases'))
 
 
@@ -508,6 +531,9 @@ def main(argv=None) -> int:
                     help='export only this library (repeatable); default: all (the GPU ones with --device cuda)')
     ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu',
                     help='cuda: also re-record the GPU goldens, where this machine has a GPU (default: cpu only)')
+    ap.add_argument('--set', dest='golden_set', choices=list(SETS), default='main',
+                    help='main (golden/) or bfloat16 (golden/bfloat16/: torch, jax and the mpmath truth on the corpus '
+                         'rounded to bfloat16; needs ml_dtypes)')
     ap.add_argument('--jobs', type=int, default=max(1, min(4, os.cpu_count() or 1)),
                     help='libraries exported at once, each in its own single-threaded process (default: CPUs, at most 4)')
     ap.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
@@ -517,16 +543,19 @@ def main(argv=None) -> int:
         ap.error('--date must be YYYY-MM-DD')
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    select_set(args.golden_set)
+    if args.golden_set != 'main' and args.library and not set(args.library) <= set(SETS[args.golden_set]):
+        ap.error(f'--set {args.golden_set} has only the libraries {", ".join(SETS[args.golden_set])}')
 
     if args.worker:
         (library,) = args.library
         run_library(library, out_dir, args.date, args.command)
         return 0
 
-    command = command_line(args.out, args.date, args.library)
+    command = command_line(args.out, args.date, args.library, args.golden_set)
     write_corpus(out_dir)
-    pending = list(args.library or LIBRARIES)
-    gpu_asked = [lib for lib in pending if lib in GPU_LIBRARIES] or (list(GPU_LIBRARIES) if args.device == 'cuda' and not args.library else [])
+    pending = list(args.library or SETS[args.golden_set] or LIBRARIES)
+    gpu_asked = [lib for lib in pending if lib in GPU_LIBRARIES] or (list(GPU_LIBRARIES) if args.device == 'cuda' and not args.library and args.golden_set == 'main' else [])
     if (args.device == 'cuda' or gpu_asked) and not has_gpu():
         # One line, and the recorded GPU files stay as they are (they are kept and checksummed below).
         print(f'export: --device cuda: no CUDA device on this machine (no /dev/nvidia*); skipped {", ".join(gpu_asked or GPU_LIBRARIES)}, '
@@ -550,7 +579,7 @@ def main(argv=None) -> int:
                 (out_dir / f'{library}.json').unlink(missing_ok=True)  # never checksum a stale file of a failed export
             running.append((library, subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve()), '--out', str(out_dir), '--date', args.date,
-                 '--library', library, '--worker', '--command', command], env=env)))
+                 '--set', args.golden_set, '--library', library, '--worker', '--command', command], env=env)))
         library, proc = running.pop(0)
         if proc.wait() != 0:
             failed.append(library)

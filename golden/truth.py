@@ -21,7 +21,8 @@ import numpy as np
 WORKING_PRECISION = 320
 MAX_PRECISION = 2560
 # (precision in bits including the hidden one, emin, emax)
-FORMATS = {'float64': (53, -1022, 1023), 'float32': (24, -126, 127), 'float16': (11, -14, 15)}
+FORMATS = {'float64': (53, -1022, 1023), 'float32': (24, -126, 127), 'float16': (11, -14, 15),
+           'bfloat16': (8, -126, 127)}
 # exp(d) for d below this is under 2^-144000 of the slice's sum (which is >= 1): negligible at any working
 # precision, and its softmax rounds to +0 in every format.
 CUTOFF = -100000

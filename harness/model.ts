@@ -107,6 +107,8 @@ export interface CoverageMap {
   reached: number;
   total: number;
   gaps: string[];
+  /** values no input could reach for this candidate, with the reason (a JavaScript candidate's layouts): not cells */
+  unreachable?: { dimension: CoverageDimension; value: string; reason: string }[];
 }
 
 export interface ImplementationResult {

@@ -23,6 +23,8 @@ export interface JudgeContext {
   policy: Policy;
   /** the function under test (absent: softmax) */
   op?: Op;
+  /** the candidate's language (absent: python): how a memory layout is named to it */
+  language?: 'python' | 'javascript';
   domains: Domains;
   /** the correctly rounded result for an input under the unit's reduction axes (cached by the engine) */
   oracle(input: Tensor, axes?: number[]): Tensor;

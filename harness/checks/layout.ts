@@ -30,7 +30,7 @@ export const layoutCheck: Check = {
   probes: (unit) => [primaryProbe(unit), layoutProbe(unit)],
   judge(unit, [plain, laid], ctx) {
     const layout = unit.case.layout!;
-    const where = describeLayout(layout);
+    const where = describeLayout(layout, ctx.language);
     // Only a right C-order result makes a layout difference a finding; a wrong one belongs to another family.
     const c = judgeAgainstOracle(unit, plain, ctx);
     if (c.status !== 'pass') return { status: 'unjudged', detail: `not judged: the C-order call is not right either (${c.status})` };

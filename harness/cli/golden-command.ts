@@ -10,12 +10,15 @@ export function registerGolden(program: Command): void {
   const golden = program.command('golden').description('export or verify the golden outputs of real libraries');
   golden
     .command('verify')
-    .description('validate golden/ (schema, checksums, corpus coverage); exit 2 naming the file and JSON pointer on a problem')
+    .description('validate golden/ and its sets (golden/bfloat16/): schema, checksums, corpus coverage; exit 2 naming the file and JSON pointer on a problem')
     .addOption(optionWithDefault('--dir <dir>', 'golden folder', projectPath('golden'), "the package's golden/"))
     .action(async (o) => {
-      const { verifyGoldens } = await import('../golden/verify.js');
-      const r = verifyGoldens(o.dir);
-      process.stdout.write(`golden: ${r.files} files, ${r.cases} cases, libraries: ${r.libraries.join(', ')} — OK\n`);
+      const { verifyGoldenSets } = await import('../golden/verify.js');
+      const { relative } = await import('node:path');
+      for (const { dir, summary: r } of verifyGoldenSets(o.dir)) {
+        const name = dir === o.dir ? 'golden' : `golden/${relative(o.dir, dir)}`;
+        process.stdout.write(`${name}: ${r.files} files, ${r.cases} cases, libraries: ${r.libraries.join(', ')} — OK\n`);
+      }
     });
   golden
     .command('export')

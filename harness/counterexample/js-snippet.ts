@@ -17,6 +17,8 @@ export interface JsSnippetOptions {
   args?: { axis?: number; theta?: number };
   actual?: Tensor;
   check?: SnippetCheck;
+  /** hand x.data over as the harness's `misaligned` layout does: a subarray view 3 elements into a larger buffer */
+  offsetView?: boolean;
 }
 
 const ARRAY: Record<DType, string> = {
@@ -103,6 +105,15 @@ export function jsSnippet(opts: JsSnippetOptions): string {
     '',
     `// input: ${opts.input.dtype}, shape [${opts.input.shape.join(', ')}] (${sizeOf(opts.input.shape)} elements)`,
     `const x = ${tensorLiteral(opts.input)};`,
+    ...(opts.offsetView
+      ? [
+        '// as the harness handed it: a subarray view 3 elements into a larger buffer, the padding all 0xff bytes',
+        'const whole = new x.data.constructor(x.data.length + 6);',
+        'new Uint8Array(whole.buffer).fill(0xff);',
+        'whole.set(x.data, 3);',
+        'x.data = whole.subarray(3, 3 + x.data.length);',
+      ]
+      : []),
     ...(check.kind === 'unchanged-input' ? ['const before = x.data.slice();'] : []),
     `const out = ${call};`,
     'console.log(out);',

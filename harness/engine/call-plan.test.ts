@@ -93,3 +93,47 @@ describe('CallPlan.run', () => {
     expect(notRun.kind === 'not-run' && notRun.reason).toMatch(/time budget/);
   });
 });
+
+describe('CallPlan.run confirms a timeout before it counts', () => {
+  /** Answers like fakeWorker, but a call of `value` times out (ending the batch, as a killed process does) `times` times. */
+  function stallingWorker(value: number, times: number): ImplementationWorker & { batches: number[][] } {
+    const batches: number[][] = [];
+    let stalls = 0;
+    return {
+      batches,
+      importOutput: '',
+      async call(requests: CallRequest[]): Promise<CallOutcome[]> {
+        batches.push(requests.map((r) => r.input.data[0] as number));
+        const out: CallOutcome[] = [];
+        for (const r of requests) {
+          if (r.input.data[0] === value && stalls < times) {
+            stalls++;
+            out.push({ kind: 'timeout', limitMs: 10_000 });
+            break;
+          }
+          out.push({ kind: 'ok', output: r.input, numpyDtype: 'float64', mutated: false, captured: '', ms: 0 });
+        }
+        return out;
+      },
+      close: async () => undefined,
+    };
+  }
+
+  it('a call starved once (a loaded machine) is sent again alone, and its answer is the outcome', async () => {
+    const plan = new CallPlan();
+    const slots = [1, 2, 3, 4, 5, 6].map((v) => plan.add(tensor(v), {}));
+    const w = stallingWorker(3, 1);
+    await plan.run(w, { batchSize: 8 });
+    expect(w.batches).toEqual([[1, 2, 3, 4, 5, 6], [3], [4, 5], [6]]); // 4..6 were sent, but not run, with the first
+    slots.forEach((s) => expect(plan.outcome(s).kind).toBe('ok'));
+  });
+
+  it('a call that times out again is a timeout, and the calls after it still run', async () => {
+    const plan = new CallPlan();
+    const slots = [1, 2, 3, 4].map((v) => plan.add(tensor(v), {}));
+    const w = stallingWorker(2, Infinity);
+    await plan.run(w, { batchSize: 8 });
+    expect(w.batches.slice(0, 2)).toEqual([[1, 2, 3, 4], [2]]);
+    expect(slots.map((s) => plan.outcome(s).kind)).toEqual(['ok', 'timeout', 'ok', 'ok']);
+  });
+});

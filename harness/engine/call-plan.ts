@@ -86,6 +86,12 @@ export class CallPlan {
     // not after a whole batch of per-call timeouts.
     let size = Math.min(batchSize, 8);
     const hangs = new HangClasses();
+    // Calls whose timeout is being confirmed: the per-call timeout is wall-clock, and on a machine loaded far past its
+    // cores a runner can be starved for all of it (seen at load 18 on 2 cores: a 48-element logsumexp "hung" for
+    // 10 s, and returned at once when run again). So a timeout counts only when the same call, sent once more, alone,
+    // to the fresh process the worker starts after killing the hung one, times out again. A real hang costs two
+    // timeouts instead of one.
+    const confirming = new Set<number>();
     let overBudget = false;
     let finished = false;
     let failure: unknown;
@@ -116,12 +122,21 @@ export class CallPlan {
         (got) => {
           // The batch ends at a call that hung or crashed: the calls after it go back into the queue, where the
           // hang classes may now hold them back.
-          sent -= batch.length - got.length;
+          const first = sent - batch.length;
+          sent = first + got.length;
+          const last = first + got.length - 1;
+          const unconfirmed = got[got.length - 1]?.kind === 'timeout' && !confirming.has(last);
+          if (unconfirmed) {
+            // not an outcome yet: the call goes back to the front of the queue, to be sent alone (size 1 below)
+            confirming.add(last);
+            got = got.slice(0, -1);
+            sent--;
+          }
           this.outcomes.push(...got);
           got.forEach((o, k) => hangs.note(batch[k].input, o));
           // A call that hung, crashed or ran out of memory costs a restart: go back to single calls, so the next
           // hang of the same class is noticed before a batch of them is queued behind it.
-          const troubled = got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');
+          const troubled = unconfirmed || got.some((o) => o.kind === 'timeout' || o.kind === 'crash' || o.kind === 'memory');
           size = troubled ? 1 : Math.min(size * 2, batchSize);
           sendNext();
           wake();

@@ -72,6 +72,24 @@ describe('coverageOf', () => {
   });
 });
 
+describe('coverageOf for a JavaScript candidate', () => {
+  const m = coverageOf([c('float64', [2, 3], 'ordinary', { kind: 'misaligned' }), c('float64', [2, 3], 'ordinary')], { dtypes: ['float64'], maxRank: 2, language: 'javascript' });
+
+  it('has cells only for the layouts a typed array can express, and says why the others are not reached', () => {
+    expect(m.dimensions.layout).toEqual(['c', 'misaligned']);
+    expect(m.gaps.some((g) => /fortran|transposed|strided|readonly|broadcast/.test(g))).toBe(false);
+    expect(m.unreachable!.map((u) => u.value).sort()).toEqual(['broadcast', 'fortran', 'negative-stride', 'readonly', 'strided', 'swapaxes', 'transposed']);
+    expect(m.unreachable!.find((u) => u.value === 'fortran')!.reason).toMatch(/^not reached for JavaScript: a typed array has no strides/);
+    expect(coverageSummary(m)).toMatch(/layouts with no analogue here \(not cells\): fortran, transposed, swapaxes/);
+  });
+
+  it('a Python candidate keeps every layout as cells and has no such list', () => {
+    const py = coverageOf([c('float64', [2, 3], 'ordinary')], { dtypes: ['float64'], maxRank: 2 });
+    expect(py.dimensions.layout).toContain('fortran');
+    expect(py.unreachable).toBeUndefined();
+  });
+});
+
 describe('coverageHtml', () => {
   it('shows the summary and one grid per pair, gaps marked, impossible pairs dashed', async () => {
     const { coverageHtml } = await import('../report/coverage-html.js');
@@ -82,5 +100,13 @@ describe('coverageHtml', () => {
     expect(html).toContain('<td class="gap">0</td>');
     expect(html).toContain('<td class="na">–</td>');
     expect(coverageHtml(undefined)).toBe('');
+    expect(html).not.toContain('coverage-unreachable');
+  });
+
+  it("names a JavaScript candidate's unreachable layouts with their reasons, escaped", async () => {
+    const { coverageHtml } = await import('../report/coverage-html.js');
+    const html = coverageHtml(coverageOf([c('float64', [2, 3], 'nan')], { dtypes: ['float64'], maxRank: 2, language: 'javascript' }));
+    expect(html).toMatch(/<p data-testid="coverage-unreachable">Not cells for this candidate: fortran \(not reached for JavaScript: a typed array has no strides/);
+    expect(html).toContain('readonly (not reached for JavaScript: JavaScript has no read-only typed array');
   });
 });

@@ -7,7 +7,7 @@ import type { Case } from '../cases/case.js';
 import { FAMILY_SPECS } from '../generators/families.js';
 import { GENERATED_DTYPES } from '../generators/dtypes.js';
 import type { CoverageDimension, CoverageMap } from '../model.js';
-import { LAYOUT_KINDS } from '../tensor/layout.js';
+import { JS_LAYOUT_KINDS, JS_UNREACHABLE_LAYOUTS, LAYOUT_KINDS } from '../tensor/layout.js';
 
 export const COVERAGE_DIMENSIONS: readonly CoverageDimension[] = ['dtype', 'rank', 'length', 'layout', 'family'];
 
@@ -29,6 +29,8 @@ export interface CoverageUniverse {
   maxRank?: number;
   /** whether slices longer than 65,536 can be drawn (the element budget allows 65,537) */
   beyond65536?: boolean;
+  /** the candidate's language: a JavaScript candidate has no analogue of most memory layouts (not cells for it) */
+  language?: 'python' | 'javascript';
 }
 
 type Coord = Record<CoverageDimension, string>;
@@ -78,9 +80,13 @@ export function coverageOf(cases: readonly Case[], u: CoverageUniverse = {}): Co
     dtype: [...(u.dtypes ?? GENERATED_DTYPES)],
     rank: Array.from({ length: maxRank + 1 }, (_, r) => String(r)),
     length: LENGTH_BUCKETS.filter((b) => b !== '>65536' || u.beyond65536 !== false),
-    layout: [...LAYOUT_KINDS],
+    layout: [...(u.language === 'javascript' ? JS_LAYOUT_KINDS : LAYOUT_KINDS)],
     family: FAMILY_SPECS.map((f) => f.name),
   };
+  // Said, not counted as gaps: no JavaScript input could reach them, however many cases an audit drew.
+  const unreachable = u.language === 'javascript'
+    ? Object.entries(JS_UNREACHABLE_LAYOUTS).map(([value, reason]) => ({ dimension: 'layout' as const, value, reason: `not reached for JavaScript: ${reason}` }))
+    : [];
   const coords = cases.map(coordOf);
   const pairs: CoverageMap['pairs'] = [];
   const gaps: string[] = [];
@@ -105,13 +111,14 @@ export function coverageOf(cases: readonly Case[], u: CoverageUniverse = {}): Co
       pairs.push({ dims: [a, b], counts });
     }
   }
-  return { dimensions, pairs, reached, total, gaps };
+  return { dimensions, pairs, reached, total, gaps, ...(unreachable.length ? { unreachable } : {}) };
 }
 
 /** One line: "reached 212 of 240 cells; not reached: float16 × rank 6, … (and 25 more)". */
 export function coverageSummary(m: CoverageMap, shown = 6): string {
   const head = `reached ${m.reached} of ${m.total} cells (dtype, rank, slice length, layout, value family, pairwise)`;
-  if (m.gaps.length === 0) return `${head}; no gaps`;
+  const never = m.unreachable?.length ? `; layouts with no analogue here (not cells): ${m.unreachable.map((u) => u.value).join(', ')}` : '';
+  if (m.gaps.length === 0) return `${head}; no gaps${never}`;
   const more = m.gaps.length > shown ? `, … (and ${m.gaps.length - shown} more)` : '';
-  return `${head}; not reached: ${m.gaps.slice(0, shown).join(', ')}${more}`;
+  return `${head}; not reached: ${m.gaps.slice(0, shown).join(', ')}${more}${never}`;
 }

@@ -25,6 +25,8 @@ export interface EvaluationOptions {
   policy: Policy;
   /** the function under test (default softmax): which oracle judges it */
   op?: Op;
+  /** the candidate's language (absent: python) */
+  language?: 'python' | 'javascript';
   /** may an exception on this input count as a rejection rather than a failure? */
   mayReject(input: Tensor): boolean;
   /** builds the reproduction script for a counterexample of a check of `family` (its assertion depends on it) */
@@ -214,6 +216,7 @@ class Judge {
       profile: opts.profile,
       policy: opts.policy,
       op: opts.op,
+      language: opts.language,
       domains: pu.domains,
       oracle: (input, axes = pu.unit.axes) => oracleFor(input, axes),
       mayReject: opts.mayReject,

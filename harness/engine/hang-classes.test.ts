@@ -65,13 +65,13 @@ describe('HangClasses', () => {
 });
 
 describe('CallPlan with a candidate that hangs on rank 3', () => {
-  it('sends two rank-3 calls, answers the rest as not run, and still sends every other call', async () => {
+  it('sends two rank-3 calls (each twice: a timeout is confirmed), answers the rest as not run, and still sends every other call', async () => {
     const plan = new CallPlan();
     const inputs = Array.from({ length: 40 }, (_, i) => (i % 2 ? ofShape([1, 2, 2], i) : ofShape([2, 2], i)));
     const slots = inputs.map((t) => plan.add(t, {}));
     const w = hangingWorker((t) => t.shape.length === 3);
     await plan.run(w, { batchSize: 8 });
-    expect(w.sent.filter((t) => t.shape.length === 3)).toHaveLength(TIMEOUTS_TO_STOP);
+    expect(w.sent.filter((t) => t.shape.length === 3)).toHaveLength(2 * TIMEOUTS_TO_STOP);
     expect(w.sent.filter((t) => t.shape.length === 2)).toHaveLength(20);
     const kinds = slots.map((s) => plan.outcome(s).kind);
     expect(kinds.filter((k) => k === 'timeout')).toHaveLength(TIMEOUTS_TO_STOP);

@@ -5,6 +5,7 @@ import { getProfile } from '../tolerance/profiles.js';
 import { agreeWithGolden, findGoldenResult, goldenAxes, goldenAxesFor, indexLibraries } from './agreement.js';
 import { goldenFindings } from './findings.js';
 import { loadGoldens } from './load.js';
+import { projectPath } from '../paths.js';
 
 const g = loadGoldens();
 const strict = getProfile('strict');
@@ -77,5 +78,24 @@ describe('agreement primitives', () => {
     expect(a.comparedIn).toBe('float32');
     const flat = agreeWithGolden({ output: fromNumbers('float64', [12], new Float64Array(12)) }, rows, { input: x, axes: [1] }, strict);
     expect(flat.verdict).toBe('disagree');
+  });
+});
+
+describe('goldenFindings on the bfloat16 set (golden/bfloat16/)', () => {
+  const b = goldenFindings(loadGoldens(projectPath('golden', 'bfloat16')), strict);
+  const bf = (library: string, kind: string, re: RegExp) => b.findings.find((f) => f.library === library && f.kind === kind && re.test(f.sentence));
+
+  it('the mpmath truth in bfloat16 agrees bit for bit with the oracle on every element', () => {
+    const mp = b.stats.filter((s) => s.library === 'mpmath');
+    expect(mp.reduce((n, s) => n + s.elements, 0)).toBeGreaterThan(20_000);
+    expect(mp.every((s) => s.dtype === 'bfloat16' && s.maxUlp === 0 && s.exact === s.elements && s.specialMismatches === 0)).toBe(true);
+  });
+
+  it('shows what torch and JAX do in bfloat16', () => {
+    expect(bf('torch', 'log-softmax-zero', /^torch bfloat16 log-softmax returns 0 for \d+ elements whose correctly rounded value is a small negative number/)).toBeDefined();
+    expect(bf('jax', 'subnormal-flush', /bfloat16 flushes subnormal outputs to zero/)).toBeDefined();
+    expect(bf('jax', 'error', /raises ValueError on bfloat16 input in family rank-0/)).toBeDefined();
+    // torch's long rows are within 2 ULPs: it accumulates bfloat16 in float32
+    expect(b.stats.find((s) => s.library === 'torch' && s.family === 'long-reduction')!.maxUlp).toBeLessThanOrEqual(2);
   });
 });

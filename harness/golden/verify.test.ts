@@ -7,7 +7,7 @@ import { DataError } from '../errors.js';
 import { projectPath } from '../paths.js';
 import { encodeTensorJson, type EncodedTensor } from '../tensor/json-tensor.js';
 import { loadGoldens, resultKey } from './load.js';
-import { verifyGoldens } from './verify.js';
+import { verifyGoldenSets, verifyGoldens } from './verify.js';
 
 const GOLDEN = projectPath('golden');
 const temps: string[] = [];
@@ -64,6 +64,22 @@ describe('verifyGoldens on the committed goldens', () => {
     const sums = JSON.parse(readFileSync(join(GOLDEN, 'checksums.json'), 'utf8')) as { files: Record<string, string> };
     const total = Object.keys(sums.files).reduce((acc, f) => acc + readFileSync(join(GOLDEN, f)).length, 0);
     expect(total).toBeLessThan(10 * 1024 * 1024);
+  });
+});
+
+describe('the bfloat16 golden set (golden/bfloat16/)', () => {
+  it('is verified with the main one: torch, JAX and the truth, every input and output bfloat16', () => {
+    const sets = verifyGoldenSets();
+    expect(sets.map((s) => s.summary.libraries)).toEqual([expect.arrayContaining(['torch', 'jax', 'mpmath']), ['jax', 'mpmath', 'torch']]);
+    const g = loadGoldens(join(GOLDEN, 'bfloat16'));
+    expect(g.cases.length).toBeGreaterThan(40);
+    expect(g.cases.every((c) => [...c.inputs.keys()].join() === 'bfloat16')).toBe(true);
+    for (const lib of g.libraries) {
+      expect(lib.results.filter((r) => r.output).every((r) => r.output!.dtype === 'bfloat16'), lib.library).toBe(true);
+    }
+    // the truth is correctly rounded: every softmax output of it is one bfloat16 value from the oracle's
+    const oracleOk = g.libraries.find((l) => l.library === 'mpmath')!.results.filter((r) => r.output).length;
+    expect(oracleOk).toBe(g.libraries.find((l) => l.library === 'mpmath')!.results.length);
   });
 });
 

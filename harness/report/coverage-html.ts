@@ -19,6 +19,6 @@ export function coverageHtml(m: CoverageMap | undefined): string {
   if (!m) return '';
   return `<details class="coverage" data-testid="coverage"><summary><b>Coverage:</b> ${h(coverageSummary(m, 4))}</summary>
 <style>.coverage-grid{border-collapse:collapse;margin:.5em 1em .5em 0;display:inline-table;font-size:.8em}.coverage-grid td,.coverage-grid th{border:1px solid #ccc;padding:1px 4px;text-align:right}.coverage-grid td.gap{background:#fdd}.coverage-grid td.na{color:#bbb}</style>
-${m.pairs.map((p) => grid(m, p)).join('\n')}
+${m.unreachable?.length ? `<p data-testid="coverage-unreachable">Not cells for this candidate: ${m.unreachable.map((u) => `${h(u.value)} (${h(u.reason)})`).join('; ')}.</p>\n` : ''}${m.pairs.map((p) => grid(m, p)).join('\n')}
 </details>`;
 }

@@ -8,7 +8,7 @@ import type { CaseOptions } from '../generators/cases.js';
 import { AUDIT_DTYPES } from '../generators/dtype-lists.js';
 import type { DType } from '../tensor/dtype.js';
 import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
-import { LAYOUT_KINDS } from '../tensor/layout.js';
+import { JS_LAYOUT_KINDS, LAYOUT_KINDS } from '../tensor/layout.js';
 import { startWorker } from '../worker/index.js';
 import { defaultPython } from '../worker/python-worker.js';
 import type { CallStyle, Framework, ImplementationWorker, StartFailure } from '../worker/types.js';
@@ -98,14 +98,15 @@ export function parseTarget(target: string, contract: AxisRule, call: CallStyle 
 
 /**
  * The generated cases' arbitrary: the audit's dtypes, ranks 0 to 6, mostly at most 512 elements, some long slices and
- * large batches within the element budget, every memory layout. By default every dtype for a Python candidate; a
- * JavaScript one has no bfloat16 type (it would get raw bits), so bfloat16 only when asked.
+ * large batches within the element budget, every memory layout (for JavaScript, those a typed array can express).
+ * By default every dtype for a Python candidate; a JavaScript one has no bfloat16 type (it would get raw bits), so
+ * bfloat16 only when asked.
  */
 export function auditCaseOptions(opts: { dtypes?: DType[]; maxElements?: number; target?: string; framework?: Framework }): CaseOptions {
   const python = opts.target === undefined || isPythonTarget(opts.target);
   const lacks = frameworkLacks(opts.framework);
   const dtypes = opts.dtypes ?? (python ? AUDIT_DTYPES.filter((d) => !lacks.includes(d)) : AUDIT_DTYPES.filter((d) => d !== 'bfloat16'));
-  return { dtypes, maxRank: 6, maxSize: 512, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS, layouts: LAYOUT_KINDS };
+  return { dtypes, maxRank: 6, maxSize: 512, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS, layouts: python ? LAYOUT_KINDS : JS_LAYOUT_KINDS };
 }
 
 export function startAudit(opts: AuditStartOptions): AuditHead {

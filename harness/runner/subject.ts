@@ -18,7 +18,7 @@ import { pipHint } from './target.js';
 import { workerSpecOf } from './worker-spec.js';
 import { frameworkSnippet } from './framework-option.js';
 import { pythonSnippet } from '../counterexample/python-snippet.js';
-import { layoutPython } from '../tensor/layout.js';
+import { layoutPython, reachableLayout } from '../tensor/layout.js';
 import { coverageOf, type CoverageUniverse } from '../engine/coverage.js';
 import { rejectionPolicy, type DeclaredDomain } from './domain.js';
 import type { Evidence } from '../checks/check.js';
@@ -102,7 +102,7 @@ export function reproductionFor(spec: SubjectSpec, e: Evidence, at: { family: Fa
       ...(spec.callStyle === 'x-theta-axis' && e.args.theta !== undefined ? { theta: e.args.theta } : {}),
       ...(e.args.axis !== undefined ? { axis: e.args.axis } : {}),
     };
-    return { javascript: jsSnippet({ input: e.input, file: resolve(spec.file), functionName: spec.functionName, args, actual: e.actual, check }) };
+    return { javascript: jsSnippet({ input: e.input, file: resolve(spec.file), functionName: spec.functionName, args, actual: e.actual, check, offsetView: e.args.layout?.kind === 'misaligned' }) };
   }
   return { python: pythonSnippet({ input: e.input, importLine: importLineFor(spec), call: callText(spec, e), actual: e.actual, check }) };
 }
@@ -124,6 +124,7 @@ export function evaluationOptions(spec: SubjectSpec, settings: SubjectSettings):
     profile: settings.profile,
     policy: settings.policy,
     op: settings.op,
+    language: spec.language,
     mayReject: rejectionPolicy(spec.domain, settings.strictDomain),
     snippet: (e, at) => reproductionFor(spec, e, at, settings.profile),
     onProgress: settings.onProgress,
@@ -167,6 +168,9 @@ export async function evaluateSubject(
 ): Promise<ImplementationResult> {
   const base = baseOf(spec);
   const bindings = bindingsOf(spec, settings.policy);
+  // A JavaScript candidate gets only the layouts typed arrays can express; the others' cases are C order for it, and
+  // its coverage says which layouts it was not reached in, and why (harness/tensor/layout.ts).
+  if (spec.language === 'javascript') cases = cases.map(inJavaScript);
   const starting = started ?? startWorker(workerSpecOf(spec, settings));
   const evaluation = prepareEvaluation(
     bindings.map((binding) => ({ binding, units: cases.flatMap((c) => unitsFor(c, binding)) })),
@@ -197,13 +201,19 @@ export async function evaluateSubject(
       ...(dtypeSummary ? { dtypeSummary } : {}),
       ...conventionOf(worker),
       calls,
-      coverage: coverageOf(cases, settings.coverage),
+      coverage: coverageOf(cases, { ...settings.coverage, language: spec.language }),
       verdict: verdictOf(checks),
       checks,
     };
   } finally {
     await (closing ?? worker.close());
   }
+}
+
+function inJavaScript(c: Case): Case {
+  if (reachableLayout(c.layout, 'javascript') === c.layout) return c;
+  const { layout: _dropped, ...rest } = c;
+  return rest;
 }
 
 /** Which input form a JavaScript candidate got, and, when probing found none that works, what each attempt did. */

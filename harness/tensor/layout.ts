@@ -1,6 +1,6 @@
 // Memory layouts a caller can hand a softmax: the same logical values, stored differently. The harness always keeps
 // the canonical C-order tensor; a layout only says how the worker rebuilds the candidate's array from it
-// (harness/py/sc_layout.py for NumPy, a subarray view at an offset for JavaScript typed arrays).
+// (harness/py/sc_layout.py for NumPy; for JavaScript typed arrays only `misaligned`, as a subarray view at an offset).
 export type MemoryLayout =
   | { kind: 'c' }
   | { kind: 'fortran' }
@@ -23,8 +23,35 @@ export type LayoutKind = MemoryLayout['kind'];
 
 export const LAYOUT_KINDS: readonly LayoutKind[] = ['c', 'fortran', 'transposed', 'swapaxes', 'negative-stride', 'strided', 'misaligned', 'readonly', 'broadcast'];
 
+/**
+ * The layouts a JavaScript candidate can be handed. A typed array is a flat, element-aligned run of memory with no
+ * strides, so of NumPy's layouts only one has an analogue: an input that does not start at its buffer's beginning,
+ * which JavaScript gets as a `subarray` view at an offset for the `misaligned` kind (a typed array cannot start off
+ * its element alignment: the offset is whole elements).
+ */
+export const JS_LAYOUT_KINDS: readonly LayoutKind[] = ['c', 'misaligned'];
+
+const NO_STRIDES = 'a typed array has no strides: its memory order is always its logical order';
+
+/** Why each other layout is not reached for a JavaScript candidate (said in its coverage, never claimed). */
+export const JS_UNREACHABLE_LAYOUTS: Readonly<Partial<Record<LayoutKind, string>>> = {
+  fortran: NO_STRIDES,
+  transposed: NO_STRIDES,
+  swapaxes: NO_STRIDES,
+  'negative-stride': NO_STRIDES,
+  strided: NO_STRIDES,
+  readonly: 'JavaScript has no read-only typed array (Object.freeze throws on one with elements)',
+  broadcast: 'a typed array cannot have a 0 stride',
+};
+
+/** The layout a candidate in `language` is handed: for JavaScript, one it has no analogue for is C order. */
+export function reachableLayout(l: MemoryLayout | undefined, language: 'python' | 'javascript'): MemoryLayout | undefined {
+  return language === 'javascript' && l && !JS_LAYOUT_KINDS.includes(l.kind) ? undefined : l;
+}
+
 /** How a person names it: "Fortran order", "a view with a negative stride along axis 1", ... */
-export function describeLayout(l: MemoryLayout): string {
+export function describeLayout(l: MemoryLayout, language: 'python' | 'javascript' = 'python'): string {
+  if (language === 'javascript' && l.kind === 'misaligned') return 'a subarray view at an offset into a larger buffer';
   switch (l.kind) {
     case 'c': return 'C order';
     case 'fortran': return 'Fortran order';

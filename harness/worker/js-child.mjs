@@ -137,7 +137,11 @@ const died = (code) => {
 };
 
 async function runCall(call, payload) {
-  const pad = call.layout ? LAYOUT_PAD_ELEMENTS * ITEMSIZE[call.dtype] : 0;
+  // The `misaligned` layout is the one a typed array can express: the input is a subarray view at an offset into a
+  // larger buffer (whole elements: a typed array cannot start off its alignment), so a candidate that reads .buffer
+  // from 0 sees the padding. Typed arrays have no strides, read-only or 0-stride form: the harness sends no other
+  // layout to JavaScript (harness/tensor/layout.ts), and one that comes anyway gets a plain array, as C order does.
+  const pad = call.layout?.kind === 'misaligned' ? LAYOUT_PAD_ELEMENTS * ITEMSIZE[call.dtype] : 0;
   const sab = new SharedArrayBuffer(call.nbytes + 2 * pad);
   const whole = new Uint8Array(sab).fill(0xff); // padding: NaN for floats, -1 for integers
   whole.set(payload.subarray(call.offset, call.offset + call.nbytes), pad);
