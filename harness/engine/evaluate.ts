@@ -1,7 +1,7 @@
 // The engine: for one implementation, run every applicable check on every unit, sharing calls, and turn the
 // judgements into CheckResults (verdict, diagnosis, statistics, smallest counterexample). Expectations from the
 // manifest are applied later by the caller: this module only says what happened.
-import type { Check, ElementErrorSample, Evidence, JudgeContext, Judgement, Probe } from '../checks/check.js';
+import type { Check, Evidence, JudgeContext, Judgement, Probe } from '../checks/check.js';
 import { fmtExact } from '../checks/format.js';
 import { isOutcomeCheck, type OutcomeCheck } from '../checks/outcome-checks.js';
 import type { CheckResult, Counterexample, Family } from '../model.js';
@@ -16,9 +16,11 @@ import type { ToleranceProfile } from '../tolerance/profiles.js';
 import type { ImplementationWorker } from '../worker/types.js';
 import { CallPlan, tensorKey } from './call-plan.js';
 import { domainsOf, type Domains } from './domains.js';
-import { summarise } from './stats.js';
-import type { Observation } from './inference.js';
+import { CheckFold, type Ordinal } from './check-fold.js';
+import { InferenceFold } from './inference-fold.js';
+import { EvaluationPartial } from './partial.js';
 import type { Binding, Unit } from './unit.js';
+import type { Case } from '../cases/case.js';
 
 export interface EvaluationOptions {
   profile: ToleranceProfile;
@@ -35,19 +37,11 @@ export interface EvaluationOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** A check's fold under one binding, with what finishing it needs. */
 interface Tally {
   check: Check | OutcomeCheck;
   binding: Binding;
-  planned: number;
-  passed: number;
-  failed: { unit: Unit; judgement: Extract<Judgement, { status: 'fail' }> }[];
-  rejected: { unit: Unit; detail: string }[];
-  unjudged: { unit: Unit; detail: string }[];
-  errors: ElementErrorSample[];
-  /** units passed and rejected, by input dtype (the failures carry their units) */
-  passedByDtype: Map<DType, number>;
-  rejectedByDtype: Map<DType, number>;
-  ms: number;
+  fold: CheckFold;
 }
 
 export interface PlannedUnit {
@@ -70,6 +64,8 @@ export function planUnit(unit: Unit, checks: (Check | OutcomeCheck)[], plan: Cal
   };
 }
 
+const ORACLE_CACHE = 4096;
+
 export function makeOracle(policy: Policy, op: Op = 'softmax'): (input: Tensor, axes: number[]) => Tensor {
   const cache = new Map<string, Tensor>();
   return (input, axes) => {
@@ -77,6 +73,8 @@ export function makeOracle(policy: Policy, op: Op = 'softmax'): (input: Tensor, 
     let out = cache.get(key);
     if (!out) {
       out = op === 'logsumexp' ? logsumexpOracle(input, axes) : oracle(input, axes, { op, policy, outDtype: resultDType(input.dtype) });
+      // The judge and the inference ask for the same results within a unit or two: a bounded cache keeps memory flat.
+      if (cache.size >= ORACLE_CACHE) cache.clear();
       cache.set(key, out);
     }
     return out;
@@ -85,14 +83,14 @@ export function makeOracle(policy: Policy, op: Op = 'softmax'): (input: Tensor, 
 
 export interface EvaluationResult {
   results: CheckResult[];
-  planned: PlannedUnit[];
-  observations: Observation[];
+  /** contract inference, folded as the units were judged (no output is kept) */
+  inference: InferenceFold;
   /** distinct calls made (or recorded as not run) */
   calls: number;
-  /** the oracle the judging used, with its cache (contract inference asks it for the same inputs again) */
-  oracle: (input: Tensor, axes: number[]) => Tensor;
   /** where only some input dtypes fail: "float inputs: conforms · int32: ..." with a hint (see summariseByDtype) */
   dtypeSummary?: string;
+  /** the same, unfinished: merges with the partials of other shares of the same evaluation (--jobs, --shard) */
+  partial: EvaluationPartial;
 }
 
 export interface Evaluation {
@@ -112,24 +110,42 @@ const JUDGE_STEP = 16;
 const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
+ * Where each unit stands in the unsplit evaluation: its case's `ordinal` (set when the cases are a share of a
+ * larger list) or else its case's position here, then its position among its case's units.
+ */
+function ordinals(units: Unit[]): Ordinal[] {
+  const caseIndex = new Map<Case, number>();
+  const within = new Map<Case, number>();
+  return units.map((u) => {
+    if (!caseIndex.has(u.case)) caseIndex.set(u.case, u.case.ordinal ?? caseIndex.size);
+    const k = within.get(u.case) ?? 0;
+    within.set(u.case, k + 1);
+    return [caseIndex.get(u.case)!, k];
+  });
+}
+
+/**
  * An evaluation that plans, calls and judges in a pipeline: a caller may plan ahead with `planMore` while the
  * worker starts; `run` plans the rest a chunk at a time between batches, so the first calls go out early, and judges
- * each unit as soon as its calls are back, while the worker computes the next batch on the other core.
+ * each unit as soon as its calls are back, while the worker computes the next batch on the other core. Judged units
+ * are folded (check-fold.ts) and let go: memory does not grow with the number of cases judged.
  */
 export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit[] }[], checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
   const plan = new CallPlan();
   const judge = new Judge(plan, checks, opts, bindingsUnits.map((b) => b.binding));
-  const pending = bindingsUnits.flatMap(({ units }, binding) => units.map((unit) => ({ binding, unit })));
-  const planned: PlannedUnit[] = [];
+  const pending = bindingsUnits.flatMap(({ units }, binding) => {
+    const ords = ordinals(units);
+    return units.map((unit, i) => ({ binding, unit, ord: ords[i] }));
+  });
+  let planned = 0;
   const planMore = (n: number): boolean => {
-    const end = Math.min(pending.length, planned.length + n);
-    while (planned.length < end) {
-      const { binding, unit } = pending[planned.length];
-      const pu = planUnit(unit, checks, plan);
-      planned.push(pu);
-      judge.enqueue(binding, pu);
+    const end = Math.min(pending.length, planned + n);
+    while (planned < end) {
+      const { binding, unit, ord } = pending[planned];
+      pending[planned++] = undefined!; // the judge holds it now; let it go once judged
+      judge.enqueue(binding, planUnit(unit, checks, plan), ord);
     }
-    return planned.length < pending.length;
+    return planned < pending.length;
   };
   const progress = (): void => opts.onProgress?.(judge.judged, pending.length);
   return {
@@ -151,11 +167,18 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
       planMore(Infinity); // a plan run to its end has planned everything already; this only makes it certain
       judge.upTo(plan.size);
       progress();
-      const results = judge.tallies.flatMap((tallies) => diagnoseExceptionsOnce([...tallies.values()].map((t) => toCheckResult(t, opts))));
-      const dtypeSummary = summariseByDtype(judge.tallies.flatMap((tallies) => [...tallies.values()]));
-      return { results, planned, observations: observe(planned, plan), calls: plan.size, oracle: judge.oracleFor, ...(dtypeSummary ? { dtypeSummary } : {}) };
+      const partial = new EvaluationPartial(judge.tallies.map((ts) => ts.map((t) => t.fold)), judge.inference, plan.callHashes());
+      return { ...finishEvaluation(partial, bindingsUnits.map((b) => b.binding), checks, opts), partial };
     },
   };
+}
+
+/** CheckResults, dtype summary and inference from a partial: the same for a whole evaluation and its merged shares. */
+export function finishEvaluation(partial: EvaluationPartial, bindings: Binding[], checks: (Check | OutcomeCheck)[], opts: Pick<EvaluationOptions, 'profile'>): Omit<EvaluationResult, 'partial'> {
+  const tallies: Tally[][] = bindings.map((binding, b) => checks.map((check, k) => ({ check, binding, fold: partial.checks[b][k] })));
+  const results = tallies.flatMap((ts) => diagnoseExceptionsOnce(ts.map((t) => toCheckResult(t, opts))));
+  const dtypeSummary = summariseByDtype(tallies.flat());
+  return { results, inference: partial.inference, calls: partial.calls.size, ...(dtypeSummary ? { dtypeSummary } : {}) };
 }
 
 export function evaluate(
@@ -169,11 +192,15 @@ export function evaluate(
 
 /** Judges planned units in plan order, as soon as every call they need has its outcome. */
 class Judge {
-  readonly tallies: Map<string, Tally>[];
-  private readonly queue: { binding: number; pu: PlannedUnit; lastSlot: number }[] = [];
+  readonly tallies: Tally[][];
+  private readonly byName: Map<string, Tally>[];
+  readonly inference = new InferenceFold();
+  private readonly queue: ({ binding: number; pu: PlannedUnit; ord: Ordinal; lastSlot: number } | undefined)[] = [];
   private next = 0;
   /** slots are handed out in planning order, so a running maximum tells when a unit's calls are all done */
   private lastSlot = -1;
+  /** distinct plain calls already observed for contract inference */
+  private readonly observed = new Set<number>();
   readonly oracleFor: (input: Tensor, axes: number[]) => Tensor;
 
   constructor(
@@ -183,16 +210,17 @@ class Judge {
     bindings: Binding[],
   ) {
     this.oracleFor = makeOracle(opts.policy, opts.op);
-    this.tallies = bindings.map((binding) => new Map(checks.map((c) => [c.name, newTally(c, binding)])));
+    this.tallies = bindings.map((binding) => checks.map((check) => ({ check, binding, fold: new CheckFold() })));
+    this.byName = this.tallies.map((ts) => new Map(ts.map((t) => [t.check.name, t])));
   }
 
   get judged(): number {
     return this.next;
   }
 
-  enqueue(binding: number, pu: PlannedUnit): void {
+  enqueue(binding: number, pu: PlannedUnit, ord: Ordinal): void {
     for (const c of pu.checks) for (const s of c.slots) this.lastSlot = Math.max(this.lastSlot, s);
-    this.queue.push({ binding, pu, lastSlot: this.lastSlot });
+    this.queue.push({ binding, pu, ord, lastSlot: this.lastSlot });
   }
 
   /**
@@ -200,15 +228,18 @@ class Judge {
    * such units remain.
    */
   upTo(done: number, limit = Infinity): boolean {
-    for (let n = 0; this.next < this.queue.length && this.queue[this.next].lastSlot < done; n++) {
+    for (let n = 0; this.next < this.queue.length && this.queue[this.next]!.lastSlot < done; n++) {
       if (n >= limit) return true;
-      const { binding, pu } = this.queue[this.next++];
-      this.unit(this.tallies[binding], pu);
+      const { binding, pu, ord } = this.queue[this.next]!;
+      this.queue[this.next++] = undefined; // judged: its tensors may go
+      this.unit(this.byName[binding], pu, ord);
+      this.observe(pu);
+      this.plan.release(pu.checks.flatMap((c) => c.slots));
     }
     return false;
   }
 
-  private unit(tallies: Map<string, Tally>, pu: PlannedUnit): void {
+  private unit(tallies: Map<string, Tally>, pu: PlannedUnit, ord: Ordinal): void {
     const { plan, opts, oracleFor } = this;
     const ctx: JudgeContext = {
       profile: opts.profile,
@@ -220,10 +251,13 @@ class Judge {
     };
     const allProbes = pu.checks.flatMap((c) => c.probes);
     const allOutcomes = pu.checks.flatMap((c) => c.slots.map((s) => plan.outcome(s)));
+    const input = pu.unit.case.input;
+    const dt = input.dtype;
     for (const { check, slots } of pu.checks) {
       const t = tallies.get(check.name)!;
+      const f = t.fold;
       const started = performance.now();
-      t.planned++;
+      f.planned++;
       let j: Judgement;
       try {
         j = isOutcomeCheck(check)
@@ -233,69 +267,50 @@ class Judge {
         // A harness bug on one case must not lose the others: record it where a person will see it.
         j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };
       }
-      t.ms += performance.now() - started;
       switch (j.status) {
-        case 'pass': {
-          t.passed++;
-          if (j.errors) t.errors.push(j.errors);
-          const dt = pu.unit.case.input.dtype;
-          t.passedByDtype.set(dt, (t.passedByDtype.get(dt) ?? 0) + 1);
+        case 'pass':
+          f.pass(dt);
+          if (j.errors) f.stats.add(j.errors);
+          break;
+        case 'fail': {
+          const fj = j;
+          f.fail(dt, { size: sizeOf(input.shape), rank: input.shape.length, ord }, fj.detail, fj.raised, causeOf(fj), () => counterexample(pu.unit, fj.evidence, check.family as Family, opts));
+          if (j.errors) f.stats.add(j.errors);
           break;
         }
-        case 'fail': t.failed.push({ unit: pu.unit, judgement: j }); if (j.errors) t.errors.push(j.errors); break;
-        case 'rejected': {
-          t.rejected.push({ unit: pu.unit, detail: j.detail });
-          const dt = pu.unit.case.input.dtype;
-          t.rejectedByDtype.set(dt, (t.rejectedByDtype.get(dt) ?? 0) + 1);
-          break;
-        }
-        case 'unjudged': t.unjudged.push({ unit: pu.unit, detail: j.detail }); break;
+        case 'rejected': f.reject(dt, ord, j.detail); break;
+        case 'unjudged': f.unjudge(ord, j.detail); break;
       }
+      f.ms += performance.now() - started;
     }
   }
-}
 
-function newTally(check: Check | OutcomeCheck, binding: Binding): Tally {
-  return { check, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], passedByDtype: new Map(), rejectedByDtype: new Map(), ms: 0 };
-}
-
-/** Plain calls on well-behaved inputs, for contract inference (one per distinct call). */
-function observe(units: PlannedUnit[], plan: CallPlan): Observation[] {
-  const seen = new Set<number>();
-  const out: Observation[] = [];
-  for (const { unit, domains: d } of units) {
+  /** A plain call on a well-behaved input, for contract inference (each distinct call once). */
+  private observe(pu: PlannedUnit): void {
+    const { unit, domains: d } = pu;
+    // logsumexp reduces the axes away: an output cannot be read as another axis rule's softmax-shaped result
+    if (this.opts.op === 'logsumexp') return;
     // A swept axis (axis-arg, or coerce-2d's split passed as an argument) is no fixed rule to infer from.
-    if (unit.binding.rule === 'axis-arg' || (unit.binding.rule === 'coerce-2d' && unit.args.axis !== undefined) || d.nan || d.infinity || d.overflow || d.underflow || d.empty) continue;
-    const slot = plan.add(unit.case.input, unit.args);
-    if (seen.has(slot) || slot >= plan.size) continue;
-    seen.add(slot);
-    const o = plan.outcome(slot);
-    if (o.kind === 'ok') out.push({ input: unit.case.input, output: o.output });
+    if (unit.binding.rule === 'axis-arg' || (unit.binding.rule === 'coerce-2d' && unit.args.axis !== undefined) || d.nan || d.infinity || d.overflow || d.underflow || d.empty) return;
+    const slot = this.plan.find(unit.case.input, unit.args);
+    if (slot === undefined || this.observed.has(slot)) return;
+    this.observed.add(slot);
+    const o = this.plan.outcome(slot);
+    if (o.kind === 'ok') this.inference.add(unit.case.input, o.output, this.opts.profile, this.oracleFor, this.opts.op === 'log-softmax');
   }
-  return out;
 }
 
-function smallestFirst<T extends { unit: Unit }>(xs: T[]): T[] {
-  return [...xs].sort((a, b) => sizeOf(a.unit.case.input.shape) - sizeOf(b.unit.case.input.shape) ||
-    a.unit.case.input.shape.length - b.unit.case.input.shape.length);
-}
-
-/** An unjudged case whose call timed out, or was not sent because its class of input hangs (hang-classes.ts). */
-function isLostToHang(detail: string): boolean {
-  return detail.startsWith('not judged: the call timed out') || detail.startsWith('not run: the candidate timed out on');
-}
-
-function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
-  const { check, binding } = t;
-  const judged = t.passed + t.failed.length + t.rejected.length;
-  const cases = { planned: t.planned, run: judged, passed: t.passed, failed: t.failed.length, rejected: t.rejected.length, errors: t.unjudged.length };
+function toCheckResult(t: Tally, opts: Pick<EvaluationOptions, 'profile'>): CheckResult {
+  const { check, binding, fold: f } = t;
+  const judged = f.passed + f.failed + f.rejected;
+  const cases = { planned: f.planned, run: judged, passed: f.passed, failed: f.failed, rejected: f.rejected, errors: f.unjudged };
   const base = {
     name: check.name,
     family: check.family as Family,
     contract: { rule: binding.rule, policy: binding.policy, claimed: binding.claimed },
     cases,
-    stats: summarise(t.errors),
-    ms: Math.round(t.ms),
+    stats: f.stats.summary(),
+    ms: Math.round(f.ms),
   };
   const flushed = base.stats?.flushedSubnormals ?? 0;
   // Flush-to-zero is a property of the implementation worth knowing even where the profile allows it; it is kept
@@ -303,55 +318,52 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
   const flushNote = flushed
     ? `flushes ${flushed} tiny result${flushed === 1 ? '' : 's'} to zero, the largest ${fmtExact(base.stats?.largestFlushed ?? 0)} (allowed by the ${opts.profile.name} profile; not in the ULP figures)`
     : '';
-  if (t.failed.length > 0) {
-    const failures = smallestFirst(t.failed);
+  if (f.failed > 0) {
     // An exception on an ordinary input is a symptom of its own, not this family's defect: diagnose it as an
     // exception (diagnoseExceptionsOnce then says it once for every family it blocks).
-    const raised = failures.filter((f) => f.judgement.raised !== undefined);
-    const other = failures.filter((f) => f.judgement.raised === undefined);
-    const shown = other.length ? other : raised;
-    const first = shown[0];
-    const counts = `(${t.failed.length} of ${t.planned} cases)`;
-    const diagnosis = other.length
-      ? `${check.diagnose(other.map((f) => ({ unit: f.unit, detail: f.judgement.detail })))}${raised.length ? `; it also raised ${raised[0].judgement.raised} on ${raised.length} case${raised.length === 1 ? '' : 's'}` : ''}`
-      : first.judgement.detail;
+    const first = (f.other ?? f.raisedBest)!;
+    const counts = `(${f.failed} of ${f.planned} cases)`;
+    // Every check's diagnose reads the smallest failure (the first); the fold keeps just that one.
+    const diagnosis = f.other
+      ? `${check.diagnose([{ unit: undefined as unknown as Unit, detail: f.other.detail }])}${f.raisedBest ? `; it also raised ${f.raisedBest.raised} on ${f.raised} case${f.raised === 1 ? '' : 's'}` : ''}`
+      : first.detail;
     return {
       ...base,
       verdict: 'fail',
       diagnosis: `${diagnosis} ${counts}`,
-      counterexample: counterexample(first.unit, first.judgement.evidence, check.family as Family, opts),
-      ...(other.length === 0 ? { [EXCEPTION]: first.judgement.raised } : {}),
+      counterexample: first.counterexample,
+      ...(f.other ? {} : { [EXCEPTION]: first.raised }),
     };
   }
-  if (t.planned === 0) {
+  if (f.planned === 0) {
     return { ...base, verdict: 'skip', diagnosis: 'no case in this run falls in this check\'s domain' };
   }
-  if (t.passed === 0 && t.unjudged.length === 0 && t.rejected.length > 0) {
+  if (f.passed === 0 && f.unjudged === 0 && f.rejected > 0) {
     // Rejected is never a pass (DESIGN.md): nothing was shown to conform, and nothing failed. `skip` already means
     // "not applicable, with the reason", which every reporter and the gate handle.
     return {
       ...base,
       verdict: 'skip',
-      diagnosis: `not applicable: all ${t.rejected.length} case${t.rejected.length === 1 ? '' : 's'} rejected with a clear error outside the supported domain (e.g. ${t.rejected[0].detail})`,
+      diagnosis: `not applicable: all ${f.rejected} case${f.rejected === 1 ? '' : 's'} rejected with a clear error outside the supported domain (e.g. ${f.firstRejected!.detail})`,
     };
   }
-  if (judged === 0 || (t.passed === 0 && t.unjudged.length > 0)) {
-    const why = t.unjudged[0]?.detail ?? t.rejected[0]?.detail ?? 'nothing could be judged';
+  if (judged === 0 || (f.passed === 0 && f.unjudged > 0)) {
+    const why = f.firstUnjudged?.detail ?? f.firstRejected?.detail ?? 'nothing could be judged';
     // Cases lost to the candidate's own hangs are reported once, under `timeout`; here they are not run, not failed.
-    if (t.passed === 0 && t.unjudged.every((u) => isLostToHang(u.detail))) {
-      return { ...base, verdict: 'skip', diagnosis: `not run: ${t.unjudged.length} case${t.unjudged.length === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
+    if (f.passed === 0 && f.unjudgedAllHang) {
+      return { ...base, verdict: 'skip', diagnosis: `not run: ${f.unjudged} case${f.unjudged === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
     }
     return { ...base, verdict: 'error', diagnosis: `no case could be judged: ${why}` };
   }
   const notes = [
-    t.rejected.length ? `${t.rejected.length} rejected with a clear error` : '',
+    f.rejected ? `${f.rejected} rejected with a clear error` : '',
     flushNote,
-    t.unjudged.length ? `${t.unjudged.length} not judged (${t.unjudged[0].detail.replace(/^not judged: /, '')})` : '',
+    f.unjudged ? `${f.unjudged} not judged (${f.firstUnjudged!.detail.replace(/^not judged: /, '')})` : '',
   ].filter(Boolean);
   return {
     ...base,
     verdict: 'pass',
-    diagnosis: `conforms on ${t.passed} of ${t.planned} cases${notes.length ? `; ${notes.join('; ')}` : ''}`,
+    diagnosis: `conforms on ${f.passed} of ${f.planned} cases${notes.length ? `; ${notes.join('; ')}` : ''}`,
   };
 }
 
@@ -431,15 +443,16 @@ export function summariseByDtype(tallies: Tally[]): string | undefined {
   const seen = new Set<DType>();
   const passed = new Set<DType>();
   const failing = new Map<DType, Map<string, string>>();
-  for (const t of tallies) {
+  for (const { check, fold: f } of tallies) {
     // How a call ended (crash, timeout, ...) says nothing about values: a dtype conforms by passing a judging check.
-    if (!isOutcomeCheck(t.check)) for (const dt of t.passedByDtype.keys()) passed.add(dt);
-    for (const dt of [...t.passedByDtype.keys(), ...t.rejectedByDtype.keys()]) seen.add(dt);
-    for (const f of smallestFirst(t.failed)) {
-      const dt = f.unit.case.input.dtype;
+    if (!isOutcomeCheck(check)) for (const dt of f.passedByDtype.keys()) passed.add(dt);
+    for (const dt of [...f.passedByDtype.keys(), ...f.rejectedByDtype.keys()]) seen.add(dt);
+    // The smallest failure of each dtype gives its cause, as a walk over the failures smallest first would.
+    const byDtype = [...f.failCauseByDtype.entries()].sort(([, a], [, b]) => a.size - b.size || a.rank - b.rank || a.ord[0] - b.ord[0] || a.ord[1] - b.ord[1]);
+    for (const [dt, { cause }] of byDtype) {
       seen.add(dt);
       const families = failing.get(dt) ?? new Map<string, string>();
-      if (!families.has(t.check.name)) families.set(t.check.name, causeOf(f.judgement));
+      if (!families.has(check.name)) families.set(check.name, cause);
       failing.set(dt, families);
     }
   }
