@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
 import { isOp, OPS, type Op } from '../ops.js';
-import { commandLine, DEFAULT_PROFILE, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
+import { availableParallelism } from 'node:os';
+import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, parseShard, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 
 const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
@@ -34,6 +35,8 @@ export function registerAudit(program: Command): void {
     .option('--memory <mib>', 'memory cap for the candidate process, MiB', parseIntOption('memory', 64), 4096)
     .option('--reports <dir>', `also write the reports that run writes (${REPORTER_NAMES.join(', ')}) into this folder`)
     .addOption(reportersOption(`with --reports, comma-separated: ${REPORTER_NAMES.join(', ')}`))
+    .addOption(optionWithDefault('--jobs <n>', 'candidate workers to split the cases across; the report is the same for any n', availableParallelism(), 'the number of cores', parseIntOption('jobs', 1)))
+    .option('--shard <k/n>', 'judge only the k-th of n deterministic shares of the cases; combine the n reports with `merge`', parseShard)
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
     .action(async (target: string, o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
@@ -66,6 +69,8 @@ export function registerAudit(program: Command): void {
         python: cmd.optsWithGlobals().python,
         convention: o.jsInput,
         shrinkSeconds: o.shrinkSeconds,
+        jobs: o.jobs,
+        shard: o.shard,
         command: commandLine(),
       };
       // The candidate's interpreter starts and the cases are drawn (in a thread) while the rest loads.

@@ -176,7 +176,7 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
 /** CheckResults, dtype summary and inference from a partial: the same for a whole evaluation and its merged shares. */
 export function finishEvaluation(partial: EvaluationPartial, bindings: Binding[], checks: (Check | OutcomeCheck)[], opts: Pick<EvaluationOptions, 'profile'>): Omit<EvaluationResult, 'partial'> {
   const tallies: Tally[][] = bindings.map((binding, b) => checks.map((check, k) => ({ check, binding, fold: partial.checks[b][k] })));
-  const results = tallies.flatMap((ts) => diagnoseExceptionsOnce(ts.map((t) => toCheckResult(t, opts))));
+  const results = tallies.flatMap((ts) => diagnoseExceptionsOnce(ts.map((t) => toCheckResult(t, opts))).map((r, k) => withShrunk(r, ts[k].fold)));
   const dtypeSummary = summariseByDtype(tallies.flat());
   return { results, inference: partial.inference, calls: partial.calls.size, ...(dtypeSummary ? { dtypeSummary } : {}) };
 }
@@ -188,6 +188,17 @@ export function evaluate(
   opts: EvaluationOptions,
 ): Promise<EvaluationResult> {
   return prepareEvaluation(bindingsUnits, checks, opts).run(worker);
+}
+
+/** The shown failure, shrunk by audit (its counterexample, and its sentence within the whole audit's diagnosis). */
+function withShrunk(r: CheckResult, f: CheckFold): CheckResult {
+  const shrunk = (f.other ?? f.raisedBest)?.shrunk;
+  return shrunk ? { ...r, counterexample: shrunk.counterexample, diagnosis: withShrunkDiagnosis(r.diagnosis, shrunk.diagnosis) } : r;
+}
+
+/** The fold whose smallest failure a result in finishEvaluation's order shows: [binding][check]. */
+export function foldOf(partial: EvaluationPartial, checks: number, index: number): CheckFold {
+  return partial.checks[Math.floor(index / checks)][index % checks];
 }
 
 /** Judges planned units in plan order, as soon as every call they need has its outcome. */

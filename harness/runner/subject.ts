@@ -236,7 +236,7 @@ export function verdictOf(checks: CheckResult[]): ImplementationResult['verdict'
 }
 
 /** A worker that did not start still accounts for every planned case: skipped (library absent) or failed (import). */
-function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[], cases: Case[], settings: SubjectSettings): ImplementationResult {
+export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[], cases: Case[], settings: SubjectSettings): ImplementationResult {
   const base = baseOf(spec);
   const planned = (b: Binding) => cases.reduce((n, c) => n + unitsFor(c, b).length, 0);
   if (failure.kind === 'missing-library') {
