@@ -31,6 +31,12 @@ export interface RunOptions {
   whileWaiting?: (done: number, changed: () => boolean) => void | Promise<void>;
   /** called when every registered call has been sent: register more; false once there is nothing further to add */
   refill?: () => boolean;
+  /**
+   * true while the caller is too far behind to take more calls (it judges slower than the worker computes): once
+   * every registered call is sent, the next batch waits until it is false. Keeps memory flat: outcomes not yet
+   * judged are held.
+   */
+  hold?: () => boolean;
 }
 
 /** What a released slot holds: its outcome has been judged by every unit that asked for it. */
@@ -42,6 +48,8 @@ export class CallPlan {
   /** the same lookup by tensor object: most checks probe the case's own input object, and need no content key */
   private readonly byObject = new WeakMap<Tensor, Map<string, number>>();
   private readonly calls: { input: Tensor; args: CallArgs }[] = [];
+  /** what a released slot's call becomes (one shared object: a released call costs one array entry) */
+  private static readonly RELEASED_CALL = { input: EMPTY, args: {} };
   private outcomes: CallOutcome[] = [];
   /** units planned and not yet judged that need the slot */
   private readonly holders: number[] = [];
@@ -90,7 +98,7 @@ export class CallPlan {
       if (key === undefined) continue;
       this.keys.delete(key);
       this.slotKeys[slot] = undefined;
-      this.calls[slot] = { input: EMPTY, args: {} };
+      this.calls[slot] = CallPlan.RELEASED_CALL;
       this.outcomes[slot] = RELEASED;
     }
   }
@@ -116,7 +124,8 @@ export class CallPlan {
    * yield to the event loop often (every few milliseconds), since a returning batch is only seen when it does.
    */
   async run(worker: ImplementationWorker, opts: RunOptions = {}): Promise<void> {
-    const { batchSize = 256, budgetMs = Infinity, whileWaiting, refill } = opts;
+    const { batchSize = 256, budgetMs = Infinity, whileWaiting, refill, hold } = opts;
+    let paused = false;
     this.outcomes = [];
     const started = performance.now();
     let sent = 0;
@@ -136,6 +145,11 @@ export class CallPlan {
     let failure: unknown;
     let wake: () => void = () => undefined;
     const sendNext = (): void => {
+      if (sent >= this.calls.length && hold?.()) {
+        paused = true;
+        wake();
+        return;
+      }
       const left = more();
       if (!left || performance.now() - started > budgetMs) {
         overBudget = left;
@@ -180,9 +194,13 @@ export class CallPlan {
     };
     sendNext();
     while (!finished) {
+      if (paused && (sent < this.calls.length || !hold?.())) {
+        paused = false;
+        sendNext();
+      }
       const seen = this.outcomes.length;
       await whileWaiting?.(seen, () => finished || this.outcomes.length > seen);
-      if (!finished && this.outcomes.length === seen) await new Promise<void>((r) => (wake = r));
+      if (!finished && !paused && this.outcomes.length === seen) await new Promise<void>((r) => (wake = r));
     }
     if (failure !== undefined) throw failure;
     if (overBudget) {

@@ -94,7 +94,7 @@ export interface EvaluationResult {
 }
 
 export interface Evaluation {
-  /** Plan up to `units` more units (which checks apply, which calls they need); false once all are planned. */
+  /** Plan up to `units` more units (which checks apply, which calls they need); false once all are planned or when planning is far enough ahead of the judging. */
   planMore(units: number): boolean;
   /** Make the calls and judge, planning what is not planned yet as the calls go. */
   run(worker: ImplementationWorker): Promise<EvaluationResult>;
@@ -105,6 +105,8 @@ const PLAN_CHUNK = 64;
 /** Units planned, or judged, between two looks at whether a batch has come back (each takes ~0.1 ms). */
 const PLAN_STEP = 16;
 const JUDGE_STEP = 16;
+/** Units planned and not yet judged, at most (outside the plan's own refills when the worker has nothing to do). */
+const MAX_AHEAD = 1024;
 
 /** Let pending I/O callbacks run (a batch's results), then go on. */
 const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -132,12 +134,19 @@ function ordinals(units: Unit[]): Ordinal[] {
  */
 export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit[] }[], checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
   const plan = new CallPlan();
-  const judge = new Judge(plan, checks, opts, bindingsUnits.map((b) => b.binding));
+  const bindings = bindingsUnits.map((b) => b.binding);
+  const judge = new Judge(plan, checks, opts, bindings);
   const pending = bindingsUnits.flatMap(({ units }, binding) => {
     const ords = ordinals(units);
     return units.map((unit, i) => ({ binding, unit, ord: ords[i] }));
   });
   let planned = 0;
+  // Planning ahead of the judging is capped: a planned unit holds its probes' tensors until it is judged, so a
+  // plan that ran far ahead of a slow candidate would hold the whole audit's (memory growing with the cases).
+  const planAhead = (n: number): boolean => {
+    if (planned - judge.judged >= MAX_AHEAD) return false;
+    return planMore(Math.min(n, MAX_AHEAD - (planned - judge.judged)));
+  };
   const planMore = (n: number): boolean => {
     const end = Math.min(pending.length, planned + n);
     while (planned < end) {
@@ -149,26 +158,27 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
   };
   const progress = (): void => opts.onProgress?.(judge.judged, pending.length);
   return {
-    planMore,
+    planMore: planAhead,
     async run(worker) {
       planMore(PLAN_CHUNK);
       await plan.run(worker, {
         batchSize: opts.batchSize ?? 256,
         budgetMs: opts.budgetMs,
         refill: () => planMore(PLAN_CHUNK),
+        hold: () => planned - judge.judged >= MAX_AHEAD,
         whileWaiting: async (done, changed) => {
           // Judge what is back, then plan ahead until more is back: a few units at a time, yielding in between,
           // so that a returning batch is seen (and the next one sent) within a millisecond or two.
           while (judge.upTo(done, JUDGE_STEP)) await yieldToIo();
           progress();
-          while (!changed() && planMore(PLAN_STEP)) await yieldToIo();
+          while (!changed() && planAhead(PLAN_STEP)) await yieldToIo();
         },
       });
       planMore(Infinity); // a plan run to its end has planned everything already; this only makes it certain
       judge.upTo(plan.size);
       progress();
       const partial = new EvaluationPartial(judge.tallies.map((ts) => ts.map((t) => t.fold)), judge.inference, plan.callHashes());
-      return { ...finishEvaluation(partial, bindingsUnits.map((b) => b.binding), checks, opts), partial };
+      return { ...finishEvaluation(partial, bindings, checks, opts), partial };
     },
   };
 }

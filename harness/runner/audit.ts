@@ -100,8 +100,10 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   generated = [];
   if (opts.shard) cases = shareOf(cases, opts.shard.index, opts.shard.count);
   const checkNames = settings.checks.map((c) => c.name);
-  const { result: evaluated, partial, coverage } = await evaluateSplit(spec, cases, settings, opts.jobs ?? 1, worker);
+  // evaluateSplit gets the only reference to the cases, so that each is let go once judged (memory stays flat).
+  const split = evaluateSplit(spec, cases, settings, opts.jobs ?? 1, worker);
   cases = [];
+  const { result: evaluated, partial, coverage } = await split;
   let result = evaluated;
   const bf16Cases = spec.language === 'python' ? coverage?.countWhere('dtype', 'bfloat16') ?? 0 : 0;
   if (bf16Cases > 0 && !opts.dtypes) {

@@ -30,7 +30,8 @@ export function shareOf<T>(items: T[], k: number, n: number): T[] {
 /**
  * Evaluate `spec` on `cases` with `jobs` workers. `first` is a worker already starting (audit starts one before the
  * rest of the harness loads); the others start here. Every case must carry its `ordinal` (its position in the whole
- * list), which orders failures the same way however the cases are split.
+ * list), which orders failures the same way however the cases are split. The caller should keep no other reference
+ * to `cases`: each case is let go once judged.
  */
 export async function evaluateSplit(
   spec: SubjectSpec,
@@ -64,17 +65,20 @@ export async function evaluateSplit(
   }
   const workers = await Promise.all(starting);
   const failed = workers.find(isStartFailure);
+  const coverage = new CoverageFold();
+  for (const c of cases) coverage.add(c);
+  // The units hold the cases now: let each go once it is judged (the caller passes its only reference).
+  const notStartedResult = failed ? notStarted(spec, failed, bindings, cases, settings) : undefined;
+  cases = [];
   if (failed) {
     await Promise.all(workers.map((w) => (isStartFailure(w) ? undefined : w.close())));
-    return { result: notStarted(spec, failed, bindings, cases, settings) };
+    return { result: notStartedResult! };
   }
   const live = workers as ImplementationWorker[];
   try {
     const results = await Promise.all(shares.map((s, k) => s.run(live[k])));
     const partial = results[0].partial;
     for (const r of results.slice(1)) partial.merge(r.partial);
-    const coverage = new CoverageFold();
-    for (const c of cases) coverage.add(c);
     const extras = { ...conventionOf(live[0]), coverage: coverageOf(coverage, settings.coverage) };
     return { result: resultOf(spec, finishEvaluation(partial, bindings, settings.checks, settings), extras), partial, coverage };
   } finally {
