@@ -111,6 +111,21 @@ const MAX_AHEAD = 1024;
 /** Let pending I/O callbacks run (a batch's results), then go on. */
 const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+function fromArrays(bindingsUnits: { binding: Binding; units: Unit[] }[]): UnitSource {
+  const pending = bindingsUnits.flatMap(({ units }, binding) => {
+    const ords = ordinals(units);
+    return units.map((unit, i) => ({ binding, unit, ord: ords[i] }));
+  });
+  function* walk() {
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i];
+      pending[i] = undefined!; // the judge holds it now; let it go once judged
+      yield p;
+    }
+  }
+  return { bindings: bindingsUnits.map((b) => b.binding), units: walk(), total: pending.filter((p) => p.ord[1] === 0).length };
+}
+
 /**
  * Where each unit stands in the unsplit evaluation: its case's `ordinal` (set when the cases are a share of a
  * larger list) or else its case's position here, then its position among its case's units.
@@ -132,14 +147,23 @@ function ordinals(units: Unit[]): Ordinal[] {
  * each unit as soon as its calls are back, while the worker computes the next batch on the other core. Judged units
  * are folded (check-fold.ts) and let go: memory does not grow with the number of cases judged.
  */
-export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit[] }[], checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
+/**
+ * Units drawn as they are planned (audit's cases are drawn a chunk at a time, so memory stays flat): each with its
+ * binding's index and its ordinal; `total` (cases times bindings) is for progress only.
+ */
+export interface UnitSource {
+  bindings: Binding[];
+  units: Iterator<{ binding: number; unit: Unit; ord: Ordinal }>;
+  total: number;
+}
+
+export function prepareEvaluation(input: { binding: Binding; units: Unit[] }[] | UnitSource, checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
+  const source: UnitSource = Array.isArray(input) ? fromArrays(input) : input;
   const plan = new CallPlan();
-  const bindings = bindingsUnits.map((b) => b.binding);
+  const bindings = source.bindings;
   const judge = new Judge(plan, checks, opts, bindings);
-  const pending = bindingsUnits.flatMap(({ units }, binding) => {
-    const ords = ordinals(units);
-    return units.map((unit, i) => ({ binding, unit, ord: ords[i] }));
-  });
+  const units = source.units;
+  let exhausted = false;
   let planned = 0;
   // Planning ahead of the judging is capped: a planned unit holds its probes' tensors until it is judged, so a
   // plan that ran far ahead of a slow candidate would hold the whole audit's (memory growing with the cases).
@@ -148,15 +172,20 @@ export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit
     return planMore(Math.min(n, MAX_AHEAD - (planned - judge.judged)));
   };
   const planMore = (n: number): boolean => {
-    const end = Math.min(pending.length, planned + n);
-    while (planned < end) {
-      const { binding, unit, ord } = pending[planned];
-      pending[planned++] = undefined!; // the judge holds it now; let it go once judged
+    for (let k = 0; k < n && !exhausted; k++) {
+      const next = units.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const { binding, unit, ord } = next.value;
+      planned++;
       judge.enqueue(binding, planUnit(unit, checks, plan), ord);
     }
-    return planned < pending.length;
+    return !exhausted;
   };
-  const progress = (): void => opts.onProgress?.(judge.judged, pending.length);
+  // Progress counts cases (under each binding), as the units of a case are judged: a unit's ordinal [case, k] with k = 0 starts one.
+  const progress = (): void => opts.onProgress?.(judge.casesJudged, source.total);
   return {
     planMore: planAhead,
     async run(worker) {
@@ -235,6 +264,9 @@ class Judge {
     this.byName = this.tallies.map((ts) => new Map(ts.map((t) => [t.check.name, t])));
   }
 
+  /** units judged whose ordinal starts a case (see progress) */
+  casesJudged = 0;
+
   get judged(): number {
     return this.next;
   }
@@ -253,6 +285,7 @@ class Judge {
       if (n >= limit) return true;
       const { binding, pu, ord } = this.queue[this.next]!;
       this.queue[this.next++] = undefined; // judged: its tensors may go
+      if (ord[1] === 0) this.casesJudged++;
       this.unit(this.byName[binding], pu, ord);
       this.observe(pu);
       this.plan.release(pu.checks.flatMap((c) => c.slots));

@@ -9,7 +9,7 @@ import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { evaluate, finishEvaluation, foldOf } from '../engine/evaluate.js';
 import type { EvaluationPartial } from '../engine/partial.js';
-import { evaluateSplit, shareOf } from './split-evaluation.js';
+import { evaluateSplit, shareSource, type CaseSource } from './split-evaluation.js';
 import { shardStateOf } from './audit-shards.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/cases.js';
@@ -65,11 +65,13 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
     await abandon(head);
     throw e;
   }
-  // Drawn here, while the worker's interpreter starts on the other core (a worker thread for the drawing was tried:
-  // on two cores it slowed the interpreter's start more than it saved, docs/bench.md).
-  let generated: Case[];
+  // The generated cases are drawn a chunk at a time as they are judged (fast-check's `path` starts a draw at any
+  // index with the same values as one draw of them all), so memory stays flat however many there are. The first
+  // chunk is drawn here, while the worker's interpreter starts on the other core.
+  let generated: (index: number) => Case;
   try {
-    generated = fc.sample(caseArb(auditCaseOptions(opts)), { seed: opts.seed, numRuns: opts.numRuns }).map((g, i) => toCase(g, opts.seed, i));
+    generated = generatedCases(opts);
+    if (opts.numRuns > 0) generated(0);
   } catch (e) {
     await abandon(head);
     throw e;
@@ -95,15 +97,17 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
       throw new EnvironmentError(`${NO_ML_DTYPES} (or leave bfloat16 out of --dtype)`);
     }
   }
-  // Every case keeps its position in the whole audit's list: failures are ordered by it whatever the split.
-  let cases: Case[] = [...fixed, ...generated].map((c, i) => ({ ...c, ordinal: i }));
-  generated = [];
-  if (opts.shard) cases = shareOf(cases, opts.shard.index, opts.shard.count);
+  // Every case has its position in the whole audit's list (fixed, then generated): failures are ordered by it,
+  // and the shares of --jobs and --shard are dealt by it.
+  const all: CaseSource = {
+    total: fixed.length + opts.numRuns,
+    start: 0,
+    step: 1,
+    get: (o) => ({ ...(o < fixed.length ? fixed[o] : generated(o - fixed.length)), ordinal: o }),
+  };
+  const source = opts.shard ? shareSource(all, opts.shard.index, opts.shard.count) : all;
   const checkNames = settings.checks.map((c) => c.name);
-  // evaluateSplit gets the only reference to the cases, so that each is let go once judged (memory stays flat).
-  const split = evaluateSplit(spec, cases, settings, opts.jobs ?? 1, worker);
-  cases = [];
-  const { result: evaluated, partial, coverage } = await split;
+  const { result: evaluated, partial, coverage } = await evaluateSplit(spec, source, settings, opts.jobs ?? 1, worker);
   let result = evaluated;
   const bf16Cases = spec.language === 'python' ? coverage?.countWhere('dtype', 'bfloat16') ?? 0 : 0;
   if (bf16Cases > 0 && !opts.dtypes) {
@@ -127,6 +131,28 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   }
   return buildReport('audit', [result], opts, python, performance.now() - head.started, sandbox);
 }
+
+/** Generated case `index`, drawn with its neighbours in chunks; a few recent chunks are kept for the shares. */
+function generatedCases(opts: AuditOptions): (index: number) => Case {
+  const arb = caseArb(auditCaseOptions(opts));
+  const chunks = new Map<number, Case[]>();
+  return (index) => {
+    const c = Math.floor(index / CHUNK);
+    let chunk = chunks.get(c);
+    if (!chunk) {
+      const start = c * CHUNK;
+      const n = Math.min(CHUNK, opts.numRuns - start);
+      chunk = (start === 0 ? fc.sample(arb, { seed: opts.seed, numRuns: n }) : fc.sample(arb, { seed: opts.seed, path: String(start), numRuns: n })).map((g, i) => toCase(g, opts.seed, start + i));
+      if (chunks.size >= KEPT_CHUNKS) chunks.delete(chunks.keys().next().value!);
+      chunks.set(c, chunk);
+    }
+    return chunk[index - c * CHUNK];
+  };
+}
+
+/** Generated cases drawn at once: large enough that skipping to a chunk's start (fast-check replays the seed) is rare. */
+const CHUNK = 2048;
+const KEPT_CHUNKS = 3;
 
 /** Close what startAudit started when the audit stops before evaluating (a bad option, a broken generator). */
 async function abandon(head: AuditHead): Promise<void> {
