@@ -41,7 +41,7 @@ async function measured(what: string, cmd: string, args: string[], env: NodeJS.P
 }
 
 async function audit(cases: number, jobs: number): Promise<ScaleRun> {
-  const args = [projectPath('bin', 'softmax-conformance.js'), 'audit', CANDIDATE, '--contract', 'last', '--dtype', 'float64', '--num-runs', String(cases), '--jobs', String(jobs), '--json'];
+  const args = [projectPath('bin', 'softmax-conformance.js'), 'audit', CANDIDATE, '--contract', 'last', '--dtype', 'float64', '--num-runs', String(cases), '--jobs', String(jobs), '--budget', '3600', '--json'];
   const { run, stdout } = await measured(`audit ${cases} generated cases, --jobs ${jobs}`, process.execPath, args, process.env, projectPath());
   const report = JSON.parse(stdout) as { implementations: { checks: { cases: { planned: number } }[] }[] };
   const judged = Math.max(...report.implementations[0].checks.map((c) => c.cases.planned)); // fixed + generated
