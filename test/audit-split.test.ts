@@ -24,16 +24,23 @@ function comparable(r: RunReport): unknown {
 }
 
 async function audit(target: string, args: string[]): Promise<RunReport> {
-  const r = await cli(['audit', projectPath('test', 'fixtures', 'broken', target), '--json', ...args]);
+  const r = await cli(['audit', projectPath('test', 'fixtures', target.startsWith('hangs_') ? 'hangs' : 'broken', target), '--json', ...args]);
   if (r.code !== 0 && r.code !== 1) throw new Error(`audit ${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
   return JSON.parse(r.stdout) as RunReport;
 }
 
 // no_max_shift: overflow and underflow failures in generated cases (shrunk), passes elsewhere, integer inputs.
 // dies_on_3d: an exception that blocks several families (diagnosed once), and rank-dependent inference.
-for (const [target, contract] of [['no_max_shift.py:softmax', 'last'], ['dies_on_3d.py:softmax', 'last']] as const) {
+// hangs_on_3d: every worker learns the hang by itself (two timeouts each), yet the timeout family, the passes of the
+// other outcome families and the "not run" counts are the whole audit's (engine/hang-ledger.ts). Its smallest
+// timeout is a fixed case, so no time-limited shrinking of a hang makes the runs differ.
+const TARGETS = [
+  ['no_max_shift.py:softmax', ['--contract', 'last', '--num-runs', '80', '--seed', '11', '--shrink-seconds', '30']],
+  ['dies_on_3d.py:softmax', ['--contract', 'last', '--num-runs', '80', '--seed', '11', '--shrink-seconds', '30']],
+  ['hangs_on_3d.py:softmax', ['--contract', 'last', '--num-runs', '120', '--seed', '5', '--dtype', 'float64', '--timeout', '1500']],
+] as const;
+for (const [target, common] of TARGETS) {
   describe(`${target}: split audits report what the whole audit reports`, () => {
-    const common = ['--contract', contract, '--num-runs', '80', '--seed', '11', '--shrink-seconds', '30'];
     let whole: RunReport;
     let jobs2: RunReport;
     let shards: RunReport[];
@@ -65,6 +72,12 @@ for (const [target, contract] of [['no_max_shift.py:softmax', 'last'], ['dies_on
       // the coverage map counts the cases of every share: a split that lost or doubled some would differ below
       expect(whole.implementations[0].coverage?.reached).toBeGreaterThan(0);
       if (target.startsWith('no_max_shift')) expect(checks.some((c) => c.counterexample?.caseId.startsWith('generated/'))).toBe(true);
+      if (target.startsWith('hangs_')) {
+        const timeout = checks.find((c) => c.name === 'timeout')!;
+        expect(timeout.verdict).toBe('fail');
+        expect(timeout.counterexample?.caseId.startsWith('generated/')).toBe(false);
+        expect(checks.some((c) => /not run: the candidate timed out on \d+ rank-3 inputs/.test(c.diagnosis))).toBe(true);
+      }
     });
 
     it('--jobs 2 gives the --jobs 1 report', () => {

@@ -108,6 +108,23 @@ export class CheckFold {
     if (smaller(key, c)) this.failCauseByDtype.set(dtype, { ...key, cause });
   }
 
+  /** A failure whose entry is already built (a settled hang record's: engine/hang-ledger.ts). */
+  failEntry(dtype: DType, entry: FailureEntry, cause: string): void {
+    this.failed++;
+    if (entry.raised !== undefined) this.raised++;
+    if (entry.raised !== undefined ? smaller(entry, this.raisedBest) : smaller(entry, this.other)) {
+      if (entry.raised !== undefined) this.raisedBest = entry;
+      else this.other = entry;
+    }
+    const c = this.failCauseByDtype.get(dtype);
+    if (smaller(entry, c)) this.failCauseByDtype.set(dtype, { size: entry.size, rank: entry.rank, ord: entry.ord, cause });
+  }
+
+  /** A copy to settle hang records into; the failure entries are shared, so what shrinking writes on them stays. */
+  clone(): CheckFold {
+    return CheckFold.fromJSON(this.toJSON());
+  }
+
   merge(o: CheckFold): void {
     this.planned += o.planned;
     this.passed += o.passed;

@@ -19,6 +19,8 @@ import { domainsOf, type Domains } from './domains.js';
 import { CheckFold, type Ordinal } from './check-fold.js';
 import { InferenceFold } from './inference-fold.js';
 import { EvaluationPartial } from './partial.js';
+import type { HangRecord, RecordedJudgement } from './hang-ledger.js';
+import { StatsFold } from './stats-fold.js';
 import type { Binding, Unit } from './unit.js';
 import type { Case } from '../cases/case.js';
 
@@ -206,7 +208,7 @@ export function prepareEvaluation(input: { binding: Binding; units: Unit[] }[] |
       planMore(Infinity); // a plan run to its end has planned everything already; this only makes it certain
       judge.upTo(plan.size);
       progress();
-      const partial = new EvaluationPartial(judge.tallies.map((ts) => ts.map((t) => t.fold)), judge.inference, plan.callHashes());
+      const partial = new EvaluationPartial(judge.tallies.map((ts) => ts.map((t) => t.fold)), judge.inference, plan.callHashes(), judge.hangs);
       return { ...finishEvaluation(partial, bindings, checks, opts), partial };
     },
   };
@@ -214,7 +216,8 @@ export function prepareEvaluation(input: { binding: Binding; units: Unit[] }[] |
 
 /** CheckResults, dtype summary and inference from a partial: the same for a whole evaluation and its merged shares. */
 export function finishEvaluation(partial: EvaluationPartial, bindings: Binding[], checks: (Check | OutcomeCheck)[], opts: Pick<EvaluationOptions, 'profile'>): Omit<EvaluationResult, 'partial'> {
-  const tallies: Tally[][] = bindings.map((binding, b) => checks.map((check, k) => ({ check, binding, fold: partial.checks[b][k] })));
+  const folds = partial.settled();
+  const tallies: Tally[][] = bindings.map((binding, b) => checks.map((check, k) => ({ check, binding, fold: folds[b][k] })));
   const results = tallies.flatMap((ts) => diagnoseExceptionsOnce(ts.map((t) => toCheckResult(t, opts))).map((r, k) => withShrunk(r, ts[k].fold)));
   const dtypeSummary = summariseByDtype(tallies.flat());
   return { results, inference: partial.inference, calls: partial.calls.size, ...(dtypeSummary ? { dtypeSummary } : {}) };
@@ -237,7 +240,9 @@ function withShrunk(r: CheckResult, f: CheckFold): CheckResult {
 
 /** The fold whose smallest failure a result in finishEvaluation's order shows: [binding][check]. */
 export function foldOf(partial: EvaluationPartial, checks: number, index: number): CheckFold {
-  return partial.checks[Math.floor(index / checks)][index % checks];
+  // Settled copies share their failure entries with the partial and its hang records: a shrunk counterexample
+  // written on the entry is seen by every later settling, and travels in a shard's state.
+  return partial.settled()[Math.floor(index / checks)][index % checks];
 }
 
 /** Judges planned units in plan order, as soon as every call they need has its outcome. */
@@ -262,7 +267,12 @@ class Judge {
     this.oracleFor = makeOracle(opts.policy, opts.op);
     this.tallies = bindings.map((binding) => checks.map((check) => ({ check, binding, fold: new CheckFold() })));
     this.byName = this.tallies.map((ts) => new Map(ts.map((t) => [t.check.name, t])));
+    this.checkIndex = new Map(checks.map((c, k) => [c.name, k]));
   }
+
+  private readonly checkIndex: Map<string, number>;
+  /** units with a call that timed out, kept aside for settling (hang-ledger.ts) */
+  readonly hangs: HangRecord[] = [];
 
   /** units judged whose ordinal starts a case (see progress) */
   casesJudged = 0;
@@ -286,15 +296,16 @@ class Judge {
       const { binding, pu, ord } = this.queue[this.next]!;
       this.queue[this.next++] = undefined; // judged: its tensors may go
       if (ord[1] === 0) this.casesJudged++;
-      this.unit(this.byName[binding], pu, ord);
+      this.unit(binding, pu, ord);
       this.observe(pu);
       this.plan.release(pu.checks.flatMap((c) => c.slots));
     }
     return false;
   }
 
-  private unit(tallies: Map<string, Tally>, pu: PlannedUnit, ord: Ordinal): void {
+  private unit(binding: number, pu: PlannedUnit, ord: Ordinal): void {
     const { plan, opts, oracleFor } = this;
+    const tallies = this.byName[binding];
     const ctx: JudgeContext = {
       profile: opts.profile,
       policy: opts.policy,
@@ -307,6 +318,13 @@ class Judge {
     const allOutcomes = pu.checks.flatMap((c) => c.slots.map((s) => plan.outcome(s)));
     const input = pu.unit.case.input;
     const dt = input.dtype;
+    // A unit with a call that timed out is kept aside, not folded: whether the whole evaluation would have sent that
+    // call depends on the timeouts before it in every share (hang-ledger.ts).
+    const hung = pu.checks.flatMap((c) => c.slots.flatMap((s, i) => (plan.outcome(s).kind === 'timeout' ? [c.probes[i].input] : [])));
+    const record: HangRecord | undefined = hung.length
+      ? { binding, ord, dtype: dt, hung: [...new Set(hung)].map((x) => ({ rank: x.shape.length, size: sizeOf(x.shape) })), checks: [] }
+      : undefined;
+    if (record) this.hangs.push(record);
     for (const { check, slots } of pu.checks) {
       const t = tallies.get(check.name)!;
       const f = t.fold;
@@ -320,6 +338,12 @@ class Judge {
       } catch (err) {
         // A harness bug on one case must not lose the others: record it where a person will see it.
         j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };
+      }
+      if (record) {
+        const touched = isOutcomeCheck(check) || slots.some((s) => plan.outcome(s).kind === 'timeout');
+        record.checks.push({ check: this.checkIndex.get(check.name)!, touched, timeoutFamily: check.family === 'timeout', j: recorded(j, () => counterexample(pu.unit, (j as Extract<Judgement, { status: 'fail' }>).evidence, check.family as Family, opts), { size: sizeOf(input.shape), rank: input.shape.length, ord }) });
+        f.ms += performance.now() - started;
+        continue;
       }
       switch (j.status) {
         case 'pass':
@@ -351,6 +375,22 @@ class Judge {
     this.observed.add(slot);
     const o = this.plan.outcome(slot);
     if (o.kind === 'ok') this.inference.add(unit.case.input, o.output, this.opts.profile, this.oracleFor, this.opts.op === 'log-softmax');
+  }
+}
+
+/** A judgement as a hang record keeps it: plain data (it may travel in a shard's report). */
+function recorded(j: Judgement, build: () => Counterexample, key: { size: number; rank: number; ord: Ordinal }): RecordedJudgement {
+  const stats = (errors: Parameters<StatsFold['add']>[0] | undefined) => {
+    if (!errors) return {};
+    const s = new StatsFold();
+    s.add(errors);
+    return { stats: s.toJSON() };
+  };
+  switch (j.status) {
+    case 'pass': return { status: 'pass', ...stats(j.errors) };
+    case 'fail': return { status: 'fail', entry: { ...key, detail: j.detail, ...(j.raised !== undefined ? { raised: j.raised } : {}), counterexample: build() }, cause: causeOf(j), ...stats(j.errors) };
+    case 'rejected': return { status: 'rejected', detail: j.detail };
+    case 'unjudged': return { status: 'unjudged', detail: j.detail };
   }
 }
 

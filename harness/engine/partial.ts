@@ -3,6 +3,7 @@
 // shares of one evaluation merge into the partial of the whole, so the report does not depend on the split.
 import { CheckFold, type CheckFoldState } from './check-fold.js';
 import { InferenceFold, type InferenceFoldState } from './inference-fold.js';
+import { settleHangs, type HangRecord } from './hang-ledger.js';
 
 export interface EvaluationPartialState {
   /** [binding index][check index], in the evaluation's binding and check order */
@@ -10,6 +11,8 @@ export interface EvaluationPartialState {
   inference: InferenceFoldState;
   /** 53-bit hashes of the distinct calls' keys, ascending (their union's size is the distinct calls made) */
   calls: number[];
+  /** units with a call that timed out, not folded yet (engine/hang-ledger.ts); absent when none */
+  hangs?: HangRecord[];
 }
 
 export class EvaluationPartial {
@@ -17,7 +20,15 @@ export class EvaluationPartial {
     readonly checks: CheckFold[][],
     readonly inference: InferenceFold,
     readonly calls: Set<number>,
+    readonly hangs: HangRecord[] = [],
   ) {}
+
+  /** The check folds with the hang records settled into copies of them: what the report is built from. */
+  settled(): CheckFold[][] {
+    const folds = this.checks.map((cs) => cs.map((c) => c.clone()));
+    settleHangs(folds, this.hangs);
+    return folds;
+  }
 
   merge(o: EvaluationPartial): void {
     if (o.checks.length !== this.checks.length || o.checks.some((cs, b) => cs.length !== this.checks[b].length)) {
@@ -26,6 +37,7 @@ export class EvaluationPartial {
     o.checks.forEach((cs, b) => cs.forEach((c, k) => this.checks[b][k].merge(c)));
     this.inference.merge(o.inference);
     for (const h of o.calls) this.calls.add(h);
+    this.hangs.push(...o.hangs);
   }
 
   toJSON(): EvaluationPartialState {
@@ -33,11 +45,12 @@ export class EvaluationPartial {
       checks: this.checks.map((cs) => cs.map((c) => c.toJSON())),
       inference: this.inference.toJSON(),
       calls: [...this.calls].sort((a, b) => a - b),
+      ...(this.hangs.length ? { hangs: this.hangs } : {}),
     };
   }
 
   static fromJSON(s: EvaluationPartialState): EvaluationPartial {
-    return new EvaluationPartial(s.checks.map((cs) => cs.map((c) => CheckFold.fromJSON(c))), InferenceFold.fromJSON(s.inference), new Set(s.calls));
+    return new EvaluationPartial(s.checks.map((cs) => cs.map((c) => CheckFold.fromJSON(c))), InferenceFold.fromJSON(s.inference), new Set(s.calls), s.hangs ?? []);
   }
 }
 
