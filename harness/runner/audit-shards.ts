@@ -5,6 +5,7 @@ import type { AxisRule } from '../contracts.js';
 import { checksFor } from '../checks/registry.js';
 import { CoverageFold, coverageOf, type CoverageUniverse } from '../engine/coverage.js';
 import type { Op } from '../ops.js';
+import type { SandboxInfo } from '../worker/sandbox.js';
 import { finishEvaluation } from '../engine/evaluate.js';
 import { EvaluationPartial, type EvaluationPartialState } from '../engine/partial.js';
 import type { Binding } from '../engine/unit.js';
@@ -34,8 +35,11 @@ export function isAuditShard(r: RunReport): boolean {
   return r.kind === 'audit' && r.settings.shard !== undefined;
 }
 
-/** The report the unsharded audit writes, from the reports of its shards 1/N ... N/N (timings and command aside). */
-export function mergeAuditShards(reports: RunReport[]): RunReport {
+/**
+ * The report the unsharded audit writes, from the reports of its shards 1/N ... N/N (timings and command aside);
+ * `sandbox` is the weakest the shards ran in (merge.ts).
+ */
+export function mergeAuditShards(reports: RunReport[], sandbox?: SandboxInfo): RunReport {
   const first = reports[0];
   const s0 = first.settings;
   const count = Number(s0.shard!.split('/')[1]);
@@ -82,7 +86,7 @@ export function mergeAuditShards(reports: RunReport[]): RunReport {
     { ...s0, shard: undefined, command: `softmax-conformance merge (${count} audit shards)` },
     { python: '', version: env.python ?? '', numpy: env.numpy ?? '' },
     Math.max(...reports.map((r) => r.ms)),
-    first.sandbox,
+    sandbox,
   );
 }
 

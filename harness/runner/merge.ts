@@ -17,7 +17,7 @@ export function mergeReports(reports: RunReport[], order: string[]): RunReport {
   if (reports.length === 0) throw new UsageError('merge needs at least one report');
   const first = reports[0];
   // Shards of one audit split its cases, not a list of implementations: their findings are merged check by check.
-  if (reports.some(isAuditShard)) return mergeAuditShards(reports);
+  if (reports.some(isAuditShard)) return mergeAuditShards(reports, mergedSandbox(reports));
   for (const r of reports) {
     const s = r.settings;
     if (s.profile !== first.settings.profile || s.policy !== first.settings.policy || s.seed !== first.settings.seed || s.numRuns !== first.settings.numRuns) {
