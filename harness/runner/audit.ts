@@ -132,18 +132,26 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   return buildReport('audit', [result], opts, python, performance.now() - head.started, sandbox);
 }
 
-/** Generated case `index`, drawn with its neighbours in chunks; a few recent chunks are kept for the shares. */
+/**
+ * Generated case `index`, drawn with its neighbours in chunks. The chunks used last are kept, one more than there
+ * are shares: the --jobs shares walk the same stretch of cases at slightly different speeds, and a cache smaller
+ * than their spread would draw a whole chunk again for almost every case.
+ */
 function generatedCases(opts: AuditOptions): (index: number) => Case {
   const arb = caseArb(auditCaseOptions(opts));
   const chunks = new Map<number, Case[]>();
+  const kept = Math.max(KEPT_CHUNKS, (opts.jobs ?? 1) + 1);
   return (index) => {
     const c = Math.floor(index / CHUNK);
     let chunk = chunks.get(c);
-    if (!chunk) {
+    if (chunk) {
+      chunks.delete(c); // most recently used last
+      chunks.set(c, chunk);
+    } else {
       const start = c * CHUNK;
       const n = Math.min(CHUNK, opts.numRuns - start);
       chunk = (start === 0 ? fc.sample(arb, { seed: opts.seed, numRuns: n }) : fc.sample(arb, { seed: opts.seed, path: String(start), numRuns: n })).map((g, i) => toCase(g, opts.seed, start + i));
-      if (chunks.size >= KEPT_CHUNKS) chunks.delete(chunks.keys().next().value!);
+      if (chunks.size >= kept) chunks.delete(chunks.keys().next().value!);
       chunks.set(c, chunk);
     }
     return chunk[index - c * CHUNK];
