@@ -186,7 +186,7 @@ export function prepareEvaluation(input: { binding: Binding; units: Unit[] }[] |
     }
     return !exhausted;
   };
-  // Progress counts cases (under each binding), as the units of a case are judged: a unit's ordinal [case, k] with k = 0 starts one.
+  // Progress counts cases (under each binding): a judged unit whose ordinal is [case, 0] starts one.
   const progress = (): void => opts.onProgress?.(judge.casesJudged, source.total);
   return {
     planMore: planAhead,
