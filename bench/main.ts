@@ -10,6 +10,8 @@
 //   transport  4096 x 4096 float64/float32 through a worker and back vs the candidate's own softmax time
 //   e2e        wall time of `softmax-conformance run` (default settings) and the cases it checked
 //   oracle     the oracle's elements/s vs mpmath (bench/oracle-bench.ts)
+//   scale      cases/s and peak RSS at 2k/20k (--scale-max 200000 adds 200k) cases, --jobs 1 vs 2, a 2k audit's
+//              whole-command time, an extrapolation to a 16-core runner and a 10-shard matrix (bench/scale.ts)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { projectPath } from '../harness/paths.js';
@@ -18,10 +20,11 @@ import { benchEndToEnd, type EndToEnd } from './end-to-end.js';
 import { benchSandboxCost, type SandboxCost } from './sandbox-cost.js';
 import { fmt, load, machine, median, timedRun, versions } from './lib.js';
 import { benchTransport, type TransportResult } from './transport.js';
+import { benchScale, scaleRows, type ScaleResult } from './scale.js';
 // Issue 14's sections live in bench/blind-spots.ts: `npm run bench -- no-false-alarms|audit-time|peak-rss|blind-spots`.
 if (/^(blind-spots|no-false-alarms|audit-time|peak-rss)$/.test(process.argv[2] ?? '')) process.exit(await (await import('./blind-spots.js')).main(process.argv.slice(2)));
 
-const SECTIONS = ['audit', 'sandbox', 'transport', 'e2e', 'oracle'] as const;
+const SECTIONS = ['audit', 'sandbox', 'transport', 'e2e', 'oracle', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -31,10 +34,11 @@ interface Options {
   only: Section[];
   out: string;
   hugetlbVariant: boolean;
+  scaleMax: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { runs: 3, transportRuns: 5, cases: 2000, only: [...SECTIONS], out: projectPath('reports', 'bench.json'), hugetlbVariant: false };
+  const o: Options = { runs: 3, transportRuns: 5, cases: 2000, only: [...SECTIONS], out: projectPath('reports', 'bench.json'), hugetlbVariant: false, scaleMax: 20000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -52,12 +56,13 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--cases') o.cases = int(next());
     else if (a === '--out') o.out = next();
     else if (a === '--hugetlb-variant') o.hugetlbVariant = true;
+    else if (a === '--scale-max') o.scaleMax = int(next());
     else if (a === '--only') {
       const list = next().split(',');
       for (const s of list) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s} (sections: ${SECTIONS.join(', ')})`);
       o.only = list as Section[];
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('npm run bench [-- --runs N] [--transport-runs N] [--cases N] [--only audit,sandbox,transport,e2e,oracle] [--out FILE] [--hugetlb-variant]\n');
+      process.stdout.write('npm run bench [-- --runs N] [--transport-runs N] [--cases N] [--only audit,sandbox,transport,e2e,oracle,scale] [--out FILE] [--hugetlb-variant] [--scale-max N]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -107,6 +112,7 @@ function table(r: {
   transportHugetlb?: TransportResult | { error: string };
   e2e?: EndToEnd;
   oracle?: OracleSection;
+  scale?: ScaleResult;
 }): string {
   const rows: string[][] = [];
   if (r.audit) {
@@ -200,6 +206,7 @@ function table(r: {
       }
     }
   }
+  if (r.scale) rows.push(...scaleRows(r.scale));
   const head = ['figure', 'harness', 'peer / yardstick', 'ratio', 'goal', 'met'];
   return [
     `| ${head.join(' | ')} |`,
@@ -259,6 +266,12 @@ async function main(): Promise<void> {
     log('oracle');
     parts.oracle = await oracleSection();
     result.oracle = parts.oracle;
+  }
+  if (o.only.includes('scale')) {
+    const sizes = [2000, 20000, 200000].filter((n) => n <= o.scaleMax);
+    log(`scale: audits of ${sizes.join(', ')} cases, --jobs 1 and 2, and the Hypothesis peer at 2,000 and 20,000`);
+    parts.scale = await benchScale({ sizes, peerSizes: [2000, 20000].filter((n) => n <= o.scaleMax), log });
+    result.scale = parts.scale;
   }
   result.benchSeconds = +((performance.now() - started) / 1000).toFixed(1);
   result.loadAtEnd = load();

@@ -7,6 +7,7 @@ import type { SandboxInfo } from './worker/sandbox.js';
 import type { Framework } from './worker/types.js';
 import type { MemoryLayout } from './tensor/layout.js';
 import type { ExternalSection } from './external/onnx-node-tests.js';
+import type { ShardState } from './runner/audit-shards.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -153,6 +154,8 @@ export interface ImplementationResult {
    * the checks whose outcome changed there (reported as platform findings, not as regressions).
    */
   platform?: { verifiedOn: string; differences: string[]; findings: string[] };
+  /** audit --shard only: what `merge` needs to combine the shards exactly (harness/runner/audit-shards.ts) */
+  shardState?: ShardState;
 }
 
 export interface RunReport {

@@ -17,4 +17,6 @@ export interface Case {
   path?: string;
   /** for the layout check: the input is also handed over in this memory layout (absent: C order only) */
   layout?: MemoryLayout;
+  /** its position in the whole list when this case is judged in a share of it (--jobs, --shard): orders failures */
+  ordinal?: number;
 }

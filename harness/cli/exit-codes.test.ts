@@ -3,7 +3,7 @@
 // `run` and `audit` hand to the runner (defaults, units), since a wrong budget or seed changes every verdict.
 // test/cli.test.ts runs the real binary end to end; here each branch of the exit logic gets its own case.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -243,7 +243,7 @@ describe('what run hands to the runner and writes', () => {
     await cli(registerRun, ['--python', '/opt/py', ...runArgs()]);
     expect(mocked.runOptions).toMatchObject({
       profile: 'strict', policy: 'ieee', seed: 20161127, numRuns: 60, only: undefined, shard: undefined, python: '/opt/py',
-      timeoutMs: 10_000, budgetMs: 120_000, startTimeoutMs: 180_000, memoryMb: 4096, strictDomain: false, parallel: 2,
+      timeoutMs: 10_000, budgetMs: 120_000, startTimeoutMs: 180_000, memoryMb: 4096, strictDomain: false, parallel: availableParallelism(),
     });
     expect(String(mocked.runOptions!.manifest)).toMatch(/implementations\/manifest\.json$/);
   });

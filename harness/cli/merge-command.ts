@@ -7,7 +7,7 @@ import { optionWithDefault, reportersOption } from './options.js';
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description('merge shard reports (from run --shard K/N) into one report')
+    .description('merge shard reports (from run --shard K/N, or from audit --shard K/N) into one report')
     .argument('<reports...>', 'shard report.json files')
     .addOption(optionWithDefault('--manifest <file>', 'manifest giving the implementation order', projectPath('implementations', 'manifest.json'), "the package's implementations/manifest.json"))
     .addOption(optionWithDefault('--reports <dir>', 'where to write the merged reports', projectPath('reports'), "the package's reports/"))

@@ -1,5 +1,6 @@
 // `run`: the main job (CI gate). Writes reports/ and exits 0 (conforms or fails as expected) or 1 (regression).
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES, reportersOption, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
@@ -24,7 +25,7 @@ export function registerRun(program: Command): void {
     .option('--sandbox <mode>', SANDBOX_HELP, parseSandboxMode, 'auto')
     .option('--require-sandbox', REQUIRE_SANDBOX_HELP, false)
     .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
-    .option('--parallel <n>', 'implementations evaluated at once', parseIntOption('parallel', 1), 2)
+    .addOption(optionWithDefault('--parallel <n>', 'implementations evaluated at once', availableParallelism(), 'the number of cores', parseIntOption('parallel', 1)))
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
     .addOption(optionWithDefault('--reports <dir>', 'where to write the reports', projectPath('reports'), "the package's reports/"))
     .addOption(reportersOption())

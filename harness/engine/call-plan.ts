@@ -3,9 +3,12 @@ import { createHash } from 'node:crypto';
 import { tensorBytes, type Tensor } from '../tensor/tensor.js';
 import type { CallArgs, CallOutcome, ImplementationWorker } from '../worker/types.js';
 import { HangClasses } from './hang-classes.js';
+import { hash53 } from './partial.js';
 
 // Tensors are never mutated once built, and most probes pass the case's own input object: remember its key.
 const keys = new WeakMap<Tensor, string>();
+/** stands in for a released call's input */
+const EMPTY: Tensor = { dtype: 'float64', shape: [0], data: new Float64Array(0) } as unknown as Tensor;
 
 export function tensorKey(t: Tensor): string {
   let key = keys.get(t);
@@ -28,31 +31,81 @@ export interface RunOptions {
   whileWaiting?: (done: number, changed: () => boolean) => void | Promise<void>;
   /** called when every registered call has been sent: register more; false once there is nothing further to add */
   refill?: () => boolean;
+  /**
+   * true while the caller is too far behind to take more calls (it judges slower than the worker computes): once
+   * every registered call is sent, the next batch waits until it is false. Keeps memory flat: outcomes not yet
+   * judged are held.
+   */
+  hold?: () => boolean;
 }
 
+/** What a released slot holds: its outcome has been judged by every unit that asked for it. */
+const RELEASED: CallOutcome = { kind: 'not-run', reason: 'released' };
+
 export class CallPlan {
+  /** content key -> slot, for slots still held (a released slot's key is dropped: memory stays flat) */
   private readonly keys = new Map<string, number>();
   /** the same lookup by tensor object: most checks probe the case's own input object, and need no content key */
   private readonly byObject = new WeakMap<Tensor, Map<string, number>>();
   private readonly calls: { input: Tensor; args: CallArgs }[] = [];
+  /** what a released slot's call becomes (one shared object: a released call costs one array entry) */
+  private static readonly RELEASED_CALL = { input: EMPTY, args: {} };
   private outcomes: CallOutcome[] = [];
+  /** units planned and not yet judged that need the slot */
+  private readonly holders: number[] = [];
+  private readonly slotKeys: (string | undefined)[] = [];
+  /** hashes of every distinct call's key: the distinct calls made, also after their slots are released */
+  private readonly distinct = new Set<number>();
 
-  /** Register a call; returns its slot. The same input (by content), args and repeat share a slot. */
+  /**
+   * Register a call; returns its slot. The same input (by content), args and repeat share a slot while it is held;
+   * a call asked for again after its slot was released is made again (and still counted once in `callHashes`).
+   */
   add(input: Tensor, args: CallArgs, repeat = 0): number {
     const ak = argsKey(args, repeat);
     let seen = this.byObject.get(input);
     if (seen === undefined) this.byObject.set(input, (seen = new Map()));
     let slot = seen.get(ak);
-    if (slot !== undefined) return slot;
-    const key = `${tensorKey(input)}|${ak}`;
-    slot = this.keys.get(key);
-    if (slot === undefined) {
-      slot = this.calls.length;
-      this.keys.set(key, slot);
-      this.calls.push({ input, args });
+    if (slot === undefined || this.slotKeys[slot] === undefined) {
+      const key = `${tensorKey(input)}|${ak}`;
+      slot = this.keys.get(key);
+      if (slot === undefined) {
+        slot = this.calls.length;
+        this.keys.set(key, slot);
+        this.slotKeys.push(key);
+        this.holders.push(0);
+        this.calls.push({ input, args });
+        this.distinct.add(hash53(key));
+      }
+      seen.set(ak, slot);
     }
-    seen.set(ak, slot);
+    this.holders[slot]++;
     return slot;
+  }
+
+  /** The slot of a call already registered and held, if any (registers nothing). */
+  find(input: Tensor, args: CallArgs, repeat = 0): number | undefined {
+    const ak = argsKey(args, repeat);
+    const slot = this.byObject.get(input)?.get(ak) ?? this.keys.get(`${tensorKey(input)}|${ak}`);
+    return slot !== undefined && this.slotKeys[slot] !== undefined ? slot : undefined;
+  }
+
+  /** A judged unit lets go of its slots (one per `add`): a slot no unit holds drops its input and outcome. */
+  release(slots: number[]): void {
+    for (const slot of slots) {
+      if (--this.holders[slot] > 0 || slot >= this.outcomes.length) continue;
+      const key = this.slotKeys[slot];
+      if (key === undefined) continue;
+      this.keys.delete(key);
+      this.slotKeys[slot] = undefined;
+      this.calls[slot] = CallPlan.RELEASED_CALL;
+      this.outcomes[slot] = RELEASED;
+    }
+  }
+
+  /** Hashes of the distinct calls' keys (see EvaluationPartial). */
+  callHashes(): Set<number> {
+    return new Set(this.distinct);
   }
 
   get size(): number {
@@ -71,7 +124,8 @@ export class CallPlan {
    * yield to the event loop often (every few milliseconds), since a returning batch is only seen when it does.
    */
   async run(worker: ImplementationWorker, opts: RunOptions = {}): Promise<void> {
-    const { batchSize = 256, budgetMs = Infinity, whileWaiting, refill } = opts;
+    const { batchSize = 256, budgetMs = Infinity, whileWaiting, refill, hold } = opts;
+    let paused = false;
     this.outcomes = [];
     const started = performance.now();
     let sent = 0;
@@ -97,6 +151,11 @@ export class CallPlan {
     let failure: unknown;
     let wake: () => void = () => undefined;
     const sendNext = (): void => {
+      if (sent >= this.calls.length && hold?.()) {
+        paused = true;
+        wake();
+        return;
+      }
       const left = more();
       if (!left || performance.now() - started > budgetMs) {
         overBudget = left;
@@ -150,9 +209,13 @@ export class CallPlan {
     };
     sendNext();
     while (!finished) {
+      if (paused && (sent < this.calls.length || !hold?.())) {
+        paused = false;
+        sendNext();
+      }
       const seen = this.outcomes.length;
       await whileWaiting?.(seen, () => finished || this.outcomes.length > seen);
-      if (!finished && this.outcomes.length === seen) await new Promise<void>((r) => (wake = r));
+      if (!finished && !paused && this.outcomes.length === seen) await new Promise<void>((r) => (wake = r));
     }
     if (failure !== undefined) throw failure;
     if (overBudget) {

@@ -73,8 +73,50 @@ function label(dim: CoverageDimension, value: string): string {
   }
 }
 
-/** The pairwise coverage of these cases over the universe of dtypes, ranks, lengths, layouts and value families. */
-export function coverageOf(cases: readonly Case[], u: CoverageUniverse = {}): CoverageMap {
+/**
+ * The cases seen so far, as counts of distinct coordinates (a few hundred at most, whatever the number of cases):
+ * a streaming audit folds each case in once, and the folds of its shares (--jobs, --shard) merge by adding.
+ */
+export class CoverageFold {
+  readonly counts = new Map<string, number>();
+
+  add(c: Case): void {
+    const key = JSON.stringify(COVERAGE_DIMENSIONS.map((d) => coordOf(c)[d]));
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  merge(o: CoverageFold): void {
+    for (const [k, n] of o.counts) this.counts.set(k, (this.counts.get(k) ?? 0) + n);
+  }
+
+  /** The cases counted with this value of a dimension (audit counts its bfloat16 cases). */
+  countWhere(dim: CoverageDimension, value: string): number {
+    const i = COVERAGE_DIMENSIONS.indexOf(dim);
+    let n = 0;
+    for (const [k, count] of this.counts) if ((JSON.parse(k) as string[])[i] === value) n += count;
+    return n;
+  }
+
+  toJSON(): [string[], number][] {
+    return [...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => [JSON.parse(k) as string[], n]);
+  }
+
+  static fromJSON(s: [string[], number][]): CoverageFold {
+    const f = new CoverageFold();
+    for (const [coord, n] of s) f.counts.set(JSON.stringify(coord), n);
+    return f;
+  }
+
+  coords(): [Coord, number][] {
+    return [...this.counts.entries()].map(([k, n]) => {
+      const v = JSON.parse(k) as string[];
+      return [Object.fromEntries(COVERAGE_DIMENSIONS.map((d, i) => [d, v[i]])) as Coord, n];
+    });
+  }
+}
+
+/** The pairwise coverage of these cases (or of a fold of them) over the universe of dtypes, ranks, lengths, layouts and value families. */
+export function coverageOf(cases: readonly Case[] | CoverageFold, u: CoverageUniverse = {}): CoverageMap {
   const maxRank = u.maxRank ?? 6;
   const dimensions: Record<CoverageDimension, string[]> = {
     dtype: [...(u.dtypes ?? GENERATED_DTYPES)],
@@ -87,7 +129,7 @@ export function coverageOf(cases: readonly Case[], u: CoverageUniverse = {}): Co
   const unreachable = u.language === 'javascript'
     ? Object.entries(JS_UNREACHABLE_LAYOUTS).map(([value, reason]) => ({ dimension: 'layout' as const, value, reason: `not reached for JavaScript: ${reason}` }))
     : [];
-  const coords = cases.map(coordOf);
+  const coords: [Coord, number][] = cases instanceof CoverageFold ? cases.coords() : cases.map((c) => [coordOf(c), 1]);
   const pairs: CoverageMap['pairs'] = [];
   const gaps: string[] = [];
   let reached = 0;
@@ -97,10 +139,10 @@ export function coverageOf(cases: readonly Case[], u: CoverageUniverse = {}): Co
       const a = COVERAGE_DIMENSIONS[i];
       const b = COVERAGE_DIMENSIONS[j];
       const counts: (number | null)[][] = dimensions[a].map((va) => dimensions[b].map((vb) => (feasible([a, va], [b, vb]) ? 0 : null)));
-      for (const c of coords) {
+      for (const [c, n] of coords) {
         const ia = dimensions[a].indexOf(c[a]);
         const ib = dimensions[b].indexOf(c[b]);
-        if (ia >= 0 && ib >= 0 && counts[ia][ib] !== null) counts[ia][ib]! += 1;
+        if (ia >= 0 && ib >= 0 && counts[ia][ib] !== null) counts[ia][ib]! += n;
       }
       counts.forEach((row, ia) => row.forEach((n, ib) => {
         if (n === null) return;

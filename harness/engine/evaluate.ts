@@ -1,7 +1,7 @@
 // The engine: for one implementation, run every applicable check on every unit, sharing calls, and turn the
 // judgements into CheckResults (verdict, diagnosis, statistics, smallest counterexample). Expectations from the
 // manifest are applied later by the caller: this module only says what happened.
-import type { Check, ElementErrorSample, Evidence, JudgeContext, Judgement, Probe } from '../checks/check.js';
+import type { Check, Evidence, JudgeContext, Judgement, Probe } from '../checks/check.js';
 import { fmtExact } from '../checks/format.js';
 import { isOutcomeCheck, type OutcomeCheck } from '../checks/outcome-checks.js';
 import type { CheckResult, Counterexample, Family } from '../model.js';
@@ -16,9 +16,13 @@ import type { ToleranceProfile } from '../tolerance/profiles.js';
 import type { ImplementationWorker } from '../worker/types.js';
 import { CallPlan, tensorKey } from './call-plan.js';
 import { domainsOf, type Domains } from './domains.js';
-import { summarise } from './stats.js';
-import type { Observation } from './inference.js';
+import { CheckFold, type Ordinal } from './check-fold.js';
+import { InferenceFold } from './inference-fold.js';
+import { EvaluationPartial } from './partial.js';
+import type { HangRecord, RecordedJudgement } from './hang-ledger.js';
+import { StatsFold } from './stats-fold.js';
 import type { Binding, Unit } from './unit.js';
+import type { Case } from '../cases/case.js';
 
 export interface EvaluationOptions {
   profile: ToleranceProfile;
@@ -37,19 +41,11 @@ export interface EvaluationOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** A check's fold under one binding, with what finishing it needs. */
 interface Tally {
   check: Check | OutcomeCheck;
   binding: Binding;
-  planned: number;
-  passed: number;
-  failed: { unit: Unit; judgement: Extract<Judgement, { status: 'fail' }> }[];
-  rejected: { unit: Unit; detail: string }[];
-  unjudged: { unit: Unit; detail: string }[];
-  errors: ElementErrorSample[];
-  /** units passed and rejected, by input dtype (the failures carry their units) */
-  passedByDtype: Map<DType, number>;
-  rejectedByDtype: Map<DType, number>;
-  ms: number;
+  fold: CheckFold;
 }
 
 export interface PlannedUnit {
@@ -72,6 +68,8 @@ export function planUnit(unit: Unit, checks: (Check | OutcomeCheck)[], plan: Cal
   };
 }
 
+const ORACLE_CACHE = 4096;
+
 export function makeOracle(policy: Policy, op: Op = 'softmax'): (input: Tensor, axes: number[]) => Tensor {
   const cache = new Map<string, Tensor>();
   return (input, axes) => {
@@ -79,6 +77,8 @@ export function makeOracle(policy: Policy, op: Op = 'softmax'): (input: Tensor, 
     let out = cache.get(key);
     if (!out) {
       out = op === 'logsumexp' ? logsumexpOracle(input, axes) : oracle(input, axes, { op, policy, outDtype: resultDType(input.dtype) });
+      // The judge and the inference ask for the same results within a unit or two: a bounded cache keeps memory flat.
+      if (cache.size >= ORACLE_CACHE) cache.clear();
       cache.set(key, out);
     }
     return out;
@@ -87,18 +87,18 @@ export function makeOracle(policy: Policy, op: Op = 'softmax'): (input: Tensor, 
 
 export interface EvaluationResult {
   results: CheckResult[];
-  planned: PlannedUnit[];
-  observations: Observation[];
+  /** contract inference, folded as the units were judged (no output is kept) */
+  inference: InferenceFold;
   /** distinct calls made (or recorded as not run) */
   calls: number;
-  /** the oracle the judging used, with its cache (contract inference asks it for the same inputs again) */
-  oracle: (input: Tensor, axes: number[]) => Tensor;
   /** where only some input dtypes fail: "float inputs: conforms · int32: ..." with a hint (see summariseByDtype) */
   dtypeSummary?: string;
+  /** the same, unfinished: merges with the partials of other shares of the same evaluation (--jobs, --shard) */
+  partial: EvaluationPartial;
 }
 
 export interface Evaluation {
-  /** Plan up to `units` more units (which checks apply, which calls they need); false once all are planned. */
+  /** Plan up to `units` more units (which checks apply, which calls they need); false once all are planned or when planning is far enough ahead of the judging. */
   planMore(units: number): boolean;
   /** Make the calls and judge, planning what is not planned yet as the calls go. */
   run(worker: ImplementationWorker): Promise<EvaluationResult>;
@@ -109,55 +109,120 @@ const PLAN_CHUNK = 64;
 /** Units planned, or judged, between two looks at whether a batch has come back (each takes ~0.1 ms). */
 const PLAN_STEP = 16;
 const JUDGE_STEP = 16;
+/** Units planned and not yet judged, at most (outside the plan's own refills when the worker has nothing to do). */
+const MAX_AHEAD = 1024;
 
 /** Let pending I/O callbacks run (a batch's results), then go on. */
 const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+function fromArrays(bindingsUnits: { binding: Binding; units: Unit[] }[]): UnitSource {
+  const pending = bindingsUnits.flatMap(({ units }, binding) => {
+    const ords = ordinals(units);
+    return units.map((unit, i) => ({ binding, unit, ord: ords[i] }));
+  });
+  function* walk() {
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i];
+      pending[i] = undefined!; // the judge holds it now; let it go once judged
+      yield p;
+    }
+  }
+  return { bindings: bindingsUnits.map((b) => b.binding), units: walk(), total: pending.filter((p) => p.ord[1] === 0).length };
+}
+
+/**
+ * Where each unit stands in the unsplit evaluation: its case's `ordinal` (set when the cases are a share of a
+ * larger list) or else its case's position here, then its position among its case's units.
+ */
+function ordinals(units: Unit[]): Ordinal[] {
+  const caseIndex = new Map<Case, number>();
+  const within = new Map<Case, number>();
+  return units.map((u) => {
+    if (!caseIndex.has(u.case)) caseIndex.set(u.case, u.case.ordinal ?? caseIndex.size);
+    const k = within.get(u.case) ?? 0;
+    within.set(u.case, k + 1);
+    return [caseIndex.get(u.case)!, k];
+  });
+}
+
 /**
  * An evaluation that plans, calls and judges in a pipeline: a caller may plan ahead with `planMore` while the
  * worker starts; `run` plans the rest a chunk at a time between batches, so the first calls go out early, and judges
- * each unit as soon as its calls are back, while the worker computes the next batch on the other core.
+ * each unit as soon as its calls are back, while the worker computes the next batch on the other core. Judged units
+ * are folded (check-fold.ts) and let go: memory does not grow with the number of cases judged.
  */
-export function prepareEvaluation(bindingsUnits: { binding: Binding; units: Unit[] }[], checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
+/**
+ * Units drawn as they are planned (audit's cases are drawn a chunk at a time, so memory stays flat): each with its
+ * binding's index and its ordinal; `total` (cases times bindings) is for progress only.
+ */
+export interface UnitSource {
+  bindings: Binding[];
+  units: Iterator<{ binding: number; unit: Unit; ord: Ordinal }>;
+  total: number;
+}
+
+export function prepareEvaluation(input: { binding: Binding; units: Unit[] }[] | UnitSource, checks: (Check | OutcomeCheck)[], opts: EvaluationOptions): Evaluation {
+  const source: UnitSource = Array.isArray(input) ? fromArrays(input) : input;
   const plan = new CallPlan();
-  const judge = new Judge(plan, checks, opts, bindingsUnits.map((b) => b.binding));
-  const pending = bindingsUnits.flatMap(({ units }, binding) => units.map((unit) => ({ binding, unit })));
-  const planned: PlannedUnit[] = [];
-  const planMore = (n: number): boolean => {
-    const end = Math.min(pending.length, planned.length + n);
-    while (planned.length < end) {
-      const { binding, unit } = pending[planned.length];
-      const pu = planUnit(unit, checks, plan);
-      planned.push(pu);
-      judge.enqueue(binding, pu);
-    }
-    return planned.length < pending.length;
+  const bindings = source.bindings;
+  const judge = new Judge(plan, checks, opts, bindings);
+  const units = source.units;
+  let exhausted = false;
+  let planned = 0;
+  // Planning ahead of the judging is capped: a planned unit holds its probes' tensors until it is judged, so a
+  // plan that ran far ahead of a slow candidate would hold the whole audit's (memory growing with the cases).
+  const planAhead = (n: number): boolean => {
+    if (planned - judge.judged >= MAX_AHEAD) return false;
+    return planMore(Math.min(n, MAX_AHEAD - (planned - judge.judged)));
   };
-  const progress = (): void => opts.onProgress?.(judge.judged, pending.length);
+  const planMore = (n: number): boolean => {
+    for (let k = 0; k < n && !exhausted; k++) {
+      const next = units.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const { binding, unit, ord } = next.value;
+      planned++;
+      judge.enqueue(binding, planUnit(unit, checks, plan), ord);
+    }
+    return !exhausted;
+  };
+  // Progress counts cases (under each binding): a judged unit whose ordinal is [case, 0] starts one.
+  const progress = (): void => opts.onProgress?.(judge.casesJudged, source.total);
   return {
-    planMore,
+    planMore: planAhead,
     async run(worker) {
       planMore(PLAN_CHUNK);
       await plan.run(worker, {
         batchSize: opts.batchSize ?? 256,
         budgetMs: opts.budgetMs,
         refill: () => planMore(PLAN_CHUNK),
+        hold: () => planned - judge.judged >= MAX_AHEAD,
         whileWaiting: async (done, changed) => {
           // Judge what is back, then plan ahead until more is back: a few units at a time, yielding in between,
           // so that a returning batch is seen (and the next one sent) within a millisecond or two.
           while (judge.upTo(done, JUDGE_STEP)) await yieldToIo();
           progress();
-          while (!changed() && planMore(PLAN_STEP)) await yieldToIo();
+          while (!changed() && planAhead(PLAN_STEP)) await yieldToIo();
         },
       });
       planMore(Infinity); // a plan run to its end has planned everything already; this only makes it certain
       judge.upTo(plan.size);
       progress();
-      const results = judge.tallies.flatMap((tallies) => diagnoseExceptionsOnce([...tallies.values()].map((t) => toCheckResult(t, opts))));
-      const dtypeSummary = summariseByDtype(judge.tallies.flatMap((tallies) => [...tallies.values()]));
-      return { results, planned, observations: observe(planned, plan), calls: plan.size, oracle: judge.oracleFor, ...(dtypeSummary ? { dtypeSummary } : {}) };
+      const partial = new EvaluationPartial(judge.tallies.map((ts) => ts.map((t) => t.fold)), judge.inference, plan.callHashes(), judge.hangs);
+      return { ...finishEvaluation(partial, bindings, checks, opts), partial };
     },
   };
+}
+
+/** CheckResults, dtype summary and inference from a partial: the same for a whole evaluation and its merged shares. */
+export function finishEvaluation(partial: EvaluationPartial, bindings: Binding[], checks: (Check | OutcomeCheck)[], opts: Pick<EvaluationOptions, 'profile'>): Omit<EvaluationResult, 'partial'> {
+  const folds = partial.settled();
+  const tallies: Tally[][] = bindings.map((binding, b) => checks.map((check, k) => ({ check, binding, fold: folds[b][k] })));
+  const results = tallies.flatMap((ts) => diagnoseExceptionsOnce(ts.map((t) => toCheckResult(t, opts))).map((r, k) => withShrunk(r, ts[k].fold)));
+  const dtypeSummary = summariseByDtype(tallies.flat());
+  return { results, inference: partial.inference, calls: partial.calls.size, ...(dtypeSummary ? { dtypeSummary } : {}) };
 }
 
 export function evaluate(
@@ -169,13 +234,30 @@ export function evaluate(
   return prepareEvaluation(bindingsUnits, checks, opts).run(worker);
 }
 
+/** The shown failure, shrunk by audit (its counterexample, and its sentence within the whole audit's diagnosis). */
+function withShrunk(r: CheckResult, f: CheckFold): CheckResult {
+  const shrunk = (f.other ?? f.raisedBest)?.shrunk;
+  return shrunk ? { ...r, counterexample: shrunk.counterexample, diagnosis: withShrunkDiagnosis(r.diagnosis, shrunk.diagnosis) } : r;
+}
+
+/** The fold whose smallest failure a result in finishEvaluation's order shows: [binding][check]. */
+export function foldOf(partial: EvaluationPartial, checks: number, index: number): CheckFold {
+  // Settled copies share their failure entries with the partial and its hang records: a shrunk counterexample
+  // written on the entry is seen by every later settling, and travels in a shard's state.
+  return partial.settled()[Math.floor(index / checks)][index % checks];
+}
+
 /** Judges planned units in plan order, as soon as every call they need has its outcome. */
 class Judge {
-  readonly tallies: Map<string, Tally>[];
-  private readonly queue: { binding: number; pu: PlannedUnit; lastSlot: number }[] = [];
+  readonly tallies: Tally[][];
+  private readonly byName: Map<string, Tally>[];
+  readonly inference = new InferenceFold();
+  private readonly queue: ({ binding: number; pu: PlannedUnit; ord: Ordinal; lastSlot: number } | undefined)[] = [];
   private next = 0;
   /** slots are handed out in planning order, so a running maximum tells when a unit's calls are all done */
   private lastSlot = -1;
+  /** distinct plain calls already observed for contract inference */
+  private readonly observed = new Set<number>();
   readonly oracleFor: (input: Tensor, axes: number[]) => Tensor;
 
   constructor(
@@ -185,16 +267,25 @@ class Judge {
     bindings: Binding[],
   ) {
     this.oracleFor = makeOracle(opts.policy, opts.op);
-    this.tallies = bindings.map((binding) => new Map(checks.map((c) => [c.name, newTally(c, binding)])));
+    this.tallies = bindings.map((binding) => checks.map((check) => ({ check, binding, fold: new CheckFold() })));
+    this.byName = this.tallies.map((ts) => new Map(ts.map((t) => [t.check.name, t])));
+    this.checkIndex = new Map(checks.map((c, k) => [c.name, k]));
   }
+
+  private readonly checkIndex: Map<string, number>;
+  /** units with a call that timed out, kept aside for settling (hang-ledger.ts) */
+  readonly hangs: HangRecord[] = [];
+
+  /** units judged whose ordinal starts a case (see progress) */
+  casesJudged = 0;
 
   get judged(): number {
     return this.next;
   }
 
-  enqueue(binding: number, pu: PlannedUnit): void {
+  enqueue(binding: number, pu: PlannedUnit, ord: Ordinal): void {
     for (const c of pu.checks) for (const s of c.slots) this.lastSlot = Math.max(this.lastSlot, s);
-    this.queue.push({ binding, pu, lastSlot: this.lastSlot });
+    this.queue.push({ binding, pu, ord, lastSlot: this.lastSlot });
   }
 
   /**
@@ -202,16 +293,21 @@ class Judge {
    * such units remain.
    */
   upTo(done: number, limit = Infinity): boolean {
-    for (let n = 0; this.next < this.queue.length && this.queue[this.next].lastSlot < done; n++) {
+    for (let n = 0; this.next < this.queue.length && this.queue[this.next]!.lastSlot < done; n++) {
       if (n >= limit) return true;
-      const { binding, pu } = this.queue[this.next++];
-      this.unit(this.tallies[binding], pu);
+      const { binding, pu, ord } = this.queue[this.next]!;
+      this.queue[this.next++] = undefined; // judged: its tensors may go
+      if (ord[1] === 0) this.casesJudged++;
+      this.unit(binding, pu, ord);
+      this.observe(pu);
+      this.plan.release(pu.checks.flatMap((c) => c.slots));
     }
     return false;
   }
 
-  private unit(tallies: Map<string, Tally>, pu: PlannedUnit): void {
+  private unit(binding: number, pu: PlannedUnit, ord: Ordinal): void {
     const { plan, opts, oracleFor } = this;
+    const tallies = this.byName[binding];
     const ctx: JudgeContext = {
       profile: opts.profile,
       policy: opts.policy,
@@ -223,10 +319,20 @@ class Judge {
     };
     const allProbes = pu.checks.flatMap((c) => c.probes);
     const allOutcomes = pu.checks.flatMap((c) => c.slots.map((s) => plan.outcome(s)));
+    const input = pu.unit.case.input;
+    const dt = input.dtype;
+    // A unit with a call that timed out is kept aside, not folded: whether the whole evaluation would have sent that
+    // call depends on the timeouts before it in every share (hang-ledger.ts).
+    const hung = pu.checks.flatMap((c) => c.slots.flatMap((s, i) => (plan.outcome(s).kind === 'timeout' ? [c.probes[i].input] : [])));
+    const record: HangRecord | undefined = hung.length
+      ? { binding, ord, dtype: dt, hung: [...new Set(hung)].map((x) => ({ rank: x.shape.length, size: sizeOf(x.shape) })), checks: [] }
+      : undefined;
+    if (record) this.hangs.push(record);
     for (const { check, slots } of pu.checks) {
       const t = tallies.get(check.name)!;
+      const f = t.fold;
       const started = performance.now();
-      t.planned++;
+      f.planned++;
       let j: Judgement;
       try {
         j = isOutcomeCheck(check)
@@ -236,69 +342,72 @@ class Judge {
         // A harness bug on one case must not lose the others: record it where a person will see it.
         j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };
       }
-      t.ms += performance.now() - started;
-      switch (j.status) {
-        case 'pass': {
-          t.passed++;
-          if (j.errors) t.errors.push(j.errors);
-          const dt = pu.unit.case.input.dtype;
-          t.passedByDtype.set(dt, (t.passedByDtype.get(dt) ?? 0) + 1);
-          break;
-        }
-        case 'fail': t.failed.push({ unit: pu.unit, judgement: j }); if (j.errors) t.errors.push(j.errors); break;
-        case 'rejected': {
-          t.rejected.push({ unit: pu.unit, detail: j.detail });
-          const dt = pu.unit.case.input.dtype;
-          t.rejectedByDtype.set(dt, (t.rejectedByDtype.get(dt) ?? 0) + 1);
-          break;
-        }
-        case 'unjudged': t.unjudged.push({ unit: pu.unit, detail: j.detail }); break;
+      if (record) {
+        const touched = isOutcomeCheck(check) || slots.some((s) => plan.outcome(s).kind === 'timeout');
+        record.checks.push({ check: this.checkIndex.get(check.name)!, touched, timeoutFamily: check.family === 'timeout', j: recorded(j, () => counterexample(pu.unit, (j as Extract<Judgement, { status: 'fail' }>).evidence, check.family as Family, opts), { size: sizeOf(input.shape), rank: input.shape.length, ord }) });
+        f.ms += performance.now() - started;
+        continue;
       }
+      switch (j.status) {
+        case 'pass':
+          f.pass(dt);
+          if (j.errors) f.stats.add(j.errors);
+          break;
+        case 'fail': {
+          const fj = j;
+          f.fail(dt, { size: sizeOf(input.shape), rank: input.shape.length, ord }, fj.detail, fj.raised, causeOf(fj), () => counterexample(pu.unit, fj.evidence, check.family as Family, opts));
+          if (j.errors) f.stats.add(j.errors);
+          break;
+        }
+        case 'rejected': f.reject(dt, ord, j.detail); break;
+        case 'unjudged': f.unjudge(ord, j.detail); break;
+      }
+      f.ms += performance.now() - started;
     }
   }
-}
 
-function newTally(check: Check | OutcomeCheck, binding: Binding): Tally {
-  return { check, binding, planned: 0, passed: 0, failed: [], rejected: [], unjudged: [], errors: [], passedByDtype: new Map(), rejectedByDtype: new Map(), ms: 0 };
-}
-
-/** Plain calls on well-behaved inputs, for contract inference (one per distinct call). */
-function observe(units: PlannedUnit[], plan: CallPlan): Observation[] {
-  const seen = new Set<number>();
-  const out: Observation[] = [];
-  for (const { unit, domains: d } of units) {
+  /** A plain call on a well-behaved input, for contract inference (each distinct call once). */
+  private observe(pu: PlannedUnit): void {
+    const { unit, domains: d } = pu;
+    // logsumexp reduces the axes away: an output cannot be read as another axis rule's softmax-shaped result
+    if (this.opts.op === 'logsumexp') return;
     // A swept axis (axis-arg, or coerce-2d's split passed as an argument) is no fixed rule to infer from.
-    if (unit.binding.rule === 'axis-arg' || (unit.binding.rule === 'coerce-2d' && unit.args.axis !== undefined) || d.nan || d.infinity || d.overflow || d.underflow || d.empty) continue;
-    const slot = plan.add(unit.case.input, unit.args);
-    if (seen.has(slot) || slot >= plan.size) continue;
-    seen.add(slot);
-    const o = plan.outcome(slot);
-    if (o.kind === 'ok') out.push({ input: unit.case.input, output: o.output });
+    if (unit.binding.rule === 'axis-arg' || (unit.binding.rule === 'coerce-2d' && unit.args.axis !== undefined) || d.nan || d.infinity || d.overflow || d.underflow || d.empty) return;
+    const slot = this.plan.find(unit.case.input, unit.args);
+    if (slot === undefined || this.observed.has(slot)) return;
+    this.observed.add(slot);
+    const o = this.plan.outcome(slot);
+    if (o.kind === 'ok') this.inference.add(unit.case.input, o.output, this.opts.profile, this.oracleFor, this.opts.op === 'log-softmax');
   }
-  return out;
 }
 
-function smallestFirst<T extends { unit: Unit }>(xs: T[]): T[] {
-  return [...xs].sort((a, b) => sizeOf(a.unit.case.input.shape) - sizeOf(b.unit.case.input.shape) ||
-    a.unit.case.input.shape.length - b.unit.case.input.shape.length);
+/** A judgement as a hang record keeps it: plain data (it may travel in a shard's report). */
+function recorded(j: Judgement, build: () => Counterexample, key: { size: number; rank: number; ord: Ordinal }): RecordedJudgement {
+  const stats = (errors: Parameters<StatsFold['add']>[0] | undefined) => {
+    if (!errors) return {};
+    const s = new StatsFold();
+    s.add(errors);
+    return { stats: s.toJSON() };
+  };
+  switch (j.status) {
+    case 'pass': return { status: 'pass', ...stats(j.errors) };
+    case 'fail': return { status: 'fail', entry: { ...key, detail: j.detail, ...(j.raised !== undefined ? { raised: j.raised } : {}), counterexample: build() }, cause: causeOf(j), ...stats(j.errors) };
+    case 'rejected': return { status: 'rejected', detail: j.detail };
+    case 'unjudged': return { status: 'unjudged', detail: j.detail };
+  }
 }
 
-/** An unjudged case whose call timed out, or was not sent because its class of input hangs (hang-classes.ts). */
-function isLostToHang(detail: string): boolean {
-  return detail.startsWith('not judged: the call timed out') || detail.startsWith('not run: the candidate timed out on');
-}
-
-function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
-  const { check, binding } = t;
-  const judged = t.passed + t.failed.length + t.rejected.length;
-  const cases = { planned: t.planned, run: judged, passed: t.passed, failed: t.failed.length, rejected: t.rejected.length, errors: t.unjudged.length };
+function toCheckResult(t: Tally, opts: Pick<EvaluationOptions, 'profile'>): CheckResult {
+  const { check, binding, fold: f } = t;
+  const judged = f.passed + f.failed + f.rejected;
+  const cases = { planned: f.planned, run: judged, passed: f.passed, failed: f.failed, rejected: f.rejected, errors: f.unjudged };
   const base = {
     name: check.name,
     family: check.family as Family,
     contract: { rule: binding.rule, policy: binding.policy, claimed: binding.claimed },
     cases,
-    stats: summarise(t.errors),
-    ms: Math.round(t.ms),
+    stats: f.stats.summary(),
+    ms: Math.round(f.ms),
   };
   const flushed = base.stats?.flushedSubnormals ?? 0;
   // Flush-to-zero is a property of the implementation worth knowing even where the profile allows it; it is kept
@@ -306,55 +415,52 @@ function toCheckResult(t: Tally, opts: EvaluationOptions): CheckResult {
   const flushNote = flushed
     ? `flushes ${flushed} tiny result${flushed === 1 ? '' : 's'} to zero, the largest ${fmtExact(base.stats?.largestFlushed ?? 0)} (allowed by the ${opts.profile.name} profile; not in the ULP figures)`
     : '';
-  if (t.failed.length > 0) {
-    const failures = smallestFirst(t.failed);
+  if (f.failed > 0) {
     // An exception on an ordinary input is a symptom of its own, not this family's defect: diagnose it as an
     // exception (diagnoseExceptionsOnce then says it once for every family it blocks).
-    const raised = failures.filter((f) => f.judgement.raised !== undefined);
-    const other = failures.filter((f) => f.judgement.raised === undefined);
-    const shown = other.length ? other : raised;
-    const first = shown[0];
-    const counts = `(${t.failed.length} of ${t.planned} cases)`;
-    const diagnosis = other.length
-      ? `${check.diagnose(other.map((f) => ({ unit: f.unit, detail: f.judgement.detail })))}${raised.length ? `; it also raised ${raised[0].judgement.raised} on ${raised.length} case${raised.length === 1 ? '' : 's'}` : ''}`
-      : first.judgement.detail;
+    const first = (f.other ?? f.raisedBest)!;
+    const counts = `(${f.failed} of ${f.planned} cases)`;
+    // Every check's diagnose reads the smallest failure (the first); the fold keeps just that one.
+    const diagnosis = f.other
+      ? `${check.diagnose([{ unit: undefined as unknown as Unit, detail: f.other.detail }])}${f.raisedBest ? `; it also raised ${f.raisedBest.raised} on ${f.raised} case${f.raised === 1 ? '' : 's'}` : ''}`
+      : first.detail;
     return {
       ...base,
       verdict: 'fail',
       diagnosis: `${diagnosis} ${counts}`,
-      counterexample: counterexample(first.unit, first.judgement.evidence, check.family as Family, opts),
-      ...(other.length === 0 ? { [EXCEPTION]: first.judgement.raised } : {}),
+      counterexample: first.counterexample,
+      ...(f.other ? {} : { [EXCEPTION]: first.raised }),
     };
   }
-  if (t.planned === 0) {
+  if (f.planned === 0) {
     return { ...base, verdict: 'skip', diagnosis: 'no case in this run falls in this check\'s domain' };
   }
-  if (t.passed === 0 && t.unjudged.length === 0 && t.rejected.length > 0) {
+  if (f.passed === 0 && f.unjudged === 0 && f.rejected > 0) {
     // Rejected is never a pass (DESIGN.md): nothing was shown to conform, and nothing failed. `skip` already means
     // "not applicable, with the reason", which every reporter and the gate handle.
     return {
       ...base,
       verdict: 'skip',
-      diagnosis: `not applicable: all ${t.rejected.length} case${t.rejected.length === 1 ? '' : 's'} rejected with a clear error outside the supported domain (e.g. ${t.rejected[0].detail})`,
+      diagnosis: `not applicable: all ${f.rejected} case${f.rejected === 1 ? '' : 's'} rejected with a clear error outside the supported domain (e.g. ${f.firstRejected!.detail})`,
     };
   }
-  if (judged === 0 || (t.passed === 0 && t.unjudged.length > 0)) {
-    const why = t.unjudged[0]?.detail ?? t.rejected[0]?.detail ?? 'nothing could be judged';
+  if (judged === 0 || (f.passed === 0 && f.unjudged > 0)) {
+    const why = f.firstUnjudged?.detail ?? f.firstRejected?.detail ?? 'nothing could be judged';
     // Cases lost to the candidate's own hangs are reported once, under `timeout`; here they are not run, not failed.
-    if (t.passed === 0 && t.unjudged.every((u) => isLostToHang(u.detail))) {
-      return { ...base, verdict: 'skip', diagnosis: `not run: ${t.unjudged.length} case${t.unjudged.length === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
+    if (f.passed === 0 && f.unjudgedAllHang) {
+      return { ...base, verdict: 'skip', diagnosis: `not run: ${f.unjudged} case${f.unjudged === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
     }
     return { ...base, verdict: 'error', diagnosis: `no case could be judged: ${why}` };
   }
   const notes = [
-    t.rejected.length ? `${t.rejected.length} rejected with a clear error` : '',
+    f.rejected ? `${f.rejected} rejected with a clear error` : '',
     flushNote,
-    t.unjudged.length ? `${t.unjudged.length} not judged (${t.unjudged[0].detail.replace(/^not judged: /, '')})` : '',
+    f.unjudged ? `${f.unjudged} not judged (${f.firstUnjudged!.detail.replace(/^not judged: /, '')})` : '',
   ].filter(Boolean);
   return {
     ...base,
     verdict: 'pass',
-    diagnosis: `conforms on ${t.passed} of ${t.planned} cases${notes.length ? `; ${notes.join('; ')}` : ''}`,
+    diagnosis: `conforms on ${f.passed} of ${f.planned} cases${notes.length ? `; ${notes.join('; ')}` : ''}`,
   };
 }
 
@@ -434,15 +540,16 @@ export function summariseByDtype(tallies: Tally[]): string | undefined {
   const seen = new Set<DType>();
   const passed = new Set<DType>();
   const failing = new Map<DType, Map<string, string>>();
-  for (const t of tallies) {
+  for (const { check, fold: f } of tallies) {
     // How a call ended (crash, timeout, ...) says nothing about values: a dtype conforms by passing a judging check.
-    if (!isOutcomeCheck(t.check)) for (const dt of t.passedByDtype.keys()) passed.add(dt);
-    for (const dt of [...t.passedByDtype.keys(), ...t.rejectedByDtype.keys()]) seen.add(dt);
-    for (const f of smallestFirst(t.failed)) {
-      const dt = f.unit.case.input.dtype;
+    if (!isOutcomeCheck(check)) for (const dt of f.passedByDtype.keys()) passed.add(dt);
+    for (const dt of [...f.passedByDtype.keys(), ...f.rejectedByDtype.keys()]) seen.add(dt);
+    // The smallest failure of each dtype gives its cause, as a walk over the failures smallest first would.
+    const byDtype = [...f.failCauseByDtype.entries()].sort(([, a], [, b]) => a.size - b.size || a.rank - b.rank || a.ord[0] - b.ord[0] || a.ord[1] - b.ord[1]);
+    for (const [dt, { cause }] of byDtype) {
       seen.add(dt);
       const families = failing.get(dt) ?? new Map<string, string>();
-      if (!families.has(t.check.name)) families.set(t.check.name, causeOf(f.judgement));
+      if (!families.has(check.name)) families.set(check.name, cause);
       failing.set(dt, families);
     }
   }

@@ -47,7 +47,7 @@ export interface NearestRule {
  */
 export const NEAR_L1 = 1e-2;
 
-function sliceL1(a: Float64Array, e: Float64Array, input: Tensor, axes: number[]): number {
+export function sliceL1(a: Float64Array, e: Float64Array, input: Tensor, axes: number[]): number {
   let worst = 0;
   for (const idx of slicesOver(input.shape, axes)) {
     let d = 0;

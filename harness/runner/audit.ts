@@ -7,7 +7,10 @@ import { discussionCases } from '../cases/discussion.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
-import { evaluate, withShrunkDiagnosis } from '../engine/evaluate.js';
+import { evaluate, finishEvaluation, foldOf } from '../engine/evaluate.js';
+import type { EvaluationPartial } from '../engine/partial.js';
+import { evaluateSplit, shareSource, type CaseSource } from './split-evaluation.js';
+import { shardStateOf } from './audit-shards.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/cases.js';
 import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
@@ -18,7 +21,7 @@ import { checkPython, defaultPython, pythonOf } from '../worker/python-worker.js
 import { isStartFailure, startWorker } from '../worker/index.js';
 import type { ImplementationWorker } from '../worker/types.js';
 import { buildReport } from './report-build.js';
-import { bindingsOf, evaluateSubject, evaluationOptions, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
+import { bindingsOf, evaluationOptions, resultOf, subjectSettings, type SubjectSettings, type SubjectSpec } from './subject.js';
 import { workerSpecOf } from './worker-spec.js';
 import { EnvironmentError } from '../errors.js';
 import { resolveSandbox, sandboxInfoFor, type SandboxInfo } from '../worker/sandbox.js';
@@ -33,6 +36,10 @@ export interface AuditOptions extends AuditStartOptions {
   budgetMs?: number;
   shrinkSeconds: number;
   command: string;
+  /** candidate workers to split the cases across (the report does not depend on it) */
+  jobs?: number;
+  /** judge only the k-th of n shares of the cases; the report carries what `merge` needs */
+  shard?: { index: number; count: number };
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -58,11 +65,13 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
     await abandon(head);
     throw e;
   }
-  // Drawn here, while the worker's interpreter starts on the other core (a worker thread for the drawing was tried:
-  // on two cores it slowed the interpreter's start more than it saved, docs/bench.md).
-  let generated: Case[];
+  // The generated cases are drawn a chunk at a time as they are judged (fast-check's `path` starts a draw at any
+  // index with the same values as one draw of them all), so memory stays flat however many there are. The first
+  // chunk is drawn here, while the worker's interpreter starts on the other core.
+  let generated: (index: number) => Case;
   try {
-    generated = fc.sample(caseArb(auditCaseOptions(opts)), { seed: opts.seed, numRuns: opts.numRuns }).map((g, i) => toCase(g, opts.seed, i));
+    generated = generatedCases(opts);
+    if (opts.numRuns > 0) generated(0);
   } catch (e) {
     await abandon(head);
     throw e;
@@ -79,16 +88,28 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   const bf16 = auditCaseOptions(opts).dtypes!.includes('bfloat16');
   const fixed = [...discussionCases(), ...adversarialCases(), ...bfloat16Cases()].filter((c) =>
     opts.dtypes ? opts.dtypes.includes(c.input.dtype) : c.input.dtype !== 'bfloat16' || bf16);
-  const bf16Cases = spec.language === 'python' ? [...fixed, ...generated].filter((c) => c.input.dtype === 'bfloat16').length : 0;
-  if (bf16Cases > 0 && opts.dtypes?.includes('bfloat16')) {
-    // asked for by name: without ml_dtypes nothing about bfloat16 can be judged, which is an environment error
+  // Asked for by name, bfloat16 has fixed cases here: without ml_dtypes nothing about it can be judged, which is an
+  // environment error.
+  if (spec.language === 'python' && opts.dtypes?.includes('bfloat16') && fixed.some((c) => c.input.dtype === 'bfloat16')) {
     const w = await worker;
     if (!isStartFailure(w) && w.runtime?.mlDtypes === undefined) {
       await w.close();
       throw new EnvironmentError(`${NO_ML_DTYPES} (or leave bfloat16 out of --dtype)`);
     }
   }
-  const result = await evaluateSubject(spec, [...fixed, ...generated], settings, worker);
+  // Every case has its position in the whole audit's list (fixed, then generated): failures are ordered by it,
+  // and the shares of --jobs and --shard are dealt by it.
+  const all: CaseSource = {
+    total: fixed.length + opts.numRuns,
+    start: 0,
+    step: 1,
+    get: (o) => ({ ...(o < fixed.length ? fixed[o] : generated(o - fixed.length)), ordinal: o }),
+  };
+  const source = opts.shard ? shareSource(all, opts.shard.index, opts.shard.count) : all;
+  const checkNames = settings.checks.map((c) => c.name);
+  const { result: evaluated, partial, coverage } = await evaluateSplit(spec, source, settings, opts.jobs ?? 1, worker);
+  let result = evaluated;
+  const bf16Cases = spec.language === 'python' ? coverage?.countWhere('dtype', 'bfloat16') ?? 0 : 0;
   if (bf16Cases > 0 && !opts.dtypes) {
     const w = await worker;
     // by default: the bfloat16 cases are not run (the worker says why), and the audit says so rather than stay quiet
@@ -100,9 +121,47 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   const python = await (pythonChecked ?? pythonOf(await worker, opts.python));
   // A run may skip a row whose library is absent; an audit that judged nothing must not read as a verdict.
   if (result.status === 'skipped') throw new EnvironmentError(`cannot audit ${spec.id}: ${result.statusDetail ?? 'a library it imports is not installed'}`);
-  if (result.status === 'ran') await shrinkFailures(spec, result, settings, opts);
-  return buildReport('audit', [result], { ...opts, shard: undefined }, python, performance.now() - head.started, sandbox);
+  if (result.status === 'ran' && partial) {
+    // Shrinking writes into the partial, so a shard's shrunk failure travels with it to the merge.
+    if (await shrinkFailures(spec, result, partial, settings, opts)) {
+      const { convention, conventionNote, coverage: map } = evaluated;
+      // (the target as the first result had it: a module target's file, sha256 and version came from its worker)
+      result = { ...resultOf(spec, finishEvaluation(partial, bindingsOf(spec, settings.policy), settings.checks, settings), { convention, conventionNote, coverage: map }), ...(evaluated.target ? { target: evaluated.target } : {}) };
+    }
+    if (opts.shard) result.shardState = shardStateOf(spec, bindingsOf(spec, settings.policy), checkNames, partial, coverage!, { ...settings.coverage, language: spec.language }, settings.op);
+  }
+  return buildReport('audit', [result], opts, python, performance.now() - head.started, sandbox);
 }
+
+/**
+ * Generated case `index`, drawn with its neighbours in chunks. The chunks used last are kept, one more than there
+ * are shares: the --jobs shares walk the same stretch of cases at slightly different speeds, and a cache smaller
+ * than their spread would draw a whole chunk again for almost every case.
+ */
+function generatedCases(opts: AuditOptions): (index: number) => Case {
+  const arb = caseArb(auditCaseOptions(opts));
+  const chunks = new Map<number, Case[]>();
+  const kept = Math.max(KEPT_CHUNKS, (opts.jobs ?? 1) + 1);
+  return (index) => {
+    const c = Math.floor(index / CHUNK);
+    let chunk = chunks.get(c);
+    if (chunk) {
+      chunks.delete(c); // most recently used last
+      chunks.set(c, chunk);
+    } else {
+      const start = c * CHUNK;
+      const n = Math.min(CHUNK, opts.numRuns - start);
+      chunk = (start === 0 ? fc.sample(arb, { seed: opts.seed, numRuns: n }) : fc.sample(arb, { seed: opts.seed, path: String(start), numRuns: n })).map((g, i) => toCase(g, opts.seed, start + i));
+      if (chunks.size >= kept) chunks.delete(chunks.keys().next().value!);
+      chunks.set(c, chunk);
+    }
+    return chunk[index - c * CHUNK];
+  };
+}
+
+/** Generated cases drawn at once: large enough that skipping to a chunk's start (fast-check replays the seed) is rare. */
+const CHUNK = 2048;
+const KEPT_CHUNKS = 3;
 
 /** Close what startAudit started when the audit stops before evaluating (a bad option, a broken generator). */
 async function abandon(head: AuditHead): Promise<void> {
@@ -115,28 +174,33 @@ async function abandon(head: AuditHead): Promise<void> {
  * shrink it, judging each candidate input with a fresh call to the worker. Fixed cases are small already; a
  * generated failure becomes the counterexample only when shrinking makes it smaller than the fixed one.
  */
-async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, settings: SubjectSettings, opts: AuditOptions): Promise<void> {
+async function shrinkFailures(spec: SubjectSpec, result: ImplementationResult, partial: EvaluationPartial, settings: SubjectSettings, opts: AuditOptions): Promise<boolean> {
   const shrinkable = result.checks.filter((c) => c.verdict === 'fail' && c.counterexample?.caseId.startsWith('generated/'));
-  if (shrinkable.length === 0) return;
+  if (shrinkable.length === 0) return false;
   const arb = caseArb(auditCaseOptions(opts));
   const worker = await startWorker(workerSpecOf(spec, settings));
-  if (isStartFailure(worker)) return;
+  if (isStartFailure(worker)) return false;
   const w = worker;
+  let any = false;
   try {
-    for (const check of result.checks) {
+    for (const [i, check] of result.checks.entries()) {
       if (check.verdict !== 'fail' || !check.counterexample || !check.counterexample.caseId.startsWith('generated/')) continue;
       const impl = settings.checks.find((c) => c.name === check.name);
       if (!impl) continue;
       const shrunk = await shrinkOne(spec, w, impl, check, arb, settings, opts);
       if (shrunk) {
-        check.counterexample = shrunk.counterexample;
-        // The diagnosis describes the counterexample it shows; the case count stays the whole audit's.
-        check.diagnosis = withShrunkDiagnosis(check.diagnosis, shrunk.diagnosis);
+        // Kept with the failure it shrinks: the diagnosis describes the counterexample it shows, the case count
+        // stays the whole audit's (finishEvaluation's withShrunk).
+        const fold = foldOf(partial, settings.checks.length, i);
+        const best = (fold.other ?? fold.raisedBest)!;
+        best.shrunk = shrunk;
+        any = true;
       }
     }
   } finally {
     await w.close();
   }
+  return any;
 }
 
 async function shrinkOne(spec: SubjectSpec, worker: ImplementationWorker, check: Check | OutcomeCheck, result: CheckResult, arb: Arbitrary<GeneratedCase>, settings: SubjectSettings, opts: AuditOptions): Promise<{ counterexample: Counterexample; diagnosis: string } | undefined> {

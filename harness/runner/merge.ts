@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { RunReport } from '../model.js';
 import type { SandboxInfo } from '../worker/sandbox.js';
 import { buildReport } from './run.js';
+import { isAuditShard, mergeAuditShards } from './audit-shards.js';
 
 /** The weakest trust level of the shards: sandboxed only if every shard was; not recorded if one did not say. */
 export function mergedSandbox(reports: RunReport[]): SandboxInfo | undefined {
@@ -15,6 +16,8 @@ export function mergedSandbox(reports: RunReport[]): SandboxInfo | undefined {
 export function mergeReports(reports: RunReport[], order: string[]): RunReport {
   if (reports.length === 0) throw new UsageError('merge needs at least one report');
   const first = reports[0];
+  // Shards of one audit split its cases, not a list of implementations: their findings are merged check by check.
+  if (reports.some(isAuditShard)) return mergeAuditShards(reports, mergedSandbox(reports));
   for (const r of reports) {
     const s = r.settings;
     if (s.profile !== first.settings.profile || s.policy !== first.settings.policy || s.seed !== first.settings.seed || s.numRuns !== first.settings.numRuns) {

@@ -4,11 +4,11 @@ import type { AxisRule, Policy } from '../contracts.js';
 import type { Case } from '../cases/case.js';
 import type { Check } from '../checks/check.js';
 import type { OutcomeCheck } from '../checks/outcome-checks.js';
-import { prepareEvaluation, type EvaluationOptions } from '../engine/evaluate.js';
+import { prepareEvaluation, type EvaluationOptions, type EvaluationResult } from '../engine/evaluate.js';
 import { checksFor } from '../checks/registry.js';
 import type { Op } from '../ops.js';
 import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
-import { inferRules, nearestRules, summariseInference } from '../engine/inference.js';
+import { summariseInference } from '../engine/inference.js';
 import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
@@ -166,7 +166,6 @@ export async function evaluateSubject(
   settings: SubjectSettings,
   started?: Promise<ImplementationWorker | StartFailure>,
 ): Promise<ImplementationResult> {
-  const base = baseOf(spec);
   const bindings = bindingsOf(spec, settings.policy);
   // A JavaScript candidate gets only the layouts typed arrays can express; the others' cases are C order for it, and
   // its coverage says which layouts it was not reached in, and why (harness/tensor/layout.ts).
@@ -186,25 +185,10 @@ export async function evaluateSubject(
   if (isStartFailure(worker)) return notStarted(spec, worker, bindings, cases, settings);
   let closing: Promise<void> | undefined;
   try {
-    const { results, observations, calls, oracle, dtypeSummary } = await evaluation.run(worker);
+    const evaluated = await evaluation.run(worker);
     await settings.withWorker?.(worker, spec);
-    closing = worker.close(); // the worker's exit (tens of milliseconds) overlaps the inference below
-    const checks = applyExpectations(results, spec.expectedFailures);
-    // logsumexp reduces the axes away: an output cannot be read as another axis rule's softmax-shaped result
-    const inference = settings.op === 'logsumexp' ? [] : inferRules(observations, settings.profile, oracle, settings.op === 'log-softmax');
-    return {
-      ...base,
-      ...(spec.module ? { target: targetOf(spec, worker.runtime?.module) } : {}),
-      status: 'ran',
-      inference,
-      inferenceSummary: summariseInference(spec.claims, inference, settings.op === 'logsumexp' ? [] : observations.map((o) => o.input.shape.length), nearestRules(observations, inference, oracle)),
-      ...(dtypeSummary ? { dtypeSummary } : {}),
-      ...conventionOf(worker),
-      calls,
-      coverage: coverageOf(cases, { ...settings.coverage, language: spec.language }),
-      verdict: verdictOf(checks),
-      checks,
-    };
+    closing = worker.close(); // the worker's exit (tens of milliseconds) overlaps the building below
+    return resultOf(spec, evaluated, { ...conventionOf(worker), coverage: coverageOf(cases, { ...settings.coverage, language: spec.language }), located: worker.runtime?.module });
   } finally {
     await (closing ?? worker.close());
   }
@@ -216,8 +200,30 @@ function inJavaScript(c: Case): Case {
   return rest;
 }
 
+/** What the report says beside the checks that is not the engine's: the calling convention, the coverage map. */
+export type ResultExtras = Pick<ImplementationResult, 'convention' | 'conventionNote' | 'coverage'> & { located?: ModuleLocation };
+
+/** The ImplementationResult of a subject that ran: from one evaluation, or from the merged shares of one. */
+export function resultOf(spec: SubjectSpec, { results, inference: fold, calls, dtypeSummary }: Omit<EvaluationResult, 'partial'>, extras: ResultExtras): ImplementationResult {
+  const checks = applyExpectations(results, spec.expectedFailures);
+  const inference = fold.inferred();
+  return {
+    ...baseOf(spec, extras.located),
+    status: 'ran',
+    inference,
+    inferenceSummary: summariseInference(spec.claims, inference, [...fold.ranks], fold.nearest()),
+    ...(dtypeSummary ? { dtypeSummary } : {}),
+    ...(extras.convention ? { convention: extras.convention } : {}),
+    ...(extras.conventionNote ? { conventionNote: extras.conventionNote } : {}),
+    calls,
+    ...(extras.coverage ? { coverage: extras.coverage } : {}),
+    verdict: verdictOf(checks),
+    checks,
+  };
+}
+
 /** Which input form a JavaScript candidate got, and, when probing found none that works, what each attempt did. */
-function conventionOf(worker: ImplementationWorker): Pick<ImplementationResult, 'convention' | 'conventionNote'> {
+export function conventionOf(worker: ImplementationWorker): Pick<ImplementationResult, 'convention' | 'conventionNote'> {
   const rt = worker.runtime;
   if (!rt?.convention) return {};
   const fitted = rt.conventionProbe?.some((t) => t.endsWith(': ok')) ?? true;
@@ -268,7 +274,7 @@ export function verdictOf(checks: CheckResult[]): ImplementationResult['verdict'
 }
 
 /** A worker that did not start still accounts for every planned case: skipped (library absent) or failed (import). */
-function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[], cases: Case[], settings: SubjectSettings): ImplementationResult {
+export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[], cases: Case[], settings: SubjectSettings): ImplementationResult {
   const base = baseOf(spec);
   const planned = (b: Binding) => cases.reduce((n, c) => n + unitsFor(c, b).length, 0);
   if (failure.kind === 'missing-library') {

@@ -34,6 +34,13 @@ export interface LaunchPlan {
   seal?: string;
 }
 
+interface ExitBox {
+  onExit: ((exit: Exit) => void) | null;
+}
+
+/** Made outside a batch's scope, so that what waits on the exit holds the box, not the batch. */
+const relayExit = (box: ExitBox) => (exit: Exit): void => box.onExit?.(exit);
+
 export interface Exit {
   exitCode: number | null;
   signal: string | null;
@@ -229,9 +236,11 @@ export class Session {
       let timer: NodeJS.Timeout | undefined;
       let done = false;
       let timedOut = false;
+      const box: ExitBox = { onExit: null };
       const finish = (alive: boolean): void => {
         if (done) return;
         done = true;
+        box.onExit = null;
         clearTimeout(timer);
         this.onFrame = null;
         resolve({ outcomes, alive });
@@ -273,11 +282,14 @@ export class Session {
           arm();
         }
       };
-      void this.exited.then((exit) => {
+      // Through a box emptied when the batch ends: a closure of this scope waiting on `exited` (settled only when the
+      // process exits) would keep every batch's requests and outcomes alive for the worker's whole life.
+      box.onExit = (exit) => {
         if (done) return;
         outcomes.push(timedOut ? { kind: 'timeout', limitMs: timeoutMs } : this.death(exit, limitMb));
         finish(false);
-      });
+      };
+      void this.exited.then(relayExit(box));
       const frames = batchFrames(requests, this.bulk ? bulkTransport.thresholdBytes : Infinity);
       let next = 0;
       let waitingFor = -1;
