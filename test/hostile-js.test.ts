@@ -39,13 +39,19 @@ async function audit(fixture: string, runs: number) {
 }
 
 describe('a JavaScript candidate cannot forge its own verdict from its realm', () => {
-  test('patching Buffer.compare and JSON.stringify does not hide an in-place write: the mutation check fails', async () => {
+  test('patching Buffer.compare, JSON.stringify and set(), or undoing the write in a microtask, does not hide an in-place write', async () => {
     const r = await audit('hides_mutation.mjs', 10);
     expect(r.code).toBe(1);
     expect(r.report.verdict).toBe('fail');
     const failing = r.report.implementations[0].checks.filter((c) => c.verdict === 'fail').map((c) => c.family);
     // its values are right: the in-place write is the one thing wrong with it
     expect(failing).toEqual(['mutation']);
+  });
+
+  test('its input is a plain ArrayBuffer, as a caller would give it: shared memory is no tell', async () => {
+    const r = await audit('shared_tell.mjs', 10);
+    expect(r.code).toBe(1);
+    expect(r.report.implementations[0].checks.filter((c) => c.verdict === 'fail').map((c) => c.family)).toContain('overflow');
   });
 
   test('frames written on the result descriptor by the candidate are refused as protocol errors, never results', { timeout: 120_000 }, async () => {

@@ -1,7 +1,14 @@
 // The candidate's thread (a worker_thread of js-child.mjs): it imports the candidate, calls it and reads its output.
 // It holds no protocol descriptor and no pristine copy of any input: its own globals, prototypes and heap are the
-// candidate's to change, and all they can change is what this thread posts back (its own outputs). The input lives
-// in a SharedArrayBuffer that the host thread compares with its own copy after the call (the mutation check).
+// candidate's to change, and all they can change is what this thread posts back (its own outputs).
+//
+// The input comes in a SharedArrayBuffer that the host thread compares with its own copy after the call (the
+// mutation check). The candidate gets a plain ArrayBuffer copy of it, as any caller would hand it (a shared buffer
+// would be a tell, and native code such as onnxruntime-node refuses one), and the moment its call returns the copy
+// is written back into the shared buffer with typed-array intrinsics taken before the candidate was imported, so a
+// patched prototype cannot stop it. What this cannot see: a write undone before the call returns (or, for an async
+// candidate, before its promise settles), and one made later through a reference it kept; neither reaches a caller
+// that reads its input once the call is done.
 //
 // Messages from the host: {type: 'call', call, sab, pad}; to the host: one {type: 'loaded' | 'start-failed'} first,
 // then one {type: 'result', id, ...} per call (see js-child.mjs for what it keeps of them).
@@ -14,6 +21,14 @@ import { Float16Array as Float16Polyfill, isFloat16Array } from '@petamoriken/fl
 import { createRequire, register } from 'node:module';
 import { detect, fromConvention, toConvention } from './js-conventions.mjs';
 import { head, ITEMSIZE, safeString, tail, TEXT_LIMIT } from './js-text.mjs';
+
+// Intrinsics for the write-back, taken before the candidate's module runs (see the top).
+const U8 = Uint8Array;
+const AB = ArrayBuffer;
+const apply = Reflect.apply;
+const u8set = Uint8Array.prototype.set;
+const byteLengthOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'byteLength').get;
+const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
 
 const MIN_OUTPUT_CAP = 1_000_000;
 const OUTPUT_CAP_FACTOR = 64;
@@ -197,7 +212,17 @@ async function runCall(fn, style, call, sab, pad) {
   const size = call.nbytes / ITEMSIZE[call.dtype];
   // With a layout (the harness's memory-layout cases) the view sits at an offset into a larger buffer, the
   // typed-array analogue of a NumPy view: a candidate that reads .buffer from 0 sees the padding.
-  const x = { dtype: call.dtype, shape: [...shape], data: new INPUT_ARRAYS[call.dtype](sab, pad, size) };
+  const shared = new U8(sab);
+  const own = new AB(call.nbytes + 2 * pad);
+  const ownBytes = new U8(own);
+  apply(u8set, ownBytes, [shared]);
+  const x = { dtype: call.dtype, shape: [...shape], data: new INPUT_ARRAYS[call.dtype](own, pad, size) };
+  let detached = false;
+  // The candidate's input, as it left it, into the shared buffer the host checks (a detached buffer: mutated).
+  const writeBack = () => {
+    if (apply(byteLengthOf, ownBytes, []) !== apply(byteLengthOf, shared, [])) detached = true;
+    else apply(u8set, shared, [ownBytes]);
+  };
   const release = capture();
   let out;
   let err;
@@ -218,17 +243,28 @@ async function runCall(fn, style, call, sab, pad) {
       convention = found.convention;
     }
     args = toConvention(convention, x, tf);
-    out = await fn(...args, ...callArgs(style, call.args ?? {}));
+    out = fn(...args, ...callArgs(style, call.args ?? {}));
+    // Written back before any other code of the candidate's can run (a microtask it queued would run at an await, a
+    // `then` getter on what it returned when that is asked), and again once a promise it returned has settled.
+    writeBack();
+    if (isThenable(out)) {
+      try {
+        out = await out;
+      } finally {
+        writeBack();
+      }
+    }
   } catch (e) {
     failed = true;
     err = e;
   }
+  if (failed && !detached) writeBack(); // a throw: what it wrote before throwing counts too
   const ms = performance.now() - t0;
   const captured = release();
   const common = { ...base, captured, ms, ...(found ? { convention: found.convention, conventionProbe: found.tried } : {}) };
   // What only this thread can see (nested arrays it made, the shape object): as honest as the candidate lets it be.
   const arrayMutated = !failed && convention === 'array' && x.shape.length > 0 && nestedChanged(args[0], x.data);
-  const seenMutation = arrayMutated || x.shape.length !== shape.length || x.shape.some((n, i) => n !== shape[i]);
+  const seenMutation = detached || arrayMutated || x.shape.length !== shape.length || x.shape.some((n, i) => n !== shape[i]);
   if (failed) {
     const r = raisedHeader(err);
     // A typed array or ArrayBuffer V8 could not allocate: that call ran out of memory.

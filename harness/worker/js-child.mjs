@@ -8,9 +8,10 @@
 //    pristine copy of every input, and after each call compares the input's shared memory with it, byte for byte,
 //    padding included (the mutation check). It runs no candidate code.
 //  - the candidate's thread (js-candidate.mjs, a worker_thread: its own V8 isolate, so its own globals and
-//    prototypes): it imports the candidate, calls it on a view of a SharedArrayBuffer and posts its output back. What
-//    the candidate does there (patching Buffer, the sockets, the checks) changes only what that thread posts, which
-//    this thread checks field by field.
+//    prototypes): it imports the candidate, calls it on a plain ArrayBuffer copy of the input, writes that copy back
+//    into the SharedArrayBuffer this thread checks the moment the call returns (with intrinsics taken before the
+//    candidate was imported), and posts its output back. What the candidate does there (patching Buffer, set(), the
+//    sockets, the checks) changes only what that thread posts, which this thread checks field by field.
 // The descriptors are the process's, so the candidate's thread can still write on fd 4 itself: every frame this
 // thread writes carries the seal the harness sent in its first frame (`hello`, read before the candidate's thread
 // exists), and the harness refuses any frame without it (session.ts). What stays out of reach: native code the
@@ -18,8 +19,7 @@
 //
 // The candidate is called as f(x), f(x, {axis}) or f(x, {theta, axis}) (a key is omitted when the harness has no
 // value for it). The input's form follows the calling convention (js-conventions.mjs: tensor, array, typed,
-// typed-shape, tfjs; auto: probed); in the `tensor` form x = {dtype, shape, data}: data is a typed array over shared
-// memory (Float64Array, Float32Array, Int32Array, BigInt64Array, Uint8Array of 0/1 for bool) and, for float16, a
+// typed-shape, tfjs; auto: probed); in the `tensor` form x = {dtype, shape, data}: data is a typed array (Float64Array, Float32Array, Int32Array, BigInt64Array, Uint8Array of 0/1 for bool) and, for float16, a
 // Float16Array (Node's own when it has one, else @petamoriken/float16's), so reads give the exact half values and a
 // Float16Array returned maps back to float16 bit for bit. It may return (or resolve to) a typed array (shape = the
 // input's) or {dtype?, shape?, data}; dtype may be omitted (read from data), or say "bool" for a Uint8Array of 0/1,
