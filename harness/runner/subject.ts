@@ -167,8 +167,9 @@ export async function evaluateSubject(
   started?: Promise<ImplementationWorker | StartFailure>,
 ): Promise<ImplementationResult> {
   const bindings = bindingsOf(spec, settings.policy);
-  // A JavaScript candidate gets only the layouts typed arrays can express; the others' cases are C order for it, and
-  // its coverage says which layouts it was not reached in, and why (harness/tensor/layout.ts).
+  // A JavaScript candidate gets only the layouts typed arrays can express: the others' cases become the one they can
+  // (a view at an offset into a larger buffer), so run's layout family still judges JavaScript rows on as many
+  // inputs; its coverage says which layouts it was not reached in, and why (harness/tensor/layout.ts).
   if (spec.language === 'javascript') cases = cases.map(inJavaScript);
   const starting = started ?? startWorker(workerSpecOf(spec, settings));
   const evaluation = prepareEvaluation(
@@ -195,9 +196,7 @@ export async function evaluateSubject(
 }
 
 function inJavaScript(c: Case): Case {
-  if (reachableLayout(c.layout, 'javascript') === c.layout) return c;
-  const { layout: _dropped, ...rest } = c;
-  return rest;
+  return reachableLayout(c.layout, 'javascript') === c.layout ? c : { ...c, layout: { kind: 'misaligned' } };
 }
 
 /** What the report says beside the checks that is not the engine's: the calling convention, the coverage map. */
