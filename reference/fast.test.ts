@@ -3,7 +3,8 @@
 // them (a bound made too loose, or a shortcut that never fires, still gives correct values, only thousands of times
 // slower: a run of the harness computes millions of oracle elements).
 import { describe, expect, it } from 'vitest';
-import { oracleCounters, oracleSlice, resetOracleCounters, type SoftmaxOp } from './softmax.js';
+import { maxOf } from './fast.js';
+import { oracleCounters, oracleSlice, oracleSliceDecimal, resetOracleCounters, type SoftmaxOp } from './softmax.js';
 import type { FloatDType } from '../harness/tensor/dtype.js';
 
 function lcg(seed: number): () => number {
@@ -36,4 +37,25 @@ describe('the fast path decides the elements of ordinary slices itself', () => {
       });
     }
   }
+});
+
+describe('fast path details', () => {
+  it('maxOf: the max of the window and how many times it occurs', () => {
+    const x = Float64Array.of(9, 3, -Infinity, 3, 1, 3, 9);
+    expect(maxOf(x, 1, 5)).toEqual({ m: 3, k: 3 });
+    expect(maxOf(x, 0, 7)).toEqual({ m: 9, k: 2 });
+    expect(maxOf(x, 2, 1)).toEqual({ m: -Infinity, k: 1 });
+    expect(maxOf(x, 2, 0)).toEqual({ m: -Infinity, k: 0 });
+  });
+
+  it('a long slice after short ones (the scratch space grows) gives the bits decimal.js gives', () => {
+    const r = lcg(11);
+    for (const n of [3, 100, 1500]) {
+      const x = Float64Array.from({ length: n }, () => (r() * 2 - 1) * 30);
+      for (const op of ['softmax', 'log-softmax'] as const) {
+        const o = { op, policy: 'ieee' as const, outDtype: 'float64' as const };
+        expect(Array.from(oracleSlice(x, o)), `${op} n=${n}`).toEqual(Array.from(oracleSliceDecimal(x, o)));
+      }
+    }
+  });
 });
