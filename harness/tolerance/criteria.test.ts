@@ -3,7 +3,7 @@
 // says what was allowed.
 import { describe, expect, it } from 'vitest';
 import { fromNumbers, makeTensor, type Tensor } from '../tensor/tensor.js';
-import { compareToOracle, getProfile, loadProfiles, type Criterion, type ToleranceProfile } from './profiles.js';
+import { allowedAbsError, compareToOracle, getProfile, loadProfiles, ulpSize, type Criterion, type ToleranceProfile } from './profiles.js';
 import { EPSILON, MIN_SUBNORMAL, StatsAccumulator, elementError, errorStats, sampleStats, emptySample, recordElementError, ulpBucket, UNBOUNDED_ULP } from './metrics.js';
 
 const profile = (c: Criterion, flushedSubnormals: 'allow' | 'fail' = 'fail'): ToleranceProfile => ({
@@ -145,5 +145,50 @@ describe('error statistics', () => {
     expect(sampleStats(s)).toMatchObject({ elements: 7, maxUlp: UNBOUNDED_ULP });
     expect(errorStats([0.5 + 2 ** -53], [0.5], 'float64')).toMatchObject({ elements: 1, maxUlp: 1, maxAbs: 2 ** -53, maxRel: 2 ** -52 });
     expect(() => errorStats([1, 2], [1], 'float64')).toThrow('2 actual values against 1 expected');
+  });
+});
+
+// Issue 19 (mutation scores): what the checks that compare outputs with each other allow (allowedAbsError), in
+// absolute terms, and the spacing it converts ULP criteria with (ulpSize).
+describe('absolute allowances', () => {
+  it('ulpSize: one ULP at |x|, the smallest subnormal below the normal range and for non-finite x', () => {
+    expect(ulpSize(1, 'float64')).toBe(2 ** -52);
+    expect(ulpSize(1.99, 'float64')).toBe(2 ** -52);
+    expect(ulpSize(0.75, 'float64')).toBe(2 ** -53);
+    expect(ulpSize(-3, 'float32')).toBe(2 ** -22);
+    expect(ulpSize(1, 'float16')).toBe(2 ** -10);
+    expect(ulpSize(1, 'bfloat16')).toBe(2 ** -7);
+    expect(ulpSize(2 ** -1022, 'float64')).toBe(2 ** -1074);
+    expect(ulpSize(2 ** -1021, 'float64')).toBe(2 ** -1073);
+    expect(ulpSize(2 ** -1030, 'float64')).toBe(2 ** -1074);
+    expect(ulpSize(-(2 ** -15), 'float16')).toBe(2 ** -24);
+    expect(ulpSize(0, 'float32')).toBe(2 ** -149);
+    expect(ulpSize(Infinity, 'float64')).toBe(2 ** -1074);
+    expect(ulpSize(NaN, 'float16')).toBe(2 ** -24);
+  });
+
+  it('allowedAbsError: each criterion in absolute terms, the most lenient of them, |expected| for negative values', () => {
+    const ulp = profile({ kind: 'ulp', ulps: 2, perElement: 1, source: 's' });
+    expect(allowedAbsError(ulp, 'float64', 1, 0, 3)).toBe(5 * 2 ** -52);
+    expect(allowedAbsError(ulp, 'float64', -0.5, 0, 3)).toBe(5 * 2 ** -53);
+    expect(allowedAbsError(profile({ kind: 'ulp', ulps: 2, source: 's' }), 'float64', 1, 0, 3)).toBe(2 * 2 ** -52);
+    expect(allowedAbsError(profile({ kind: 'allclose', rtol: 0.5, atol: 0.25, source: 's' }), 'float64', -1, 0, 3)).toBe(0.75);
+    const cond = profile({ kind: 'conditioned', k: 2, c: 3, floorUlps: 4, source: 's' });
+    expect(allowedAbsError(cond, 'float64', 0.5, 1, 3)).toBe(10 * EPSILON.float64 * 0.5 + 4 * MIN_SUBNORMAL.float64);
+    expect(allowedAbsError(cond, 'float64', 0.5, 1, 1)).toBe(4 * EPSILON.float64 * 0.5 + 4 * MIN_SUBNORMAL.float64);
+    const both: ToleranceProfile = { ...ulp, dtypes: { ...ulp.dtypes, float64: { anyOf: [{ kind: 'ulp', ulps: 1, source: 'a' }, { kind: 'allclose', rtol: 0, atol: 1e-10, source: 'b' }] } } };
+    expect(allowedAbsError(both, 'float64', 1, 0, 3)).toBe(1e-10);
+    expect(allowedAbsError(both, 'float64', 2 ** 40, 0, 3)).toBe(2 ** -12);
+  });
+
+  it('allowedAbsError: a flushable value may be 0 (an error of its whole size) only where the profile allows flushing', () => {
+    const c: Criterion = { kind: 'ulp', ulps: 1, source: 's' };
+    const tiny = 1.5 * 2 ** -1022;
+    expect(allowedAbsError(profile(c, 'allow'), 'float64', tiny, 0, 2)).toBe(tiny);
+    expect(allowedAbsError(profile(c, 'allow'), 'float64', -tiny, 0, 2)).toBe(tiny);
+    expect(allowedAbsError(profile(c, 'fail'), 'float64', tiny, 0, 2)).toBe(2 ** -1074);
+    // from twice the smallest normal on, no flush: one ULP there
+    expect(allowedAbsError(profile(c, 'allow'), 'float64', 2 ** -1021, 0, 2)).toBe(2 ** -1073);
+    expect(allowedAbsError(profile(c, 'allow'), 'float32', 2 ** -126, 0, 2)).toBe(2 ** -126);
   });
 });
