@@ -152,3 +152,38 @@ describe('the other oracle checks: what each applies to and how it explains a fa
     expect(detail(judgeWith(overflowCheck, f64([1000, 5]), [0, NaN], 'log-softmax'))).toMatch(/^returns NaN where the log-softmax is finite: on /);
   });
 });
+
+describe('oracle checks: explanations only where their evidence is (mutation survivors)', () => {
+  const logOf = (x: Tensor) => Array.from(toNumbers(oracle(x, [x.shape.length - 1], { op: 'log-softmax', policy: 'ieee' })));
+
+  it('log-softmax is compared with its absolute allowance (an error of 1e-17 on a result of -1e-20 passes)', () => {
+    const x = f64([0, -46]);
+    const y = logOf(x);
+    expect(judgeWith(valuesCheck, x, [y[0] - 1e-17, y[1]], 'log-softmax').status).toBe('pass');
+  });
+
+  it('log-softmax: no subnormal explanation when the subnormal element itself is right', () => {
+    const x = f64([0, -800]);
+    const y = logOf(x);
+    expect(detail(judgeWith(valuesCheck, x, [y[0] - 1e-3, y[1]], 'log-softmax'))).toMatch(/^on /);
+  });
+
+  it('infinity: one NaN where numbers are due is enough to say so', () => {
+    expect(detail(judgeWith(infinityCheck, f64([-Infinity, 0]), [NaN, 1]))).toMatch(/^returns NaN where the policy gives numbers: on /);
+  });
+
+  it('underflow: a zero where the result is zero too is no lost tiny result', () => {
+    expect(detail(judgeWith(underflowCheck, f64([0, -1000]), [0.5, 0]))).toMatch(/^on \[0\.0, -1000\] \(float64\), output\[0\] is 0\.5 /);
+  });
+
+  it('singleton: only all ones is the length-1 normalisation, over any reduced axis longer than 1', () => {
+    const x = f64([1, 2, 3], [1, 3]);
+    expect(detail(judgeWith(singletonCheck, x, [1, 0, 0]))).toMatch(/^on /);
+    expect(detail(judgeWith(singletonCheck, x, [1, 1, 1], 'softmax', [0, 1]))).toMatch(/^normalises over a length-1 axis: every output is 1: on /);
+  });
+
+  it('nan: wrong values beside a NaN that did propagate are not a leak', () => {
+    const x = f64([NaN, 1, 2, 3], [2, 2]);
+    expect(detail(judgeWith(nanCheck, x, [NaN, NaN, 0.5, 0.5]))).toMatch(/^on /);
+  });
+});

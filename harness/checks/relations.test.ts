@@ -124,3 +124,54 @@ describe('a probe without a usable output', () => {
     expect(t).toEqual({ status: 'unjudged', detail: 'not judged: the call timed out after 5 ms (see timeout)' });
   });
 });
+
+// Issue 19 (mutation scores): what the first Stryker run of this file left alive.
+describe('relations: allowances and probes at the edges', () => {
+  const ulpUp = (v: number, k: number) => v * (1 + k * 2 ** -52);
+
+  it('two outputs of an element far below its slice\'s max may differ by what its conditioning allows', () => {
+    const x = fromNumbers('float64', [2], [0, -40]); // element 1: |x - max| = 40: the structural bound allows 64 x 41 eps relative
+    const u = unitOf(x);
+    expect(judge(permutationCheck, u, (input, k) => softmax(input, (v, i) => (k === 1 && i === 0 ? ulpUp(v, 1000) : v)))).toEqual({ status: 'pass' });
+    expect(judge(permutationCheck, u, (input, k) => softmax(input, (v, i) => (k === 1 && i === 0 ? ulpUp(v, 10000) : v))).status).toBe('fail');
+    const b = unitOf(fromNumbers('float64', [2, 2], [0, -40, 1, 2]));
+    expect(judge(batchIndependenceCheck, b, (input, k) => softmax(input, (v, i) => (k === 0 && i === 1 ? ulpUp(v, 1000) : v)))).toEqual({ status: 'pass' });
+  });
+
+  it('log-softmax outputs are compared with log-softmax\'s absolute allowance', () => {
+    const x = fromNumbers('float64', [2], [0, -46]);
+    const u = unitOf(x);
+    const logOracle = makeOracle('ieee', 'log-softmax');
+    const ctx: JudgeContext = { ...ctxOf(u), op: 'log-softmax', oracle: (input, axes = u.axes) => logOracle(input, axes) };
+    const logOf = (input: Tensor, change: (v: number, i: number) => number) => fromNumbers('float64', input.shape, Array.from(toNumbers(logOracle(input, u.axes)), change));
+    // the max element's result is ~ -1e-20: 1e-17 off is within eps absolute, far outside eps relative
+    const outcomes = permutationCheck.probes(u).map((p, k) => ok(logOf(p.input, (v) => (k === 1 && v > -1 ? v - 1e-17 : v))));
+    expect(permutationCheck.judge(u, outcomes, ctx)).toEqual({ status: 'pass' });
+  });
+
+  it('shift: the sign alternates slice by slice, and the rounding of the shifted float32 input is allowed for', () => {
+    const x = fromNumbers('float64', [3, 1], [1, 2, 3]);
+    expect(Array.from(toNumbers(shiftInvarianceCheck.probes(unitOf(x, 'x', 'last'))[1].input))).toEqual([801, -798, 803]);
+    // float32: 0.1 + 100 rounds to a spacing of 2^-17, which moves the softmax far more than its own ULPs
+    const f = fromNumbers('float32', [2, 2], [0.1, 0.7, 0.3, 0.9]);
+    const uf = unitOf(f);
+    const correct = (input: Tensor) => oracle(input, uf.axes);
+    expect(judge(shiftInvarianceCheck, uf, correct)).toEqual({ status: 'pass' });
+  });
+
+  it('shift: the failure says what moved, from what to what, and no cause when the shifted output is finite', () => {
+    const u = unitOf(fromNumbers('float64', [1, 2], [0, 1]));
+    const j = judge(shiftInvarianceCheck, u, (input, k) => softmax(input, (v, i) => (k === 1 && i === 0 ? 0.25 : v)));
+    expect(detail(j)).toMatch(/^shifting the slices of 1x2 \[0\.0, 1\] \(float64\) by ±800 changes output\[0, 0\] from 0\.2689\d+ to 0\.25 \(\d+ ULP apart\)$/);
+  });
+
+  it('a rejected call leaves the relation unjudged, with the rejection\'s words', () => {
+    const u = unitOf(x2);
+    const raised: CallOutcome = { kind: 'raised', type: 'ValueError', message: 'bad', traceback: '', captured: '', ms: 0 };
+    expect(permutationCheck.judge(u, [ok(softmax(x2)), raised], { ...ctxOf(u), mayReject: () => true })).toEqual({ status: 'unjudged', detail: 'raised ValueError: bad' });
+  });
+
+  it('permutation applies when any reduced axis is longer than 1', () => {
+    expect(applies(permutationCheck, unitOf(fromNumbers('float64', [1, 3], [1, 2, 3]), 'x', 'all'))).toBe(true);
+  });
+});

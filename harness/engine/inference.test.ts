@@ -102,3 +102,22 @@ describe('contract inference: ranks, skipped observations and wording', () => {
     expect(nearestRules([{ input: y, output: fromNumbers('float64', [1, 2], [NaN, NaN]) }], [], oracle).get(2)?.maxL1).toBe(0);
   });
 });
+
+describe('contract inference: mutation survivors', () => {
+  it('lists each rule on its own ranks, in rank order', () => {
+    const inferred = [{ rule: 'all' as AxisRule, ranks: [1] }, { rule: 'last' as AxisRule, ranks: [2] }];
+    expect(summariseInference(['last'], inferred, [1, 2])).toBe('claims `last`; behaves as `all` on rank 1; behaves as `last` on rank 2');
+    const x3 = fromNumbers('float64', [1, 1, 2], [1, 2]);
+    const x1 = fromNumbers('float64', [2], [1, 2]);
+    const obs = [x3, x1].map((input) => ({ input, output: oracle(input, reduceAxes('last', input.shape)) }));
+    expect(inferRules(obs, profile, oracle).find((r) => r.rule === 'last')?.ranks).toEqual([1, 3]);
+  });
+
+  it('compares softmax outputs as softmax unless told they are log-softmax', () => {
+    const x = fromNumbers('float64', [2], [0, -46]); // element 1 ~ 1e-20: 1e-28 off is 1e-8 relative, within eps absolute
+    const y = Array.from(toNumbers(oracle(x, [0])));
+    const obs = [{ input: x, output: fromNumbers('float64', [2], [y[0], y[1] + 1e-28]) }];
+    expect(inferRules(obs, profile, oracle)).toEqual([]);
+    expect(inferRules(obs, profile, oracle, true).length).toBeGreaterThan(0);
+  });
+});
