@@ -187,3 +187,14 @@ describe('oracle checks: explanations only where their evidence is (mutation sur
     expect(detail(judgeWith(nanCheck, x, [NaN, NaN, 0.5, 0.5]))).toMatch(/^on /);
   });
 });
+
+describe('the layout check judges the C-order call against the oracle, with no explanation of its own', () => {
+  it('a wrong C-order result leaves the layout unjudged', async () => {
+    const { layoutCheck } = await import('./layout.js');
+    const input = f64([1, 2]);
+    const unit = { ...unitOf(input), case: { ...unitOf(input).case, layout: { kind: 'fortran' as const } } };
+    const ctx: JudgeContext = { profile: getProfile('strict'), policy: 'ieee', domains: domainsOf(unit), oracle: (x, axes = unit.axes) => oracle(x, axes, { op: 'softmax', policy: 'ieee' }), mayReject: () => false };
+    const out = { kind: 'ok' as const, output: f64([0.5, 0.5]), numpyDtype: 'float64', mutated: false, captured: '', ms: 0 };
+    expect(layoutCheck.judge(unit, [out, out], ctx)).toEqual({ status: 'unjudged', detail: 'not judged: the C-order call is not right either (fail)' });
+  });
+});
