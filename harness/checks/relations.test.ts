@@ -130,9 +130,9 @@ describe('relations: allowances and probes at the edges', () => {
   const ulpUp = (v: number, k: number) => v * (1 + k * 2 ** -52);
 
   it('two outputs of an element far below its slice\'s max may differ by what its conditioning allows', () => {
-    const x = fromNumbers('float64', [2], [0, -40]); // element 1: |x - max| = 40: the structural bound allows 64 x 41 eps relative
+    const x = fromNumbers('float64', [2], [10, -30]); // element 1: |x - max| = 40: the structural bound allows 64 x 41 eps relative
     const u = unitOf(x);
-    expect(judge(permutationCheck, u, (input, k) => softmax(input, (v, i) => (k === 1 && i === 0 ? ulpUp(v, 1000) : v)))).toEqual({ status: 'pass' });
+    expect(judge(permutationCheck, u, (input, k) => softmax(input, (v, i) => (k === 1 && i === 0 ? ulpUp(v, 2000) : v)))).toEqual({ status: 'pass' });
     expect(judge(permutationCheck, u, (input, k) => softmax(input, (v, i) => (k === 1 && i === 0 ? ulpUp(v, 10000) : v))).status).toBe('fail');
     const b = unitOf(fromNumbers('float64', [2, 2], [0, -40, 1, 2]));
     expect(judge(batchIndependenceCheck, b, (input, k) => softmax(input, (v, i) => (k === 0 && i === 1 ? ulpUp(v, 1000) : v)))).toEqual({ status: 'pass' });

@@ -415,7 +415,7 @@ describe('what the commands accept, and what they print around the report', () =
   it('audit refuses an unknown reporter, --js-input form and --op, naming them; takes every known form', async () => {
     mocked.report = passing();
     const audit = (...more: string[]) => cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', ...more]);
-    await expect(audit('--reporters', 'pdf,json')).rejects.toThrow(/^unknown reporter pdf; choose from json, markdown, html, junit$/);
+    await expect(audit('--reporters', 'pdf,json,xml')).rejects.toThrow(/^unknown reporter pdf, xml; choose from json, markdown, html, junit$/);
     await expect(audit('--js-input', 'list')).rejects.toThrow('--js-input must be one of auto, tensor, array, typed, typed-shape, tfjs, got "list"');
     await expect(audit('--op', 'exp')).rejects.toThrow('--op must be one of softmax, log-softmax, logsumexp, got "exp"');
     for (const form of ['auto', 'tensor', 'array', 'typed', 'typed-shape', 'tfjs']) {
@@ -428,9 +428,12 @@ describe('what the commands accept, and what they print around the report', () =
 
   it('audit --reports writes run\'s reports and lists them after the text report; nothing listed without it', async () => {
     mocked.report = passing();
-    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--reports', join(dir, 'rep')]);
-    expect(readdirSync(join(dir, 'rep')).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
-    expect(out).toMatch(/\nreports: .*report\.json.*\n$/);
+    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--reports', join(dir, 'rep'), '--reporters', 'json,markdown']);
+    expect(readdirSync(join(dir, 'rep')).sort()).toEqual(['report.json', 'summary.md']);
+    expect(out).toMatch(new RegExp(`\\nreports: ${join(dir, 'rep', 'report.json')}, ${join(dir, 'rep', 'summary.md')}\\n$`));
+    out = '';
+    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--reports', join(dir, 'all')]);
+    expect(readdirSync(join(dir, 'all')).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
     out = '';
     await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last']);
     expect(out).not.toContain('reports:');
