@@ -217,6 +217,10 @@ describe('allowances and conditioning, directly (mutation survivors)', () => {
     const cond: Criterion = { kind: 'conditioned', k: 2, c: 3, floorUlps: 4, source: 's' };
     expect(allowance(cond, -0.5, 1, 3, 'float64', true)).toBe(EPSILON.float64 * (2 * 2.5 + 6) + 4 * MIN_SUBNORMAL.float64);
     expect(allowance(cond, -0.5, 1, 0, 'float64', true)).toBe(EPSILON.float64 * (2 * 2.5) + 4 * MIN_SUBNORMAL.float64);
+    // the subnormal floor alone (no relative terms): added, in both forms
+    const floor: Criterion = { kind: 'conditioned', k: 0, c: 0, floorUlps: 4, source: 's' };
+    expect(allowance(floor, 0, 0, 1, 'float64', true)).toBe(4 * MIN_SUBNORMAL.float64);
+    expect(allowance(floor, 0, 0, 1, 'float64')).toBe(4 * MIN_SUBNORMAL.float64);
     expect(allowance(cond, -0.5, 1, 3, 'float64')).toBe(EPSILON.float64 * (2 * 2 + 6) * 0.5 + 4 * MIN_SUBNORMAL.float64);
     expect(allowance({ kind: 'allclose', rtol: 0.5, atol: 0.25, source: 's' }, -2, 0, 1, 'float64')).toBe(1.25);
     expect(allowance({ kind: 'ulp', ulps: 2, perElement: 1, source: 's' }, 5, 0, 3, 'float64')).toBe(5);
@@ -247,7 +251,7 @@ describe('allowances and conditioning, directly (mutation survivors)', () => {
     try {
       const path = join(d, 'profiles.json');
       writeFileSync(path, JSON.stringify(file));
-      expect(() => loadProfiles(path)).toThrow(`"nope" is not one of the profiles (${Object.keys(file.profiles).join(', ')})`);
+      expect(() => loadProfiles(path)).toThrow(`${path} at /default: "nope" is not one of the profiles (${Object.keys(file.profiles).join(', ')})`);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
