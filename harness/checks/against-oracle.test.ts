@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { oracle } from '../../reference/softmax.js';
 import { getProfile } from '../tolerance/profiles.js';
-import { fromNumbers, makeTensor, type Tensor } from '../tensor/tensor.js';
+import { fromNumbers, makeTensor, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { domainsOf } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import type { Judgement, JudgeContext } from './check.js';
-import { overflowCheck } from './against-oracle.js';
+import { infinityCheck, nanCheck, overflowCheck, singletonCheck, underflowCheck, valuesCheck } from './against-oracle.js';
+import type { Check } from './check.js';
 
 function unitOf(input: Tensor): Unit {
   return {
@@ -65,5 +66,135 @@ describe('overflow check: the explanation', () => {
     expect(detail(judge(fromNumbers('int32', [2], [2147483647, 0]), [NaN, 0]))).toMatch(/^overflows: /);
     // the same range in int64 is nowhere near its limit
     expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2147483647n, -1n)), [NaN, NaN]))).toMatch(/^overflows: /);
+  });
+});
+
+// Issue 19 (mutation scores): every oracle check's explanation, and the domain each applies to.
+/** Judge `output` for `input` with any of the checks, over `axes` (default: the last), softmax or log-softmax. */
+function judgeWith(check: Check, input: Tensor, output: number[], op: 'softmax' | 'log-softmax' = 'softmax', axes?: number[]): Judgement {
+  const unit = { ...unitOf(input), ...(axes ? { axes } : {}) };
+  const ctx: JudgeContext = {
+    profile: getProfile('strict'),
+    policy: 'ieee',
+    op,
+    domains: domainsOf(unit),
+    oracle: (x, ax = unit.axes) => oracle(x, ax, { op, policy: 'ieee' }),
+    mayReject: () => false,
+  };
+  return check.judge(unit, [{ kind: 'ok', output: fromNumbers('float64', input.shape, output), numpyDtype: 'float64', mutated: false, captured: '', ms: 0 }], ctx);
+}
+const f64 = (v: number[], shape = [v.length]) => fromNumbers('float64', shape, v);
+
+describe('the other oracle checks: what each applies to and how it explains a failure', () => {
+  const applies = (check: Check, input: Tensor) => {
+    const u = unitOf(input);
+    return check.applies(u, domainsOf(u));
+  };
+
+  it('each applies to its own domain only', () => {
+    const inputs = { ordinary: f64([1, 2]), overflow: f64([1000, 5]), underflow: f64([-1000, 0]), singleton: f64([1, 2], [1, 2]), nan: f64([NaN, 1]), inf: f64([Infinity, 1]) };
+    const table: [Check, string[]][] = [
+      [valuesCheck, ['ordinary']],
+      [overflowCheck, ['overflow']],
+      [underflowCheck, ['underflow']],
+      [singletonCheck, ['singleton']],
+      [nanCheck, ['nan']],
+      [infinityCheck, ['inf']],
+    ];
+    for (const [check, yes] of table) {
+      for (const [name, x] of Object.entries(inputs)) expect(applies(check, x), `${check.name} on ${name}`).toBe(yes.includes(name));
+    }
+    // a NaN among infinities is the nan check's; an overflow among underflows is the overflow check's
+    expect(applies(infinityCheck, f64([NaN, Infinity]))).toBe(false);
+    expect(applies(underflowCheck, f64([1000, -1000]))).toBe(false);
+    expect(applies(singletonCheck, f64([1000], [1, 1]))).toBe(false);
+    expect(applies(singletonCheck, makeTensor('float64', [1, 0]))).toBe(false);
+  });
+
+  it('underflow: 0/0 = NaN when every exp underflowed, lost tiny results, or nothing to add', () => {
+    const x = f64([-1000, -1001]);
+    expect(detail(judgeWith(underflowCheck, x, [NaN, NaN]))).toMatch(/^underflows: every exp in the slice is 0, so it becomes 0\/0 = NaN: on /);
+    const y = f64([0, -600, -1000]); // the -1000 underflows; exp(-600) ~ 2.6e-261 is normal, so not a flush
+    expect(detail(judgeWith(underflowCheck, y, [1, 0, 0]))).toMatch(/^loses tiny results: returns 0 where the correct result is a small nonzero number: on /);
+    expect(detail(judgeWith(underflowCheck, x, [0.75, 0.25]))).toMatch(/^on \[-1000, -1001\] \(float64\), output\[1\] is 0\.25 where /);
+  });
+
+  it('singleton: every output 1 is normalising over the length-1 axis, unless the reduced axis has length 1 itself', () => {
+    const x = f64([1, 2, 3], [1, 3]);
+    expect(detail(judgeWith(singletonCheck, x, [1, 1, 1]))).toMatch(/^normalises over a length-1 axis: every output is 1: on /);
+    expect(detail(judgeWith(singletonCheck, x, [0.5, 0.25, 0.25]))).toMatch(/^on /);
+    // reduced over the length-1 axis (axis 0): 1s are right, so a wrong output there has no such explanation
+    const col = f64([1, 2], [1, 2]);
+    expect(detail(judgeWith(singletonCheck, col, [1, 0.5], 'softmax', [0]))).toMatch(/^on /);
+  });
+
+  it('nan: a NaN that does not propagate through its slice, or one that leaks into another', () => {
+    const x = f64([NaN, 1, 2, 3], [2, 2]);
+    expect(detail(judgeWith(nanCheck, x, [NaN, 0.5, 0.25, 0.75]))).toMatch(/^a NaN does not propagate through its slice: on /);
+    const right = Array.from(toNumbers(oracle(x, [1], { op: 'softmax', policy: 'ieee' })));
+    expect(detail(judgeWith(nanCheck, x, [NaN, NaN, NaN, NaN]))).toMatch(/^a NaN leaks into other slices: on /);
+    expect(judgeWith(nanCheck, x, right).status).toBe('pass');
+  });
+
+  it('infinity: NaN where the policy gives numbers', () => {
+    const x = f64([-Infinity, 0]);
+    expect(detail(judgeWith(infinityCheck, x, [NaN, NaN]))).toMatch(/^returns NaN where the policy gives numbers: on /);
+    expect(detail(judgeWith(infinityCheck, x, [0.5, 0.5]))).toMatch(/^on /);
+  });
+
+  it('log-softmax: -inf where the result is finite, NaN where it is finite, or lost bits of a subnormal probability', () => {
+    const x = f64([0, -800]); // log-softmax -800: exp(-800) is below the smallest normal
+    expect(detail(judgeWith(valuesCheck, x, [0, -Infinity], 'log-softmax'))).toMatch(/^gives -inf where the log-softmax is finite: a probability that underflowed to 0 went through log /);
+    expect(detail(judgeWith(valuesCheck, x, [NaN, -800], 'log-softmax'))).toMatch(/^returns NaN where the log-softmax is finite: on /);
+    expect(detail(judgeWith(valuesCheck, x, [0, -799.5], 'log-softmax'))).toMatch(/^loses precision where the probability is subnormal: /);
+    // an error away from the subnormal range has no explanation, and the softmax explanations do not apply
+    expect(detail(judgeWith(valuesCheck, f64([0, 1]), [-1.3, -0.3], 'log-softmax'))).toMatch(/^on \[0\.0, 1\] \(float64\), output\[1\] is -0\.3 where /);
+    expect(detail(judgeWith(overflowCheck, f64([1000, 5]), [0, NaN], 'log-softmax'))).toMatch(/^returns NaN where the log-softmax is finite: on /);
+  });
+});
+
+describe('oracle checks: explanations only where their evidence is (mutation survivors)', () => {
+  const logOf = (x: Tensor) => Array.from(toNumbers(oracle(x, [x.shape.length - 1], { op: 'log-softmax', policy: 'ieee' })));
+
+  it('log-softmax is compared with its absolute allowance (an error of 1e-17 on a result of -1e-20 passes)', () => {
+    const x = f64([0, -46]);
+    const y = logOf(x);
+    expect(judgeWith(valuesCheck, x, [y[0] - 1e-17, y[1]], 'log-softmax').status).toBe('pass');
+  });
+
+  it('log-softmax: no subnormal explanation when the subnormal element itself is right', () => {
+    const x = f64([0, -800]);
+    const y = logOf(x);
+    expect(detail(judgeWith(valuesCheck, x, [y[0] - 1e-3, y[1]], 'log-softmax'))).toMatch(/^on /);
+  });
+
+  it('infinity: one NaN where numbers are due is enough to say so', () => {
+    expect(detail(judgeWith(infinityCheck, f64([-Infinity, 0]), [NaN, 1]))).toMatch(/^returns NaN where the policy gives numbers: on /);
+  });
+
+  it('underflow: a zero where the result is zero too is no lost tiny result', () => {
+    expect(detail(judgeWith(underflowCheck, f64([0, -1000]), [0.5, 0]))).toMatch(/^on \[0\.0, -1000\] \(float64\), output\[0\] is 0\.5 /);
+  });
+
+  it('singleton: only all ones is the length-1 normalisation, over any reduced axis longer than 1', () => {
+    const x = f64([1, 2, 3], [1, 3]);
+    expect(detail(judgeWith(singletonCheck, x, [1, 0, 0]))).toMatch(/^on /);
+    expect(detail(judgeWith(singletonCheck, x, [1, 1, 1], 'softmax', [0, 1]))).toMatch(/^normalises over a length-1 axis: every output is 1: on /);
+  });
+
+  it('nan: wrong values beside a NaN that did propagate are not a leak', () => {
+    const x = f64([NaN, 1, 2, 3], [2, 2]);
+    expect(detail(judgeWith(nanCheck, x, [NaN, NaN, 0.5, 0.5]))).toMatch(/^on /);
+  });
+});
+
+describe('the layout check judges the C-order call against the oracle, with no explanation of its own', () => {
+  it('a wrong C-order result leaves the layout unjudged', async () => {
+    const { layoutCheck } = await import('./layout.js');
+    const input = f64([1, 2]);
+    const unit = { ...unitOf(input), case: { ...unitOf(input).case, layout: { kind: 'fortran' as const } } };
+    const ctx: JudgeContext = { profile: getProfile('strict'), policy: 'ieee', domains: domainsOf(unit), oracle: (x, axes = unit.axes) => oracle(x, axes, { op: 'softmax', policy: 'ieee' }), mayReject: () => false };
+    const out = { kind: 'ok' as const, output: f64([0.5, 0.5]), numpyDtype: 'float64', mutated: false, captured: '', ms: 0 };
+    expect(layoutCheck.judge(unit, [out, out], ctx)).toEqual({ status: 'unjudged', detail: 'not judged: the C-order call is not right either (fail)' });
   });
 });

@@ -403,3 +403,83 @@ describe('option values and defaults', () => {
     }
   });
 });
+
+// Issue 19 (mutation scores): what the first Stryker run of the CLI left alive.
+describe('what the commands accept, and what they print around the report', () => {
+  it('each command\'s usage names its positional arguments', () => {
+    const usage = (register: (p: Command) => void) => program(register).commands[0].usage();
+    expect(usage(registerCompare)).toBe('[options] <base> <new>');
+    expect(usage(registerReplay)).toBe('[options] <report> <case>');
+    expect(usage(registerAudit)).toBe('[options] <target>');
+  });
+
+  it('--max-elements errors name the option, in run and audit', async () => {
+    await expect(cli(registerRun, [...runArgs(), '--max-elements', '0'])).rejects.toThrow('--max-elements must be an integer >= 1, got "0"');
+    await expect(cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--max-elements', '0'])).rejects.toThrow('--max-elements must be an integer >= 1, got "0"');
+  });
+
+  it('the sandbox defaults to auto, and --require-sandbox to off (run and audit)', async () => {
+    mocked.report = passing();
+    await cli(registerRun, runArgs());
+    expect(mocked.runOptions!.sandbox).toBe('auto');
+    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last']);
+    expect(mocked.auditOptions!.sandbox).toBe('auto');
+    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--require-sandbox']);
+    expect(mocked.auditOptions!.sandbox).toBe('bwrap');
+  });
+
+  it('audit refuses an unknown reporter, --js-input form and --op, naming them; takes every known form', async () => {
+    mocked.report = passing();
+    const audit = (...more: string[]) => cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', ...more]);
+    await expect(audit('--reporters', 'pdf,json,xml')).rejects.toThrow(/^unknown reporter pdf, xml; choose from json, markdown, html, junit$/);
+    await expect(audit('--js-input', 'list')).rejects.toThrow('--js-input must be one of auto, tensor, array, typed, typed-shape, tfjs, got "list"');
+    await expect(audit('--op', 'exp')).rejects.toThrow('--op must be one of softmax, log-softmax, logsumexp, got "exp"');
+    for (const form of ['auto', 'tensor', 'array', 'typed', 'typed-shape', 'tfjs']) {
+      await audit('--js-input', form);
+      expect(mocked.auditOptions!.convention).toBe(form);
+    }
+    await audit('--op', 'log-softmax');
+    expect(mocked.auditOptions!.op).toBe('log-softmax');
+  });
+
+  it('audit --reports writes run\'s reports and lists them after the text report; nothing listed without it', async () => {
+    mocked.report = passing();
+    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--reports', join(dir, 'rep'), '--reporters', 'json,markdown']);
+    expect(readdirSync(join(dir, 'rep')).sort()).toEqual(['report.json', 'summary.md']);
+    expect(out).toMatch(new RegExp(`\\nreports: ${join(dir, 'rep', 'report.json')}, ${join(dir, 'rep', 'summary.md')}\\n$`));
+    out = '';
+    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--reports', join(dir, 'all')]);
+    expect(readdirSync(join(dir, 'all')).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
+    out = '';
+    await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last']);
+    expect(out).not.toContain('reports:');
+  });
+
+  it('audit --json says why it could not judge on stderr (the text report says it itself)', async () => {
+    const r = passing();
+    r.verdict = 'error';
+    r.verdictReason = 'the candidate did not load';
+    mocked.report = r;
+    expect(await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last', '--json'])).toBe(2);
+    expect(err).toContain('softmax-conformance: could not judge: the candidate did not load\n');
+    err = '';
+    expect(await cli(registerAudit, ['audit', 'x.py:f', '--contract', 'last'])).toBe(2);
+    expect(err).not.toContain('could not judge');
+  });
+
+  it('run reports each implementation as it starts, and why one was skipped', async () => {
+    mocked.report = passing();
+    mocked.during = (opts) => {
+      (opts.onImplementationStart as (id: string, requires: string[]) => void)('numpy-stable', []);
+      const on = opts.onImplementation as (done: number, total: number, id: string, r: { verdict: string; status: string; statusDetail?: string }) => void;
+      on(1, 3, 'numpy-stable', { verdict: 'pass', status: 'ran', statusDetail: 'ignored' });
+      on(2, 3, 'tf', { verdict: 'skip', status: 'skipped', statusDetail: 'skipped: tensorflow is not installed' });
+      on(3, 3, 'jax', { verdict: 'skip', status: 'skipped' });
+    };
+    await cli(registerRun, runArgs());
+    expect(err).toMatch(/ starting numpy-stable\n/);
+    expect(err).toMatch(/ 1\/3 numpy-stable: pass in [\d.]+ m?s\n/);
+    expect(err).toMatch(/ 2\/3 tf: skip \(tensorflow is not installed\)\n/);
+    expect(err).toMatch(/ 3\/3 jax: skip \(skipped\)\n/);
+  });
+});

@@ -3,7 +3,10 @@
 // says what was allowed.
 import { describe, expect, it } from 'vitest';
 import { fromNumbers, makeTensor, type Tensor } from '../tensor/tensor.js';
-import { compareToOracle, getProfile, loadProfiles, type Criterion, type ToleranceProfile } from './profiles.js';
+import { allowance, allowedAbsError, compareToOracle, conditioning, getProfile, loadProfiles, PROFILES_PATH, ulpSize, type Criterion, type ToleranceProfile } from './profiles.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EPSILON, MIN_SUBNORMAL, StatsAccumulator, elementError, errorStats, sampleStats, emptySample, recordElementError, ulpBucket, UNBOUNDED_ULP } from './metrics.js';
 
 const profile = (c: Criterion, flushedSubnormals: 'allow' | 'fail' = 'fail'): ToleranceProfile => ({
@@ -145,5 +148,112 @@ describe('error statistics', () => {
     expect(sampleStats(s)).toMatchObject({ elements: 7, maxUlp: UNBOUNDED_ULP });
     expect(errorStats([0.5 + 2 ** -53], [0.5], 'float64')).toMatchObject({ elements: 1, maxUlp: 1, maxAbs: 2 ** -53, maxRel: 2 ** -52 });
     expect(() => errorStats([1, 2], [1], 'float64')).toThrow('2 actual values against 1 expected');
+  });
+});
+
+// Issue 19 (mutation scores): what the checks that compare outputs with each other allow (allowedAbsError), in
+// absolute terms, and the spacing it converts ULP criteria with (ulpSize).
+describe('absolute allowances', () => {
+  it('ulpSize: one ULP at |x|, the smallest subnormal below the normal range and for non-finite x', () => {
+    expect(ulpSize(1, 'float64')).toBe(2 ** -52);
+    expect(ulpSize(1.99, 'float64')).toBe(2 ** -52);
+    expect(ulpSize(0.75, 'float64')).toBe(2 ** -53);
+    expect(ulpSize(-3, 'float32')).toBe(2 ** -22);
+    expect(ulpSize(1, 'float16')).toBe(2 ** -10);
+    expect(ulpSize(1, 'bfloat16')).toBe(2 ** -7);
+    expect(ulpSize(2 ** -1022, 'float64')).toBe(2 ** -1074);
+    expect(ulpSize(2 ** -1021, 'float64')).toBe(2 ** -1073);
+    expect(ulpSize(2 ** -1030, 'float64')).toBe(2 ** -1074);
+    expect(ulpSize(-(2 ** -15), 'float16')).toBe(2 ** -24);
+    expect(ulpSize(0, 'float32')).toBe(2 ** -149);
+    expect(ulpSize(Infinity, 'float64')).toBe(2 ** -1074);
+    expect(ulpSize(NaN, 'float16')).toBe(2 ** -24);
+  });
+
+  it('allowedAbsError: each criterion in absolute terms, the most lenient of them, |expected| for negative values', () => {
+    const ulp = profile({ kind: 'ulp', ulps: 2, perElement: 1, source: 's' });
+    expect(allowedAbsError(ulp, 'float64', 1, 0, 3)).toBe(5 * 2 ** -52);
+    expect(allowedAbsError(ulp, 'float64', -0.5, 0, 3)).toBe(5 * 2 ** -53);
+    expect(allowedAbsError(profile({ kind: 'ulp', ulps: 2, source: 's' }), 'float64', 1, 0, 3)).toBe(2 * 2 ** -52);
+    expect(allowedAbsError(profile({ kind: 'allclose', rtol: 0.5, atol: 0.25, source: 's' }), 'float64', -1, 0, 3)).toBe(0.75);
+    const cond = profile({ kind: 'conditioned', k: 2, c: 3, floorUlps: 4, source: 's' });
+    expect(allowedAbsError(cond, 'float64', 0.5, 1, 3)).toBe(10 * EPSILON.float64 * 0.5 + 4 * MIN_SUBNORMAL.float64);
+    expect(allowedAbsError(cond, 'float64', 0.5, 1, 1)).toBe(4 * EPSILON.float64 * 0.5 + 4 * MIN_SUBNORMAL.float64);
+    const both: ToleranceProfile = { ...ulp, dtypes: { ...ulp.dtypes, float64: { anyOf: [{ kind: 'ulp', ulps: 1, source: 'a' }, { kind: 'allclose', rtol: 0, atol: 1e-10, source: 'b' }] } } };
+    expect(allowedAbsError(both, 'float64', 1, 0, 3)).toBe(1e-10);
+    expect(allowedAbsError(both, 'float64', 2 ** 40, 0, 3)).toBe(2 ** -12);
+  });
+
+  it('allowedAbsError: a flushable value may be 0 (an error of its whole size) only where the profile allows flushing', () => {
+    const c: Criterion = { kind: 'ulp', ulps: 1, source: 's' };
+    const tiny = 1.5 * 2 ** -1022;
+    expect(allowedAbsError(profile(c, 'allow'), 'float64', tiny, 0, 2)).toBe(tiny);
+    expect(allowedAbsError(profile(c, 'allow'), 'float64', -tiny, 0, 2)).toBe(tiny);
+    expect(allowedAbsError(profile(c, 'fail'), 'float64', tiny, 0, 2)).toBe(2 ** -1074);
+    // from twice the smallest normal on, no flush: one ULP there
+    expect(allowedAbsError(profile(c, 'allow'), 'float64', 2 ** -1021, 0, 2)).toBe(2 ** -1073);
+    expect(allowedAbsError(profile(c, 'allow'), 'float32', 2 ** -126, 0, 2)).toBe(2 ** -126);
+  });
+});
+
+describe('allowances and conditioning, directly (mutation survivors)', () => {
+  it('conditioning: |x - max| per slice (trailing axes, other axes, all axes, 0-d) and the slice length', () => {
+    const x = f64([2, 2], [0, 1, 5, 6]);
+    const at = (axes: number[], input = x) => {
+      const { dist, len } = conditioning(input, axes);
+      return [Array.from(dist), Array.from(len)];
+    };
+    expect(at([1])).toEqual([[1, 0, 1, 0], [2, 2, 2, 2]]);
+    expect(at([-1])).toEqual([[1, 0, 1, 0], [2, 2, 2, 2]]);
+    expect(at([0])).toEqual([[5, 5, 0, 0], [2, 2, 2, 2]]);
+    expect(at([0, 1])).toEqual([[6, 5, 1, 0], [4, 4, 4, 4]]);
+    expect(at([], f64([], [3]))).toEqual([[0], [1]]);
+    // +inf is no max, and a distance that is not finite counts as 0
+    expect(at([0], f64([4], [1, Infinity, NaN, -Infinity]))).toEqual([[0, 0, 0, 0], [4, 4, 4, 4]]);
+    expect(at([0], f64([3], [1, 3, Infinity]))).toEqual([[2, 0, 0], [3, 3, 3]]);
+  });
+
+  it('allowance: each formula, log-softmax\'s absolute one included', () => {
+    const cond: Criterion = { kind: 'conditioned', k: 2, c: 3, floorUlps: 4, source: 's' };
+    expect(allowance(cond, -0.5, 1, 3, 'float64', true)).toBe(EPSILON.float64 * (2 * 2.5 + 6) + 4 * MIN_SUBNORMAL.float64);
+    expect(allowance(cond, -0.5, 1, 0, 'float64', true)).toBe(EPSILON.float64 * (2 * 2.5) + 4 * MIN_SUBNORMAL.float64);
+    // the subnormal floor alone (no relative terms): added, in both forms
+    const floor: Criterion = { kind: 'conditioned', k: 0, c: 0, floorUlps: 4, source: 's' };
+    expect(allowance(floor, 0, 0, 1, 'float64', true)).toBe(4 * MIN_SUBNORMAL.float64);
+    expect(allowance(floor, 0, 0, 1, 'float64')).toBe(4 * MIN_SUBNORMAL.float64);
+    expect(allowance(cond, -0.5, 1, 3, 'float64')).toBe(EPSILON.float64 * (2 * 2 + 6) * 0.5 + 4 * MIN_SUBNORMAL.float64);
+    expect(allowance({ kind: 'allclose', rtol: 0.5, atol: 0.25, source: 's' }, -2, 0, 1, 'float64')).toBe(1.25);
+    expect(allowance({ kind: 'ulp', ulps: 2, perElement: 1, source: 's' }, 5, 0, 3, 'float64')).toBe(5);
+  });
+
+  it('log-softmax failures say which allowance they were held to', () => {
+    const c: Criterion = { kind: 'conditioned', k: 1, c: 0, floorUlps: 0, source: 's' };
+    const r = compareToOracle(f64([1], [-1e-10]), f64([1], [-2e-10]), { input: f64([1], [0]), axes: [0], log: true }, profile(c));
+    expect(r.worst?.allowedDescription).toMatch(/^p allows [\d.e-]+ absolute here \(log-softmax: eps x \(1 x \(1 \+ \|x - max\| = 0 \+ \|expected\|\) \+ 0 x \(N - 1\), N = 1\), floor 0 subnormal ULP\)$/);
+  });
+
+  it('of elements equally far out, the first is the worst', () => {
+    const c = compareToOracle(f64([2], [up(0.5, 9), up(0.5, 9)]), f64([2], [0.5, 0.5]), { input: f64([2], [0, 0]), axes: [0] }, profile({ kind: 'ulp', ulps: 1, source: 's' }));
+    expect(c.worst?.index).toBe(0);
+  });
+
+  it('a sample records equal values as no error, NaN and zero included', () => {
+    const s = emptySample(2);
+    recordElementError(NaN, NaN, 'float64', s, 0);
+    recordElementError(0, 0, 'float64', s, 1);
+    expect([Array.from(s.ulps), Array.from(s.abs), Array.from(s.rel)]).toEqual([[0, 0], [0, 0], [0, 0]]);
+  });
+
+  it('a profiles file whose default is none of its profiles is a data error naming them', () => {
+    const file = JSON.parse(readFileSync(PROFILES_PATH, 'utf8'));
+    file.default = 'nope';
+    const d = mkdtempSync(join(tmpdir(), 'sc-profiles-'));
+    try {
+      const path = join(d, 'profiles.json');
+      writeFileSync(path, JSON.stringify(file));
+      expect(() => loadProfiles(path)).toThrow(`${path} at /default: "nope" is not one of the profiles (${Object.keys(file.profiles).join(', ')})`);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elementError, errorStats, ulpBucket, ulpdiff32, ulpdiff64, ulpDistance, UNBOUNDED_ULP } from './metrics.js';
+import { elementError, errorStats, finiteUlp, StatsAccumulator, ulpBucket, ulpdiff32, ulpdiff64, ulpDistance, UNBOUNDED_ULP } from './metrics.js';
 import { halfBitsToNumber } from '../tensor/float16.js';
 import stdlibUlp64 from '@stdlib/number-float64-base-ulp-difference';
 import stdlibUlp32 from '@stdlib/number-float32-base-ulp-difference';
@@ -106,5 +106,57 @@ describe('own ULP distance routines agree with stdlib\'s (which they replace at 
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       expect(ulpdiff32(x, y), `${x} vs ${y}`).toBe(stdlibUlp32(x, y));
     }
+  });
+});
+
+// Issue 19 (mutation scores): what the first Stryker run of this file left alive.
+describe('metrics at the edges the mutants found', () => {
+  it('bfloat16 distances count its 2^8 values per binade, across zero too', () => {
+    expect(ulpDistance(1, 1 + 2 ** -7, 'bfloat16')).toBe(1);
+    expect(ulpDistance(1, 2, 'bfloat16')).toBe(128);
+    expect(ulpDistance(-1, 1, 'bfloat16')).toBe(2 * 0x3f80);
+    expect(ulpDistance(-(2 ** -133), 2 ** -133, 'bfloat16')).toBe(2);
+  });
+
+  it('equal values are no error at all, zero and NaN included', () => {
+    for (const v of [0, -0, 1, NaN, -Infinity]) expect(elementError(v, v, 'float64'), `${v}`).toEqual({ ulp: 0, abs: 0, rel: 0, flushed: false });
+    expect(elementError(0, -0, 'float32')).toEqual({ ulp: 0, abs: 0, rel: 0, flushed: false });
+  });
+
+  it('only a zero for a nonzero subnormal is a flush: not a nonzero value for it, nor a value for a zero', () => {
+    expect(elementError(2 ** -1073, 5e-324, 'float64')).toEqual({ ulp: 1, abs: 5e-324, rel: 1, flushed: false });
+    expect(elementError(1e-300, 0, 'float64').flushed).toBe(false);
+    expect(elementError(5e-324, 0, 'float64').flushed).toBe(false);
+  });
+
+  it('a finite distance of exactly 2^53 is written as 2^53 + 2, apart from the unbounded sentinel', () => {
+    expect(finiteUlp(UNBOUNDED_ULP)).toBe(UNBOUNDED_ULP + 2);
+    expect(finiteUlp(UNBOUNDED_ULP + 2)).toBe(UNBOUNDED_ULP + 2);
+    expect(finiteUlp(3)).toBe(3);
+    const acc = new StatsAccumulator();
+    acc.add({ ulp: UNBOUNDED_ULP, abs: 1, rel: 1, flushed: false });
+    expect(acc.finish().maxUlp).toBe(UNBOUNDED_ULP + 2);
+  });
+
+  it('the absolute and relative maxima keep the largest finite error whatever the order, and skip unbounded ones', () => {
+    const acc = new StatsAccumulator();
+    acc.add({ ulp: 5, abs: 3, rel: 4, flushed: false });
+    acc.add({ ulp: 1, abs: 1, rel: 2, flushed: false });
+    acc.add({ ulp: Infinity, abs: Infinity, rel: Infinity, flushed: false });
+    expect(acc.finish()).toMatchObject({ maxAbs: 3, maxRel: 4, maxUlp: UNBOUNDED_ULP });
+  });
+
+  it('counts allowed flushes apart, with the largest flushed value', () => {
+    const acc = new StatsAccumulator();
+    acc.addFlush(-(2 ** -1030));
+    acc.addFlush(2 ** -1040);
+    acc.add({ ulp: 1, abs: 2 ** -52, rel: 2 ** -52, flushed: false });
+    expect(acc.finish()).toMatchObject({ elements: 1, flushedSubnormals: 2, largestFlushed: 2 ** -1030, maxUlp: 1 });
+  });
+
+  it('errorStats reports the largest flushed correct value, not the largest value', () => {
+    const s = errorStats([1, 0, 0, 0.25], [1, 2 ** -1074, 2 ** -1030, 0.5], 'float64');
+    expect(s).toMatchObject({ flushedSubnormals: 2, largestFlushed: 2 ** -1030 });
+    expect(errorStats([0.5], [0.5], 'float64').largestFlushed).toBe(0);
   });
 });

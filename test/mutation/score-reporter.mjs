@@ -79,11 +79,23 @@ export function updateDoc(text, fresh, when) {
   return text.slice(0, a) + block + text.slice(b + END.length);
 }
 
+/** The files a run mutated only in part (`--mutate file:10-20`): their counts are not the file's score. */
+export function rangedFiles(mutate = []) {
+  const RANGE = /:\d+(?::\d+)?-\d+(?::\d+)?$/;
+  return new Set(mutate.filter((m) => RANGE.test(m)).map((m) => m.replace(RANGE, '').replaceAll('\\', '/')));
+}
+
 class ScoreMarkdownReporter {
-  static inject = [];
+  static inject = ['options'];
+  constructor(options) {
+    this.ranged = rangedFiles(options?.mutate);
+  }
   onMutationTestReportReady(report) {
+    const rows = countMutants(report.files);
+    // A line range's counts would stand in the table as the whole file's: such files keep their row.
+    for (const f of this.ranged) delete rows[f];
     const text = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Mutation testing\n';
-    writeFileSync(DOC, updateDoc(text, countMutants(report.files), new Date().toISOString().slice(0, 10)));
+    writeFileSync(DOC, updateDoc(text, rows, new Date().toISOString().slice(0, 10)));
   }
 }
 

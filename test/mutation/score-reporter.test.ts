@@ -1,7 +1,7 @@
 // The mutation-score reporter's table: counts per file, module totals, and a subset run replacing only its rows.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module (Stryker loads it as a plugin), no types
-import { countMutants, parseRows, updateDoc } from './score-reporter.mjs';
+import { countMutants, parseRows, rangedFiles, updateDoc } from './score-reporter.mjs';
 
 const files = (statuses: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(statuses).map(([f, s]) => [f, { mutants: s.map((status) => ({ status })) }]));
@@ -29,5 +29,10 @@ describe('score reporter', () => {
     expect(second).toContain('| **harness/engine** | 2 | 1 | 0 | 0 | 100.0% |');
     expect(Object.keys(parseRows(second)).sort()).toEqual(['harness/engine/expectations.ts', 'harness/engine/stats.ts', 'harness/report/compare.ts']);
     expect(second.split('mutation-score:start').length).toBe(2);
+  });
+
+  it('knows the files a run mutated only in part (a line range), whose counts are not their score', () => {
+    expect([...rangedFiles(['reference/fast.ts:140-170', 'reference/round.ts', 'harness/a.ts:3:1-9:40'])]).toEqual(['reference/fast.ts', 'harness/a.ts']);
+    expect(rangedFiles(undefined).size).toBe(0);
   });
 });
