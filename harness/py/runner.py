@@ -9,7 +9,8 @@ library, NumPy and the file (or installed module) it loads; nothing else from th
 
 Channel frames: u32 LE header length, a JSON header, `payloadBytes` raw bytes; a descriptor may ride on a frame's
 first bytes (SCM_RIGHTS).
-  in:  {"type": "init", "file" | "module" (+ "pythonPath"), "function", "callStyle", "memoryMb", "framework"?, "device"?} once, then
+  in:  {"type": "init", "file" | "module" (+ "pythonPath"), "function", "callStyle", "memoryMb", "framework"?, "device"?,
+        "memoryCap"?} once, then
        {"type": "batch", "calls": [{"id", "dtype", "shape", "args", "offset", "nbytes", "layout"?}], "arenaBytes"?};
        with "arenaBytes" a new shared input region comes attached (a sealed memory file), for this batch and the
        ones after it until the next one comes. Each call's input is at its offset in the region.
@@ -689,7 +690,9 @@ def main():
         if failure is not None:
             send_frame(sock, failure)
             return
-    cap_memory(spec.get("memoryMb"))
+    # A resident cap (CUDA: its context reserves address space it never uses) is the broker's to watch, from outside.
+    if spec.get("memoryCap") != "resident":
+        cap_memory(spec.get("memoryMb"))
     with captured_output() as cap:
         fn, failure = load_function(spec)
     if failure is not None:

@@ -4,6 +4,9 @@ runs the candidate in a child process (harness/py/runner.py), which it cannot re
 Usage: python3 -u broker.py SPEC_JSON [BULK_DIR]
   SPEC_JSON: {"file", "function", "callStyle", "memoryMb",
               "framework"?, "device"?      --framework and --device, passed on to the runner (sc_framework.py),
+              "memoryCap"?: "address-space" | "resident"   how memoryMb caps the runner (default address-space:
+                                      RLIMIT_AS in the runner; resident: this process watches the runner's resident
+                                      memory, for CUDA, whose context reserves far more address space than it uses),
               "sandboxArgv"?: [...]   prefix of the runner's command line (the sandbox), absent or [] for none,
               "sandboxArgsFd"?: {"bwrap", "options": [...]}   or: bubblewrap with its options on a pipe (--args FD),
               "runnerPython"?: str    the runner's interpreter (default: this one, sys.executable),
@@ -54,6 +57,8 @@ import stat
 import struct
 import subprocess
 import sys
+import threading
+import time
 
 PROTO_IN, PROTO_OUT = 3, 4
 BULK_PIECE = 16 * 1024 * 1024  # bytes of a result in the shared file per progress frame
@@ -377,6 +382,68 @@ def runner_script():
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "py", "runner.py")
 
 
+RSS_POLL_S = 0.02  # how often the resident cap is checked: a burst between two looks can pass it briefly
+
+
+def tree_pids(pid):
+    """pid and its descendants (the sandbox's bwrap, its init, the runner and whatever the runner started)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+def tree_rss_bytes(pid):
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+class ResidentCap:
+    """The memory cap for a runner whose address space says little (CUDA): its process tree's resident memory may
+    grow by memory_mb beyond what it held once ready; past that, the whole sandbox is killed (SIGKILL, which the
+    harness reads as a memory death), and stderr says why. Checked from here, outside the candidate's reach."""
+
+    def __init__(self, proc, memory_mb):
+        self.proc = proc
+        self.limit = tree_rss_bytes(proc.pid) + int(memory_mb) * 1024 * 1024
+        self.memory_mb = memory_mb
+        self.stopped = threading.Event()
+        threading.Thread(target=self.watch, daemon=True).start()
+
+    def watch(self):
+        while not self.stopped.wait(RSS_POLL_S):
+            if self.proc.poll() is not None:
+                return
+            rss = tree_rss_bytes(self.proc.pid)
+            if rss > self.limit:
+                sys.stderr.write(f"the candidate's resident memory grew past its cap of {self.memory_mb} MiB "
+                                 f"({rss // (1024 * 1024)} MiB in all): out of memory, killed\n")
+                sys.stderr.flush()
+                try:
+                    self.proc.kill()
+                except OSError:
+                    pass
+                return
+
+    def stop(self):
+        self.stopped.set()
+
+
 class Runner:
     """One runner process and its end of the channel."""
 
@@ -568,7 +635,8 @@ class Runner:
         s = self.spec
         init = {"type": "init", "file": s.get("runnerFile") or s.get("file", ""), "function": s["function"],
                 "callStyle": s.get("callStyle", "x"), "memoryMb": s.get("memoryMb"),
-                "framework": s.get("framework") or "numpy", "device": s.get("device") or "cpu"}
+                "framework": s.get("framework") or "numpy", "device": s.get("device") or "cpu",
+                "memoryCap": "resident" if s.get("memoryCap") == "resident" else "address-space"}
         if s.get("module"):
             init["module"] = s["module"]
         if s.get("pythonPath"):
@@ -580,6 +648,8 @@ class Runner:
         h, _ = got
         kind = h.get("type")
         if kind == "ready":
+            if s.get("memoryCap") == "resident" and (s.get("memoryMb") or 0) > 0:
+                self.resident_cap = ResidentCap(self.proc, s["memoryMb"])
             ready = {"type": "ready", "importOutput": clip(h.get("importOutput")), "python": clip(h.get("python"), 40), "numpy": clip(h.get("numpy"), 40)}
             if isinstance(h.get("mlDtypes"), str):
                 ready["mlDtypes"] = clip(h["mlDtypes"], 40)
@@ -606,6 +676,8 @@ class Runner:
         self.close()
 
     def close(self):
+        if getattr(self, "resident_cap", None) is not None:
+            self.resident_cap.stop()
         try:
             self.sock.close()
         except OSError:

@@ -9,7 +9,7 @@ import { projectPath } from '../paths.js';
 import { workerCwd, workerEnv } from './env.js';
 import { pythonSandbox, workerMemoryMb } from './sandbox.js';
 import { startProcessWorker, type WorkerKind } from './process-worker.js';
-import type { ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
+import { memoryCapFor, type ImplementationWorker, type StartFailure, type WorkerSpec } from './types.js';
 
 export const PYTHON_ENV_VAR = 'SOFTMAX_CONFORMANCE_PYTHON';
 
@@ -57,7 +57,7 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
   const broker = projectPath('harness', 'worker', 'broker.py');
   const workerArgs = (l: RunnerLaunch, memoryMb: number) =>
     JSON.stringify({
-      file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, framework: spec.framework ?? 'numpy', device: spec.device ?? 'cpu',
+      file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, framework: spec.framework ?? 'numpy', device: spec.device ?? 'cpu', memoryCap: spec.memoryCap ?? memoryCapFor(spec.device),
       ...(spec.module ? { module: spec.module } : {}), ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}), ...l,
     });
   return {

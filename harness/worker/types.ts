@@ -77,6 +77,12 @@ export interface WorkerSpec {
    * the candidate's headroom whatever the machine's BLAS maps. JavaScript: V8's --max-old-space-size.
    */
   memoryMb: number;
+  /**
+   * Python: how memoryMb is enforced. 'address-space' (the default): RLIMIT_AS, as above. 'resident': the broker
+   * watches the runner's resident memory from outside (every 20 ms) and kills the sandbox past the cap; for CUDA,
+   * whose context reserves far more address space than it touches (the default there, see memoryCapFor).
+   */
+  memoryCap?: 'address-space' | 'resident';
   /** how long loading the file may take (default 60 s: TensorFlow and friends import slowly) */
   startTimeoutMs?: number;
   /** the interpreter for Python workers (default: $SOFTMAX_CONFORMANCE_PYTHON or python3) */
@@ -141,4 +147,9 @@ export interface StartFailure {
   module?: string;
   /** the traceback and whatever the file printed while loading, for diagnostics */
   detail?: string;
+}
+
+/** A CUDA device's context maps a huge address space it never uses: its candidates are capped by resident memory. */
+export function memoryCapFor(device: string | undefined): 'address-space' | 'resident' {
+  return device?.startsWith('cuda') ? 'resident' : 'address-space';
 }
