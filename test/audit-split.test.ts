@@ -1,15 +1,23 @@
 // Issue 16: an audit split across candidate workers (--jobs N) or across machines (--shard K/N, then `merge`) writes
 // the report of the unsplit audit, field by field, apart from timings and the command line: the same verdicts,
 // counts, statistics, smallest (shrunk) counterexamples, contract inference and dtype summary.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../harness/model.js';
 import { projectPath } from '../harness/paths.js';
 import { cli } from './helpers/cli.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sc-audit-split-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sc-audit-split-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** The report without what may differ between equal audits: durations, creation time, command line. */
 function comparable(r: RunReport): unknown {

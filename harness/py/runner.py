@@ -215,6 +215,11 @@ def die_with_parent():
         pass
 
 
+def missing_library(module, message, e):
+    """The start failure for a library the candidate imports that this interpreter lacks (an environment to fix)."""
+    return {"type": "start-failed", "kind": "missing-library", "module": module, "message": head(message), "traceback": tail(format_tb(e))}
+
+
 def load_function(spec):
     """(function, None) or (None, failure header). Runs the file's (or the module's) top-level code."""
     if spec.get("module"):
@@ -246,13 +251,7 @@ def load_function(spec):
     except ModuleNotFoundError as e:
         missing = e.name or ""
         if missing and missing not in (name, stem):
-            return None, {
-                "type": "start-failed",
-                "kind": "missing-library",
-                "module": missing,
-                "message": head(f"{base} imports {missing!r}, which is not installed for {sys.executable}: {safe_str(e)}"),
-                "traceback": tail(format_tb(e)),
-            }
+            return None, missing_library(missing, f"{base} imports {missing!r}, which is not installed for {sys.executable}: {safe_str(e)}", e)
         return None, import_failure(base, e)
     except BaseException as e:  # SyntaxError, an exception at import, SystemExit, ...
         return None, import_failure(base, e)
@@ -291,13 +290,7 @@ def load_module_function(spec):
         top = mod_name.split(".")[0]
         if missing == top:
             # The package itself is absent: an environment to fix, not code to judge.
-            return None, {
-                "type": "start-failed",
-                "kind": "missing-library",
-                "module": top,
-                "message": head(f"No module named {top!r} for {sys.executable}"),
-                "traceback": tail(format_tb(e)),
-            }
+            return None, missing_library(top, f"No module named {top!r} for {sys.executable}", e)
         if missing and (mod_name == missing or mod_name.startswith(missing + ".")):
             # The package is there, the submodule named is not: the target is misnamed.
             return None, {
@@ -306,13 +299,7 @@ def load_module_function(spec):
                 "message": head(f"No module named {missing!r} ({missing.rpartition('.')[0]} is installed, but has no {missing.rpartition('.')[2]!r})"),
             }
         if missing:
-            return None, {
-                "type": "start-failed",
-                "kind": "missing-library",
-                "module": missing,
-                "message": head(f"{mod_name} imports {missing!r}, which is not installed for {sys.executable}: {safe_str(e)}"),
-                "traceback": tail(format_tb(e)),
-            }
+            return None, missing_library(missing, f"{mod_name} imports {missing!r}, which is not installed for {sys.executable}: {safe_str(e)}", e)
         return None, import_failure(mod_name, e)
     except BaseException as e:
         return None, import_failure(mod_name, e)

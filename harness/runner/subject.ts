@@ -276,6 +276,13 @@ export function verdictOf(checks: CheckResult[]): ImplementationResult['verdict'
 export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[], cases: Case[], settings: SubjectSettings): ImplementationResult {
   const base = baseOf(spec);
   const planned = (b: Binding) => cases.reduce((n, c) => n + unitsFor(c, b).length, 0);
+  // One `import` check per binding, every planned case accounted for and none run.
+  const importChecks = (verdict: 'skip' | 'error', detail: string): CheckResult[] =>
+    bindings.map((b) => ({
+      name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
+      verdict, diagnosis: detail,
+      cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
+    }));
   if (failure.kind === 'missing-library') {
     // A module target says what Python said (No module named 'x'), and how to install the module that is missing.
     const install = spec.module && failure.module ? pipHint(failure.module) : spec.installHint;
@@ -287,11 +294,7 @@ export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: B
       statusDetail: detail,
       ...(spec.installHint ? { installCommand: spec.installHint } : {}),
       verdict: 'skip',
-      checks: bindings.map((b) => ({
-        name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
-        verdict: 'skip', diagnosis: detail,
-        cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
-      })),
+      checks: importChecks('skip', detail),
     };
   }
   if (failure.kind === 'no-device') {
@@ -302,11 +305,7 @@ export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: B
       status: 'skipped',
       statusDetail: detail,
       verdict: 'skip',
-      checks: bindings.map((b) => ({
-        name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
-        verdict: 'skip', diagnosis: detail,
-        cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
-      })),
+      checks: importChecks('skip', detail),
     };
   }
   if (failure.kind === 'missing-target') {
@@ -317,11 +316,7 @@ export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: B
       status: 'config-error',
       statusDetail: detail,
       verdict: 'error',
-      checks: bindings.map((b) => ({
-        name: 'import', family: 'import', contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
-        verdict: 'error', diagnosis: detail,
-        cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
-      })),
+      checks: importChecks('error', detail),
     };
   }
   const checks = applyExpectations(
