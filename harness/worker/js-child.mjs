@@ -207,14 +207,19 @@ async function main() {
   // The seal comes before the candidate's thread exists, so no candidate code ever runs while it is in transit.
   await hello;
   startThread(spec);
-  onDeath = died;
+  // A thread that ends while loading (process.exit at import) ends the process the same way. One that posts a start
+  // failure ends right after posting it, and its 'exit' can come first: the failure is sent, not raced by the exit.
+  let answered = false;
+  onDeath = (code) => setTimeout(() => answered || died(code), 100);
   const first = await new Promise((resolve) => (onMessage = resolve));
+  answered = true;
   onMessage = null;
   if (first?.type === 'start-failed') {
     const kind = START_FAILURES.has(first.kind) ? first.kind : 'import';
     await send({ type: 'start-failed', kind, message: text(first.message), ...(typeof first.module === 'string' ? { module: text(first.module).slice(0, 200) } : {}), ...(typeof first.traceback === 'string' ? { traceback: text(first.traceback, tail) } : {}), importOutput: text(first.importOutput) });
     process.exit(0);
   }
+  onDeath = died;
   const ready = { type: 'ready', importOutput: text(first?.importOutput), node: process.version };
   if (typeof first?.convention === 'string') ready.convention = text(first.convention).slice(0, 40);
   await send(ready);
