@@ -20,29 +20,35 @@ async function waitFor(get: () => string, re: RegExp, ms: number): Promise<void>
   }
 }
 
+/** `audit --watch` on a temp copy of the broken candidate, its own TMPDIR (every temp folder it makes is in there). */
+function startWatch(extra: string[], printed: boolean) {
+  const dir = tmp();
+  const workerTmp = tmp();
+  const file = join(dir, 'cand.py');
+  writeFileSync(file, readFileSync(projectPath('test', 'fixtures', 'broken', 'no_max_shift.py')));
+  const child = spawn(process.execPath, [BIN, 'audit', `${file}:softmax`, '--contract', 'last', '--watch', ...extra], {
+    env: { ...process.env, NO_COLOR: '1', TMPDIR: workerTmp },
+    stdio: ['ignore', printed ? 'pipe' : 'ignore', printed ? 'pipe' : 'ignore'],
+  });
+  const w = { dir, workerTmp, file, child, out: '', exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
+  child.stdout?.on('data', (d) => (w.out += d));
+  child.stderr?.on('data', (d) => (w.out += d));
+  return w;
+}
+
 describe('audit --watch', () => {
   it('re-audits on save, prints only the change, and Ctrl-C exits with the last verdict leaving no temp folder', async () => {
-    const dir = tmp();
-    const workerTmp = tmp(); // the command's TMPDIR: every temp folder it makes is in here
-    const file = join(dir, 'cand.py');
-    writeFileSync(file, readFileSync(projectPath('test', 'fixtures', 'broken', 'no_max_shift.py')));
-    const child = spawn(process.execPath, [BIN, 'audit', `${file}:softmax`, '--contract', 'last', '--watch', '--num-runs', '20', '--shrink-seconds', '1'], {
-      env: { ...process.env, NO_COLOR: '1', TMPDIR: workerTmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const w = startWatch(['--num-runs', '20', '--shrink-seconds', '1'], true);
+    const { workerTmp, file, child, exited } = w;
     try {
-      await waitFor(() => out, /watching .*cand\.py: every save re-audits \(seed 42\)/, 120_000);
-      expect(out).toContain('DOES NOT CONFORM  softmax from');
-      expect(out).toMatch(/✗ overflow \[last\]/);
-      const before = out.length;
+      await waitFor(() => w.out, /watching .*cand\.py: every save re-audits \(seed 42\)/, 120_000);
+      expect(w.out).toContain('DOES NOT CONFORM  softmax from');
+      expect(w.out).toMatch(/✗ overflow \[last\]/);
+      const before = w.out.length;
 
       writeFileSync(file, readFileSync(projectPath('implementations', 'numpy_stable.py')));
-      await waitFor(() => out.slice(before), /now passes: infinity \[last\]/, 120_000);
-      const change = out.slice(before);
+      await waitFor(() => w.out.slice(before), /now passes: infinity \[last\]/, 120_000);
+      const change = w.out.slice(before);
       expect(change).toMatch(/cand\.py saved: re-audited\n {2}verdict: DOES NOT CONFORM → CONFORMS\n/);
       for (const family of ['overflow', 'underflow', 'shift-invariance', 'infinity']) expect(change).toContain(`✓ now passes: ${family} [last]`);
       // only the change: not the full report again
@@ -57,25 +63,15 @@ describe('audit --watch', () => {
   }, 300_000);
 
   it('a save during the first audit is not lost: it is audited when the first one ends', async () => {
-    const dir = tmp();
-    const workerTmp = tmp();
-    const file = join(dir, 'cand.py');
-    writeFileSync(file, readFileSync(projectPath('test', 'fixtures', 'broken', 'no_max_shift.py')));
-    const child = spawn(process.execPath, [BIN, 'audit', `${file}:softmax`, '--contract', 'last', '--watch', '--num-runs', '20', '--shrink-seconds', '1'], {
-      env: { ...process.env, NO_COLOR: '1', TMPDIR: workerTmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const w = startWatch(['--num-runs', '20', '--shrink-seconds', '1'], true);
+    const { workerTmp, file, child, exited } = w;
     try {
       await waitFor(() => readdirSync(workerTmp).join(','), /./, 60_000); // the first audit is under way
-      expect(out).not.toContain('watching');
+      expect(w.out).not.toContain('watching');
       writeFileSync(file, readFileSync(projectPath('implementations', 'numpy_stable.py')));
-      await waitFor(() => out, /watching /, 120_000);
+      await waitFor(() => w.out, /watching /, 120_000);
       // whichever version the first audit read, the saved one is audited next, and conforms
-      await waitFor(() => out, /saved: re-audited\n {2}(verdict: DOES NOT CONFORM → CONFORMS|no change: CONFORMS)\n/, 120_000);
+      await waitFor(() => w.out, /saved: re-audited\n {2}(verdict: DOES NOT CONFORM → CONFORMS|no change: CONFORMS)\n/, 120_000);
     } finally {
       child.kill('SIGINT');
     }
@@ -83,15 +79,8 @@ describe('audit --watch', () => {
   }, 300_000);
 
   it('Ctrl-C during the first audit: exit 130 (no verdict yet), no temp folder and no worker process left', async () => {
-    const dir = tmp();
-    const workerTmp = tmp();
-    const file = join(dir, 'cand.py');
-    writeFileSync(file, readFileSync(projectPath('test', 'fixtures', 'broken', 'no_max_shift.py')));
-    const child = spawn(process.execPath, [BIN, 'audit', `${file}:softmax`, '--contract', 'last', '--watch', '--num-runs', '300'], {
-      env: { ...process.env, NO_COLOR: '1', TMPDIR: workerTmp },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const w = startWatch(['--num-runs', '300'], false);
+    const { dir, workerTmp, child, exited } = w;
     try {
       await waitFor(() => readdirSync(workerTmp).join(','), /./, 60_000); // the worker's folders exist: it has started
     } finally {
