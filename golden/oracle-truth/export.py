@@ -143,6 +143,24 @@ def index_header(description: str, command: str, seed: int) -> dict:
     }
 
 
+def families(slices) -> list[dict]:
+    """Runs of consecutive slices of one family: where each starts, how many slices and elements it has."""
+    fams: list[dict] = []
+    for i, (name, xs) in enumerate(slices):
+        if fams and fams[-1]['family'] == name:
+            fams[-1]['slices'] += 1
+            fams[-1]['elements'] += len(xs)
+        else:
+            fams.append({'family': name, 'firstSlice': i, 'slices': 1, 'elements': len(xs)})
+    return fams
+
+
+def write_index(path: str, index: dict) -> None:
+    with open(path, 'w') as f:
+        json.dump(index, f, indent=1)
+        f.write('\n')
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     index = {
@@ -166,19 +184,10 @@ def main() -> None:
             np.save(os.path.join(HERE, name), arr)
             names[key] = name
             index['sha256'][name] = sha256(os.path.join(HERE, name))
-        fams: list[dict] = []
-        for i, (name, xs) in enumerate(slices):
-            if fams and fams[-1]['family'] == name:
-                fams[-1]['slices'] += 1
-                fams[-1]['elements'] += len(xs)
-            else:
-                fams.append({'family': name, 'firstSlice': i, 'slices': 1, 'elements': len(xs)})
-        index['dtypes'][dtype] = {'slices': len(slices), 'elements': int(len(values)), 'files': names, 'families': fams}
+        index['dtypes'][dtype] = {'slices': len(slices), 'elements': int(len(values)), 'files': names, 'families': families(slices)}
     index['elements'] = sum(d['elements'] for d in index['dtypes'].values())
     index['outputElements'] = 2 * index['elements']
-    with open(os.path.join(HERE, 'index.json'), 'w') as f:
-        json.dump(index, f, indent=1)
-        f.write('\n')
+    write_index(os.path.join(HERE, 'index.json'), index)
     print(f'{index["elements"]} input elements, {time.time() - started:.0f}s', file=sys.stderr)
 
 

@@ -12,7 +12,6 @@ them), truth-bfloat16-offsets.npy (int64: slice i is inputs[offsets[i]:offsets[i
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import struct
@@ -24,7 +23,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from exact import lse_truth, round_dyadic, slice_truth  # noqa: E402
-from export import index_header, sha256  # noqa: E402
+from export import families, index_header, sha256, write_index  # noqa: E402
 
 COMMAND = 'python3 golden/oracle-truth/export_bfloat16.py'
 SEED = 20261204
@@ -133,25 +132,16 @@ def main() -> None:
     np.save(os.path.join(HERE, names['offsets']), np.cumsum([0] + [len(xs) for _, xs in slices]).astype(np.int64))
     for name in names.values():
         sums[name] = sha256(os.path.join(HERE, name))
-    fams: list[dict] = []
-    for i, (name, xs) in enumerate(slices):
-        if fams and fams[-1]['family'] == name:
-            fams[-1]['slices'] += 1
-            fams[-1]['elements'] += len(xs)
-        else:
-            fams.append({'family': name, 'firstSlice': i, 'slices': 1, 'elements': len(xs)})
     index = {
         **index_header('Correctly rounded bfloat16 softmax / log-softmax (policy ieee) and logsumexp of random and '
                        'adversarial slices; the TypeScript oracle must agree bit for bit (truth.test.ts).', COMMAND, SEED),
         'slices': len(slices),
         'elements': len(values),
         'files': names,
-        'families': fams,
+        'families': families(slices),
         'sha256': sums,
     }
-    with open(os.path.join(HERE, 'index-bfloat16.json'), 'w') as f:
-        json.dump(index, f, indent=1)
-        f.write('\n')
+    write_index(os.path.join(HERE, 'index-bfloat16.json'), index)
     print(f'{len(values)} elements in {len(slices)} slices, {time.time() - started:.0f}s', file=sys.stderr)
 
 
