@@ -243,10 +243,14 @@ async function runCall(fn, style, call, sab, pad) {
       convention = found.convention;
     }
     args = toConvention(convention, x, tf);
-    out = fn(...args, ...callArgs(style, call.args ?? {}));
     // Written back before any other code of the candidate's can run (a microtask it queued would run at an await, a
-    // `then` getter on what it returned when that is asked), and again once a promise it returned has settled.
-    writeBack();
+    // `then` getter on what it returned when that is asked), and again once a promise it returned has settled; a
+    // throw too: what it wrote before throwing counts.
+    try {
+      out = fn(...args, ...callArgs(style, call.args ?? {}));
+    } finally {
+      writeBack();
+    }
     if (isThenable(out)) {
       try {
         out = await out;
@@ -258,7 +262,6 @@ async function runCall(fn, style, call, sab, pad) {
     failed = true;
     err = e;
   }
-  if (failed && !detached) writeBack(); // a throw: what it wrote before throwing counts too
   const ms = performance.now() - t0;
   const captured = release();
   const common = { ...base, captured, ms, ...(found ? { convention: found.convention, conventionProbe: found.tried } : {}) };
