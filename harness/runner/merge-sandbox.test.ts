@@ -12,6 +12,13 @@ describe('merging shards keeps the weakest trust level', () => {
     expect(mergedSandbox([makeReport({ sandbox: SANDBOXED }), makeReport({})])).toBeUndefined();
   });
 
+  it('shards all unsandboxed for one reason merge to what the unsharded report says (no bubblewrap on the machine)', () => {
+    const none = { sandboxed: false, reason: 'bubblewrap (bwrap) is not installed' };
+    expect(mergedSandbox([makeReport({ sandbox: none }), makeReport({ sandbox: { ...none } })])).toEqual(none);
+    const other = { sandboxed: false, reason: 'turned off with --sandbox none' };
+    expect(mergedSandbox([makeReport({ sandbox: none }), makeReport({ sandbox: other })])).toEqual({ sandboxed: false, reason: `a shard ran unsandboxed: ${none.reason}` });
+  });
+
   it('the merged report carries it', () => {
     const a = makeReport({ sandbox: SANDBOXED, implementations: [] });
     expect(mergeReports([a], []).sandbox).toEqual(SANDBOXED);

@@ -10,7 +10,10 @@ import { isAuditShard, mergeAuditShards } from './audit-shards.js';
 export function mergedSandbox(reports: RunReport[]): SandboxInfo | undefined {
   if (reports.some((r) => r.sandbox === undefined)) return undefined;
   const weak = reports.find((r) => !r.sandbox!.sandboxed);
-  return weak ? { sandboxed: false, reason: `a shard ran unsandboxed: ${weak.sandbox!.reason ?? 'no reason given'}` } : reports[0].sandbox;
+  if (!weak) return reports[0].sandbox;
+  // Every shard unsandboxed for the same reason: the unsharded run would have said just that.
+  if (reports.every((r) => !r.sandbox!.sandboxed && r.sandbox!.reason === weak.sandbox!.reason)) return weak.sandbox;
+  return { sandboxed: false, reason: `a shard ran unsandboxed: ${weak.sandbox!.reason ?? 'no reason given'}` };
 }
 
 export function mergeReports(reports: RunReport[], order: string[]): RunReport {
