@@ -250,7 +250,7 @@ describe('without bubblewrap', () => {
   });
 });
 
-describe.skipIf(!HAVE_BWRAP)('with bubblewrap', () => {
+describe.skipIf(!HAVE_BWRAP)(`with bubblewrap${HAVE_BWRAP ? '' : ' (skipped: bubblewrap is not installed here; the attacks above ran unsandboxed only)'}`, () => {
   test('the report and the first line name the sandbox in force', async () => {
     const correct = `${projectPath('test', 'fixtures', 'candidates', 'correct.mjs')}:softmax`;
     const text = await cli(['audit', correct, '--contract', 'last', '--num-runs', '5', '--shrink-seconds', '1']);

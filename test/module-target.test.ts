@@ -148,7 +148,7 @@ describe('a module target that cannot be audited: exit 2, and what Python said',
   });
 });
 
-describe.skipIf(!HAVE_BWRAP)('a module target in the sandbox', () => {
+describe.skipIf(!HAVE_BWRAP)(`a module target in the sandbox${HAVE_BWRAP ? '' : ' (skipped: bubblewrap is not installed here)'}`, () => {
   // sc_modpkg.peeks returns zeros when it can read the checkout's package.json (walking up from its own file).
   test('works under --sandbox bwrap with the checkout hidden; unsandboxed the same module sees the checkout', async () => {
     const boxed = await auditJson(['sc_modpkg.peeks:softmax', '--contract', 'last', '--python-path', MODPKG, '--sandbox', 'bwrap']);
