@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
 import { isOp, OPS, type Op } from '../ops.js';
-import { availableParallelism } from 'node:os';
-import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, parseShard, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
+import { commandLine, DEFAULT_PROFILE, defaultJobs, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, parseShard, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 import { DEVICE_HELP, FRAMEWORK_HELP, frameworkLacks, parseFrameworkDevice } from '../runner/framework-option.js';
 
@@ -41,7 +40,7 @@ export function registerAudit(program: Command): void {
     .option('--memory <mib>', 'memory cap for the candidate process, MiB', parseIntOption('memory', 64), 4096)
     .option('--reports <dir>', `also write the reports that run writes (${REPORTER_NAMES.join(', ')}) into this folder`)
     .addOption(reportersOption(`with --reports, comma-separated: ${REPORTER_NAMES.join(', ')}`))
-    .addOption(optionWithDefault('--jobs <n>', 'candidate workers to split the cases across; the report is the same for any n', availableParallelism(), 'the number of cores', parseIntOption('jobs', 1)))
+    .option('--jobs <n>', 'candidate workers to split the cases across; the report is the same for any n (default: one per 1,000 generated cases, at most the number of cores)', parseIntOption('jobs', 1))
     .option('--shard <k/n>', 'judge only the k-th of n deterministic shares of the cases; combine the n reports with `merge`', parseShard)
     .option('--shrink-seconds <s>', 'time budget for shrinking each failure', parseIntOption('shrink-seconds', 1), 10)
     .option('--watch', 're-audit on every save of the candidate\'s file (same seed) and print only what changed; Ctrl-C stops with the last audit\'s exit code', false)
@@ -82,7 +81,7 @@ export function registerAudit(program: Command): void {
         pythonPath: (o.pythonPath as string[] | undefined) ?? [],
         convention: o.jsInput,
         shrinkSeconds: o.shrinkSeconds,
-        jobs: o.jobs,
+        jobs: (o.jobs as number | undefined) ?? defaultJobs(o.numRuns),
         shard: o.shard,
         command: commandLine(),
       };

@@ -1,6 +1,7 @@
 // Parsing and validating option values shared by the commands; bad values are usage errors (exit 2).
 import { AXIS_RULES, isAxisRule, isPolicy, POLICIES, type AxisRule, type Policy } from '../contracts.js';
 import { Option } from 'commander';
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { ReporterName } from '../report/index.js';
 
@@ -70,6 +71,17 @@ export function commandLine(): string {
 export function optionWithDefault<T>(flags: string, description: string, value: T, shown: string, parse?: (v: string) => T): Option {
   const o = new Option(flags, description).default(value, shown);
   return parse ? o.argParser(parse) : o;
+}
+
+/**
+ * Generated cases per candidate worker that audit's default --jobs asks for. A worker is an interpreter to start
+ * (0.2-0.5 s of CPU with NumPy, more with a framework): on a few hundred cases a second one costs more than it saves.
+ */
+export const CASES_PER_JOB = 1000;
+
+/** audit's default --jobs: one candidate worker per CASES_PER_JOB generated cases, at least one, at most one per core. */
+export function defaultJobs(numRuns: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, Math.ceil(numRuns / CASES_PER_JOB)));
 }
 
 /** --reporters, defaulting to all of them. */
