@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { EnvironmentError } from '../errors.js';
 import { projectPath } from '../paths.js';
 import { workerCwd, workerEnv } from './env.js';
-import { pythonSandbox, workerMemoryMb } from './sandbox.js';
+import { hostPython, pythonSandbox, workerMemoryMb } from './sandbox.js';
 import { startProcessWorker, type WorkerKind } from './process-worker.js';
 import { memoryCapFor, type ImplementationWorker, type StartFailure, type WorkerSpec } from './types.js';
 
@@ -54,10 +54,10 @@ const RUNNER_SIBLINGS: [string, string][] = [
  * Only the runner (the candidate's process) is sandboxed: the broker starts it as `bwrap --args FD python main.py`.
  */
 function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {}): WorkerKind {
-  const broker = projectPath('harness', 'worker', 'broker.py');
-  const workerArgs = (l: RunnerLaunch, memoryMb: number) =>
+  const brokerScript = projectPath('harness', 'worker', 'broker.py');
+  const workerArgs = (l: RunnerLaunch, memoryMb: number, host: { command: string; flags: string[] }) =>
     JSON.stringify({
-      file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: python, framework: spec.framework ?? 'numpy', device: spec.device ?? 'cpu', memoryCap: spec.memoryCap ?? memoryCapFor(spec.device),
+      file: spec.file, function: spec.functionName, callStyle: spec.callStyle, memoryMb, runnerPython: host.command, ...(host.flags.length ? { runnerFlags: host.flags } : {}), framework: spec.framework ?? 'numpy', device: spec.device ?? 'cpu', memoryCap: spec.memoryCap ?? memoryCapFor(spec.device),
       ...(spec.module ? { module: spec.module } : {}), ...(spec.pythonPath?.length ? { pythonPath: spec.pythonPath } : {}), ...l,
     });
   return {
@@ -69,9 +69,10 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
         if (e instanceof EnvironmentError && !/sandbox/.test(e.message)) throw new EnvironmentError(`${e.message}. ${HOW_TO_FIX}`);
         throw e;
       }
-      if (!sb.info.sandboxed || Object.keys(launch).length) {
-        return { command: python, args: ['-u', broker, workerArgs(launch, spec.memoryMb)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info };
-      }
+      // The broker (and an unsandboxed runner) start the interpreter itself, not a shim in front of it (probed once).
+      const host = await hostPython(python, workerEnv(dir));
+      const broker = (l: RunnerLaunch, memoryMb: number) => ({ command: host.command, args: [...host.flags, '-u', brokerScript, workerArgs(l, memoryMb, host)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info });
+      if (!sb.info.sandboxed || Object.keys(launch).length) return broker(launch, spec.memoryMb);
       const sandboxed: RunnerLaunch = {
         sandboxArgsFd: { bwrap: sb.argsFd!.bwrap, options: sb.options() },
         runnerPython: sb.python,
@@ -80,7 +81,7 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
         runnerFile: sb.file,
         ...(sb.pythonPath.length ? { runnerPythonPath: sb.pythonPath } : {}),
       };
-      return { command: python, args: ['-u', broker, workerArgs(sandboxed, workerMemoryMb(spec.memoryMb, true))], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info };
+      return broker(sandboxed, workerMemoryMb(spec.memoryMb, true));
     },
     spawnFailed: (e) => `cannot run the Python interpreter "${python}" (${e.code ?? e.message}). ${HOW_TO_FIX}`,
   };
