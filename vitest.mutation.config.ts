@@ -5,18 +5,18 @@
 // The whole-run integration tests in test/ (real implementations under every check, 20-60 s each) are left out too:
 // they cover most of the judging code, so every mutant that survives the unit tests would rerun them (hours in all).
 // The scores are therefore what the unit tests alone guarantee: a lower bound.
-import { defineConfig, mergeConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import { defineConfig } from 'vitest/config';
 
-export default mergeConfig(
-  { ...base, test: { ...base.test, globalSetup: [] } },
-  defineConfig({
-    test: {
-      // test/ holds the whole-run, CLI, packaging and platform tests (real audits of real candidates: dtype-ops,
-      // coerce-2d, kernel-audit, js-forms, ...): each covers most of the judging code and takes seconds to minutes, so
-      // every mutant there would rerun them (a run of harness/tolerance alone was on course for 2 hours). Stryker
-      // runs the unit tests that sit next to the code they test (harness/**, reference/**).
-      exclude: ['node_modules/**', 'dist/**', '.venv/**', '.stryker-tmp/**', 'test/**'],
-    },
-  }),
-);
+// Not the projects of vitest.config.ts: one plain project, no global setup (Stryker's sandbox needs no dist/).
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    // test/ holds the whole-run, CLI, packaging and platform tests (real audits of real candidates: dtype-ops,
+    // coerce-2d, kernel-audit, js-forms, ...): each covers most of the judging code and takes seconds to minutes, so
+    // every mutant there would rerun them (a run of harness/tolerance alone was on course for 2 hours). Stryker
+    // runs the unit tests that sit next to the code they test (harness/**, reference/**).
+    exclude: ['node_modules/**', 'dist/**', '.venv/**', '.stryker-tmp/**', 'test/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
