@@ -1,7 +1,7 @@
 // Which input domains a unit touches. Each oracle-comparing check owns one domain, so a failure's family says
 // *where* an implementation breaks (overflow, underflow, NaN, ...) rather than only *that* it does.
 import { resultDType, type FloatDType } from '../tensor/dtype.js';
-import { slicesOver, toNumbers } from '../tensor/tensor.js';
+import { slicesOver, numbersOf } from '../tensor/tensor.js';
 import type { Unit } from './unit.js';
 
 /** ln of the largest finite value: beyond it exp(x) overflows. */
@@ -24,7 +24,7 @@ export interface Domains {
 
 export function domainsOf(unit: Unit): Domains {
   const x = unit.case.input;
-  const values = toNumbers(x);
+  const values = numbersOf(x);
   const out = resultDType(x.dtype);
   let nan = false;
   let infinity = false;

