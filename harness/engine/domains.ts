@@ -29,14 +29,16 @@ export function domainsOf(unit: Unit): Domains {
   let nan = false;
   let infinity = false;
   let overflow = false;
+  const overflowAbove = EXP_OVERFLOW[out];
   // Indexed loops: for-of over a typed array allocates an iterator result per element here (not optimised away).
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isNaN(v)) nan = true;
-    else if (!Number.isFinite(v)) infinity = true;
-    else if (v > EXP_OVERFLOW[out]) overflow = true;
+    if (v !== v) nan = true;
+    else if (v === Infinity || v === -Infinity) infinity = true;
+    else if (v > overflowAbove) overflow = true;
   }
   let underflow = false;
+  const underflowBelow = EXP_UNDERFLOW[out];
   if (values.length > 0) {
     // With no axes (0-d) every element is its own slice: exp of a very negative scalar still underflows.
     for (const slice of slicesOver(x.shape, unit.axes)) {
@@ -50,7 +52,7 @@ export function domainsOf(unit: Unit): Domains {
         }
       }
       if (max === -Infinity) continue;
-      if (max < EXP_UNDERFLOW[out] || min - max < EXP_UNDERFLOW[out]) underflow = true;
+      if (max < underflowBelow || min - max < underflowBelow) underflow = true;
     }
   }
   return {

@@ -22,18 +22,43 @@ export function mapSlices(t: Tensor, axes: number[], fn: (values: number[], k: n
   return fromNumbers(t.dtype, t.shape, out);
 }
 
+/** A copy where every element of slice k has offset(k) added (mapSlices with x + c, without an array per slice). */
+export function shiftSlices(t: Tensor, axes: number[], offset: (k: number) => number): Tensor {
+  const values = numbersOf(t);
+  const out = Float64Array.from(values);
+  const slices = slicesOver(t.shape, axes);
+  for (let k = 0; k < slices.length; k++) {
+    const idx = slices[k];
+    const c = offset(k);
+    for (let j = 0; j < idx.length; j++) out[idx[j]] = values[idx[j]] + c;
+  }
+  return fromNumbers(t.dtype, t.shape, out);
+}
+
 /** Reverse the order of elements along each of `axes`. */
 export function reverseAlong(t: Tensor, axes: number[]): Tensor {
-  const strides = stridesOf(t.shape);
+  const shape = t.shape;
+  const rank = shape.length;
+  const strides = stridesOf(shape);
   const values = numbersOf(t);
   const out = new Float64Array(values.length);
+  // Walk the elements in row-major order with a multi-index (an odometer), keeping the target offset j up to date:
+  // along a reversed axis index idx lands at n - 1 - idx.
+  const flip = shape.map((_, a) => axes.includes(a));
+  const idx = new Array<number>(rank).fill(0);
+  let j = 0;
+  for (let a = 0; a < rank; a++) if (flip[a]) j += (shape[a] - 1) * strides[a];
   for (let i = 0; i < values.length; i++) {
-    let j = 0;
-    for (let a = 0; a < t.shape.length; a++) {
-      const idx = Math.floor(i / strides[a]) % t.shape[a];
-      j += (axes.includes(a) ? t.shape[a] - 1 - idx : idx) * strides[a];
-    }
     out[j] = values[i];
+    for (let a = rank - 1; a >= 0; a--) {
+      const step = flip[a] ? -strides[a] : strides[a];
+      if (++idx[a] < shape[a]) {
+        j += step;
+        break;
+      }
+      j -= step * (shape[a] - 1);
+      idx[a] = 0;
+    }
   }
   return fromNumbers(t.dtype, t.shape, out);
 }

@@ -141,13 +141,24 @@ function computeSlices(shape: readonly number[], axes: readonly number[]): reado
 
 /** The flat offsets of every multi-index of `dims` (row-major), each index weighted by `strides`. */
 function offsets(dims: readonly number[], strides: readonly number[]): number[] {
-  let acc = [0];
-  dims.forEach((n, k) => {
-    const next: number[] = [];
-    for (const base of acc) for (let i = 0; i < n; i++) next.push(base + i * strides[k]);
-    acc = next;
-  });
-  return acc;
+  let total = 1;
+  for (const n of dims) total *= n;
+  const out: number[] = [];
+  // An odometer over the multi-index, the last index fastest, keeping the offset up to date.
+  const idx = dims.map(() => 0);
+  let off = 0;
+  for (let n = 0; n < total; n++) {
+    out.push(off);
+    for (let k = dims.length - 1; k >= 0; k--) {
+      if (++idx[k] < dims[k]) {
+        off += strides[k];
+        break;
+      }
+      off -= strides[k] * (dims[k] - 1);
+      idx[k] = 0;
+    }
+  }
+  return out;
 }
 
 export function describeShape(shape: readonly number[]): string {
