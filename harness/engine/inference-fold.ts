@@ -29,11 +29,16 @@ export class InferenceFold {
     const a = numbersOf(actual);
     const perRule = this.l1.get(rank) ?? new Map<AxisRule, number>();
     const consistent = new Set<AxisRule>();
+    // Rules that reduce the same axes (every rule, on rank 1) have the same oracle result and the same distance.
+    const l1ByAxes = new Map<string, number>();
     for (const rule of INFERABLE_RULES) {
       const axes = reduceAxes(rule, input.shape);
       const expected = oracle(input, axes);
       if (standing.has(rule) && compareToOracle(actual, expected, { input, axes, log }, profile).pass) consistent.add(rule);
-      perRule.set(rule, Math.max(perRule.get(rule) ?? 0, sliceL1(a, numbersOf(expected), input, axes)));
+      const key = axes.join(',');
+      let l1 = l1ByAxes.get(key);
+      if (l1 === undefined) l1ByAxes.set(key, (l1 = sliceL1(a, numbersOf(expected), input, axes)));
+      perRule.set(rule, Math.max(perRule.get(rule) ?? 0, l1));
     }
     this.consistent.set(rank, consistent);
     this.l1.set(rank, perRule);

@@ -134,6 +134,18 @@ function computeSlices(shape: readonly number[], axes: readonly number[]): reado
   const strides = stridesOf(shape);
   const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
   const redAxes = [...Array(rank).keys()].filter((a) => reduced.has(a));
+  // The common case, trailing axes (`last`, `all`): slice k is the run k*L .. k*L + L - 1.
+  if (redAxes.every((a, i) => a === rank - redAxes.length + i)) {
+    const L = redAxes.reduce((n, a) => n * shape[a], 1);
+    const count = keptAxes.reduce((n, a) => n * shape[a], 1);
+    const runs: (readonly number[])[] = [];
+    for (let k = 0; k < count; k++) {
+      const run: number[] = [];
+      for (let j = 0; j < L; j++) run.push(k * L + j);
+      runs.push(Object.freeze(run));
+    }
+    return Object.freeze(runs);
+  }
   const outer = offsets(keptAxes.map((a) => shape[a]), keptAxes.map((a) => strides[a]));
   const inner = offsets(redAxes.map((a) => shape[a]), redAxes.map((a) => strides[a]));
   return Object.freeze(outer.map((base) => Object.freeze(inner.map((off) => base + off))));
