@@ -93,4 +93,17 @@ describe('tensor walks', () => {
       }
     }
   });
+
+  it('fromNumbers converts as element assignment does: float32 rounding, int32 wrap-around, NaN and fractions', () => {
+    const values = [0.1, -0.1, 1e40, -1e-50, NaN, -0, 2 ** 31 + 5, -(2 ** 32) - 3.7, 123.9, -123.9, Infinity];
+    for (const [dtype, Typed] of [['float64', Float64Array], ['float32', Float32Array], ['int32', Int32Array]] as const) {
+      const byElement = new Typed(values.length);
+      for (let i = 0; i < values.length; i++) byElement[i] = values[i];
+      expect(Array.from(fromNumbers(dtype, [values.length], values).data as ArrayLike<number>), dtype).toEqual(Array.from(byElement));
+      // from a typed array, as the checks hand it over
+      expect(Array.from(fromNumbers(dtype, [values.length], Float64Array.from(values)).data as ArrayLike<number>), dtype).toEqual(Array.from(byElement));
+    }
+    // more values than the shape holds: the first ones (as before: writes past the end were dropped)
+    expect(Array.from(fromNumbers('int32', [2], [1, 2, 3]).data as Int32Array)).toEqual([1, 2]);
+  });
 });

@@ -55,15 +55,14 @@ export function numbersOf(t: Tensor): Float64Array {
 export function fromNumbers(dtype: DType, shape: readonly number[], values: ArrayLike<number>): Tensor {
   const t = makeTensor(dtype, shape);
   const d = t.data;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    switch (dtype) {
-      case 'float16': (d as Uint16Array)[i] = numberToHalfBits(x); break;
-      case 'bfloat16': (d as Uint16Array)[i] = numberToBf16Bits(x); break;
-      case 'int64': (d as BigInt64Array)[i] = BigInt(Math.trunc(x)); break;
-      case 'bool': (d as Uint8Array)[i] = x ? 1 : 0; break;
-      default: (d as Float64Array | Float32Array | Int32Array)[i] = x;
-    }
+  // One loop per dtype (the dtype does not change from element to element); `set` converts each value as an
+  // element assignment does (rounding to float32, ToInt32 for int32).
+  switch (dtype) {
+    case 'float16': for (let i = 0; i < values.length; i++) (d as Uint16Array)[i] = numberToHalfBits(values[i]); break;
+    case 'bfloat16': for (let i = 0; i < values.length; i++) (d as Uint16Array)[i] = numberToBf16Bits(values[i]); break;
+    case 'int64': for (let i = 0; i < values.length; i++) (d as BigInt64Array)[i] = BigInt(Math.trunc(values[i])); break;
+    case 'bool': for (let i = 0; i < values.length; i++) (d as Uint8Array)[i] = values[i] ? 1 : 0; break;
+    default: (d as Float64Array | Float32Array | Int32Array).set(values.length === d.length ? values : Array.prototype.slice.call(values, 0, d.length));
   }
   return t;
 }
