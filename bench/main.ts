@@ -10,8 +10,9 @@
 //   transport  4096 x 4096 float64/float32 through a worker and back vs the candidate's own softmax time
 //   e2e        wall time of `softmax-conformance run` (default settings) and the cases it checked
 //   oracle     the oracle's elements/s vs mpmath (bench/oracle-bench.ts)
-//   scale      cases/s and peak RSS at 2k/20k (--scale-max 200000 adds 200k) cases, --jobs 1 vs 2, a 2k audit's
-//              whole-command time, an extrapolation to a 16-core runner and a 10-shard matrix (bench/scale.ts)
+//   scale      cases/s and peak RSS at 2k/20k (--scale-max 200000 adds 200k) cases, --jobs 1 vs 2, a 2k and a
+//              0-case audit's whole-command time (medians of 5, beside their peers), an extrapolation to a 16-core
+//              runner and a 10-shard matrix (bench/scale.ts)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { projectPath } from '../harness/paths.js';
@@ -269,8 +270,8 @@ async function main(): Promise<void> {
   }
   if (o.only.includes('scale')) {
     const sizes = [2000, 20000, 200000].filter((n) => n <= o.scaleMax);
-    log(`scale: audits of ${sizes.join(', ')} cases, --jobs 1 and 2, and the Hypothesis peer at 2,000 and 20,000`);
-    parts.scale = await benchScale({ sizes, peerSizes: [2000, 20000].filter((n) => n <= o.scaleMax), log });
+    log(`scale: a 2,000- and a 0-case audit's whole command (medians of 5, alternating with their peers), audits of ${sizes.join(', ')} cases, --jobs 1 and 2, and the Hypothesis peer at 2,000 and 20,000`);
+    parts.scale = await benchScale({ sizes, peerSizes: [2000, 20000].filter((n) => n <= o.scaleMax), wholeRuns: 5, log });
     result.scale = parts.scale;
   }
   result.benchSeconds = +((performance.now() - started) / 1000).toFixed(1);

@@ -4,7 +4,7 @@ import { compareToOracle } from '../tolerance/profiles.js';
 import type { Family } from '../model.js';
 import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
 import { MIN_NORMAL } from '../tolerance/metrics.js';
-import { toNumbers, type Tensor } from '../tensor/tensor.js';
+import { numbersOf, type Tensor } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import { isFiniteInput, isOrdinary } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
@@ -48,8 +48,8 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
 
 /** Why a log-softmax output is wrong, when the pattern says so. */
 function explainLogSoftmax(actual: Tensor, expected: Tensor): string | undefined {
-  const av = toNumbers(actual);
-  const ev = toNumbers(expected);
+  const av = numbersOf(actual);
+  const ev = numbersOf(expected);
   if (ev.some((x, i) => Number.isFinite(x) && av[i] === -Infinity)) {
     return 'gives -inf where the log-softmax is finite: a probability that underflowed to 0 went through log (log(softmax(x)) rather than (x - max) - log(sum(exp(x - max))))';
   }
@@ -74,10 +74,10 @@ export function oracleCheck(spec: OracleCheckSpec): Check {
   };
 }
 
-const hasNaN = (t: Tensor) => toNumbers(t).some(Number.isNaN);
+const hasNaN = (t: Tensor) => numbersOf(t).some(Number.isNaN);
 const nanWhereFinite = (a: Tensor, e: Tensor) => {
-  const av = toNumbers(a);
-  const ev = toNumbers(e);
+  const av = numbersOf(a);
+  const ev = numbersOf(e);
   return ev.some((x, i) => Number.isFinite(x) && !Number.isFinite(av[i]));
 };
 
@@ -97,7 +97,7 @@ export const overflowCheck = oracleCheck({
   explain: (a, e, unit) => {
     const x = unit.case.input;
     if (!isFloatDType(x.dtype)) {
-      const v = toNumbers(x);
+      const v = numbersOf(x);
       const range = Math.max(...v) - Math.min(...v);
       if (range > (x.dtype === 'int32' ? 2 ** 31 - 1 : 2 ** 63 - 1)) return 'wraps around: x - max(x) is computed in the integer dtype and overflows it';
     }
@@ -113,7 +113,7 @@ export const underflowCheck = oracleCheck({
   explain: (a, e) =>
     nanWhereFinite(a, e)
       ? 'underflows: every exp in the slice is 0, so it becomes 0/0 = NaN'
-      : toNumbers(a).some((x, i) => x === 0 && toNumbers(e)[i] !== 0)
+      : numbersOf(a).some((x, i) => x === 0 && numbersOf(e)[i] !== 0)
         ? 'loses tiny results: returns 0 where the correct result is a small nonzero number'
         : undefined,
 });
@@ -124,7 +124,7 @@ export const singletonCheck = oracleCheck({
   description: 'inputs with a length-1 axis, e.g. a (1, 4) batch of one: normalised along the contract axis, not the singleton one',
   applies: (d) => isFiniteInput(d) && !d.overflow && !d.underflow && !d.empty && d.singleton,
   explain: (a, _e, unit) => {
-    const v = toNumbers(a);
+    const v = numbersOf(a);
     const reduced = unit.axes.map((k) => unit.case.input.shape[k]);
     if (v.length > 1 && v.every((x) => x === 1) && reduced.some((n) => n > 1)) {
       return 'normalises over a length-1 axis: every output is 1';
@@ -139,8 +139,8 @@ export const nanCheck = oracleCheck({
   description: 'NaN inputs follow the special-value policy (ieee: a NaN makes its whole slice NaN, and only its slice)',
   applies: (d) => d.nan,
   explain: (a, e) => {
-    const av = toNumbers(a);
-    const ev = toNumbers(e);
+    const av = numbersOf(a);
+    const ev = numbersOf(e);
     if (ev.some((x, i) => Number.isNaN(x) && !Number.isNaN(av[i]))) return 'a NaN does not propagate through its slice';
     if (ev.some((x, i) => !Number.isNaN(x) && Number.isNaN(av[i]))) return 'a NaN leaks into other slices';
     return undefined;

@@ -61,7 +61,8 @@ export interface Check {
   description: string;
   applies(unit: Unit, domains: Domains): boolean;
   probes(unit: Unit): Probe[];
-  judge(unit: Unit, outcomes: CallOutcome[], ctx: JudgeContext): Judgement;
+  /** `probes`: what probes(unit) returned when the unit was planned (the engine passes them: building them twice costs) */
+  judge(unit: Unit, outcomes: CallOutcome[], ctx: JudgeContext, probes?: Probe[]): Judgement;
   /** one sentence for the report from the failing cases' details (the first is the smallest counterexample) */
   diagnose(failures: { unit: Unit; detail: string }[]): string;
 }

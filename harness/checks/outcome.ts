@@ -1,7 +1,7 @@
 // Shared first steps of judging: turn a call outcome that is not a usable array into the right judgement,
 // and bring a usable output to the dtype the contract expects so values can be compared.
 import { resultDType } from '../tensor/dtype.js';
-import { describeShape, fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
+import { describeShape, fromNumbers, numbersOf, type Tensor } from '../tensor/tensor.js';
 import type { CallOutcome } from '../worker/types.js';
 import { fmtInput } from './format.js';
 import type { Judgement, JudgeContext, Probe } from './check.js';
@@ -49,7 +49,7 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** The output's values in the dtype the contract expects for this input (exact when widening). */
 export function inExpectedDtype(output: Tensor, input: Tensor): Tensor {
   const want = resultDType(input.dtype);
-  return output.dtype === want ? output : fromNumbers(want, output.shape, toNumbers(output));
+  return output.dtype === want ? output : fromNumbers(want, output.shape, numbersOf(output));
 }
 
 export function firstLine(s: string): string {

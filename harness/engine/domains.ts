@@ -1,7 +1,7 @@
 // Which input domains a unit touches. Each oracle-comparing check owns one domain, so a failure's family says
 // *where* an implementation breaks (overflow, underflow, NaN, ...) rather than only *that* it does.
 import { resultDType, type FloatDType } from '../tensor/dtype.js';
-import { slicesOver, toNumbers } from '../tensor/tensor.js';
+import { slicesOver, numbersOf } from '../tensor/tensor.js';
 import type { Unit } from './unit.js';
 
 /** ln of the largest finite value: beyond it exp(x) overflows. */
@@ -24,19 +24,21 @@ export interface Domains {
 
 export function domainsOf(unit: Unit): Domains {
   const x = unit.case.input;
-  const values = toNumbers(x);
+  const values = numbersOf(x);
   const out = resultDType(x.dtype);
   let nan = false;
   let infinity = false;
   let overflow = false;
+  const overflowAbove = EXP_OVERFLOW[out];
   // Indexed loops: for-of over a typed array allocates an iterator result per element here (not optimised away).
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isNaN(v)) nan = true;
-    else if (!Number.isFinite(v)) infinity = true;
-    else if (v > EXP_OVERFLOW[out]) overflow = true;
+    if (v !== v) nan = true;
+    else if (v === Infinity || v === -Infinity) infinity = true;
+    else if (v > overflowAbove) overflow = true;
   }
   let underflow = false;
+  const underflowBelow = EXP_UNDERFLOW[out];
   if (values.length > 0) {
     // With no axes (0-d) every element is its own slice: exp of a very negative scalar still underflows.
     for (const slice of slicesOver(x.shape, unit.axes)) {
@@ -50,7 +52,7 @@ export function domainsOf(unit: Unit): Domains {
         }
       }
       if (max === -Infinity) continue;
-      if (max < EXP_UNDERFLOW[out] || min - max < EXP_UNDERFLOW[out]) underflow = true;
+      if (max < underflowBelow || min - max < underflowBelow) underflow = true;
     }
   }
   return {

@@ -328,7 +328,7 @@ class Judge {
       ? { binding, ord, dtype: dt, hung: [...new Set(hung)].map((x) => ({ rank: x.shape.length, size: sizeOf(x.shape) })), checks: [] }
       : undefined;
     if (record) this.hangs.push(record);
-    for (const { check, slots } of pu.checks) {
+    for (const { check, slots, probes } of pu.checks) {
       const t = tallies.get(check.name)!;
       const f = t.fold;
       const started = performance.now();
@@ -337,7 +337,7 @@ class Judge {
       try {
         j = isOutcomeCheck(check)
           ? check.judgeAll(allProbes, allOutcomes)
-          : check.judge(pu.unit, slots.map((s) => plan.outcome(s)), ctx);
+          : check.judge(pu.unit, slots.map((s) => plan.outcome(s)), ctx, probes);
       } catch (err) {
         // A harness bug on one case must not lose the others: record it where a person will see it.
         j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };

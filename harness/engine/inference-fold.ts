@@ -4,7 +4,7 @@
 // evaluations infer what one evaluation infers.
 import { INFERABLE_RULES, reduceAxes, type AxisRule } from '../contracts.js';
 import { compareToOracle, type ToleranceProfile } from '../tolerance/profiles.js';
-import { toNumbers, type Tensor } from '../tensor/tensor.js';
+import { numbersOf, type Tensor } from '../tensor/tensor.js';
 import { inExpectedDtype, sameShape } from '../checks/outcome.js';
 import { sliceL1, type NearestRule } from './inference.js';
 
@@ -26,14 +26,19 @@ export class InferenceFold {
     if (rank === 0 || !sameShape(output.shape, input.shape)) return;
     const actual = inExpectedDtype(output, input);
     const standing = this.consistent.get(rank) ?? new Set(INFERABLE_RULES);
-    const a = toNumbers(actual);
+    const a = numbersOf(actual);
     const perRule = this.l1.get(rank) ?? new Map<AxisRule, number>();
     const consistent = new Set<AxisRule>();
+    // Rules that reduce the same axes (every rule, on rank 1) have the same oracle result and the same distance.
+    const l1ByAxes = new Map<string, number>();
     for (const rule of INFERABLE_RULES) {
       const axes = reduceAxes(rule, input.shape);
       const expected = oracle(input, axes);
       if (standing.has(rule) && compareToOracle(actual, expected, { input, axes, log }, profile).pass) consistent.add(rule);
-      perRule.set(rule, Math.max(perRule.get(rule) ?? 0, sliceL1(a, toNumbers(expected), input, axes)));
+      const key = axes.join(',');
+      let l1 = l1ByAxes.get(key);
+      if (l1 === undefined) l1ByAxes.set(key, (l1 = sliceL1(a, numbersOf(expected), input, axes)));
+      perRule.set(rule, Math.max(perRule.get(rule) ?? 0, l1));
     }
     this.consistent.set(rank, consistent);
     this.l1.set(rank, perRule);

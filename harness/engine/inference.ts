@@ -3,7 +3,7 @@
 import { INFERABLE_RULES, inferredRuleName, reduceAxes, type AxisRule } from '../contracts.js';
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
-import { slicesOver, toNumbers, type Tensor } from '../tensor/tensor.js';
+import { slicesOver, numbersOf, type Tensor } from '../tensor/tensor.js';
 import { inExpectedDtype, sameShape } from '../checks/outcome.js';
 
 export interface Observation {
@@ -71,11 +71,11 @@ export function nearestRules(
   for (const { input, output } of observations) {
     const rank = input.shape.length;
     if (rank === 0 || explained.has(rank) || !sameShape(output.shape, input.shape)) continue;
-    const a = toNumbers(inExpectedDtype(output, input));
+    const a = numbersOf(inExpectedDtype(output, input));
     const perRule = worst.get(rank) ?? new Map<AxisRule, number>();
     for (const rule of INFERABLE_RULES) {
       const axes = reduceAxes(rule, input.shape);
-      const l1 = sliceL1(a, toNumbers(oracle(input, axes)), input, axes);
+      const l1 = sliceL1(a, numbersOf(oracle(input, axes)), input, axes);
       perRule.set(rule, Math.max(perRule.get(rule) ?? 0, l1));
     }
     worst.set(rank, perRule);

@@ -10,6 +10,7 @@ import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { evaluate, finishEvaluation, foldOf } from '../engine/evaluate.js';
 import type { EvaluationPartial } from '../engine/partial.js';
 import { evaluateSplit, shareSource, type CaseSource } from './split-evaluation.js';
+import { shareOnThread } from './share-thread-client.js';
 import { shardStateOf } from './audit-shards.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/cases.js';
@@ -84,10 +85,7 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   // A Python worker reports its interpreter's versions; a JavaScript candidate's audit probes Python meanwhile.
   const pythonChecked = spec.language === 'python' ? undefined : checkPython(opts.python);
   pythonChecked?.catch(() => undefined); // awaited below; meanwhile its failure must not count as unhandled
-  // The fixed cases in the audit's dtypes; by default all of them, bfloat16's only where the default includes it.
-  const bf16 = auditCaseOptions(opts).dtypes!.includes('bfloat16');
-  const fixed = [...discussionCases(), ...adversarialCases(), ...bfloat16Cases()].filter((c) =>
-    opts.dtypes ? opts.dtypes.includes(c.input.dtype) : c.input.dtype !== 'bfloat16' || bf16);
+  const fixed = fixedCases(opts);
   // Asked for by name, bfloat16 has fixed cases here: without ml_dtypes nothing about it can be judged, which is an
   // environment error.
   if (spec.language === 'python' && opts.dtypes?.includes('bfloat16') && fixed.some((c) => c.input.dtype === 'bfloat16')) {
@@ -99,15 +97,11 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   }
   // Every case has its position in the whole audit's list (fixed, then generated): failures are ordered by it,
   // and the shares of --jobs and --shard are dealt by it.
-  const all: CaseSource = {
-    total: fixed.length + opts.numRuns,
-    start: 0,
-    step: 1,
-    get: (o) => ({ ...(o < fixed.length ? fixed[o] : generated(o - fixed.length)), ordinal: o }),
-  };
-  const source = opts.shard ? shareSource(all, opts.shard.index, opts.shard.count) : all;
+  const source = auditSource(opts, fixed, generated);
   const checkNames = settings.checks.map((c) => c.name);
-  const { result: evaluated, partial, coverage } = await evaluateSplit(spec, source, settings, opts.jobs ?? 1, worker);
+  // Experimental, off by default (docs/bench.md): the shares after the first judged on worker threads of their own.
+  const threads = process.env.SOFTMAX_CONFORMANCE_SHARE_THREADS === '1' && (opts.jobs ?? 1) > 1;
+  const { result: evaluated, partial, coverage } = await evaluateSplit(spec, source, settings, opts.jobs ?? 1, worker, threads ? shareOnThread(opts, spec) : undefined);
   let result = evaluated;
   const bf16Cases = spec.language === 'python' ? coverage?.countWhere('dtype', 'bfloat16') ?? 0 : 0;
   if (bf16Cases > 0 && !opts.dtypes) {
@@ -133,12 +127,30 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
   return buildReport('audit', [result], opts, python, performance.now() - head.started, sandbox);
 }
 
+/** The fixed cases in the audit's dtypes; by default all of them, bfloat16's only where the default includes it. */
+export function fixedCases(opts: AuditOptions): Case[] {
+  const bf16 = auditCaseOptions(opts).dtypes!.includes('bfloat16');
+  return [...discussionCases(), ...adversarialCases(), ...bfloat16Cases()].filter((c) =>
+    opts.dtypes ? opts.dtypes.includes(c.input.dtype) : c.input.dtype !== 'bfloat16' || bf16);
+}
+
+/** Every case of the audit (fixed, then generated) with its position in the whole list; one shard's share of them. */
+export function auditSource(opts: AuditOptions, fixed: Case[] = fixedCases(opts), generated: (index: number) => Case = generatedCases(opts)): CaseSource {
+  const all: CaseSource = {
+    total: fixed.length + opts.numRuns,
+    start: 0,
+    step: 1,
+    get: (o) => ({ ...(o < fixed.length ? fixed[o] : generated(o - fixed.length)), ordinal: o }),
+  };
+  return opts.shard ? shareSource(all, opts.shard.index, opts.shard.count) : all;
+}
+
 /**
  * Generated case `index`, drawn with its neighbours in chunks. The chunks used last are kept, one more than there
  * are shares: the --jobs shares walk the same stretch of cases at slightly different speeds, and a cache smaller
  * than their spread would draw a whole chunk again for almost every case.
  */
-function generatedCases(opts: AuditOptions): (index: number) => Case {
+export function generatedCases(opts: AuditOptions): (index: number) => Case {
   const arb = caseArb(auditCaseOptions(opts));
   const chunks = new Map<number, Case[]>();
   const kept = Math.max(KEPT_CHUNKS, (opts.jobs ?? 1) + 1);

@@ -54,7 +54,7 @@ export function countOf(src: CaseSource): number {
 }
 
 /** The units of a source's cases under each binding; each case is counted once in `coverage` as it is drawn. */
-function unitSource(src: CaseSource, bindings: Binding[], coverage: CoverageFold): UnitSource {
+export function unitSource(src: CaseSource, bindings: Binding[], coverage: CoverageFold): UnitSource {
   function* walk() {
     for (const [b, binding] of bindings.entries()) {
       for (let o = src.start; o < src.total; o += src.step) {
@@ -68,6 +68,15 @@ function unitSource(src: CaseSource, bindings: Binding[], coverage: CoverageFold
   return { bindings, units: walk(), total: countOf(src) * bindings.length };
 }
 
+/** A share judged elsewhere (share-thread-client.ts): what it found, as the main thread's shares give it. */
+export interface RemoteShare {
+  partial: EvaluationPartial;
+  coverage: CoverageFold;
+}
+
+/** Judges the k-th of n shares (1-based) elsewhere, with its own worker, reporting the cases it has judged. */
+export type ShareOnThread = (k: number, n: number, onProgress: (done: number) => void) => Promise<RemoteShare | StartFailure>;
+
 /**
  * Evaluate `spec` on the cases of `source` with `jobs` workers. `first` is a worker already starting (audit starts
  * one before the rest of the harness loads); the others start here. A unit's ordinal (its case's position in the
@@ -79,11 +88,14 @@ export async function evaluateSplit(
   settings: SubjectSettings,
   jobs: number,
   first?: Promise<ImplementationWorker | StartFailure>,
+  elsewhere?: ShareOnThread,
 ): Promise<SplitEvaluation> {
   const n = Math.max(1, Math.min(jobs, countOf(source)));
   const bindings = bindingsOf(spec, settings.policy);
   const starting = [first ?? startWorker(workerSpecOf(spec, settings))];
-  for (let k = 1; k < n; k++) starting.push(startWorker(workerSpecOf(spec, settings)));
+  // With `elsewhere`, only the first share is judged here; the others start their own workers where they run.
+  const local = elsewhere ? 1 : n;
+  for (let k = 1; k < local; k++) starting.push(startWorker(workerSpecOf(spec, settings)));
   const done = new Array<number>(n).fill(0);
   // The whole total from the start: the progress bar is sized by its first update, before every share has reported.
   const total = countOf(source) * bindings.length;
@@ -92,8 +104,10 @@ export async function evaluateSplit(
     settings.onProgress?.(done.reduce((a, b) => a + b, 0), total);
   };
   const options = evaluationOptions(spec, settings);
-  const coverage = [...Array(n).keys()].map(() => new CoverageFold());
-  const shares = [...Array(n).keys()].map((k) => prepareEvaluation(unitSource(shareSource(source, k + 1, n), bindings, coverage[k]), settings.checks, { ...options, onProgress: progress(k) }));
+  const coverage = [...Array(local).keys()].map(() => new CoverageFold());
+  const remote = elsewhere ? [...Array(n - 1).keys()].map((i) => elsewhere(i + 2, n, progress(i + 1))) : [];
+  remote.forEach((r) => r.catch(() => undefined)); // awaited below; a failure meanwhile must not count as unhandled
+  const shares = [...Array(local).keys()].map((k) => prepareEvaluation(unitSource(shareSource(source, k + 1, n), bindings, coverage[k]), settings.checks, { ...options, onProgress: progress(k) }));
   // Plan on this core while the interpreters start, a chunk at a time so that a ready message is read promptly.
   let ready = false;
   void Promise.all(starting).then(() => (ready = true), () => (ready = true));
@@ -102,9 +116,10 @@ export async function evaluateSplit(
     await new Promise((r) => setImmediate(r));
   }
   const workers = await Promise.all(starting);
-  const failed = workers.find(isStartFailure);
+  let failed = workers.find(isStartFailure);
   if (failed) {
     await Promise.all(workers.map((w) => (isStartFailure(w) ? undefined : w.close())));
+    await Promise.allSettled(remote);
     const cases = [...Array(countOf(source)).keys()].map((i) => source.get(source.start + i * source.step));
     return { result: notStarted(spec, failed, bindings, cases, settings) };
   }
@@ -114,6 +129,19 @@ export async function evaluateSplit(
     const partial = results[0].partial;
     for (const r of results.slice(1)) partial.merge(r.partial);
     for (const c of coverage.slice(1)) coverage[0].merge(c);
+    // Shares judged elsewhere merge in share order, as the local ones do (the merge is exact in any order anyway).
+    for (const r of await Promise.all(remote)) {
+      if (!('partial' in r)) {
+        failed = r;
+        break;
+      }
+      partial.merge(r.partial);
+      coverage[0].merge(r.coverage);
+    }
+    if (failed) {
+      const cases = [...Array(countOf(source)).keys()].map((i) => source.get(source.start + i * source.step));
+      return { result: notStarted(spec, failed, bindings, cases, settings) };
+    }
     const extras = { ...conventionOf(live[0]), coverage: coverageOf(coverage[0], { ...settings.coverage, language: spec.language }), located: live[0].runtime?.module };
     return { result: resultOf(spec, finishEvaluation(partial, bindings, settings.checks, settings), extras), partial, coverage: coverage[0] };
   } finally {

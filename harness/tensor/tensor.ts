@@ -38,19 +38,31 @@ export function toNumbers(t: Tensor): Float64Array {
   return out;
 }
 
+const numbers = new WeakMap<Tensor, Float64Array>();
+
+/**
+ * toNumbers once per tensor, for readers only: the judging asks for the same tensor's values in many checks. The
+ * result is shared (a float64 tensor's own data): never write to it. Tensors are not changed once built.
+ */
+export function numbersOf(t: Tensor): Float64Array {
+  if (t.data instanceof Float64Array) return t.data;
+  let v = numbers.get(t);
+  if (v === undefined) numbers.set(t, (v = toNumbers(t)));
+  return v;
+}
+
 /** A tensor of the dtype from JS numbers, each rounded to the dtype (nearest-even for floats, truncation for ints). */
 export function fromNumbers(dtype: DType, shape: readonly number[], values: ArrayLike<number>): Tensor {
   const t = makeTensor(dtype, shape);
   const d = t.data;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    switch (dtype) {
-      case 'float16': (d as Uint16Array)[i] = numberToHalfBits(x); break;
-      case 'bfloat16': (d as Uint16Array)[i] = numberToBf16Bits(x); break;
-      case 'int64': (d as BigInt64Array)[i] = BigInt(Math.trunc(x)); break;
-      case 'bool': (d as Uint8Array)[i] = x ? 1 : 0; break;
-      default: (d as Float64Array | Float32Array | Int32Array)[i] = x;
-    }
+  // One loop per dtype (the dtype does not change from element to element); `set` converts each value as an
+  // element assignment does (rounding to float32, ToInt32 for int32).
+  switch (dtype) {
+    case 'float16': for (let i = 0; i < values.length; i++) (d as Uint16Array)[i] = numberToHalfBits(values[i]); break;
+    case 'bfloat16': for (let i = 0; i < values.length; i++) (d as Uint16Array)[i] = numberToBf16Bits(values[i]); break;
+    case 'int64': for (let i = 0; i < values.length; i++) (d as BigInt64Array)[i] = BigInt(Math.trunc(values[i])); break;
+    case 'bool': for (let i = 0; i < values.length; i++) (d as Uint8Array)[i] = values[i] ? 1 : 0; break;
+    default: (d as Float64Array | Float32Array | Int32Array).set(values.length === d.length ? values : Array.prototype.slice.call(values, 0, d.length));
   }
   return t;
 }
@@ -121,6 +133,18 @@ function computeSlices(shape: readonly number[], axes: readonly number[]): reado
   const strides = stridesOf(shape);
   const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
   const redAxes = [...Array(rank).keys()].filter((a) => reduced.has(a));
+  // The common case, trailing axes (`last`, `all`): slice k is the run k*L .. k*L + L - 1.
+  if (redAxes.every((a, i) => a === rank - redAxes.length + i)) {
+    const L = redAxes.reduce((n, a) => n * shape[a], 1);
+    const count = keptAxes.reduce((n, a) => n * shape[a], 1);
+    const runs: (readonly number[])[] = [];
+    for (let k = 0; k < count; k++) {
+      const run: number[] = [];
+      for (let j = 0; j < L; j++) run.push(k * L + j);
+      runs.push(Object.freeze(run));
+    }
+    return Object.freeze(runs);
+  }
   const outer = offsets(keptAxes.map((a) => shape[a]), keptAxes.map((a) => strides[a]));
   const inner = offsets(redAxes.map((a) => shape[a]), redAxes.map((a) => strides[a]));
   return Object.freeze(outer.map((base) => Object.freeze(inner.map((off) => base + off))));
@@ -128,13 +152,24 @@ function computeSlices(shape: readonly number[], axes: readonly number[]): reado
 
 /** The flat offsets of every multi-index of `dims` (row-major), each index weighted by `strides`. */
 function offsets(dims: readonly number[], strides: readonly number[]): number[] {
-  let acc = [0];
-  dims.forEach((n, k) => {
-    const next: number[] = [];
-    for (const base of acc) for (let i = 0; i < n; i++) next.push(base + i * strides[k]);
-    acc = next;
-  });
-  return acc;
+  let total = 1;
+  for (const n of dims) total *= n;
+  const out: number[] = [];
+  // An odometer over the multi-index, the last index fastest, keeping the offset up to date.
+  const idx = dims.map(() => 0);
+  let off = 0;
+  for (let n = 0; n < total; n++) {
+    out.push(off);
+    for (let k = dims.length - 1; k >= 0; k--) {
+      if (++idx[k] < dims[k]) {
+        off += strides[k];
+        break;
+      }
+      off -= strides[k] * (dims[k] - 1);
+      idx[k] = 0;
+    }
+  }
+  return out;
 }
 
 export function describeShape(shape: readonly number[]): string {
