@@ -19,6 +19,13 @@ const ALL = ['**/*.test.ts'];
 
 const TIMEOUTS = { testTimeout: 60_000, hookTimeout: 60_000 };
 
+// The HTML report's browser test needs Chromium, which `vitest run` and `npm run test:unit` must not: it joins only
+// `npm test` (npm names the script it runs in npm_lifecycle_event), in the same pool, so it runs beside the rest
+// instead of after it. `npm run test:browser` runs it alone (test/browser/vitest.config.ts).
+const BROWSER = process.env.npm_lifecycle_event === 'test'
+  ? [{ test: { name: 'browser', include: ['test/browser/**/*.browser.test.ts'], exclude: ['node_modules/**'], testTimeout: 120_000, hookTimeout: 120_000 } }]
+  : [];
+
 export default defineConfig({
   test: {
     // At the root only: a project that inherited it would build dist/ once more for itself.
@@ -31,6 +38,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'isolated', include: OWN_PROCESS, exclude: EXCLUDE, ...TIMEOUTS } },
       { test: { name: 'shared', include: ALL, exclude: [...EXCLUDE, ...OWN_PROCESS], isolate: false, ...TIMEOUTS } },
+      ...BROWSER,
     ],
   },
 });

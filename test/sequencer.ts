@@ -10,6 +10,8 @@ export const SLOW_FIRST = [
   'test/module-target.test.ts',
   'test/frameworks.test.ts',
   'test/package.test.ts',
+  'test/shard-merge.test.ts',
+  'test/browser/report.browser.test.ts',
   'harness/worker/python-worker.test.ts',
   'test/reproduce.test.ts',
   'test/gate-vacuous.test.ts',
