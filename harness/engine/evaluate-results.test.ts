@@ -1,0 +1,287 @@
+// How the engine turns one check's judgements into its CheckResult (verdict, diagnosis, counts, counterexample), with
+// checks written here whose judgements the test chooses: every verdict branch, its wording and counts, what the
+// counterexample carries, progress, the distinct calls, and the dtype summary's clauses. Public functions only.
+import { describe, expect, it } from 'vitest';
+import type { Case } from '../cases/case.js';
+import type { Check, Judgement } from '../checks/check.js';
+import { primaryProbe } from '../checks/check.js';
+import { checksNamed } from '../checks/registry.js';
+import type { DType } from '../tensor/dtype.js';
+import { fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
+import { getProfile } from '../tolerance/profiles.js';
+import type { CallOutcome, CallRequest, ImplementationWorker } from '../worker/types.js';
+import { evaluate, finishEvaluation, foldOf, type EvaluationOptions } from './evaluate.js';
+import { unitsFor, type Binding, type Unit } from './unit.js';
+
+const okOf = (t: Tensor): CallOutcome => ({ kind: 'ok', output: t, numpyDtype: t.dtype, mutated: false, captured: '', ms: 0 });
+
+/** Answers every call with its input (or with `fn`'s outcome), logging the calls. */
+function worker(fn: (x: Tensor) => CallOutcome = okOf): ImplementationWorker & { calls: number } {
+  const w = {
+    calls: 0,
+    importOutput: '',
+    async call(requests: CallRequest[]): Promise<CallOutcome[]> {
+      w.calls += requests.length;
+      return requests.map((r) => fn(r.input));
+    },
+    close: async () => undefined,
+  };
+  return w;
+}
+
+const BINDING: Binding = { rule: 'last', policy: 'ieee', claimed: false, callStyle: 'x-axis' };
+
+/** Case `id` whose first value picks the judgement (see `fake`). */
+function caseOf(id: string, values: number[], dtype: DType = 'float64', extra: Partial<Case> = {}): Case {
+  return { id, title: id, source: 'adversarial', family: 'ordinary', input: fromNumbers(dtype, [values.length], values), ...extra };
+}
+
+/** A check whose judgement of a unit is `pick(first value of the input, unit)`; applies where `applies` says. */
+function fake(name: string, pick: (v: number, u: Unit) => Judgement, applies: (u: Unit) => boolean = () => true): Check {
+  return {
+    name,
+    family: 'values',
+    description: name,
+    applies,
+    probes: (u) => [primaryProbe(u)],
+    judge: (u, outcomes) => {
+      const o = outcomes[0];
+      // as the real checks say it: hang-ledger.ts and the verdicts read these words
+      if (o.kind === 'timeout') return { status: 'unjudged', detail: `not judged: the call timed out after ${o.limitMs} ms (see timeout)` };
+      if (o.kind === 'not-run') return { status: 'unjudged', detail: `not run: ${o.reason}` };
+      if (o.kind !== 'ok') return { status: 'unjudged', detail: `not judged: ${o.kind}` };
+      return pick(toNumbers(u.case.input)[0], u);
+    },
+    diagnose: (fs) => `${name} diagnosed: ${fs[0].detail}`,
+  };
+}
+
+const fail = (u: Unit, detail: string, raised?: string): Judgement => ({
+  status: 'fail',
+  detail,
+  evidence: { input: u.case.input, args: u.args, actual: u.case.input, expected: u.case.input, error: 'E' },
+  ...(raised ? { raised } : {}),
+});
+
+const OPTS: EvaluationOptions = {
+  profile: getProfile('strict'),
+  policy: 'ieee',
+  mayReject: () => false,
+  snippet: (_e, at) => ({ python: `# ${at.family} over ${at.axes.join(',')}` }),
+};
+
+async function run(cases: Case[], checks: Check[], opts: Partial<EvaluationOptions> = {}, w = worker(), binding = BINDING) {
+  return evaluate(w, [{ binding, units: cases.flatMap((c) => unitsFor(c, binding)) }], checks, { ...OPTS, ...opts });
+}
+
+/** By first value: 1 passes, 2 fails (detail names the case), 3 raises, 4 is rejected, 5 is not judged. */
+const byValue = (name = 'k') => fake(name, (v, u) => {
+  if (v === 1) return { status: 'pass' };
+  if (v === 2) return fail(u, `bad: on ${u.case.id}`);
+  if (v === 3) return fail(u, `raised E: boom on ${u.case.id}`, 'E: boom');
+  if (v === 4) return { status: 'rejected', detail: `rejected ${u.case.id}` };
+  return { status: 'unjudged', detail: `not judged: the sky fell on ${u.case.id}` };
+});
+
+describe('a failing check', () => {
+  it('shows its smallest failure, counts, the contract judged, and what else raised', async () => {
+    const cases = [caseOf('p', [1]), caseOf('big', [2, 0, 0]), caseOf('small', [2, 0]), caseOf('r1', [3]), caseOf('r2', [3, 3]), caseOf('rej', [4])];
+    const [r] = (await run(cases, [byValue()])).results;
+    expect(r.verdict).toBe('fail');
+    expect(r.name).toBe('k');
+    expect(r.family).toBe('values');
+    expect(r.contract).toEqual({ rule: 'last', policy: 'ieee', claimed: false });
+    expect(r.cases).toEqual({ planned: 6, run: 6, passed: 1, failed: 4, rejected: 1, errors: 0 });
+    expect(r.diagnosis).toBe('k diagnosed: bad: on small; it also raised E: boom on 2 cases (4 of 6 cases)');
+    expect(r.counterexample?.caseId).toBe('small');
+  });
+
+  it('says "1 case" for a single raise, and an only-raising check quotes the exception', async () => {
+    const one = (await run([caseOf('f', [2]), caseOf('r', [3])], [byValue()])).results[0];
+    expect(one.diagnosis).toBe('k diagnosed: bad: on f; it also raised E: boom on 1 case (2 of 2 cases)');
+    const raising = (await run([caseOf('r', [3]), caseOf('p', [1])], [byValue()])).results[0];
+    expect(raising.verdict).toBe('fail');
+    expect(raising.diagnosis).toBe('raised E: boom on r (1 of 2 cases)');
+    expect(raising.counterexample?.caseId).toBe('r');
+    expect(Object.getOwnPropertySymbols(raising)).toEqual([]); // the exception marker stays off the report
+  });
+
+  it('two checks failing only by the same exception: the first diagnoses it and names the second', async () => {
+    const cases = [caseOf('r', [3]), caseOf('p', [1])];
+    const [a, b, c] = (await run(cases, [byValue('a'), byValue('b'), byValue('c')])).results;
+    expect(a.diagnosis).toBe('raised E: boom on r; the same exception blocks b, c (1 of 2 cases)');
+    expect(b.diagnosis).toBe('blocked by an exception (E: boom), diagnosed under a (1 of 2 cases)');
+    expect(c.diagnosis).toBe('blocked by an exception (E: boom), diagnosed under a (1 of 2 cases)');
+    for (const r of [a, b, c]) expect(Object.getOwnPropertySymbols(r)).toEqual([]);
+  });
+
+  it('the counterexample carries the unit\'s key, the call\'s arguments, the evidence, the replay data and the snippet', async () => {
+    const c = caseOf('gen', [2, 0], 'float64', { seed: 42, path: '3:1' });
+    const binding: Binding = { rule: 'axis-arg', policy: 'ieee', claimed: true, callStyle: 'x-theta-axis' };
+    const [r] = (await run([c], [byValue()], {}, worker(), binding)).results;
+    const cx = r.counterexample!;
+    expect(cx.caseId).toBe('gen@axis=0');
+    expect(cx.args).toEqual({ axis: 0, theta: 1 });
+    expect(cx.input).toEqual(cx.actual);
+    expect(cx.expected).toEqual(cx.input);
+    expect(cx.error).toBe('E');
+    expect(cx.seed).toBe(42);
+    expect(cx.path).toBe('3:1');
+    expect(cx.python).toBe('# values over 0');
+    const plain = (await run([caseOf('plain', [2])], [fake('k', (_v, u) => ({ status: 'fail', detail: 'd', evidence: { input: u.case.input, args: {} } }))])).results[0].counterexample!;
+    expect(Object.keys(plain).sort()).toEqual(['args', 'caseId', 'input', 'python']);
+    expect(plain.args).toEqual({});
+  });
+
+  it('a memory layout other than C order is part of the counterexample\'s call, C order is not', async () => {
+    const layoutFail = (kind: 'c' | 'f') => fake('k', (_v, u) => ({ status: 'fail', detail: 'd', evidence: { input: u.case.input, args: { axis: -1, layout: { kind } as never } } }));
+    expect((await run([caseOf('c', [2])], [layoutFail('f')])).results[0].counterexample!.args).toEqual({ axis: -1, layout: { kind: 'f' } });
+    expect((await run([caseOf('c', [2])], [layoutFail('c')])).results[0].counterexample!.args).toEqual({ axis: -1 });
+  });
+
+  it('a check that throws while judging loses only that case, with the harness error as its reason', async () => {
+    const throwing = fake('k', (v) => {
+      if (v === 9) throw new Error('oops');
+      return { status: 'pass' };
+    });
+    const [r] = (await run([caseOf('a', [1]), caseOf('b', [9])], [throwing])).results;
+    expect(r.verdict).toBe('pass');
+    expect(r.diagnosis).toBe('conforms on 1 of 2 cases; 1 not judged (harness error while judging: oops)');
+  });
+});
+
+describe('a check that does not fail', () => {
+  it('passes with what it could not judge and what was rejected noted', async () => {
+    const [r] = (await run([caseOf('a', [1]), caseOf('b', [1]), caseOf('c', [4]), caseOf('d', [5]), caseOf('e', [5])], [byValue()])).results;
+    expect(r.verdict).toBe('pass');
+    expect(r.cases).toEqual({ planned: 5, run: 3, passed: 2, failed: 0, rejected: 1, errors: 2 });
+    expect(r.diagnosis).toBe('conforms on 2 of 5 cases; 1 rejected with a clear error; 2 not judged (the sky fell on d)');
+    expect(r.counterexample).toBeUndefined();
+  });
+
+  it('a pass with nothing to note says only how many cases conform', async () => {
+    const [r] = (await run([caseOf('a', [1]), caseOf('b', [1])], [byValue()])).results;
+    expect(r.diagnosis).toBe('conforms on 2 of 2 cases');
+    expect(r.stats).toBeUndefined();
+  });
+
+  it('is skipped where no case falls in its domain', async () => {
+    const [r] = (await run([caseOf('a', [1])], [fake('k', () => ({ status: 'pass' }), () => false)])).results;
+    expect(r.verdict).toBe('skip');
+    expect(r.diagnosis).toBe('no case in this run falls in this check\'s domain');
+    expect(r.cases.planned).toBe(0);
+  });
+
+  it('is skipped, not passed, where every case was rejected (singular and plural)', async () => {
+    const [one] = (await run([caseOf('x', [4])], [byValue()])).results;
+    expect(one.verdict).toBe('skip');
+    expect(one.diagnosis).toBe('not applicable: all 1 case rejected with a clear error outside the supported domain (e.g. rejected x)');
+    const [two] = (await run([caseOf('y', [4]), caseOf('x', [4])], [byValue()])).results;
+    expect(two.diagnosis).toBe('not applicable: all 2 cases rejected with a clear error outside the supported domain (e.g. rejected y)');
+  });
+
+  it('is an error where nothing could be judged, quoting the first reason', async () => {
+    const [r] = (await run([caseOf('a', [5]), caseOf('b', [5])], [byValue()])).results;
+    expect(r.verdict).toBe('error');
+    expect(r.diagnosis).toBe('no case could be judged: not judged: the sky fell on a');
+    // rejections and non-judgements with no pass: still an error (nothing was shown to conform)
+    const [m] = (await run([caseOf('a', [4]), caseOf('b', [5])], [byValue()])).results;
+    expect(m.verdict).toBe('error');
+    expect(m.diagnosis).toBe('no case could be judged: not judged: the sky fell on b');
+  });
+});
+
+describe('a candidate that hangs', () => {
+  const hangs = (x: Tensor): CallOutcome => (x.shape[0] === 3 ? { kind: 'timeout', limitMs: 5 } : okOf(x));
+  const timeoutCheck = checksNamed(['timeout'])[0];
+
+  it('fails timeout once per hung class; other checks read the lost cases as not run, not as errors', async () => {
+    const cases = [caseOf('a', [1, 1, 1]), caseOf('b', [1, 1, 2]), caseOf('c', [1, 1, 3]), caseOf('d', [1, 1, 4])];
+    const { results } = await run(cases, [byValue(), timeoutCheck as Check], {}, worker(hangs));
+    const [k, t] = results;
+    expect(t.verdict).toBe('fail');
+    expect(t.cases.failed).toBe(2);
+    expect(t.cases.errors).toBe(2);
+    expect(k.verdict).toBe('skip');
+    expect(k.diagnosis).toBe('not run: 4 cases timed out or were not sent after repeated timeouts (see timeout)');
+  });
+
+  it('a single lost case is said in the singular; with a pass beside it the check passes', async () => {
+    const [k1] = (await run([caseOf('a', [1, 1, 1])], [byValue(), timeoutCheck as Check], {}, worker(hangs))).results;
+    expect(k1.diagnosis).toBe('not run: 1 case timed out or were not sent after repeated timeouts (see timeout)');
+    const [k2] = (await run([caseOf('a', [1, 1, 1]), caseOf('b', [1])], [byValue(), timeoutCheck as Check], {}, worker(hangs))).results;
+    expect(k2.verdict).toBe('pass');
+    expect(k2.diagnosis).toBe('conforms on 1 of 2 cases; 1 not judged (the call timed out after 5 ms (see timeout))');
+  });
+});
+
+describe('the evaluation', () => {
+  it('counts distinct calls and reports progress in cases (an axis sweep\'s units are one case)', async () => {
+    const binding: Binding = { rule: 'axis-arg', policy: 'ieee', claimed: true, callStyle: 'x-axis' };
+    const seen: [number, number][] = [];
+    const w = worker();
+    const cases = [caseOf('a', [1, 2]), caseOf('b', [1, 3]), caseOf('c', [1, 4])];
+    const r = await run(cases, [byValue(), byValue('k2')], { onProgress: (d, t) => seen.push([d, t]) }, w, binding);
+    expect(r.calls).toBe(6); // three cases, axes 0 and -1 (the same axis, passed two ways: two calls)
+    expect(w.calls).toBe(6);
+    expect(seen.at(-1)).toEqual([3, 3]);
+    expect(seen.every(([d, t]) => t === 3 && d <= 3)).toBe(true);
+  });
+
+  it('orders failures of a share by the cases\' ordinals in the whole list', async () => {
+    const cases = [caseOf('late', [2], 'float64', { ordinal: 7 }), caseOf('early', [2], 'float64', { ordinal: 3 })];
+    expect((await run(cases, [byValue()])).results[0].counterexample?.caseId).toBe('early');
+    const plain = [caseOf('first', [2]), caseOf('second', [2])];
+    expect((await run(plain, [byValue()])).results[0].counterexample?.caseId).toBe('first');
+  });
+
+  it('a shrunk counterexample written on the fold replaces the shown one and its sentence, keeping the counts', async () => {
+    const checks = [byValue('a'), byValue('b')];
+    const r = await run([caseOf('x', [2, 0, 0]), caseOf('y', [1])], checks);
+    const f = foldOf(r.partial, checks.length, 1);
+    const shrunkCx = { ...f.other!.counterexample, caseId: 'x-shrunk' };
+    f.other!.shrunk = { counterexample: shrunkCx, diagnosis: 'smaller: on [2] (1 of 1 cases)' };
+    const again = finishEvaluation(r.partial, [BINDING], checks, OPTS).results;
+    expect(again[1].counterexample?.caseId).toBe('x-shrunk');
+    expect(again[1].diagnosis).toBe('smaller: on [2] (1 of 2 cases)');
+    expect(again[0].counterexample?.caseId).toBe('x');
+  });
+});
+
+describe('the summary by input dtype', () => {
+  /** fails on int32 and int64 inputs with the cause `cause(dtype)`; passes the rest */
+  const intFails = (name: string, cause: (d: DType) => string) => fake(name, (_v, u) => (u.case.input.dtype.startsWith('int') ? fail(u, `${cause(u.case.input.dtype)}: on ${u.case.id}`) : { status: 'pass' }));
+
+  it('dtypes failing alike share a clause; families are listed with their distinct causes', async () => {
+    const cases = [caseOf('f', [1]), caseOf('i', [1], 'int32'), caseOf('j', [1], 'int64')];
+    const { dtypeSummary } = await run(cases, [intFails('a', () => 'wraps'), intFails('b', () => 'wraps')]);
+    expect(dtypeSummary).toBe('float inputs: conforms · int32, int64: fails a, b (wraps); if integer inputs do not concern you, audit with --dtype float64');
+  });
+
+  it('dtypes failing differently get their own clauses; an integer dtype that passes is listed as conforming', async () => {
+    const cases = [caseOf('f', [1]), caseOf('g', [1], 'float32'), caseOf('i', [1], 'int32'), caseOf('j', [1], 'int64'), caseOf('b', [1], 'bool')];
+    const { dtypeSummary } = await run(cases, [intFails('a', (d) => `wraps in ${d}`)]);
+    expect(dtypeSummary).toBe('float inputs, bool: conforms · int32: fails a (wraps in int32) · int64: fails a (wraps in int64); if integer inputs do not concern you, audit with --dtype float64,float32');
+  });
+
+  it('a raised exception is its cause; a detail without ": on " gives no cause', async () => {
+    const raises = fake('a', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, 'x', 'E: m') : { status: 'pass' }));
+    const bare = fake('b', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, 'no cause here') : { status: 'pass' }));
+    const cases = [caseOf('f', [1]), caseOf('i', [1], 'int32')];
+    expect((await run(cases, [raises])).dtypeSummary).toMatch(/^float inputs: conforms · int32: fails a \(raises E: m\);/);
+    expect((await run(cases, [bare])).dtypeSummary).toMatch(/^float inputs: conforms · int32: fails b;/);
+  });
+
+  it('the smallest failure of a dtype gives its cause', async () => {
+    const bySize = fake('a', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, `size ${u.case.input.shape[0]}: on ${u.case.id}`) : { status: 'pass' }));
+    const cases = [caseOf('f', [1]), caseOf('i3', [1, 1, 1], 'int32'), caseOf('i1', [1], 'int32'), caseOf('i2', [1, 1], 'int32')];
+    expect((await run(cases, [bySize])).dtypeSummary).toMatch(/int32: fails a \(size 1\)/);
+  });
+
+  it('none where a float dtype only passed outcome checks (a dtype conforms by passing a judging check)', async () => {
+    const timeoutCheck = checksNamed(['timeout'])[0] as Check;
+    const intOnly = fake('a', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, 'w: on i') : { status: 'pass' }), (u) => u.case.input.dtype === 'int32');
+    const cases = [caseOf('f', [1]), caseOf('i', [1], 'int32')];
+    expect((await run(cases, [intOnly, timeoutCheck])).dtypeSummary).toBeUndefined();
+  });
+});
