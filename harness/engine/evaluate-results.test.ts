@@ -6,7 +6,8 @@ import type { Case } from '../cases/case.js';
 import type { Check, Judgement } from '../checks/check.js';
 import { primaryProbe } from '../checks/check.js';
 import { checksNamed } from '../checks/registry.js';
-import type { DType } from '../tensor/dtype.js';
+import { oracle } from '../../reference/softmax.js';
+import { resultDType, type DType } from '../tensor/dtype.js';
 import { fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { getProfile } from '../tolerance/profiles.js';
 import type { CallOutcome, CallRequest, ImplementationWorker } from '../worker/types.js';
@@ -283,5 +284,33 @@ describe('the summary by input dtype', () => {
     const intOnly = fake('a', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, 'w: on i') : { status: 'pass' }), (u) => u.case.input.dtype === 'int32');
     const cases = [caseOf('f', [1]), caseOf('i', [1], 'int32')];
     expect((await run(cases, [intOnly, timeoutCheck])).dtypeSummary).toBeUndefined();
+  });
+});
+
+describe('contract inference (what the plain calls say about the axis rule)', () => {
+  const softmaxLast = (op: 'softmax' | 'log-softmax') => (x: Tensor): CallOutcome =>
+    okOf(oracle(x, x.shape.length ? [x.shape.length - 1] : [], { op, policy: 'ieee', outDtype: resultDType(x.dtype) }));
+  const grid = (values: number[]) => ({ id: 'g', title: 'g', source: 'adversarial' as const, family: 'ordinary', input: fromNumbers('float64', [2, values.length / 2], values) });
+  const ORDINARY = [1, 2, 3, 0.5, -1, 4];
+  const infer = async (cases: Case[], binding: Binding, op: 'softmax' | 'log-softmax' | 'logsumexp' = 'softmax', fn: (x: Tensor) => CallOutcome = softmaxLast(op === 'log-softmax' ? op : 'softmax')) =>
+    (await run(cases, [byValue()], { op }, worker(fn), binding)).inference;
+  const last: Binding = { rule: 'last', policy: 'ieee', claimed: true, callStyle: 'x' };
+
+  it('observes the plain call of an ordinary input, for softmax and for log-softmax', async () => {
+    expect((await infer([grid(ORDINARY)], last)).inferred()).toContainEqual({ rule: 'last', ranks: [2] });
+    expect((await infer([grid(ORDINARY)], last, 'log-softmax')).inferred()).toContainEqual({ rule: 'last', ranks: [2] });
+    expect((await infer([grid(ORDINARY)], { ...last, rule: 'coerce-2d' })).ranks).toEqual(new Set([2]));
+  });
+
+  it('observes nothing of a swept axis, of logsumexp, of a call that raised, or of an input outside the ordinary domain', async () => {
+    expect((await infer([grid(ORDINARY)], { ...last, rule: 'axis-arg', callStyle: 'x-axis' })).ranks.size).toBe(0);
+    expect((await infer([grid(ORDINARY)], { ...last, rule: 'coerce-2d', callStyle: 'x-axis' })).ranks.size).toBe(0);
+    expect((await infer([grid(ORDINARY)], last, 'logsumexp', okOf)).ranks.size).toBe(0);
+    const raising = (): CallOutcome => ({ kind: 'raised', type: 'E', message: 'm', traceback: '', captured: '', ms: 0 });
+    expect((await infer([grid(ORDINARY)], last, 'softmax', raising)).ranks.size).toBe(0);
+    for (const odd of [[NaN, 1, 2, 3, 4, 5], [Infinity, 1, 2, 3, 4, 5], [800, 1, 2, 3, 4, 5], [0, -900, 1, 2, 3, 4]]) {
+      expect((await infer([grid(odd)], last)).ranks.size, `${odd}`).toBe(0);
+    }
+    expect((await infer([{ ...grid([]), input: fromNumbers('float64', [2, 0], []) }], last)).ranks.size).toBe(0);
   });
 });
