@@ -314,3 +314,22 @@ describe('contract inference (what the plain calls say about the axis rule)', ()
     expect((await infer([{ ...grid([]), input: fromNumbers('float64', [2, 0], []) }], last)).ranks.size).toBe(0);
   });
 });
+
+describe('a long evaluation (planned in chunks while the worker computes)', () => {
+  it('judges every unit exactly once, past the planning chunk and the cap on units planned ahead', async () => {
+    const cases = Array.from({ length: 1500 }, (_, i) => caseOf(`c${i}`, [i % 7 === 0 ? 2 : 1, i]));
+    const slow = worker();
+    const call = slow.call.bind(slow);
+    slow.call = async (rs) => {
+      await new Promise((r) => setTimeout(r, 1));
+      return call(rs);
+    };
+    const seen: number[] = [];
+    const r = await run(cases, [byValue()], { onProgress: (d) => seen.push(d) }, slow);
+    expect(r.results[0].cases).toEqual({ planned: 1500, run: 1500, passed: 1285, failed: 215, rejected: 0, errors: 0 });
+    expect(r.calls).toBe(1500);
+    expect(slow.calls).toBe(1500);
+    expect(seen.at(-1)).toBe(1500);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b)); // progress never goes back
+  });
+});
