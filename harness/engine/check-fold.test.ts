@@ -145,3 +145,39 @@ describe('CheckFold, what it holds (not only that splits agree)', () => {
     expect(Object.keys(s).sort()).toEqual(['failCauseByDtype', 'failed', 'ms', 'passed', 'passedByDtype', 'planned', 'raised', 'rejected', 'rejectedByDtype', 'stats', 'unjudged', 'unjudgedAllHang']);
   });
 });
+
+describe('CheckFold orders', () => {
+  it('the first rejection and non-judgement are first in case order, whatever order they arrive in', () => {
+    const ords: Ordinal[] = [[3, 1], [3, 0], [5, 0], [2, 4]];
+    for (const perm of [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]]) {
+      const f = new CheckFold();
+      for (const k of perm) {
+        f.reject('float64', ords[k], `r${ords[k]}`);
+        f.unjudge(ords[k], `u${ords[k]}`);
+      }
+      expect(f.firstRejected?.ord).toEqual([2, 4]);
+      expect(f.firstUnjudged?.detail).toBe('u2,4');
+    }
+    const g = new CheckFold();
+    g.reject('float64', [3, 0], 'a');
+    g.reject('float64', [3, 1], 'b');
+    expect(g.firstRejected?.detail).toBe('a');
+  });
+
+  it('of two failures of one size, the lower rank is smaller even when it comes later in case order', () => {
+    const f = new CheckFold();
+    f.fail('float64', { size: 4, rank: 1, ord: [5, 0] }, 'rank 1', undefined, 'c1', () => cx('rank1'));
+    f.fail('float64', { size: 4, rank: 2, ord: [0, 0] }, 'rank 2', undefined, 'c2', () => cx('rank2'));
+    expect(f.other?.counterexample.caseId).toBe('rank1');
+    expect(f.toJSON().failCauseByDtype.float64?.cause).toBe('c1');
+  });
+
+  it('failEntry compares a raised failure with the raised ones only', () => {
+    const f = new CheckFold();
+    const entry = (size: number, ord: Ordinal, raised?: string) => ({ size, rank: 1, ord, detail: `d${size}`, ...(raised ? { raised } : {}), counterexample: cx(`${size}`) });
+    f.failEntry('float64', entry(2, [0, 0]), 'plain');
+    f.failEntry('float64', entry(5, [1, 0], 'E: x'), 'raised');
+    expect(f.raisedBest?.counterexample.caseId).toBe('5');
+    expect(f.other?.counterexample.caseId).toBe('2');
+  });
+});

@@ -124,3 +124,22 @@ describe('HangClasses, what it says and when', () => {
     expect(h.blocks(ofShape([1, 1, 1, 1, 1], 0))).toBeUndefined(); // no timeout at rank 5
   });
 });
+
+describe('HangClasses, evidence', () => {
+  it('a call not sent after the class was given up does not count as one that returned', () => {
+    const h = new HangClasses();
+    h.note(ofShape([10], 0), timeout);
+    h.note(ofShape([10], 0), timeout);
+    h.note(ofShape([50], 0), { kind: 'not-run', reason: 'x' });
+    expect(h.blocks(ofShape([5], 0))).toBe('the candidate timed out on 2 rank-1 inputs, so the rest of them were not sent (see timeout)');
+  });
+
+  it('an empty input that returned is a size that returned (0 elements)', () => {
+    const h = new HangClasses();
+    h.note(ofShape([0], 0), ok(ofShape([0], 0)));
+    h.note(ofShape([4], 0), timeout);
+    h.note(ofShape([4], 0), timeout);
+    expect(h.blocks(ofShape([2], 0))).toBeUndefined();
+    expect(h.blocks(ofShape([4], 0))).toMatch(/rank-1 inputs of 4 elements or more/);
+  });
+});

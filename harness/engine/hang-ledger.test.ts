@@ -130,3 +130,33 @@ describe('settleHangs, judgement by judgement', () => {
     expect(folds[1][0].unjudged).toBe(2);
   });
 });
+
+describe('settleHangs, classes and order', () => {
+  const rec = (o: number, k: number, hung: { rank: number; size: number }[]): HangRecord => ({
+    binding: 0, ord: [o, k], dtype: 'float64', hung,
+    checks: [{ check: 0, touched: true, timeoutFamily: true, j: { status: 'fail', entry: { size: 1, rank: 1, ord: [o, k], detail: `t${o}/${k}`, counterexample: cx(o) }, cause: '' } }],
+  });
+  const settleOne = (records: HangRecord[]) => {
+    const f = new CheckFold();
+    settleHangs([[f]], records);
+    return f;
+  };
+
+  it('rank-0 inputs are a class of their own', () => {
+    const f = settleOne([rec(0, 0, [{ rank: 0, size: 1 }]), rec(1, 0, [{ rank: 0, size: 1 }]), rec(2, 0, [{ rank: 0, size: 1 }])]);
+    expect(f.failed).toBe(2);
+    expect(f.firstUnjudged?.detail).toBe('not run: the candidate timed out on 2 rank-0 inputs, so the rest of them were not sent (see timeout)');
+  });
+
+  it('within a case, units replay in their order', () => {
+    const f = settleOne([rec(5, 1, [{ rank: 1, size: 2 }]), rec(1, 0, [{ rank: 1, size: 2 }]), rec(5, 0, [{ rank: 1, size: 2 }])]);
+    expect(f.failed).toBe(2);
+    expect(f.firstUnjudged?.ord).toEqual([5, 1]);
+  });
+
+  it('a unit is not sent when any of its hung inputs is of a class given up', () => {
+    const f = settleOne([rec(0, 0, [{ rank: 3, size: 8 }]), rec(1, 0, [{ rank: 3, size: 8 }]), rec(2, 0, [{ rank: 2, size: 4 }, { rank: 3, size: 8 }])]);
+    expect(f.failed).toBe(2);
+    expect(f.firstUnjudged?.detail).toMatch(/^not run: the candidate timed out on 2 rank-3 inputs/);
+  });
+});

@@ -26,8 +26,8 @@ describe('argsFor', () => {
 
   it('passes coerce-2d\'s split axis only when there is one, and leaves default behaviours to the function', () => {
     expect(argsFor('x-axis', 'coerce-2d', 1)).toEqual({ axis: 1 });
-    expect(argsFor('x-axis', 'coerce-2d', undefined)).toEqual({});
-    expect(argsFor('x-theta-axis', 'coerce-2d', undefined)).toEqual({ theta: 1 });
+    expect(argsFor('x-axis', 'coerce-2d', undefined)).toStrictEqual({}); // no `axis: undefined` key either
+    expect(argsFor('x-theta-axis', 'coerce-2d', undefined)).toStrictEqual({ theta: 1 });
     expect(argsFor('x-axis', 'all', undefined)).toEqual({});
     expect(argsFor('x-axis', 'first-non-singleton', undefined)).toEqual({});
     expect(argsFor('x-theta-axis', 'all', undefined)).toEqual({ theta: 1 });
