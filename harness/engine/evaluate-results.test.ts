@@ -5,13 +5,15 @@ import { describe, expect, it } from 'vitest';
 import type { Case } from '../cases/case.js';
 import type { Check, Judgement } from '../checks/check.js';
 import { primaryProbe } from '../checks/check.js';
-import { checksNamed } from '../checks/registry.js';
+import { checksFor, checksNamed } from '../checks/registry.js';
+import { logsumexpOracle } from '../../reference/logsumexp.js';
+import { emptySample, recordFlush } from '../tolerance/metrics.js';
 import { oracle } from '../../reference/softmax.js';
 import { resultDType, type DType } from '../tensor/dtype.js';
 import { fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { getProfile } from '../tolerance/profiles.js';
 import type { CallOutcome, CallRequest, ImplementationWorker } from '../worker/types.js';
-import { evaluate, finishEvaluation, foldOf, type EvaluationOptions } from './evaluate.js';
+import { evaluate, finishEvaluation, foldOf, prepareEvaluation, withShrunkDiagnosis, type EvaluationOptions, type UnitSource } from './evaluate.js';
 import { unitsFor, type Binding, type Unit } from './unit.js';
 
 const okOf = (t: Tensor): CallOutcome => ({ kind: 'ok', output: t, numpyDtype: t.dtype, mutated: false, captured: '', ms: 0 });
@@ -114,6 +116,9 @@ describe('a failing check', () => {
     expect(b.diagnosis).toBe('blocked by an exception (E: boom), diagnosed under a (1 of 2 cases)');
     expect(c.diagnosis).toBe('blocked by an exception (E: boom), diagnosed under a (1 of 2 cases)');
     for (const r of [a, b, c]) expect(Object.getOwnPropertySymbols(r)).toEqual([]);
+    const [x, y] = (await run(cases, [byValue('x'), byValue('y')])).results;
+    expect(x.diagnosis).toBe('raised E: boom on r; the same exception blocks y (1 of 2 cases)');
+    expect(y.diagnosis).toBe('blocked by an exception (E: boom), diagnosed under x (1 of 2 cases)');
   });
 
   it('the counterexample carries the unit\'s key, the call\'s arguments, the evidence, the replay data and the snippet', async () => {
@@ -131,7 +136,7 @@ describe('a failing check', () => {
     expect(cx.python).toBe('# values over 0');
     const plain = (await run([caseOf('plain', [2])], [fake('k', (_v, u) => ({ status: 'fail', detail: 'd', evidence: { input: u.case.input, args: {} } }))])).results[0].counterexample!;
     expect(Object.keys(plain).sort()).toEqual(['args', 'caseId', 'input', 'python']);
-    expect(plain.args).toEqual({});
+    expect(plain.args).toStrictEqual({}); // no `axis: undefined` or `theta: undefined` keys either
   });
 
   it('a memory layout other than C order is part of the counterexample\'s call, C order is not', async () => {
@@ -158,6 +163,12 @@ describe('a check that does not fail', () => {
     expect(r.cases).toEqual({ planned: 5, run: 3, passed: 2, failed: 0, rejected: 1, errors: 2 });
     expect(r.diagnosis).toBe('conforms on 2 of 5 cases; 1 rejected with a clear error; 2 not judged (the sky fell on d)');
     expect(r.counterexample).toBeUndefined();
+  });
+
+  it('a pass beside rejections only notes them', async () => {
+    const [r] = (await run([caseOf('a', [1]), caseOf('c', [4])], [byValue()])).results;
+    expect(r.verdict).toBe('pass');
+    expect(r.diagnosis).toBe('conforms on 1 of 2 cases; 1 rejected with a clear error');
   });
 
   it('a pass with nothing to note says only how many cases conform', async () => {
@@ -221,10 +232,11 @@ describe('the evaluation', () => {
     const binding: Binding = { rule: 'axis-arg', policy: 'ieee', claimed: true, callStyle: 'x-axis' };
     const seen: [number, number][] = [];
     const w = worker();
-    const cases = [caseOf('a', [1, 2]), caseOf('b', [1, 3]), caseOf('c', [1, 4])];
+    const grid2 = (id: string, v: number): Case => ({ ...caseOf(id, [1]), input: fromNumbers('float64', [1, 2], [1, v]) });
+    const cases = [grid2('a', 2), grid2('b', 3), grid2('c', 4)];
     const r = await run(cases, [byValue(), byValue('k2')], { onProgress: (d, t) => seen.push([d, t]) }, w, binding);
-    expect(r.calls).toBe(6); // three cases, axes 0 and -1 (the same axis, passed two ways: two calls)
-    expect(w.calls).toBe(6);
+    expect(r.calls).toBe(12); // three cases, axes 0, -2, 1, -1 (each axis passed two ways: two calls)
+    expect(w.calls).toBe(12);
     expect(seen.at(-1)).toEqual([3, 3]);
     expect(seen.every(([d, t]) => t === 3 && d <= 3)).toBe(true);
   });
@@ -246,6 +258,7 @@ describe('the evaluation', () => {
     expect(again[1].counterexample?.caseId).toBe('x-shrunk');
     expect(again[1].diagnosis).toBe('smaller: on [2] (1 of 2 cases)');
     expect(again[0].counterexample?.caseId).toBe('x');
+    expect(again[0].diagnosis).toBe('a diagnosed: bad: on x (1 of 2 cases)');
   });
 });
 
@@ -260,14 +273,33 @@ describe('the summary by input dtype', () => {
   });
 
   it('dtypes failing differently get their own clauses; an integer dtype that passes is listed as conforming', async () => {
-    const cases = [caseOf('f', [1]), caseOf('g', [1], 'float32'), caseOf('i', [1], 'int32'), caseOf('j', [1], 'int64'), caseOf('b', [1], 'bool')];
+    // listed in an order the summary must not keep: dtypes are named float64, float32, float16, int32, int64, bool
+    const cases = [caseOf('g', [1], 'float32'), caseOf('h', [1], 'float16'), caseOf('f', [1]), caseOf('j', [1], 'int64'), caseOf('i', [1], 'int32'), caseOf('b', [1], 'bool')];
     const { dtypeSummary } = await run(cases, [intFails('a', (d) => `wraps in ${d}`)]);
-    expect(dtypeSummary).toBe('float inputs, bool: conforms · int32: fails a (wraps in int32) · int64: fails a (wraps in int64); if integer inputs do not concern you, audit with --dtype float64,float32');
+    expect(dtypeSummary).toBe('float inputs, bool: conforms · int32: fails a (wraps in int32) · int64: fails a (wraps in int64); if integer inputs do not concern you, audit with --dtype float64,float32,float16');
+    const int32Only = fake('a', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, `w: on ${u.case.id}`) : { status: 'pass' }));
+    const withInt64 = await run([caseOf('b', [1], 'bool'), caseOf('j', [1], 'int64'), caseOf('f', [1]), caseOf('i', [1], 'int32')], [int32Only]);
+    expect(withInt64.dtypeSummary).toBe('float inputs, int64, bool: conforms · int32: fails a (w); if integer inputs do not concern you, audit with --dtype float64');
+  });
+
+  it('several causes of one dtype are listed, each once', async () => {
+    const cases = [caseOf('f', [1]), caseOf('i', [1], 'int32')];
+    const { dtypeSummary } = await run(cases, [intFails('a', () => 'wraps'), intFails('b', () => 'overflows'), intFails('c', () => 'wraps')]);
+    expect(dtypeSummary).toMatch(/^float inputs: conforms · int32: fails a, b, c \(wraps; overflows\);/);
+  });
+
+  it('none where only integer inputs were seen, or where a float dtype never passed a judging check', async () => {
+    const ints = [caseOf('i', [1], 'int32'), caseOf('j', [2], 'int32')];
+    expect((await run(ints, [intFails('a', () => 'w')])).dtypeSummary).toBeUndefined();
+    const rejectsF32 = fake('a', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, 'w: on i') : u.case.input.dtype === 'float32' ? { status: 'rejected', detail: 'no f32' } : { status: 'pass' }));
+    expect((await run([caseOf('f', [1]), caseOf('g', [1], 'float32'), caseOf('i', [1], 'int32')], [rejectsF32])).dtypeSummary).toBeUndefined();
   });
 
   it('a raised exception is its cause; a detail without ": on " gives no cause', async () => {
     const raises = fake('a', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, 'x', 'E: m') : { status: 'pass' }));
     const bare = fake('b', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, 'no cause here') : { status: 'pass' }));
+    const leading = fake('c', (_v, u) => (u.case.input.dtype === 'int32' ? fail(u, ': on [1]') : { status: 'pass' }));
+    expect((await run([caseOf('f', [1]), caseOf('i', [1], 'int32')], [leading])).dtypeSummary).toMatch(/^float inputs: conforms · int32: fails c;/);
     const cases = [caseOf('f', [1]), caseOf('i', [1], 'int32')];
     expect((await run(cases, [raises])).dtypeSummary).toMatch(/^float inputs: conforms · int32: fails a \(raises E: m\);/);
     expect((await run(cases, [bare])).dtypeSummary).toMatch(/^float inputs: conforms · int32: fails b;/);
@@ -331,5 +363,182 @@ describe('a long evaluation (planned in chunks while the worker computes)', () =
     expect(slow.calls).toBe(1500);
     expect(seen.at(-1)).toBe(1500);
     expect(seen).toEqual([...seen].sort((a, b) => a - b)); // progress never goes back
+  });
+});
+
+describe('the calls and the oracle the engine hands the checks', () => {
+  it('a deliberate repeat is a call of its own: two calls that differ fail determinism', async () => {
+    let n = 0;
+    const flaky = (x: Tensor): CallOutcome => {
+      const y = oracle(x, [x.shape.length - 1], { op: 'softmax', policy: 'ieee', outDtype: 'float64' });
+      const v = Array.from(toNumbers(y));
+      v[0] += n++ % 2 ? 2 ** -52 : 0;
+      return okOf(fromNumbers('float64', y.shape, v));
+    };
+    const [r] = (await run([caseOf('d', [1, 2, 3])], checksNamed(['determinism']) as Check[], {}, worker(flaky))).results;
+    expect(r.verdict).toBe('fail');
+    expect(r.diagnosis).toMatch(/^two identical calls on .* gave different results/);
+  });
+
+  it('judges logsumexp against the logsumexp oracle', async () => {
+    const right = (x: Tensor): CallOutcome => okOf(logsumexpOracle(x, [x.shape.length - 1]));
+    const { results } = await run([caseOf('l', [1, 2, 3]), caseOf('m', [0.5, -4])], checksFor('logsumexp') as Check[], { op: 'logsumexp' }, worker(right));
+    expect(results.filter((r) => r.verdict === 'fail').map((r) => `${r.name}: ${r.diagnosis}`)).toEqual([]);
+    expect(results.filter((r) => r.verdict === 'pass').length).toBeGreaterThan(0);
+  });
+
+  it('sends batches of the size asked for', async () => {
+    const sizes: number[] = [];
+    const w = worker();
+    const call = w.call.bind(w);
+    w.call = async (rs) => (sizes.push(rs.length), call(rs));
+    await run(Array.from({ length: 20 }, (_, i) => caseOf(`c${i}`, [1, i])), [byValue()], { batchSize: 3 }, w);
+    expect(Math.max(...sizes)).toBe(3);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(20);
+  });
+
+  it('orders the units of a case after the case\'s first, and before the next case', async () => {
+    const binding: Binding = { rule: 'axis-arg', policy: 'ieee', claimed: true, callStyle: 'x-axis' };
+    // fails on case a's second unit (axis -1) and on case b's first (axis 0): a's comes first in the whole order
+    const picky = fake('k', (_v, u) => ((u.case.id === 'a' && u.axis === -1) || (u.case.id === 'b' && u.axis === 0) ? fail(u, `on ${u.key}`) : { status: 'pass' }));
+    const [r] = (await run([caseOf('a', [1, 2]), caseOf('b', [1, 3])], [picky], {}, worker(), binding)).results;
+    expect(r.counterexample?.caseId).toBe('a@axis=-1');
+  });
+
+  it('keeps the statistics of failing judgements too', async () => {
+    const withErrors = fake('k', (v, u) => {
+      const errors = emptySample(2);
+      errors.ulps[0] = v;
+      errors.ulps[1] = 1;
+      return v === 7 ? { ...fail(u, 'x'), errors } as Judgement : { status: 'pass', errors };
+    });
+    const [r] = (await run([caseOf('a', [7]), caseOf('b', [0])], [withErrors])).results;
+    expect(r.stats?.elements).toBe(4);
+    expect(r.stats?.maxUlp).toBe(7);
+  });
+
+  it('states the allowed flushes in the plural, with the largest', async () => {
+    const flushing = fake('k', () => {
+      const errors = emptySample(3);
+      recordFlush(errors, 0, 1e-310);
+      recordFlush(errors, 1, 3e-310);
+      return { status: 'pass', errors };
+    });
+    const [r] = (await run([caseOf('a', [1])], [flushing])).results;
+    expect(r.diagnosis).toMatch(/^conforms on 1 of 1 cases; flushes 2 tiny results to zero, the largest 3(\.\d+)?e-310 \(allowed by the strict profile; not in the ULP figures\)$/);
+  });
+
+  it('a shrunk sentence replaces a diagnosis that carries no case count', () => {
+    expect(withShrunkDiagnosis('no counts here', 'shrunk: on [1]')).toBe('shrunk: on [1]');
+  });
+
+  it('times each check\'s judging, within the evaluation\'s own time (a timed-out unit\'s judging included)', async () => {
+    const inner = fake('k', () => ({ status: 'pass' }));
+    const busy: Check = {
+      ...inner,
+      judge: (u, os, ctx) => {
+        const t = performance.now();
+        while (performance.now() - t < 5);
+        return inner.judge(u, os, ctx);
+      },
+    };
+    const hangs = (x: Tensor): CallOutcome => (x.shape[0] === 3 ? { kind: 'timeout', limitMs: 5 } : okOf(x));
+    const t0 = performance.now();
+    const [r] = (await run([caseOf('a', [1]), caseOf('b', [1, 1, 1])], [busy], {}, worker(hangs))).results;
+    const wall = performance.now() - t0;
+    expect(r.ms).toBeGreaterThanOrEqual(10);
+    expect(r.ms).toBeLessThanOrEqual(Math.ceil(wall));
+  });
+});
+
+describe('hang records within one evaluation', () => {
+  const rank1Hangs = (x: Tensor): CallOutcome => (x.shape.length === 1 && x.shape[0] >= 5 ? { kind: 'timeout', limitMs: 5 } : okOf(x));
+  const timeoutCheck = () => checksNamed(['timeout'])[0] as Check;
+  const crashCheck = () => checksNamed(['crash'])[0] as Check;
+  const SIDE = fromNumbers('float64', [2, 2], [1, 2, 3, 4]);
+  /** probes a rank-2 tensor of its own besides the unit's input; judges by that call only */
+  const side = (name: string, j: (u: Unit) => Judgement): Check => ({
+    ...fake(name, () => ({ status: 'pass' })),
+    probes: (u) => [{ input: SIDE, args: u.args }],
+    judge: (u, [o]) => (o.kind === 'ok' || o.kind === 'crash' ? j(u) : { status: 'unjudged', detail: `not judged: ${o.kind}` }),
+  });
+
+  it('no timeout, no record: the timeout family passes every case', async () => {
+    const cases = Array.from({ length: 5 }, (_, i) => caseOf(`c${i}`, [1, i]));
+    const [, t] = (await run(cases, [byValue(), timeoutCheck()], {}, worker(rank1Hangs))).results;
+    expect(t.verdict).toBe('pass');
+    expect(t.cases.passed).toBe(5);
+  });
+
+  it('a judgement of a timed-out unit keeps its statistics, rejection, or exception', async () => {
+    const stats = side('stats', () => {
+      const errors = emptySample(1);
+      errors.ulps[0] = 3;
+      return { status: 'pass', errors };
+    });
+    const rejects = side('rejects', (u) => ({ status: 'rejected', detail: `no ${u.case.id}` }));
+    const raises = side('raises', (u) => fail(u, `raised E: m on ${u.case.id}`, 'E: m'));
+    const [s, rj, ra, t] = (await run([caseOf('h', [1, 1, 1, 1, 1])], [stats, rejects, raises, timeoutCheck()], {}, worker(rank1Hangs))).results;
+    expect(s.stats?.maxUlp).toBe(3);
+    expect(s.verdict).toBe('pass');
+    expect(rj.verdict).toBe('skip');
+    expect(rj.diagnosis).toMatch(/\(e\.g\. no h\)$/);
+    expect(ra.diagnosis).toBe('raised E: m on h (1 of 1 cases)');
+    expect(t.verdict).toBe('fail');
+    expect(t.counterexample?.caseId).toBe('h');
+  });
+
+  it('after a class is given up, a later timeout\'s unit: what its timeout touched is not run, the rest stands', async () => {
+    // sizes 1 and 2 return; 8 hangs twice (rank 1 given up from 8 elements), then 5 is sent and hangs too: settled
+    // after the two of size 8 (the ledger does not know what returned), it reads as not sent
+    const cases = [caseOf('a', [1]), caseOf('b', [1, 1]), caseOf('c', new Array(8).fill(1)), caseOf('d', new Array(8).fill(2)), caseOf('e', new Array(5).fill(1))];
+    const crashing = (x: Tensor): CallOutcome => (x === SIDE || x.shape.length === 2 ? { kind: 'crash', exitCode: 1, signal: null, stderr: '' } : rank1Hangs(x));
+    const [own, untouched, crash, t] = (await run(cases, [byValue(), side('side', () => ({ status: 'pass' })), crashCheck(), timeoutCheck()], {}, worker(crashing))).results;
+    expect(t.cases.failed).toBe(2);
+    expect(t.cases.errors).toBe(1);
+    expect(untouched.cases.passed).toBe(5); // its own call returned: it stands for e
+    expect(crash.cases.failed).toBe(5); // another family's own failure stands for e too
+    expect(own.cases.errors).toBe(3);
+  });
+});
+
+describe('planning ahead (a unit planned holds its tensors until judged: memory stays flat)', () => {
+  /** n units drawn lazily; `drawn()` says how many were drawn */
+  function source(n: number): UnitSource & { drawn: () => number } {
+    let drawn = 0;
+    function* units() {
+      for (let i = 0; i < n; i++) {
+        drawn++;
+        yield { binding: 0, unit: unitsFor(caseOf(`c${i}`, [1, i]), BINDING)[0], ord: [i, 0] as [number, number] };
+      }
+    }
+    return { bindings: [BINDING], units: units(), total: n, drawn: () => drawn };
+  }
+
+  it('plans at most 1024 units ahead of the judging, and says when it can plan no further', () => {
+    const src = source(3000);
+    const ev = prepareEvaluation(src, [byValue()], OPTS);
+    expect(ev.planMore(5000)).toBe(true);
+    expect(src.drawn()).toBe(1024);
+    expect(ev.planMore(1)).toBe(false);
+    expect(src.drawn()).toBe(1024);
+  });
+
+  it('plans what is asked below the cap, and says when the units have run out', () => {
+    const src = source(10);
+    const ev = prepareEvaluation(src, [byValue()], OPTS);
+    expect(ev.planMore(4)).toBe(true);
+    expect(src.drawn()).toBe(4);
+    expect(ev.planMore(100)).toBe(false);
+    expect(src.drawn()).toBe(10);
+  });
+
+  it('a source planned ahead still judges every unit once', async () => {
+    const src = source(1500);
+    const ev = prepareEvaluation(src, [byValue()], OPTS);
+    ev.planMore(1100);
+    const r = await ev.run(worker());
+    expect(r.results[0].cases.planned).toBe(1500);
+    expect(r.calls).toBe(1500);
   });
 });
