@@ -131,3 +131,18 @@ describe('CallPlan slots: which calls are the same call', () => {
     expect(plan.find(tensor(1), {})).toBeUndefined();
   });
 });
+
+describe('CallPlan slots: the same tensor object after its slot was released', () => {
+  it('is a new call when asked again, and is not found', async () => {
+    const plan = new CallPlan();
+    const x = tensor(7);
+    const s = plan.add(x, { axis: -1, theta: 0.5 });
+    expect(plan.add(x, { axis: -1, theta: 2 })).not.toBe(s); // another theta: another call
+    await plan.run(echoWorker());
+    plan.release([s]);
+    expect(plan.find(x, { axis: -1, theta: 0.5 })).toBeUndefined();
+    const again = plan.add(x, { axis: -1, theta: 0.5 });
+    expect(again).not.toBe(s);
+    expect(plan.size).toBe(3);
+  });
+});
