@@ -26,6 +26,9 @@ describe('roundMag', () => {
   it('says undecided (-1) when the error bound reaches the nearest boundary', () => {
     expect(mag(1, 0, 0, 2 ** -60)).toBe(1); // 2^-60 x 2^52 quanta < a quarter quantum (the binade's bottom)
     expect(mag(1, 0, 0, 2 ** -54)).toBe(-1); // 2^-2 quanta: reaches it
+    // 3/16 of a quantum: decided. The boundary below an exact power of two is a quarter quantum away, however the
+    // binade below is entered (with l = 0, h itself is the value: the grid is h's own)
+    expect(mag(1, 0, 0, 0.75 * 2 ** -54)).toBe(1);
     expect(mag(1.25, 2 ** -53 - 2 ** -62, 0, 2 ** -66)).toBe(1.25); // 2^-10 quanta below the midpoint, eps smaller
     expect(mag(1.25, 2 ** -53 - 2 ** -62, 0, 2 ** -60)).toBe(-1); // eps larger than that distance
   });
@@ -60,6 +63,7 @@ describe('roundMag', () => {
     expect(mag(1.5, 0, -1077, 2 ** -10)).toBe(0); // 0.1875 x 2^-1074
     expect(mag(1, 0, -1080, 0.1)).toBe(0);
     expect(mag(1, 0, -1080, 0.6)).toBe(-1);
+    expect(mag(1, 0, -1080, 0.5)).toBe(-1); // eps = 1/2: [v/2, 3v/2] is not known to stay below the first boundary
     expect(mag(1, 0, -30, 2 ** -20, F16)).toBe(0); // 2^-30 < a quarter of float16's 2^-24
     expect(mag(1, 0, -24, 0, F16)).toBe(2 ** -24);
   });
