@@ -45,6 +45,9 @@ describe('roundMag', () => {
     // 1 - 2^-54 - 2^-60: nearer 1 - 2^-53 (the binade below) than 1
     expect(mag(1, -(2 ** -54 + 2 ** -60), 0, 2 ** -70)).toBe(1 - 2 ** -53);
     expect(mag(1, -(2 ** -54 - 2 ** -60), 0, 2 ** -70)).toBe(1);
+    // not a power of two (a bit set in the low word, or in the high word): a negative tail stays in h's binade
+    expect(mag(1 + 2 ** -52, -(2 ** -54), 0, 2 ** -70)).toBe(1 + 2 ** -52);
+    expect(mag(1.5, -(2 ** -54), 0, 2 ** -70)).toBe(1.5);
   });
 
   it('overflows to Infinity past the largest finite value, in each format', () => {
