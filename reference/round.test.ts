@@ -66,6 +66,9 @@ describe('roundMag', () => {
     expect(mag(1.5, 0, -1077, 2 ** -10)).toBe(0); // 0.1875 x 2^-1074
     expect(mag(1, 0, -1080, 0.1)).toBe(0);
     expect(mag(1, 0, -1080, 0.6)).toBe(-1);
+    // a quarter to a half of the smallest subnormal is not "far below": just under the half, eps reaches the tie
+    expect(mag(2 - 2 ** -52, 0, -1076, 2 ** -40)).toBe(-1);
+    expect(mag(1, 0, -1076, 2 ** -40)).toBe(0);
     expect(mag(1, 0, -1080, 0.5)).toBe(-1); // eps = 1/2: [v/2, 3v/2] is not known to stay below the first boundary
     expect(mag(1, 0, -30, 2 ** -20, F16)).toBe(0); // 2^-30 < a quarter of float16's 2^-24
     expect(mag(1, 0, -24, 0, F16)).toBe(2 ** -24);
