@@ -39,6 +39,12 @@ describe('roundMag', () => {
     expect(mag(1, 2 ** -53, 0, 2 ** -70, F64, true)).toBe(1 + 2 ** -52);
     expect(mag(1, 2 ** -53 - 2 ** -60, 0, 0, F64, true)).toBe(1); // just below the midpoint, known exactly
     expect(mag(1, 2 ** -53 - 2 ** -60, 0, 2 ** -40, F64, true)).toBe(-1);
+    // above, below the midpoint: the boundary in reach is the midpoint (2^-8 quanta away), not the one after it
+    expect(mag(1, 2 ** -53 - 2 ** -60, 0, 2 ** -53, F64, true)).toBe(-1);
+    // above, past the midpoint (c = 0.4 quanta): the next boundary is 1 - c = 0.6 quanta away (float16's grid)
+    const h = 1 + 0.9 * 2 ** -10;
+    expect(mag(h, 0, 0, 0.8 / (h * 1024), F16, true)).toBe(-1);
+    expect(mag(h, 0, 0, 0.3 / (h * 1024), F16, true)).toBe(1 + 2 ** -10);
   });
 
   it('a power of two with a negative tail lies in the binade below, where the quantum is half as large', () => {
@@ -80,6 +86,11 @@ describe('roundMag', () => {
     expect(mag(2 ** -1000, 0, -60, 0)).toBe(5e-324 * 2 ** 14);
     // h at the bottom of the normal range: the scale to its quantum, 2^1074, is not a double: taken in two steps
     expect(mag(2 ** -1022, 0, 1000, 0)).toBe(2 ** -22);
+    // ... and so is the tail (scale 2^1052 here): half a quantum of tail is an exact midpoint (undecided; known above
+    // it: up), and a quarter is decided
+    expect(mag(2 ** -1000, 2 ** -1053, 0, 0)).toBe(-1);
+    expect(mag(2 ** -1000, 2 ** -1053, 0, 0, F64, true)).toBe(2 ** -1000 + 2 ** -1052);
+    expect(mag(2 ** -1000, 2 ** -1054, 0, 0)).toBe(2 ** -1000);
   });
 });
 
