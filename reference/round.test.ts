@@ -26,6 +26,9 @@ describe('roundMag', () => {
   it('says undecided (-1) when the error bound reaches the nearest boundary', () => {
     expect(mag(1, 0, 0, 2 ** -60)).toBe(1); // 2^-60 x 2^52 quanta < a quarter quantum (the binade's bottom)
     expect(mag(1, 0, 0, 2 ** -54)).toBe(-1); // 2^-2 quanta: reaches it
+    // 3/16 of a quantum: decided. The boundary below an exact power of two is a quarter quantum away, however the
+    // binade below is entered (with l = 0, h itself is the value: the grid is h's own)
+    expect(mag(1, 0, 0, 0.75 * 2 ** -54)).toBe(1);
     expect(mag(1.25, 2 ** -53 - 2 ** -62, 0, 2 ** -66)).toBe(1.25); // 2^-10 quanta below the midpoint, eps smaller
     expect(mag(1.25, 2 ** -53 - 2 ** -62, 0, 2 ** -60)).toBe(-1); // eps larger than that distance
   });
@@ -36,12 +39,21 @@ describe('roundMag', () => {
     expect(mag(1, 2 ** -53, 0, 2 ** -70, F64, true)).toBe(1 + 2 ** -52);
     expect(mag(1, 2 ** -53 - 2 ** -60, 0, 0, F64, true)).toBe(1); // just below the midpoint, known exactly
     expect(mag(1, 2 ** -53 - 2 ** -60, 0, 2 ** -40, F64, true)).toBe(-1);
+    // above, below the midpoint: the boundary in reach is the midpoint (2^-8 quanta away), not the one after it
+    expect(mag(1, 2 ** -53 - 2 ** -60, 0, 2 ** -53, F64, true)).toBe(-1);
+    // above, past the midpoint (c = 0.4 quanta): the next boundary is 1 - c = 0.6 quanta away (float16's grid)
+    const h = 1 + 0.9 * 2 ** -10;
+    expect(mag(h, 0, 0, 0.8 / (h * 1024), F16, true)).toBe(-1);
+    expect(mag(h, 0, 0, 0.3 / (h * 1024), F16, true)).toBe(1 + 2 ** -10);
   });
 
   it('a power of two with a negative tail lies in the binade below, where the quantum is half as large', () => {
     // 1 - 2^-54 - 2^-60: nearer 1 - 2^-53 (the binade below) than 1
     expect(mag(1, -(2 ** -54 + 2 ** -60), 0, 2 ** -70)).toBe(1 - 2 ** -53);
     expect(mag(1, -(2 ** -54 - 2 ** -60), 0, 2 ** -70)).toBe(1);
+    // not a power of two (a bit set in the low word, or in the high word): a negative tail stays in h's binade
+    expect(mag(1 + 2 ** -52, -(2 ** -54), 0, 2 ** -70)).toBe(1 + 2 ** -52);
+    expect(mag(1.5, -(2 ** -54), 0, 2 ** -70)).toBe(1.5);
   });
 
   it('overflows to Infinity past the largest finite value, in each format', () => {
@@ -60,6 +72,10 @@ describe('roundMag', () => {
     expect(mag(1.5, 0, -1077, 2 ** -10)).toBe(0); // 0.1875 x 2^-1074
     expect(mag(1, 0, -1080, 0.1)).toBe(0);
     expect(mag(1, 0, -1080, 0.6)).toBe(-1);
+    // a quarter to a half of the smallest subnormal is not "far below": just under the half, eps reaches the tie
+    expect(mag(2 - 2 ** -52, 0, -1076, 2 ** -40)).toBe(-1);
+    expect(mag(1, 0, -1076, 2 ** -40)).toBe(0);
+    expect(mag(1, 0, -1080, 0.5)).toBe(-1); // eps = 1/2: [v/2, 3v/2] is not known to stay below the first boundary
     expect(mag(1, 0, -30, 2 ** -20, F16)).toBe(0); // 2^-30 < a quarter of float16's 2^-24
     expect(mag(1, 0, -24, 0, F16)).toBe(2 ** -24);
   });
@@ -70,6 +86,11 @@ describe('roundMag', () => {
     expect(mag(2 ** -1000, 0, -60, 0)).toBe(5e-324 * 2 ** 14);
     // h at the bottom of the normal range: the scale to its quantum, 2^1074, is not a double: taken in two steps
     expect(mag(2 ** -1022, 0, 1000, 0)).toBe(2 ** -22);
+    // ... and so is the tail (scale 2^1052 here): half a quantum of tail is an exact midpoint (undecided; known above
+    // it: up), and a quarter is decided
+    expect(mag(2 ** -1000, 2 ** -1053, 0, 0)).toBe(-1);
+    expect(mag(2 ** -1000, 2 ** -1053, 0, 0, F64, true)).toBe(2 ** -1000 + 2 ** -1052);
+    expect(mag(2 ** -1000, 2 ** -1054, 0, 0)).toBe(2 ** -1000);
   });
 });
 

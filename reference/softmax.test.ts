@@ -67,36 +67,6 @@ function isNearest(y: number, v: Decimal, dtype: FloatDType): boolean {
 const opts = (op: SoftmaxOp, outDtype: FloatDType = 'float64', policy: Policy = 'ieee') => ({ op, policy, outDtype });
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])));
 
-describe('oracleSlice: correctly rounded against decimal.js at 200 digits', () => {
-  for (const dtype of DTYPES) {
-    for (const op of ['softmax', 'log-softmax'] as const) {
-      it(`${op} in ${dtype}, random slices`, () => {
-        const rnd = lcg(dtype.length * 7 + op.length);
-        const scale = { float64: 250, float32: 60, float16: 8, bfloat16: 60 }[dtype];
-        for (let t = 0; t < 30; t++) {
-          const n = 1 + Math.floor(rnd() * 12);
-          const xs = Array.from({ length: n }, () => roundTo((rnd() - 0.5) * scale * (t % 3 === 0 ? 0.01 : 1), dtype));
-          const y = oracleSlice(Float64Array.from(xs), opts(op, dtype));
-          const want = reference200(xs, op);
-          y.forEach((v, i) => expect(isNearest(v, want[i], dtype), `${op} ${dtype} [${xs}] element ${i}: ${v} vs ${want[i].toPrecision(25)}`).toBe(true));
-        }
-      });
-    }
-  }
-
-  it('the decimal.js path alone gives the same bits as the fast path', () => {
-    const rnd = lcg(99);
-    for (const dtype of DTYPES) {
-      for (const op of ['softmax', 'log-softmax'] as const) {
-        for (let t = 0; t < 8; t++) {
-          const xs = Float64Array.from({ length: 1 + (t % 6) }, () => roundTo((rnd() - 0.5) * 40, dtype));
-          expect(same(oracleSliceDecimal(xs, opts(op, dtype)), oracleSlice(xs, opts(op, dtype)))).toBe(true);
-        }
-      }
-    }
-  });
-});
-
 describe('oracleSlice: hard cases', () => {
   it('[1000, 5] and [1e308, -1e308]', () => {
     expect(Array.from(oracleSlice(Float64Array.of(1000, 5), opts('softmax')))).toEqual([1, 0]);
@@ -317,6 +287,38 @@ describe('oracleSlice: the fast path across the full exponent range', () => {
         expect(y).toBeLessThan(2 * min);
         expect(isNearest(y, reference200(xs, 'softmax')[1], dtype)).toBe(true);
         expect(same(oracleSliceDecimal(Float64Array.from(xs), opts('softmax', dtype)), oracleSlice(Float64Array.from(xs), opts('softmax', dtype)))).toBe(true);
+      }
+    }
+  });
+});
+
+// Last in the file: the slowest tests here (a 200-digit reference per slice). Stryker stops a mutant's run at its first
+// failing test, so the cheap, targeted tests above come first (vitest.mutation.config.ts orders the files likewise).
+describe('oracleSlice: correctly rounded against decimal.js at 200 digits', () => {
+  for (const dtype of DTYPES) {
+    for (const op of ['softmax', 'log-softmax'] as const) {
+      it(`${op} in ${dtype}, random slices`, () => {
+        const rnd = lcg(dtype.length * 7 + op.length);
+        const scale = { float64: 250, float32: 60, float16: 8, bfloat16: 60 }[dtype];
+        for (let t = 0; t < 30; t++) {
+          const n = 1 + Math.floor(rnd() * 12);
+          const xs = Array.from({ length: n }, () => roundTo((rnd() - 0.5) * scale * (t % 3 === 0 ? 0.01 : 1), dtype));
+          const y = oracleSlice(Float64Array.from(xs), opts(op, dtype));
+          const want = reference200(xs, op);
+          y.forEach((v, i) => expect(isNearest(v, want[i], dtype), `${op} ${dtype} [${xs}] element ${i}: ${v} vs ${want[i].toPrecision(25)}`).toBe(true));
+        }
+      });
+    }
+  }
+
+  it('the decimal.js path alone gives the same bits as the fast path', () => {
+    const rnd = lcg(99);
+    for (const dtype of DTYPES) {
+      for (const op of ['softmax', 'log-softmax'] as const) {
+        for (let t = 0; t < 8; t++) {
+          const xs = Float64Array.from({ length: 1 + (t % 6) }, () => roundTo((rnd() - 0.5) * 40, dtype));
+          expect(same(oracleSliceDecimal(xs, opts(op, dtype)), oracleSlice(xs, opts(op, dtype)))).toBe(true);
+        }
       }
     }
   });

@@ -74,3 +74,75 @@ describe('CallPlan hold', () => {
     expect(free.ahead).toBeGreaterThan(12); // without it the worker runs ahead of the judge
   });
 });
+
+describe('CallPlan slots: which calls are the same call', () => {
+  it('the same content shares a slot whatever the object; another dtype, shape, value, axis, theta, repeat or layout does not', () => {
+    const plan = new CallPlan();
+    const a = plan.add(fromNumbers('float64', [2], [1, 2]), { axis: -1 });
+    expect(plan.add(fromNumbers('float64', [2], [1, 2]), { axis: -1 })).toBe(a); // another object, same content
+    const others = [
+      plan.add(fromNumbers('float32', [2], [1, 2]), { axis: -1 }),
+      plan.add(fromNumbers('float64', [2, 1], [1, 2]), { axis: -1 }),
+      plan.add(fromNumbers('float64', [2], [1, 3]), { axis: -1 }),
+      plan.add(fromNumbers('float64', [2], [1, 2]), { axis: 0 }),
+      plan.add(fromNumbers('float64', [2], [1, 2]), {}),
+      plan.add(fromNumbers('float64', [2], [1, 2]), { axis: -1, theta: 1 }),
+      plan.add(fromNumbers('float64', [2], [1, 2]), { axis: -1 }, 1),
+      plan.add(fromNumbers('float64', [2], [1, 2]), { axis: -1, layout: { kind: 'f' } as never }),
+    ];
+    expect(new Set([a, ...others]).size).toBe(9);
+    expect(plan.size).toBe(9);
+    expect(plan.callHashes().size).toBe(9);
+    expect(plan.find(fromNumbers('float64', [2], [1, 2]), { axis: -1 }, 1)).toBe(others[6]);
+    expect(plan.find(fromNumbers('float64', [2], [1, 2]), { axis: 1 })).toBeUndefined();
+  });
+
+  it('the same object with other arguments is another call; found again by object or by content', async () => {
+    const plan = new CallPlan();
+    const x = tensor(5);
+    const s0 = plan.add(x, { axis: 0 });
+    const s1 = plan.add(x, { axis: -1 });
+    expect(s1).not.toBe(s0);
+    expect(plan.add(x, { axis: 0 })).toBe(s0);
+    expect(plan.find(x, { axis: -1 })).toBe(s1);
+    expect(plan.find(tensor(5), { axis: 0 })).toBe(s0);
+    const w = echoWorker();
+    await plan.run(w);
+    expect(w.sent).toEqual([5, 5]);
+  });
+
+  it('releasing a slot before the plan ran keeps it (its call is still to be made)', async () => {
+    const plan = new CallPlan();
+    const s = plan.add(tensor(1), {});
+    plan.release([s]);
+    expect(plan.find(tensor(1), {})).toBe(s);
+    await plan.run(echoWorker());
+    expect(plan.outcome(s).kind).toBe('ok');
+  });
+
+  it('a released slot answers as released, and asking for an outcome of a plan not run is an error naming the call', async () => {
+    const plan = new CallPlan();
+    expect(() => plan.outcome(0)).toThrow('call 0 has no outcome (the plan was not run)');
+    const s = plan.add(tensor(1), {});
+    await plan.run(echoWorker());
+    plan.release([s]);
+    expect(plan.outcome(s)).toEqual({ kind: 'not-run', reason: 'released' });
+    plan.release([s]); // released twice: nothing more happens
+    expect(plan.find(tensor(1), {})).toBeUndefined();
+  });
+});
+
+describe('CallPlan slots: the same tensor object after its slot was released', () => {
+  it('is a new call when asked again, and is not found', async () => {
+    const plan = new CallPlan();
+    const x = tensor(7);
+    const s = plan.add(x, { axis: -1, theta: 0.5 });
+    expect(plan.add(x, { axis: -1, theta: 2 })).not.toBe(s); // another theta: another call
+    await plan.run(echoWorker());
+    plan.release([s]);
+    expect(plan.find(x, { axis: -1, theta: 0.5 })).toBeUndefined();
+    const again = plan.add(x, { axis: -1, theta: 0.5 });
+    expect(again).not.toBe(s);
+    expect(plan.size).toBe(3);
+  });
+});

@@ -137,3 +137,91 @@ describe('CallPlan.run confirms a timeout before it counts', () => {
     expect(slots.map((s) => plan.outcome(s).kind)).toEqual(['ok', 'timeout', 'ok', 'ok']);
   });
 });
+
+describe('CallPlan.run, batch sizes and endings', () => {
+  /** Answers each call with its input; `bad(v)` picks an outcome that ends the batch (as a restarted process does). */
+  function endingWorker(bad: (v: number) => CallOutcome | undefined): ImplementationWorker & { batches: number[][] } {
+    const batches: number[][] = [];
+    const seen = new Set<number>();
+    return {
+      batches,
+      importOutput: '',
+      async call(requests: CallRequest[]): Promise<CallOutcome[]> {
+        batches.push(requests.map((r) => r.input.data[0] as number));
+        const out: CallOutcome[] = [];
+        for (const r of requests) {
+          const v = r.input.data[0] as number;
+          const b = seen.has(v) ? undefined : bad(v);
+          seen.add(v);
+          if (b) {
+            out.push(b);
+            break;
+          }
+          out.push({ kind: 'ok', output: r.input, numpyDtype: 'float64', mutated: false, captured: '', ms: 0 });
+        }
+        return out;
+      },
+      close: async () => undefined,
+    };
+  }
+
+  for (const [kind, outcome] of [
+    ['crash', { kind: 'crash', exitCode: 1, signal: null, stderr: '' }],
+    ['memory', { kind: 'memory', limitMb: 64, stderr: '' }],
+  ] as const) {
+    it(`after a ${kind} the batches start again from one call`, async () => {
+      const plan = new CallPlan();
+      const slots = Array.from({ length: 12 }, (_, i) => plan.add(tensor(i + 1), {}));
+      const w = endingWorker((v) => (v === 3 ? (outcome as CallOutcome) : undefined));
+      await plan.run(w, { batchSize: 8 });
+      expect(w.batches).toEqual([[1, 2, 3, 4, 5, 6, 7, 8], [4], [5, 6], [7, 8, 9, 10], [11, 12]]);
+      expect(plan.outcome(slots[2]).kind).toBe(kind);
+    });
+  }
+
+  it('after a confirmed timeout too, and the timeout\'s own resend is alone', async () => {
+    const plan = new CallPlan();
+    [1, 2, 3, 4].forEach((v) => plan.add(tensor(v), {}));
+    let stalls = 0;
+    const w = endingWorker((v) => (v === 2 && stalls++ < 2 ? { kind: 'timeout', limitMs: 5 } : undefined));
+    // the worker here forgets nothing between calls except through `seen`: let value 2 stall on both sends
+    const call = w.call.bind(w);
+    w.call = async (rs) => {
+      const out = await call(rs);
+      if (rs[0].input.data[0] === 2 && rs.length === 1) return [{ kind: 'timeout', limitMs: 5 }];
+      return out;
+    };
+    await plan.run(w, { batchSize: 8 });
+    expect(w.batches).toEqual([[1, 2, 3, 4], [2], [3], [4]]);
+  });
+
+  it('never sends an empty batch, also when the calls left are all held back as a hanging class', async () => {
+    const plan = new CallPlan();
+    [1, 2, 3, 4, 5].forEach((v) => plan.add(v < 3 ? tensor(v) : fromNumbers('float64', [1, 1], [v]), {}));
+    const w = endingWorker((v) => (v >= 3 ? { kind: 'timeout', limitMs: 5 } : undefined));
+    const call = w.call.bind(w);
+    w.call = async (rs) => {
+      const out = await call(rs);
+      // rank-2 calls hang every time they are sent
+      return out.map((o, k) => (rs[k].input.shape.length === 2 ? { kind: 'timeout', limitMs: 5 } as CallOutcome : o));
+    };
+    await plan.run(w, { batchSize: 8 });
+    expect(w.batches.every((b) => b.length > 0)).toBe(true);
+    expect(Array.from({ length: 5 }, (_, s) => plan.outcome(s).kind)).toEqual(['ok', 'ok', 'timeout', 'timeout', 'not-run']);
+  });
+
+  it('a worker that fails makes the run fail with its error', async () => {
+    const plan = new CallPlan();
+    plan.add(tensor(1), {});
+    const broken: ImplementationWorker = { importOutput: '', call: async () => Promise.reject(new Error('worker broke')), close: async () => undefined };
+    await expect(plan.run(broken)).rejects.toThrow('worker broke');
+  });
+
+  it('past the budget without a refill, the rest is not run, with the budget in seconds', async () => {
+    const plan = new CallPlan();
+    for (let v = 0; v < 6; v++) plan.add(tensor(v), {});
+    await plan.run(fakeWorker(30), { batchSize: 2, budgetMs: 10 });
+    const last = plan.outcome(5);
+    expect(last).toEqual({ kind: 'not-run', reason: 'the implementation\'s time budget of 0 s was used up' });
+  });
+});

@@ -56,3 +56,128 @@ describe('CheckFold', () => {
     }
   });
 });
+
+describe('CheckFold, what it holds (not only that splits agree)', () => {
+  it('counts per input dtype, the smallest failure per dtype with its cause, and the first of the rest', () => {
+    const f = fold(events);
+    const s = f.toJSON();
+    expect(s.passedByDtype).toEqual({ float64: 1 });
+    expect(s.rejectedByDtype).toEqual({ int32: 1 });
+    expect(s.failCauseByDtype).toEqual({ float32: { size: 1, rank: 1, ord: [6, 0], cause: 'cause' } });
+    expect(s.firstRejected).toEqual({ ord: [4, 0], detail: 'rejected 4,0' });
+    expect(s.firstUnjudged).toEqual({ ord: [5, 0], detail: 'not judged: the process crashed (see crash)' });
+    expect(s.other?.ord).toEqual([3, 0]);
+    expect(s.other?.detail).toBe('fails on 3,0');
+    expect(s.other).not.toHaveProperty('raised');
+    expect(s.raisedBest?.raised).toBe('ValueError: no');
+    expect([s.other?.size, s.other?.rank]).toEqual([4, 1]);
+  });
+
+  it('builds a counterexample only for a failure smaller than the one kept', () => {
+    const f = new CheckFold();
+    const built: string[] = [];
+    const failAt = (size: number, rank: number, ord: Ordinal, raised?: string) =>
+      f.fail('float64', { size, rank, ord }, 'd', raised, 'c', () => (built.push(`${size}/${rank}/${ord}`), cx(`${size}`)));
+    failAt(4, 2, [0, 0]);
+    failAt(4, 2, [1, 0]); // same size and rank, later: not smaller
+    failAt(5, 1, [2, 0]); // more elements: not smaller, whatever its rank
+    failAt(4, 1, [3, 0]); // fewer ranks: smaller
+    failAt(4, 1, [3, 1], 'E'); // the first raise: kept apart
+    failAt(4, 1, [3, 2], 'E');
+    failAt(4, 1, [2, 5], 'E'); // an earlier case: smaller
+    expect(built).toEqual(['4/2/0,0', '4/1/3,0', '4/1/3,1', '4/1/2,5']);
+    expect([f.failed, f.raised]).toEqual([7, 3]);
+  });
+
+  it('only hangs keep unjudgedAllHang: a timeout or a class not sent, and merges keep it only if both did', () => {
+    const hang = new CheckFold();
+    hang.unjudge([0, 0], 'not judged: the call timed out after 10 ms (see timeout)');
+    hang.unjudge([1, 0], 'not run: the candidate timed out on 2 rank-3 inputs, so the rest of them were not sent (see timeout)');
+    expect(hang.unjudgedAllHang).toBe(true);
+    const other = new CheckFold();
+    other.unjudge([2, 0], 'not run: the implementation\'s time budget of 1 s was used up');
+    expect(other.unjudgedAllHang).toBe(false);
+    const m = CheckFold.fromJSON(hang.toJSON());
+    m.merge(other);
+    expect(m.unjudgedAllHang).toBe(false);
+    const n = CheckFold.fromJSON(hang.toJSON());
+    n.merge(new CheckFold());
+    expect(n.unjudgedAllHang).toBe(true);
+  });
+
+  it('failEntry (a settled hang\'s failure) keeps raised and other failures apart, smallest first, with its cause', () => {
+    const f = new CheckFold();
+    const entry = (size: number, ord: Ordinal, raised?: string) => ({ size, rank: 1, ord, detail: `d${size}`, ...(raised ? { raised } : {}), counterexample: cx(`${size}`) });
+    f.failEntry('float64', entry(8, [0, 0]), 'big');
+    f.failEntry('float64', entry(2, [1, 0], 'E: x'), 'raised');
+    f.failEntry('float64', entry(4, [2, 0]), 'small');
+    f.failEntry('float64', entry(6, [3, 0]), 'bigger');
+    f.failEntry('float64', entry(9, [4, 0], 'E: y'), 'later');
+    expect([f.failed, f.raised]).toEqual([5, 2]);
+    expect(f.other?.counterexample.caseId).toBe('4');
+    expect(f.raisedBest?.counterexample.caseId).toBe('2');
+    expect(f.toJSON().failCauseByDtype).toEqual({ float64: { size: 2, rank: 1, ord: [1, 0], cause: 'raised' } });
+  });
+
+  it('merging adds the times and the per-dtype counts, and keeps each dtype\'s smallest failure', () => {
+    const a = new CheckFold();
+    a.pass('float64');
+    a.reject('int32', [0, 0], 'r');
+    a.fail('float16', { size: 3, rank: 1, ord: [5, 0] }, 'd', undefined, 'late', () => cx('a'));
+    a.ms = 5;
+    const b = new CheckFold();
+    b.pass('float64');
+    b.pass('float32');
+    b.reject('int32', [1, 0], 'r');
+    b.fail('float16', { size: 3, rank: 1, ord: [2, 0] }, 'd', undefined, 'early', () => cx('b'));
+    b.ms = 7;
+    a.merge(b);
+    const s = a.toJSON();
+    expect(s.ms).toBe(12);
+    expect(s.passedByDtype).toEqual({ float64: 2, float32: 1 });
+    expect(s.rejectedByDtype).toEqual({ int32: 2 });
+    expect(s.failCauseByDtype.float16?.cause).toBe('early');
+    expect(s.other?.counterexample.caseId).toBe('b');
+  });
+
+  it('an empty fold\'s state has no failure, rejection or non-judgement in it', () => {
+    const s = new CheckFold().toJSON();
+    expect(Object.keys(s).sort()).toEqual(['failCauseByDtype', 'failed', 'ms', 'passed', 'passedByDtype', 'planned', 'raised', 'rejected', 'rejectedByDtype', 'stats', 'unjudged', 'unjudgedAllHang']);
+  });
+});
+
+describe('CheckFold orders', () => {
+  it('the first rejection and non-judgement are first in case order, whatever order they arrive in', () => {
+    const ords: Ordinal[] = [[3, 1], [3, 0], [5, 0], [2, 4]];
+    for (const perm of [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]]) {
+      const f = new CheckFold();
+      for (const k of perm) {
+        f.reject('float64', ords[k], `r${ords[k]}`);
+        f.unjudge(ords[k], `u${ords[k]}`);
+      }
+      expect(f.firstRejected?.ord).toEqual([2, 4]);
+      expect(f.firstUnjudged?.detail).toBe('u2,4');
+    }
+    const g = new CheckFold();
+    g.reject('float64', [3, 0], 'a');
+    g.reject('float64', [3, 1], 'b');
+    expect(g.firstRejected?.detail).toBe('a');
+  });
+
+  it('of two failures of one size, the lower rank is smaller even when it comes later in case order', () => {
+    const f = new CheckFold();
+    f.fail('float64', { size: 4, rank: 1, ord: [5, 0] }, 'rank 1', undefined, 'c1', () => cx('rank1'));
+    f.fail('float64', { size: 4, rank: 2, ord: [0, 0] }, 'rank 2', undefined, 'c2', () => cx('rank2'));
+    expect(f.other?.counterexample.caseId).toBe('rank1');
+    expect(f.toJSON().failCauseByDtype.float64?.cause).toBe('c1');
+  });
+
+  it('failEntry compares a raised failure with the raised ones only', () => {
+    const f = new CheckFold();
+    const entry = (size: number, ord: Ordinal, raised?: string) => ({ size, rank: 1, ord, detail: `d${size}`, ...(raised ? { raised } : {}), counterexample: cx(`${size}`) });
+    f.failEntry('float64', entry(2, [0, 0]), 'plain');
+    f.failEntry('float64', entry(5, [1, 0], 'E: x'), 'raised');
+    expect(f.raisedBest?.counterexample.caseId).toBe('5');
+    expect(f.other?.counterexample.caseId).toBe('2');
+  });
+});

@@ -81,3 +81,65 @@ describe('CallPlan with a candidate that hangs on rank 3', () => {
     expect(notRun.kind === 'not-run' && notRun.reason).toMatch(/not sent \(see timeout\)$/);
   });
 });
+
+describe('HangClasses, what it says and when', () => {
+  it('names the count and the rank; a rank none of whose calls returned is given up whole', () => {
+    const h = new HangClasses();
+    h.note(ofShape([4, 4], 0), timeout);
+    h.note(ofShape([8, 8], 0), timeout);
+    expect(h.blocks(ofShape([1, 1], 0))).toBe('the candidate timed out on 2 rank-2 inputs, so the rest of them were not sent (see timeout)');
+    h.note(ofShape([9, 9], 0), timeout);
+    expect(h.blocks(ofShape([1, 1], 0))).toMatch(/^the candidate timed out on 3 rank-2 inputs,/);
+  });
+
+  it('the smallest size that hung is the bound, at it inputs are given up, and a rank-0 input is its own class', () => {
+    const h = new HangClasses();
+    h.note(ofShape([2], 0), ok(ofShape([2], 0)));
+    h.note(ofShape([50], 0), timeout);
+    h.note(ofShape([30], 0), timeout);
+    h.note(ofShape([40], 0), timeout);
+    expect(h.blocks(ofShape([29], 0))).toBeUndefined();
+    expect(h.blocks(ofShape([30], 0))).toBe('the candidate timed out on 3 rank-1 inputs of 30 elements or more, so the rest of them were not sent (see timeout)');
+    expect(h.blocks(ofShape([], 0))).toBeUndefined();
+  });
+
+  it('a call that returned after the rank was given up moves the bound it states, not the decision', () => {
+    const h = new HangClasses();
+    h.note(ofShape([10], 0), timeout);
+    h.note(ofShape([10], 0), timeout);
+    h.note(ofShape([3], 0), { kind: 'crash', exitCode: 1, signal: null, stderr: '' });
+    expect(h.blocks(ofShape([2], 0))).toBeUndefined();
+    expect(h.blocks(ofShape([10], 0))).toMatch(/rank-1 inputs of 10 elements or more/);
+  });
+
+  it('the one-timeout rule for further ranks starts only once a rank was given up, and counts it once', () => {
+    const h = new HangClasses();
+    h.note(ofShape([1, 1, 1], 0), timeout);
+    h.note(ofShape([1, 1, 1, 1], 0), timeout);
+    expect(h.blocks(ofShape([1, 1, 1], 0))).toBeUndefined(); // one timeout each: no rank given up yet
+    expect(h.blocks(ofShape([1, 1, 1, 1], 0))).toBeUndefined();
+    h.note(ofShape([1, 1, 1], 0), timeout);
+    expect(h.blocks(ofShape([1, 1, 1], 0))).toBeDefined();
+    expect(h.blocks(ofShape([1, 1, 1, 1], 0))).toBeDefined(); // now one is enough
+    expect(h.blocks(ofShape([1, 1, 1, 1, 1], 0))).toBeUndefined(); // no timeout at rank 5
+  });
+});
+
+describe('HangClasses, evidence', () => {
+  it('a call not sent after the class was given up does not count as one that returned', () => {
+    const h = new HangClasses();
+    h.note(ofShape([10], 0), timeout);
+    h.note(ofShape([10], 0), timeout);
+    h.note(ofShape([50], 0), { kind: 'not-run', reason: 'x' });
+    expect(h.blocks(ofShape([5], 0))).toBe('the candidate timed out on 2 rank-1 inputs, so the rest of them were not sent (see timeout)');
+  });
+
+  it('an empty input that returned is a size that returned (0 elements)', () => {
+    const h = new HangClasses();
+    h.note(ofShape([0], 0), ok(ofShape([0], 0)));
+    h.note(ofShape([4], 0), timeout);
+    h.note(ofShape([4], 0), timeout);
+    expect(h.blocks(ofShape([2], 0))).toBeUndefined();
+    expect(h.blocks(ofShape([4], 0))).toMatch(/rank-1 inputs of 4 elements or more/);
+  });
+});

@@ -55,3 +55,75 @@ describe('StatsFold', () => {
     expect(f.summary()!.maxUlp).toBe(1e12 + 12345);
   });
 });
+
+describe('StatsFold, what the summary says', () => {
+  it('is undefined with nothing added, and with only flushes has zero quantiles and the largest flush', () => {
+    expect(new StatsFold().summary()).toBeUndefined();
+    const f = new StatsFold();
+    f.add(sample([0], [0]));
+    const s = f.summary()!;
+    expect(s.elements).toBe(0);
+    expect(s.ulpQuantiles).toEqual({ p50: 0, p90: 0, p99: 0, max: 0 });
+    expect(s.flushedSubnormals).toBe(1);
+    expect(s.largestFlushed).toBe(1e-310);
+  });
+
+  it('has no largestFlushed when nothing was flushed', () => {
+    const f = new StatsFold();
+    f.add(sample([1, 2]));
+    expect(f.summary()).not.toHaveProperty('largestFlushed');
+    expect(f.summary()!.flushedSubnormals).toBe(0);
+  });
+
+  it('states the maxima (finite abs and rel only), the histogram and p99 of a known sample', () => {
+    const f = new StatsFold();
+    const ulps = [...new Array(98).fill(0), 3, 70000];
+    const s = sample(ulps);
+    s.abs[5] = 0.5;
+    s.rel[6] = 0.25;
+    f.add(s);
+    f.add(sample([Infinity])); // abs and rel infinite: not a maximum
+    const sum = f.summary()!;
+    expect(sum.elements).toBe(101);
+    expect(sum.maxAbs).toBe(0.5);
+    expect(sum.maxRel).toBe(0.25);
+    expect(sum.maxUlp).toBe(2 ** 53);
+    expect(sum.ulpQuantiles.p50).toBe(0);
+    expect(sum.ulpQuantiles.p90).toBe(0);
+    expect(sum.ulpQuantiles.p99).toBe(ulpKey(70000)); // rank floor(0.99 x 101) = 99 of 0..100
+    expect(sum.ulpHistogram).toEqual({ '0': 98, '1': 0, '2-3': 1, '4-15': 0, '16-255': 0, '256-65535': 0, '>=65536': 2 });
+  });
+
+  it('quantiles take the value at rank floor(q n): p50 of [1, 2, 3, 4] is 3', () => {
+    const f = new StatsFold();
+    f.add(sample([4, 1, 3, 2]));
+    const q = f.summary()!.ulpQuantiles;
+    expect([q.p50, q.p90, q.p99, q.max]).toEqual([3, 4, 4, 4]);
+  });
+
+  it('writes unbounded distances as "inf" in its JSON form, and reads them back', () => {
+    const f = new StatsFold();
+    f.add(sample([Infinity, 1]));
+    const j = f.toJSON();
+    expect(j.maxUlp).toBe('inf');
+    expect(j.counts).toEqual([[1, 1], ['inf', 1]]);
+    const back = StatsFold.fromJSON(JSON.parse(JSON.stringify(j)));
+    expect(back.summary()).toEqual(f.summary());
+    expect(back.summary()!.ulpQuantiles.p90).toBe(2 ** 53);
+  });
+
+  it('a state without some histogram buckets reads them as 0', () => {
+    const f = new StatsFold();
+    f.add(sample([1]));
+    const j = f.toJSON();
+    const partial = { ...j, histogram: { '1': 1 } };
+    expect(StatsFold.fromJSON(partial).summary()!.ulpHistogram).toEqual({ '0': 0, '1': 1, '2-3': 0, '4-15': 0, '16-255': 0, '256-65535': 0, '>=65536': 0 });
+  });
+
+  it('keys at the boundary of the exact range and above it', () => {
+    expect(ulpKey(1024)).toBe(1024);
+    expect(ulpKey(2047)).toBe(2046); // 11 bits: the last one dropped
+    expect(ulpKey(Infinity)).toBe(Infinity);
+    expect(ulpKey(0.5)).toBe(0.5);
+  });
+});

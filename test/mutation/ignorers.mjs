@@ -51,7 +51,8 @@ function holdsCode(path) {
 }
 
 export const strykerPlugins = [
-  // Module-level tables and constants (`const X = ...`, a `for` loop filling a table): the vitest runner loads a
+  // Module-level tables and constants (`const X = ...`, a `for` loop or a bare `{ ... }` block filling a table, as
+  // round.ts's POW2): the vitest runner loads a
   // module once per test process, before any mutant is active, so a mutant there is never seen by a test and reads
   // as a survivor whatever the tests do. `ignoreStatic` does not catch these under vitest; this ignorer leaves them
   // out as ignoreStatic means to. Other top-level statements (main.ts's parse, run by tests that import it afresh)
@@ -62,7 +63,7 @@ export const strykerPlugins = [
       const top = topStatement(path);
       if (!top) return undefined;
       const decl = top.isExportNamedDeclaration() ? top.get('declaration') : top;
-      if (!decl.node || !(decl.isVariableDeclaration() || decl.isForStatement())) return undefined;
+      if (!decl.node || !(decl.isVariableDeclaration() || decl.isForStatement() || decl.isBlockStatement())) return undefined;
       return holdsCode(path) ? undefined : STATIC_REASON;
     },
   }),
