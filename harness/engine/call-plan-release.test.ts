@@ -14,7 +14,9 @@ function echoWorker(): ImplementationWorker & { sent: number[] } {
     importOutput: '',
     async call(requests: CallRequest[]): Promise<CallOutcome[]> {
       sent.push(...requests.map((r) => r.input.data[0] as number));
-      await new Promise((r) => setTimeout(r, 1));
+      // Answers on a microtask: always before the judge's timer below, however loaded the machine. (With a 1 ms timer
+      // both timers could fire in the same turn after a stall, and at load 9 the worker did not get ahead: a flake.)
+      await Promise.resolve();
       return requests.map((r) => ({ kind: 'ok', output: r.input, numpyDtype: 'float64', mutated: false, captured: '', ms: 0 }));
     },
     close: async () => undefined,
@@ -59,6 +61,7 @@ async function runAhead(hold: boolean): Promise<{ sent: number[]; ahead: number 
     whileWaiting: async (done) => {
       ahead = Math.max(ahead, w.sent.length - judged);
       await new Promise((r) => setTimeout(r, 8)); // a judge slower than the worker
+      ahead = Math.max(ahead, w.sent.length - judged); // how far the worker got while the judge worked
       judged = done;
     },
   });
