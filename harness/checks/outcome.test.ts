@@ -2,7 +2,8 @@
 // with its own sentence), a usable one is handed on, and values are brought to the contract's dtype. Written for the
 // mutation score (docs/mutation.md): before it, only test/ audits exercised most of these branches.
 import { describe, expect, it } from 'vitest';
-import { fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
+import { ok, raised } from '../../test/helpers/judging.js';
+import { fromNumbers, toNumbers } from '../tensor/tensor.js';
 import type { CallOutcome } from '../worker/types.js';
 import type { JudgeContext, Probe } from './check.js';
 import { firstLine, inExpectedDtype, sameShape, usableOutput } from './outcome.js';
@@ -10,7 +11,6 @@ import { firstLine, inExpectedDtype, sameShape, usableOutput } from './outcome.j
 const x = fromNumbers('float64', [2, 2], [1, 2, 3, 4]);
 const probe: Probe = { input: x, args: { axis: -1 } };
 const ctx = (reject: boolean): JudgeContext => ({ mayReject: () => reject } as unknown as JudgeContext);
-const ok = (output: Tensor): CallOutcome => ({ kind: 'ok', output, numpyDtype: output.dtype, mutated: false, captured: '', ms: 0 });
 const judgementOf = (o: CallOutcome, reject = false, strict = true) => {
   const u = usableOutput(o, probe, ctx(reject), strict);
   return u.ok ? undefined : u.judgement;
@@ -30,15 +30,15 @@ describe('usableOutput', () => {
   });
 
   it('an exception is a rejection where the input may be rejected, and a failure with the exception elsewhere', () => {
-    const raised: CallOutcome = { kind: 'raised', type: 'ValueError', message: '\n \nbad input\nmore' };
-    expect(judgementOf(raised, true)).toEqual({ status: 'rejected', detail: 'raised ValueError: bad input' });
-    expect(judgementOf(raised, false)).toEqual({
+    const valueError = raised('ValueError', '\n \nbad input\nmore');
+    expect(judgementOf(valueError, true)).toEqual({ status: 'rejected', detail: 'raised ValueError: bad input' });
+    expect(judgementOf(valueError, false)).toEqual({
       status: 'fail',
       detail: 'raised ValueError: bad input on 2x2 [1, 2, 3, 4] (float64), an ordinary input it must support',
       evidence: { input: x, args: { axis: -1 }, error: 'raised ValueError: bad input' },
       raised: 'ValueError: bad input',
     });
-    expect(judgementOf({ kind: 'raised', type: 'KeyError', message: '' }, true)).toEqual({ status: 'rejected', detail: 'raised KeyError' });
+    expect(judgementOf(raised('KeyError', ''), true)).toEqual({ status: 'rejected', detail: 'raised KeyError' });
   });
 
   it('every other outcome is unjudged, saying which family reports it', () => {

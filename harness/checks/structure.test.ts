@@ -2,23 +2,16 @@
 // result that keeps its promise and on one that breaks it, with the sentence it says. Written for their mutation
 // score (docs/mutation.md): before it, only test/ audits exercised this file.
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../cases/case.js';
+import { ctxOf, ok, raised, unitOf } from '../../test/helpers/judging.js';
 import { domainsOf } from '../engine/domains.js';
 import { makeOracle } from '../engine/evaluate.js';
-import { unitsFor, type Unit } from '../engine/unit.js';
-import { fromNumbers, type Tensor } from '../tensor/tensor.js';
-import { getProfile } from '../tolerance/profiles.js';
+import type { Unit } from '../engine/unit.js';
+import { fromNumbers } from '../tensor/tensor.js';
 import type { CallOutcome } from '../worker/types.js';
-import { primaryProbe, type Check, type JudgeContext } from './check.js';
+import { primaryProbe, type Check } from './check.js';
 import { determinismCheck, dtypeCheck, emptyCheck, mutationCheck, rankCheck } from './structure.js';
 
-function unitOf(input: Tensor): Unit {
-  const c: Case = { id: 'test/x', title: 'x', source: 'adversarial', family: 'ordinary', input };
-  return unitsFor(c, { rule: 'last', policy: 'ieee', claimed: true, callStyle: 'x' })[0];
-}
 const oracle = makeOracle('ieee');
-const ctxOf = (unit: Unit): JudgeContext => ({ profile: getProfile('strict'), policy: 'ieee', domains: domainsOf(unit), oracle: (input, axes = unit.axes) => oracle(input, axes), mayReject: () => false });
-const ok = (output: Tensor, extra: Partial<Extract<CallOutcome, { kind: 'ok' }>> = {}): CallOutcome => ({ kind: 'ok', output, numpyDtype: output.dtype, mutated: false, captured: '', ms: 0, ...extra });
 const crash: CallOutcome = { kind: 'crash', exitCode: 1, signal: null, stderr: '' };
 const judge = (check: Check, unit: Unit, outcomes: CallOutcome[]) => check.judge(unit, outcomes, ctxOf(unit));
 
@@ -96,7 +89,7 @@ describe('mutation', () => {
   it('leaves a call that did not return unjudged, saying how it ended', () => {
     const u = unitOf(x23);
     expect(judge(mutationCheck, u, [crash])).toEqual({ status: 'unjudged', detail: 'not judged: the call ended with crash' });
-    expect(judge(mutationCheck, u, [{ kind: 'raised', type: 'ValueError', message: 'no' }])).toEqual({ status: 'unjudged', detail: 'not judged: the call raised ValueError' });
+    expect(judge(mutationCheck, u, [raised('ValueError', 'no')])).toEqual({ status: 'unjudged', detail: 'not judged: the call raised ValueError' });
     expect(mutationCheck.applies(u, domainsOf(u))).toBe(true);
     expect(mutationCheck.probes(u)).toEqual([primaryProbe(u)]); // no read-only layout: the plain call only
     expect(mutationCheck.diagnose([{ unit: u, detail: 'D' }])).toBe('D');
