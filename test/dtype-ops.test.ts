@@ -8,8 +8,9 @@ import { isGateFailure } from '../harness/engine/expectations.js';
 import type { Op } from '../harness/ops.js';
 import { projectPath } from '../harness/paths.js';
 import { runAudit, type AuditOptions } from '../harness/runner/audit.js';
+import { PYTHON } from './helpers/python.js';
 
-const hasMlDtypes = spawnSync('python3', ['-c', 'import ml_dtypes'], { encoding: 'utf8' }).status === 0;
+const hasMlDtypes = spawnSync(PYTHON, ['-c', 'import ml_dtypes'], { encoding: 'utf8' }).status === 0;
 const WITHOUT_ML_DTYPES = projectPath('test', 'fixtures', 'dtype-ops', 'python-without-ml-dtypes');
 
 const base: Omit<AuditOptions, 'target' | 'contract'> = {

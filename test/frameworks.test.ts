@@ -15,6 +15,7 @@ import { nvidiaDevices } from '../harness/worker/sandbox.js';
 import type { ImplementationWorker } from '../harness/worker/types.js';
 import { cli } from './helpers/cli.js';
 import { expectKind } from './fixtures/candidates/helpers.js';
+import { USER_PYTHON } from './helpers/python.js';
 
 const FAKE = projectPath('test', 'fixtures', 'fake-frameworks', 'fake_candidates.py');
 const hasGpu = nvidiaDevices().length > 0;
@@ -87,7 +88,7 @@ describe.skipIf(hasGpu)('golden export --device cuda on a machine without a GPU 
 });
 
 // The golden venv's interpreter (or the one named), when it has torch and JAX.
-const realPython = process.env.SOFTMAX_CONFORMANCE_PYTHON ?? (existsSync('/work/main/.venv/bin/python') ? '/work/main/.venv/bin/python' : projectPath('.venv', 'bin', 'python'));
+const realPython = USER_PYTHON ?? (existsSync('/work/main/.venv/bin/python') ? '/work/main/.venv/bin/python' : projectPath('.venv', 'bin', 'python'));
 const has = (mod: string) => existsSync(realPython) || !realPython.includes('/') ? spawnSync(realPython, ['-c', `import ${mod}`]).status === 0 : false;
 const hasTorch = has('torch');
 const hasJax = has('jax');

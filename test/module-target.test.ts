@@ -11,11 +11,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { projectPath } from '../harness/paths.js';
 import { detectBwrap } from '../harness/worker/sandbox.js';
 import { BIN, cli } from './helpers/cli.js';
+import { PYTHON } from './helpers/python.js';
 
 const HAVE_BWRAP = !('reason' in (await detectBwrap()));
 const MODPKG = projectPath('test', 'fixtures', 'modpkg');
 const QUICK = ['--num-runs', '40', '--shrink-seconds', '1', '--budget', '60'];
-const python = (code: string): string => execFileSync('python3', ['-c', code], { encoding: 'utf8' }).trim();
+const python = (code: string): string => execFileSync(PYTHON, ['-c', code], { encoding: 'utf8' }).trim();
 // SciPy is installed wherever this project's CI and engineers run; elsewhere its tests say they are skipped.
 const HAVE_SCIPY = python('import importlib.util; print(importlib.util.find_spec("scipy") is not None)') === 'True';
 
@@ -190,7 +191,7 @@ describe.skipIf(!HAVE_BWRAP)(`a module target in the sandbox${HAVE_BWRAP ? '' : 
     const script = join(dir, 'repro.py');
     writeFileSync(script, failing.counterexample!.python!);
     const run = await new Promise<{ code: number; out: string }>((res) =>
-      execFile('python3', [script], { cwd: tmpdir() }, (e, stdout, stderr) => res({ code: e ? Number((e as { code?: number }).code) : 0, out: `${stdout}${stderr}` })));
+      execFile(PYTHON, [script], { cwd: tmpdir() }, (e, stdout, stderr) => res({ code: e ? Number((e as { code?: number }).code) : 0, out: `${stdout}${stderr}` })));
     expect(run.out).toContain('AssertionError');
     expect(run.code).toBe(1);
   }, 180_000);

@@ -12,7 +12,7 @@ import { cli } from './helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const PYTHON = process.env.SOFTMAX_CONFORMANCE_PYTHON ?? 'python3';
+import { PYTHON } from './helpers/python.js';
 
 describe('platform records', () => {
   it('reads the CPU model and only the kernel-selecting flags', () => {

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../harness/paths.js';
 import type { RunReport } from '../harness/model.js';
 import { cli } from './helpers/cli.js';
+import { PYTHON } from './helpers/python.js';
 
 const exec = promisify(execFile);
 const dirs: string[] = [];
@@ -62,10 +63,10 @@ async function scriptsFollowTheFix(fixture: string, families: string[]): Promise
     writeFileSync(path, c.counterexample!.python!);
     return { check: c, path };
   });
-  for (const s of scripts) expect((await runScript('python3', s.path)).code, `${fixture} ${s.check.name}`).toBe(1);
+  for (const s of scripts) expect((await runScript(PYTHON, s.path)).code, `${fixture} ${s.check.name}`).toBe(1);
   copyFileSync(projectPath('test', 'fixtures', 'broken', 'correct.py'), file);
   for (const s of scripts) {
-    const r = await runScript('python3', s.path);
+    const r = await runScript(PYTHON, s.path);
     expect(r.code, `${fixture} ${s.check.name} after the fix: ${r.out}`).toBe(0);
   }
 }
@@ -91,7 +92,7 @@ describe('reproduction scripts', () => {
       return { check: c, path };
     });
     for (const s of scripts) {
-      const r = await runScript('python3', s.path);
+      const r = await runScript(PYTHON, s.path);
       expect(r.code, `${s.check.name}: ${r.out}`).toBe(1);
       expect(r.out).toContain('AssertionError');
     }
@@ -104,7 +105,7 @@ describe('reproduction scripts', () => {
 
     copyFileSync(projectPath('test', 'fixtures', 'broken', 'correct.py'), file);
     for (const s of scripts) {
-      const r = await runScript('python3', s.path);
+      const r = await runScript(PYTHON, s.path);
       expect(r.code, `${s.check.name} after the fix: ${r.out}`).toBe(0);
       expect(r.out).toContain('conforms on this input');
     }

@@ -7,6 +7,7 @@ import type { DType } from './dtype.js';
 import { decodeTensorJson, encodeTensorJson, type EncodedTensor } from './json-tensor.js';
 import { makeTensor, tensorBytes, type Tensor } from './tensor.js';
 import { defaultPython } from '../worker/python-worker.js';
+import { PYTHON } from '../../test/helpers/python.js';
 
 const PRELUDE = `
 import json, sys
@@ -145,7 +146,7 @@ print(json.dumps(got, allow_nan=False))
 });
 
 // bfloat16 crosses through ml_dtypes on the Python side: these run where it is installed (pip install ml_dtypes).
-const hasMlDtypes = spawnSync('python3', ['-c', 'import ml_dtypes'], { encoding: 'utf8' }).status === 0;
+const hasMlDtypes = spawnSync(PYTHON, ['-c', 'import ml_dtypes'], { encoding: 'utf8' }).status === 0;
 const BF16_NAN = 0x7fc0; // what ml_dtypes stores for np.nan, and what json-tensor.ts writes for "nan"
 const bf16All = makeTensor('bfloat16', [256, 256], Uint16Array.from({ length: 65536 }, (_, i) => i));
 const isBf16NaN = (b: number): boolean => (b & 0x7f80) === 0x7f80 && (b & 0x7f) !== 0;
@@ -180,7 +181,7 @@ print(json.dumps(got, allow_nan=False))
   });
 
   it('without ml_dtypes, Python refuses a bfloat16 tensor and says what to install', () => {
-    const r = spawnSync('python3', ['-c', `
+    const r = spawnSync(PYTHON, ['-c', `
 import sys
 sys.modules['ml_dtypes'] = None  # as if it were not installed
 sys.path.insert(0, ${JSON.stringify(projectPath('harness', 'py'))})

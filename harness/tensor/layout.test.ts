@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../paths.js';
 import { layoutFits, layoutPython, type MemoryLayout } from './layout.js';
+import { PYTHON } from '../../test/helpers/python.js';
 
 const PRELUDE = `
 import json, sys
@@ -14,7 +15,7 @@ from sc_layout import make_view, LayoutError
 `;
 
 function python(script: string, input: string): string {
-  const r = spawnSync('python3', ['-c', PRELUDE + script], { encoding: 'utf8', input });
+  const r = spawnSync(PYTHON, ['-c', PRELUDE + script], { encoding: 'utf8', input });
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
   return r.stdout;
 }

@@ -14,6 +14,7 @@ import { specFor, start } from '../../test/fixtures/candidates/helpers.js';
 import { bulkTransport } from './bulk-files.js';
 import { startPythonWorker, RUNNER_SCRIPT } from './python-worker.js';
 import type { CallOutcome, CallRequest } from './types.js';
+import { PYTHON } from '../../test/helpers/python.js';
 
 const hostile = (name: string): string => projectPath('test', 'fixtures', 'hostile-broker', name);
 const call = (input: Tensor): CallRequest => ({ input, args: {} });
@@ -221,7 +222,7 @@ describe('the runner behind a sandbox prefix (SPEC_JSON sandboxArgv / sandboxArg
 
   // Real bubblewrap when this machine can run it (harness/worker/sandbox.ts owns the policy; this is only how the
   // broker starts it): the options go on a pipe, the runner sees neutral paths only.
-  const python = realpathSync(execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim());
+  const python = realpathSync(execFileSync(PYTHON, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim());
   const prefix = execFileSync(python, ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
   let bwrap = false;
   try {

@@ -7,7 +7,23 @@ import { join } from 'node:path';
 import { onTermination } from './cleanup.js';
 
 /** Kept when set: they stop OpenBLAS from crashing or oversubscribing on some CPUs. */
-const KEPT = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS'];
+const KEPT = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS'];
+
+/**
+ * The thread settings of a worker's interpreter: those of KEPT the user set, and OpenBLAS on one thread unless the
+ * user set it. NumPy's OpenBLAS starts one thread per core when it is imported, at every worker (re)start (0.05 s of
+ * CPU on 2 cores, more on big runners), and `--jobs N` runs N workers side by side: N x cores threads would contend
+ * for the cores. Softmax does no BLAS work; a candidate that does (a matrix product) is judged on one thread, which
+ * is also the deterministic order of its sums.
+ */
+export function threadEnv(): Record<string, string> {
+  const env: Record<string, string> = { OPENBLAS_NUM_THREADS: '1' };
+  for (const k of KEPT) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
 
 // Folders of workers not closed yet: removed when Node exits or is stopped by a signal, so an aborted run leaves
 // no litter.
@@ -50,11 +66,8 @@ export function workerEnv(dir: string): Record<string, string> {
     TMPDIR: join(dir, 'tmp'),
     PYTHONHASHSEED: '0',
     PYTHONDONTWRITEBYTECODE: '1',
+    ...threadEnv(),
   };
-  for (const k of KEPT) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
   // HOME moves, so `pip install --user` packages (NumPy included) would vanish: point Python at the real user base.
   const userBase = process.env.PYTHONUSERBASE ?? join(homedir(), '.local');
   if (existsSync(userBase)) env.PYTHONUSERBASE = userBase;

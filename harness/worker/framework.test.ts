@@ -9,6 +9,7 @@ import { expectKind } from '../../test/fixtures/candidates/helpers.js';
 import { startWorker } from './index.js';
 import { nvidiaDevices } from './sandbox.js';
 import type { CallRequest, ImplementationWorker, StartFailure, WorkerSpec } from './types.js';
+import { PYTHON } from '../../test/helpers/python.js';
 
 const FAKES = projectPath('test', 'fixtures', 'fake-frameworks', 'fake_candidates.py');
 const open: ImplementationWorker[] = [];
@@ -34,7 +35,7 @@ async function startFails(fn: string, over: Partial<WorkerSpec> = {}): Promise<S
   return w;
 }
 const call = (input: Tensor): CallRequest => ({ input, args: {} });
-const hasMlDtypes = spawnSync('python3', ['-c', 'import ml_dtypes']).status === 0;
+const hasMlDtypes = spawnSync(PYTHON, ['-c', 'import ml_dtypes']).status === 0;
 
 // -0, a NaN with a payload, infinities, a subnormal: the values a lossy conversion would change.
 const f64 = makeTensor('float64', [2, 3], Float64Array.of(-0, 1.5, Infinity, -Infinity, 5e-324, 2.2250738585072014e-308));

@@ -11,6 +11,7 @@ import { expectKind, specFor, start, startFails } from '../../test/fixtures/cand
 import { checkPython, defaultPython, startPythonWorker } from './python-worker.js';
 import type { CallRequest } from './types.js';
 import type { MemoryLayout } from '../tensor/layout.js';
+import { PYTHON } from '../../test/helpers/python.js';
 
 const x23 = fromNumbers('float64', [2, 3], [1, 2, 3, 4, 5, 6]);
 const call = (input: Tensor, args: CallRequest['args'] = {}): CallRequest => ({ input, args });
@@ -96,7 +97,7 @@ describe('checkPython', () => {
 
 const hasMlDtypes = (() => {
   try {
-    return spawnSync('python3', ['-c', 'import ml_dtypes']).status === 0;
+    return spawnSync(PYTHON, ['-c', 'import ml_dtypes']).status === 0;
   } catch {
     return false;
   }

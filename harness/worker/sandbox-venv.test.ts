@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startWorker } from './index.js';
 import { fromNumbers } from '../tensor/tensor.js';
 import { resolveSandbox } from './sandbox.js';
+import { PYTHON } from '../../test/helpers/python.js';
 
 // Not under /tmp: the sandbox has a /tmp of its own, so a venv there is not shown inside.
 const dir = mkdtempSync(existsSync('/var/tmp') ? '/var/tmp/venv-test-' : join(tmpdir(), 'venv-test-'));
@@ -18,7 +19,7 @@ describe('a virtualenv interpreter, sandboxed', () => {
     const sandbox = await resolveSandbox('auto');
     if (!sandbox.bwrap) return; // unsandboxed, the venv's python runs as itself: nothing to show here
     const venv = join(dir, 'venv');
-    const made = spawnSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
+    const made = spawnSync(PYTHON, ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
     expect(made.status, String(made.stderr)).toBe(0);
     const python = join(venv, 'bin', 'python');
     const site = spawnSync(python, ['-c', 'import site; print(site.getsitepackages()[0])'], { encoding: 'utf8' }).stdout.trim();

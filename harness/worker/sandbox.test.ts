@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../paths.js';
 import { bindableDirs, candidateBind, CANDIDATE_DIR, policyOptions, sandboxEnv, tmpfsSizes, workerMemoryMb } from './sandbox.js';
+import { workerEnv } from './env.js';
 
 const pairs = (o: string[], flag: string): [string, string][] => o.flatMap((v, i) => (v === flag ? [[o[i + 1], o[i + 2]] as [string, string]] : []));
 
@@ -38,7 +39,22 @@ describe('sandbox policy', () => {
     const env = sandboxEnv();
     expect(env.HOME).not.toBe(env.TMPDIR);
     expect(JSON.stringify(env)).not.toMatch(/softmax|worker|conformance/i);
-    expect(Object.keys(env).every((k) => ['PATH', 'HOME', 'TMPDIR', 'USER', 'LOGNAME', 'LANG', 'OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS'].includes(k))).toBe(true);
+    expect(Object.keys(env).every((k) => ['PATH', 'HOME', 'TMPDIR', 'USER', 'LOGNAME', 'LANG', 'OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS'].includes(k))).toBe(true);
+  });
+
+  it('runs OpenBLAS on one thread unless the user chose a number (workers side by side must not contend)', () => {
+    const saved = process.env.OPENBLAS_NUM_THREADS;
+    try {
+      delete process.env.OPENBLAS_NUM_THREADS;
+      expect(sandboxEnv().OPENBLAS_NUM_THREADS).toBe('1');
+      expect(workerEnv('/tmp/x').OPENBLAS_NUM_THREADS).toBe('1');
+      process.env.OPENBLAS_NUM_THREADS = '3';
+      expect(sandboxEnv().OPENBLAS_NUM_THREADS).toBe('3');
+      expect(workerEnv('/tmp/x').OPENBLAS_NUM_THREADS).toBe('3');
+    } finally {
+      if (saved === undefined) delete process.env.OPENBLAS_NUM_THREADS;
+      else process.env.OPENBLAS_NUM_THREADS = saved;
+    }
   });
 
   it('never binds HOME, the checkout or the root, even when an interpreter path names them', () => {

@@ -18,6 +18,7 @@ import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep 
 import { EnvironmentError } from '../errors.js';
 import { projectPath } from '../paths.js';
 import { onTermination } from './cleanup.js';
+import { threadEnv } from './env.js';
 
 export type SandboxMode = 'auto' | 'bwrap' | 'none';
 export const SANDBOX_MODES: readonly SandboxMode[] = ['auto', 'bwrap', 'none'];
@@ -385,12 +386,8 @@ export function sandboxEnv(extra: Record<string, string> = {}): Record<string, s
     USER: 'user',
     LOGNAME: 'user',
     LANG: 'C.UTF-8',
+    ...threadEnv(),
   };
-  // Kept when set: they stop OpenBLAS from crashing or oversubscribing on some CPUs.
-  for (const k of ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS']) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
   return { ...env, ...extra };
 }
 
