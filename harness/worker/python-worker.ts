@@ -71,7 +71,11 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
       }
       // The broker (and an unsandboxed runner) start the interpreter itself, not a shim in front of it (probed once).
       const host = await hostPython(python, workerEnv(dir));
-      const broker = (l: RunnerLaunch, memoryMb: number) => ({ command: host.command, args: [...host.flags, '-u', brokerScript, workerArgs(l, memoryMb, host)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info });
+      // -S: the broker needs the standard library only, not site's work (a .pth that imports certifi costs more than
+      // the broker's own imports here); it is started again after every crash of the candidate. A module target
+      // keeps site: the broker finds the module on the interpreter's full import path for the report.
+      const brokerFlags = spec.module ? [] : ['-S'];
+      const broker = (l: RunnerLaunch, memoryMb: number) => ({ command: host.command, args: [...host.flags, ...brokerFlags, '-u', brokerScript, workerArgs(l, memoryMb, host)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info });
       if (!sb.info.sandboxed || Object.keys(launch).length) return broker(launch, spec.memoryMb);
       const sandboxed: RunnerLaunch = {
         sandboxArgsFd: { bwrap: sb.argsFd!.bwrap, options: sb.options() },
