@@ -5,7 +5,7 @@
 import { oracle } from '../../reference/softmax.js';
 import type { Policy } from '../contracts.js';
 import { isFloatDType, resultDType, type DType, type FloatDType } from '../tensor/dtype.js';
-import { slicesOver, toNumbers, type Tensor } from '../tensor/tensor.js';
+import { numbersOf, slicesOver, type Tensor } from '../tensor/tensor.js';
 import { EPSILON, MIN_NORMAL, MIN_SUBNORMAL, ulpDistance } from '../tolerance/metrics.js';
 import { compareToOracle, type ToleranceProfile } from '../tolerance/profiles.js';
 import { goldenAxes } from './agreement.js';
@@ -225,8 +225,8 @@ export function goldenFindings(g: Goldens, profile: ToleranceProfile, opts: { po
       const cmp = compareToOracle(out, expected, { input: x, axes }, profile);
       if (beyondDoubleIntegers(x)) {
         let m = 0;
-        const ev = toNumbers(expected);
-        const ov = toNumbers(out);
+        const ev = numbersOf(expected);
+        const ov = numbersOf(out);
         for (let i = 0; i < ov.length; i++) if (Number.isFinite(ev[i]) && Number.isFinite(ov[i])) m = Math.max(m, ulpDistance(ov[i], ev[i], out.dtype as FloatDType));
         int64.push({ r, pass: cmp.pass, maxUlp: m });
         continue;
@@ -237,12 +237,16 @@ export function goldenFindings(g: Goldens, profile: ToleranceProfile, opts: { po
         s.profileFailures++;
         failuresByFamily.set(c.family, (failuresByFamily.get(c.family) ?? 0) + 1);
       }
-      const o = toNumbers(out);
-      const e = toNumbers(expected);
-      const xs = toNumbers(x);
+      // numbersOf: the values compareToOracle already read (shared, read only); cmp.sample.ulps: its ULP distance of
+      // every element, the same ulpDistance(o[i], e[i], dt), not computed twice.
+      const o = numbersOf(out);
+      const e = numbersOf(expected);
+      const xs = numbersOf(x);
+      const ulps = cmp.sample.ulps;
       const pd = perDtype.get(dt) ?? { elements: 0, exact: 0, maxUlp: 0 };
       perDtype.set(dt, pd);
       // elements
+      let specialMismatch = false;
       for (let i = 0; i < o.length; i++) {
         const ev = e[i];
         const ov = o[i];
@@ -252,10 +256,13 @@ export function goldenFindings(g: Goldens, profile: ToleranceProfile, opts: { po
             s.exact++;
             pd.elements++;
             pd.exact++;
-          } else s.specialMismatches++;
+          } else {
+            s.specialMismatches++;
+            specialMismatch = true;
+          }
           continue;
         }
-        const u = ulpDistance(ov, ev, dt);
+        const u = ulps[i];
         s.elements++;
         pd.elements++;
         if (u === 0) {
@@ -297,8 +304,9 @@ export function goldenFindings(g: Goldens, profile: ToleranceProfile, opts: { po
           }
         }
       }
-      // slices whose special values depart from the policy
-      if (o.length === 0) continue;
+      // slices whose special values depart from the policy: only where an element did (most results have none, and
+      // walking every slice's indices costs as much as the elements' loop)
+      if (o.length === 0 || !specialMismatch) continue;
       for (const idx of slicesOver(x.shape, axes)) {
         if (idx.every((i) => sameSpecial(e[i], o[i]) || (!isSpecial(e[i]) && !isSpecial(o[i])))) continue;
         const allNaN = idx.every((i) => Number.isNaN(e[i]));
@@ -448,7 +456,7 @@ function specialFinding(g: Goldens, grp: SpecialGroup, label: string, byLibrary:
     const r = idx.get(key);
     if (!r?.output || r.output.data.length !== g.caseById.get(ex.caseId)!.inputs.get(ex.dtype)!.data.length) continue;
     others++;
-    const o = toNumbers(r.output);
+    const o = numbersOf(r.output);
     const theirs = ex.sliceIdx.map((i) => o[i]);
     const pattern = (vs: number[], ref: number[]) => vs.every((v, j) => (isSpecial(ref[j]) || isSpecial(v) ? sameSpecial(ref[j], v) : true));
     if (pattern(theirs, ex.expected)) likeOracle.push(name);

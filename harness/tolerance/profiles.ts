@@ -79,8 +79,26 @@ export interface Comparison {
   readonly stats: ErrorStats;
 }
 
-/** Per element: |x_i - max| over its slice (0 when not finite) and the slice length. */
+const conditioned = new WeakMap<Tensor, Map<string, { dist: Float64Array; len: Float64Array }>>();
+
+/**
+ * Per element: |x_i - max| over its slice (0 when not finite) and the slice length. Kept per input and axes (shared:
+ * never write to it): the goldens compare every library's output for one input, and each unit's checks compare
+ * several outputs for one input, against the same conditioning. Tensors are not changed once built.
+ */
 export function conditioning(input: Tensor, axes: number[]): { dist: Float64Array; len: Float64Array } {
+  const key = axes.join(',');
+  let byAxes = conditioned.get(input);
+  let c = byAxes?.get(key);
+  if (c === undefined) {
+    c = computeConditioning(input, axes);
+    if (byAxes === undefined) conditioned.set(input, (byAxes = new Map()));
+    byAxes.set(key, c);
+  }
+  return c;
+}
+
+function computeConditioning(input: Tensor, axes: number[]): { dist: Float64Array; len: Float64Array } {
   const x = numbersOf(input);
   const n = x.length;
   const dist = new Float64Array(n);
