@@ -216,6 +216,9 @@ function compareOnce(actual: Tensor, expected: Tensor, ctx: { input: Tensor; axe
   let failing = 0;
   let worst: Comparison['worst'];
   let worstExcess = -Infinity;
+  let worstAt = -1;
+  let worstBest = rule.anyOf[0];
+  let worstAllowed = 0;
   for (let i = 0; i < e.length; i++) {
     recordElementError(a[i], e[i], dtype, sample, i);
     const ulp = sample.ulps[i];
@@ -243,18 +246,26 @@ function compareOnce(actual: Tensor, expected: Tensor, ctx: { input: Tensor; axe
     failing++;
     if (excess > worstExcess) {
       worstExcess = excess;
-      worst = {
-        index: i,
-        actual: a[i],
-        expected: e[i],
-        ulp: ulp,
-        abs: sample.abs[i],
-        rel: sample.rel[i],
-        allowedDescription: Number.isFinite(ulp)
-          ? describe(best, bestAllowed, dist[i], len[i], profile.name, ctx.log)
-          : `${profile.name} allows no ${Number.isNaN(a[i]) ? 'NaN' : 'infinity'} where the correctly rounded value is ${Number.isNaN(e[i]) ? 'NaN' : e[i]}`,
-      };
+      worstAt = i;
+      worstBest = best;
+      worstAllowed = bestAllowed;
     }
+  }
+  // The sentence for the worst element only (not for each element that was the worst so far).
+  if (worstAt >= 0) {
+    const i = worstAt;
+    const ulp = sample.ulps[i];
+    worst = {
+      index: i,
+      actual: a[i],
+      expected: e[i],
+      ulp: ulp,
+      abs: sample.abs[i],
+      rel: sample.rel[i],
+      allowedDescription: Number.isFinite(ulp)
+        ? describe(worstBest, worstAllowed, dist[i], len[i], profile.name, ctx.log)
+        : `${profile.name} allows no ${Number.isNaN(a[i]) ? 'NaN' : 'infinity'} where the correctly rounded value is ${Number.isNaN(e[i]) ? 'NaN' : e[i]}`,
+    };
   }
   let stats: ErrorStats | undefined;
   return {
