@@ -15,20 +15,24 @@ let table: Float64Array | undefined;
 function halfTable(): Float64Array {
   if (!table) {
     table = new Float64Array(65536);
-    for (let b = 0; b < 65536; b++) {
-      const e = (b >>> 10) & 0x1f;
-      const m = b & 0x3ff;
-      let v: number;
-      if (e === 31) {
-        // NaN as the polyfill reads it (its bits, stored in the table, are checked by the tests)
-        if (m !== 0) {
+    for (let e = 0; e < 32; e++) {
+      // exact: an 11-bit integer times a power of two (subnormals: m x 2^-24; normals: (1024 + m) x 2^(e - 25))
+      const scale = 2 ** (e === 0 ? -24 : e - 25);
+      const implicit = e === 0 ? 0 : 1024;
+      for (let m = 0; m < 1024; m++) {
+        const b = (e << 10) | m;
+        if (e === 31) {
+          // infinity; NaN as the polyfill reads it (its bits, stored in the table, are checked by the tests)
           scratch.setUint16(0, b, true);
-          table[b] = getFloat16(scratch, 0, true);
+          table[b] = m === 0 ? Infinity : getFloat16(scratch, 0, true);
+          scratch.setUint16(0, b | 0x8000, true);
+          table[b | 0x8000] = m === 0 ? -Infinity : getFloat16(scratch, 0, true);
           continue;
         }
-        v = Infinity;
-      } else v = e === 0 ? m * 2 ** -24 : (1024 + m) * 2 ** (e - 25); // exact: an 11-bit integer times a power of two
-      table[b] = b & 0x8000 ? -v : v;
+        const v = (implicit + m) * scale;
+        table[b] = v;
+        table[b | 0x8000] = -v;
+      }
     }
   }
   return table;
