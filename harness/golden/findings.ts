@@ -5,7 +5,7 @@
 import { oracle } from '../../reference/softmax.js';
 import type { Policy } from '../contracts.js';
 import { isFloatDType, resultDType, type DType, type FloatDType } from '../tensor/dtype.js';
-import { numbersOf, slicesOver, type Tensor } from '../tensor/tensor.js';
+import { bitwiseEqual, numbersOf, slicesOver, type Tensor } from '../tensor/tensor.js';
 import { EPSILON, MIN_NORMAL, MIN_SUBNORMAL, ulpDistance } from '../tolerance/metrics.js';
 import { compareToOracle, type ToleranceProfile } from '../tolerance/profiles.js';
 import { goldenAxes } from './agreement.js';
@@ -142,12 +142,6 @@ function expectedFor(ctx: Ctx, c: GoldenCase, r: GoldenResult, outDtype: FloatDT
   return e;
 }
 
-/** The same dtype and element bytes (the shapes are compared by the caller). */
-function sameBits(a: Tensor, b: Tensor): boolean {
-  if (a.dtype !== b.dtype || a.data.byteLength !== b.data.byteLength) return false;
-  return Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
-}
-
 function beyondDoubleIntegers(x: Tensor): boolean {
   if (x.dtype !== 'int64') return false;
   const lim = 2n ** 53n;
@@ -234,7 +228,7 @@ export function goldenFindings(g: Goldens, profile: ToleranceProfile, opts: { po
       const expected = expectedFor(ctx, c, r, dt);
       const axes = goldenAxes(c.shape, r.axis);
       // Half the goldens' results are the oracle's bit for bit: every element 0 ULP, within every profile.
-      const same = sameBits(out, expected);
+      const same = bitwiseEqual(out, expected);
       const cmp = same ? undefined : compareToOracle(out, expected, { input: x, axes }, profile);
       const pass = cmp === undefined || cmp.pass;
       if (beyondDoubleIntegers(x)) {
