@@ -28,6 +28,14 @@ describe('goldenFindings on the committed goldens', () => {
     expect(find('torch', 'error', /NotImplementedError on int32 and int64 input/)).toBeDefined();
   });
 
+  it('writes counts below 10^7 as en-US grouped numbers (1,234)', () => {
+    const accuracy = r.findings.filter((f) => f.kind === 'accuracy' && f.families.length === 0);
+    const big = accuracy.filter((f) => f.count >= 1000 && f.count < 1e7);
+    expect(big.length).toBeGreaterThan(0);
+    for (const f of big) expect(f.sentence).toContain(` ${f.count.toLocaleString('en-US')} elements`);
+    for (const f of accuracy.filter((f) => f.count < 1000)) expect(f.sentence).toContain(` ${f.count} element`);
+  });
+
   it('gives every library per-family statistics', () => {
     for (const lib of g.libraries) expect(r.stats.some((s) => s.library === lib.library)).toBe(true);
     for (const s of r.stats) {

@@ -191,7 +191,8 @@ function loadLibrary(name: string, file: string, bytes: Buffer, corpusVersion: n
   if (raw.corpusVersion !== corpusVersion) {
     throw new DataError(file, '/corpusVersion', `corpus version ${raw.corpusVersion} differs from corpus.json's ${corpusVersion}: re-export the goldens`);
   }
-  const expected = new Set(expectedResults(cases, raw.scope).map((e) => resultKey(e.caseId, e.dtype, e.axis, e.op)));
+  const wanted = expectedResults(cases, raw.scope);
+  const expected = new Set(wanted.map((e) => resultKey(e.caseId, e.dtype, e.axis, e.op)));
   const seen = new Set<string>();
   const results = raw.results.map((r, i): GoldenResult => {
     const at = `/results/${i}`;
@@ -210,7 +211,7 @@ function loadLibrary(name: string, file: string, bytes: Buffer, corpusVersion: n
     if (r.inputMutated) out.inputMutated = true;
     return out;
   });
-  for (const e of expectedResults(cases, raw.scope)) {
+  for (const e of wanted) {
     if (!seen.has(resultKey(e.caseId, e.dtype, e.axis, e.op))) {
       throw new DataError(file, '/results', `no result for ${describeKey(e.caseId, e.dtype, e.axis, e.op)}: every (case, dtype, axis, op) of the corpus within the scope needs an output or an error`);
     }

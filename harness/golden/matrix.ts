@@ -56,12 +56,13 @@ export async function goldenRow(
   const cells = g.libraries.map((lib): GoldenMatrixCell => {
     const cell: GoldenMatrixCell = { library: lib.library, counts: zero(), byFamily: {} };
     const results = index.get(lib.library)!;
+    const library = libraryLabel(lib);
     inputs.forEach(({ caseId, family, input }, i) => {
       const c = g.caseById.get(caseId)!;
       const axes = reduceAxes('last', input.shape);
       const golden = findGoldenResult(results, c, input.dtype, axes, 'softmax');
       if (!golden) return; // outside this library's exported scope (e.g. sklearn: 2-D only)
-      const a = agreeWithGolden(implOutcome(outcomes[i]), { ...golden, library: libraryLabel(lib) }, { input, axes }, profile);
+      const a = agreeWithGolden(implOutcome(outcomes[i]), { ...golden, library }, { input, axes }, profile);
       cell.counts[a.verdict]++;
       (cell.byFamily[family] ??= zero())[a.verdict]++;
       if (a.verdict === 'disagree' && !cell.example) cell.example = `${caseId} (${input.dtype}): ${a.detail}`;

@@ -167,6 +167,22 @@ describe('decodeTensorJson rejects malformed input with the exact JSON pointer',
     });
   }
 
+  it('base64: accepts exactly what the padded standard pattern accepts, and decodes it as Buffer does', () => {
+    const PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    // canonical encodings, non-canonical ones the pattern admits (nonzero bits after the last byte), and junk
+    const strings = ['', 'AA==', 'AAA=', 'AAAA', 'AB==', 'AAB=', '//8=', '+/+/', 'AP//', 'A===', '====', 'AAA', 'AAAAA',
+      'AA=A', 'AA', '-_8=', 'AA==AAAA', ' AAAA', 'AAAA\n', 'AAAA=', 'AA=', 'QUJD', 'QUI=', 'QUJ=', 'Q===', 'ÀAAA'];
+    for (let n = 0; n < 12; n++) strings.push(Buffer.from(Array.from({ length: n }, (_, i) => (i * 97 + n * 31) & 0xff)).toString('base64'));
+    for (const b64 of strings) {
+      const bytes = Buffer.from(b64, 'base64');
+      const value = { dtype: 'bool', shape: [bytes.length], base64: b64 };
+      if (PATTERN.test(b64)) {
+        const t = decodeTensorJson(value, 'x', '');
+        expect(Buffer.from(tensorBytes(t)).equals(bytes), b64).toBe(true);
+      } else expect(() => decodeTensorJson(value, 'x', ''), b64).toThrow(/padded standard base64/);
+    }
+  });
+
   it('accepts the exact float32/float16 values it rejects neighbours of', () => {
     expect(() => decodeTensorJson({ dtype: 'float32', shape: [1], data: [Math.fround(0.1)] }, 'x', '')).not.toThrow();
     expect(() => decodeTensorJson({ dtype: 'float16', shape: [2], data: [65504, 1 + 2 ** -10] }, 'x', '')).not.toThrow();

@@ -88,8 +88,12 @@ export function decodeTensorJson(value: unknown, file: string, pointer: string):
 
   if (hasBase64) {
     const b64 = value.base64;
-    if (typeof b64 !== 'string' || !BASE64.test(b64)) return fail('/base64', 'expected a padded standard base64 string');
-    const bytes = new Uint8Array(Buffer.from(b64, 'base64')); // a copy: Buffer may share its pooled memory
+    if (typeof b64 !== 'string') return fail('/base64', 'expected a padded standard base64 string');
+    const decoded = Buffer.from(b64, 'base64');
+    // A string that is its own bytes' encoding is padded standard base64 (Buffer writes nothing else): re-encoding
+    // costs a tenth of the pattern, which is left for the rest (e.g. nonzero bits after the last byte, or junk).
+    if (decoded.toString('base64') !== b64 && !BASE64.test(b64)) return fail('/base64', 'expected a padded standard base64 string');
+    const bytes = new Uint8Array(decoded); // a copy: Buffer may share its pooled memory
     const want = size * DTYPE_INFO[dtype].itemsize;
     if (bytes.length !== want) {
       fail('/base64', `decodes to ${bytes.length} bytes; shape ${describeShape(dims)} of ${dtype} needs ${want}`);
@@ -104,37 +108,37 @@ export function decodeTensorJson(value: unknown, file: string, pointer: string):
   }
   const t = makeTensor(dtype, dims);
   const out = t.data;
+  const fails = (i: number, problem: string): never => fail(`/data/${i}`, problem); // the pointer made on failure only
   for (let i = 0; i < size; i++) {
-    const where = `/data/${i}`;
     const item: unknown = data[i];
     if (isFloatDType(dtype)) {
       const x = floatValue(item);
-      if (x === undefined) return fail(where, FLOAT_EXPECTED);
-      if (typeof item === 'number' && !Number.isFinite(x)) fail(where, `${dtype} number overflows to infinity; write "inf" or "-inf"`);
+      if (x === undefined) return fails(i, FLOAT_EXPECTED);
+      if (typeof item === 'number' && !Number.isFinite(x)) fails(i, `${dtype} number overflows to infinity; write "inf" or "-inf"`);
       if (dtype === 'float64') (out as Float64Array)[i] = x;
       else if (dtype === 'float32') {
         if (Number.isNaN(x)) new DataView(out.buffer, out.byteOffset).setUint32(i * 4, NAN32_BITS, true);
-        else if (Math.fround(x) !== x) fail(where, inexact(item, 'float32', Math.fround(x)));
+        else if (Math.fround(x) !== x) fails(i, inexact(item, 'float32', Math.fround(x)));
         else (out as Float32Array)[i] = x;
       } else if (dtype === 'bfloat16') {
         const bits = Number.isNaN(x) ? BF16_NAN_BITS : numberToBf16Bits(x);
-        if (!Number.isNaN(x) && !Object.is(bf16BitsToNumber(bits), x)) fail(where, inexact(item, 'bfloat16', bf16BitsToNumber(bits)));
+        if (!Number.isNaN(x) && !Object.is(bf16BitsToNumber(bits), x)) fails(i, inexact(item, 'bfloat16', bf16BitsToNumber(bits)));
         (out as Uint16Array)[i] = bits;
       } else {
         const bits = Number.isNaN(x) ? NAN16_BITS : numberToHalfBits(x);
-        if (!Number.isNaN(x) && !Object.is(halfBitsToNumber(bits), x)) fail(where, inexact(item, 'float16', halfBitsToNumber(bits)));
+        if (!Number.isNaN(x) && !Object.is(halfBitsToNumber(bits), x)) fails(i, inexact(item, 'float16', halfBitsToNumber(bits)));
         (out as Uint16Array)[i] = bits;
       }
     } else if (dtype === 'int32') {
       if (typeof item !== 'number' || !Number.isInteger(item) || item < -(2 ** 31) || item >= 2 ** 31) {
-        fail(where, 'expected an integer in int32 range');
+        fails(i, 'expected an integer in int32 range');
       }
       (out as Int32Array)[i] = item as number;
     } else if (dtype === 'int64') {
-      (out as BigInt64Array)[i] = int64Value(item) ?? fail(where, 'expected an int64: an integer within ±(2^53-1), or a decimal string');
+      (out as BigInt64Array)[i] = int64Value(item) ?? fails(i, 'expected an int64: an integer within ±(2^53-1), or a decimal string');
     } else {
       const b = item === true || item === 1 ? 1 : item === false || item === 0 ? 0 : undefined;
-      (out as Uint8Array)[i] = b ?? fail(where, 'expected true, false, 0 or 1');
+      (out as Uint8Array)[i] = b ?? fails(i, 'expected true, false, 0 or 1');
     }
   }
   return t;

@@ -213,6 +213,15 @@ describe('allowances and conditioning, directly (mutation survivors)', () => {
     expect(at([0], f64([3], [1, 3, Infinity]))).toEqual([[2, 0, 0], [3, 3, 3]]);
   });
 
+  it('conditioning is made once per input and axes, and kept apart per axes', () => {
+    const x = f64([2, 2], [0, 1, 5, 6]);
+    const a = conditioning(x, [1]);
+    expect(conditioning(x, [1])).toBe(a); // the goldens compare every library's output for one input: once
+    expect(conditioning(x, [0])).not.toBe(a);
+    expect(Array.from(conditioning(x, [0]).dist)).toEqual([5, 5, 0, 0]);
+    expect(Array.from(conditioning(f64([2, 2], [0, 1, 5, 6]), [1]).dist)).toEqual(Array.from(a.dist)); // another tensor: its own
+  });
+
   it('allowance: each formula, log-softmax\'s absolute one included', () => {
     const cond: Criterion = { kind: 'conditioned', k: 2, c: 3, floorUlps: 4, source: 's' };
     expect(allowance(cond, -0.5, 1, 3, 'float64', true)).toBe(EPSILON.float64 * (2 * 2.5 + 6) + 4 * MIN_SUBNORMAL.float64);

@@ -79,8 +79,26 @@ export interface Comparison {
   readonly stats: ErrorStats;
 }
 
-/** Per element: |x_i - max| over its slice (0 when not finite) and the slice length. */
+const conditioned = new WeakMap<Tensor, Map<string, { dist: Float64Array; len: Float64Array }>>();
+
+/**
+ * Per element: |x_i - max| over its slice (0 when not finite) and the slice length. Kept per input and axes (shared:
+ * never write to it): the goldens compare every library's output for one input, and each unit's checks compare
+ * several outputs for one input, against the same conditioning. Tensors are not changed once built.
+ */
 export function conditioning(input: Tensor, axes: number[]): { dist: Float64Array; len: Float64Array } {
+  const key = axes.join(',');
+  let byAxes = conditioned.get(input);
+  let c = byAxes?.get(key);
+  if (c === undefined) {
+    c = computeConditioning(input, axes);
+    if (byAxes === undefined) conditioned.set(input, (byAxes = new Map()));
+    byAxes.set(key, c);
+  }
+  return c;
+}
+
+function computeConditioning(input: Tensor, axes: number[]): { dist: Float64Array; len: Float64Array } {
   const x = numbersOf(input);
   const n = x.length;
   const dist = new Float64Array(n);
@@ -198,6 +216,9 @@ function compareOnce(actual: Tensor, expected: Tensor, ctx: { input: Tensor; axe
   let failing = 0;
   let worst: Comparison['worst'];
   let worstExcess = -Infinity;
+  let worstAt = -1;
+  let worstBest = rule.anyOf[0];
+  let worstAllowed = 0;
   for (let i = 0; i < e.length; i++) {
     recordElementError(a[i], e[i], dtype, sample, i);
     const ulp = sample.ulps[i];
@@ -225,18 +246,26 @@ function compareOnce(actual: Tensor, expected: Tensor, ctx: { input: Tensor; axe
     failing++;
     if (excess > worstExcess) {
       worstExcess = excess;
-      worst = {
-        index: i,
-        actual: a[i],
-        expected: e[i],
-        ulp: ulp,
-        abs: sample.abs[i],
-        rel: sample.rel[i],
-        allowedDescription: Number.isFinite(ulp)
-          ? describe(best, bestAllowed, dist[i], len[i], profile.name, ctx.log)
-          : `${profile.name} allows no ${Number.isNaN(a[i]) ? 'NaN' : 'infinity'} where the correctly rounded value is ${Number.isNaN(e[i]) ? 'NaN' : e[i]}`,
-      };
+      worstAt = i;
+      worstBest = best;
+      worstAllowed = bestAllowed;
     }
+  }
+  // The sentence for the worst element only (not for each element that was the worst so far).
+  if (worstAt >= 0) {
+    const i = worstAt;
+    const ulp = sample.ulps[i];
+    worst = {
+      index: i,
+      actual: a[i],
+      expected: e[i],
+      ulp: ulp,
+      abs: sample.abs[i],
+      rel: sample.rel[i],
+      allowedDescription: Number.isFinite(ulp)
+        ? describe(worstBest, worstAllowed, dist[i], len[i], profile.name, ctx.log)
+        : `${profile.name} allows no ${Number.isNaN(a[i]) ? 'NaN' : 'infinity'} where the correctly rounded value is ${Number.isNaN(e[i]) ? 'NaN' : e[i]}`,
+    };
   }
   let stats: ErrorStats | undefined;
   return {
