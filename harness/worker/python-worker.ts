@@ -73,8 +73,9 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
       const host = await hostPython(python, workerEnv(dir));
       // -S: the broker needs the standard library only, not site's work (a .pth that imports certifi costs more than
       // the broker's own imports here); it is started again after every crash of the candidate. A module target
-      // keeps site: the broker finds the module on the interpreter's full import path for the report.
-      const brokerFlags = spec.module ? [] : ['-S'];
+      // keeps site: the broker finds the module on the interpreter's full import path for the report. So does an
+      // interpreter started with options of its own (a wrapper's: they may name a script that runs the rest).
+      const brokerFlags = spec.module || host.flags.length ? [] : ['-S'];
       const broker = (l: RunnerLaunch, memoryMb: number) => ({ command: host.command, args: [...host.flags, ...brokerFlags, '-u', brokerScript, workerArgs(l, memoryMb, host)], env: workerEnv(dir), cwd: workerCwd(dir), bulk: true, sandboxInfo: sb.info });
       if (!sb.info.sandboxed || Object.keys(launch).length) return broker(launch, spec.memoryMb);
       const sandboxed: RunnerLaunch = {
