@@ -123,6 +123,14 @@ describe('the oracle comparison', () => {
     expect(judge(lseValuesCheck, unitOf(zero), f64([], [3 * 2 ** -1074]), floor).status).toBe('fail');
   });
 
+  it('a 0-d input is its own slice, its max the value itself', () => {
+    const x = f64([], [3]);
+    const unit = unitOf(x);
+    // strict: eps (|3| + |3| + 1) = 7 eps, so one ULP of 3 (2 eps) passes and 1 does not
+    expect(judge(lseValuesCheck, unit, f64([], [3 + 2 * eps]))).toEqual({ status: 'pass' });
+    expect(detail(judge(lseValuesCheck, unit, f64([], [4])))).toBe('on 3 (0-d), logsumexp[] is 4 where the correctly rounded value is 3 (2251799813685248 ULP)');
+  });
+
   it('an element passes when any one criterion allows it', () => {
     const x = f64([2], [0, 0]);
     const p = profileOf({ kind: 'ulp', ulps: 0, source: 't' }, { kind: 'allclose', atol: 1e-3, rtol: 0, source: 't' });
@@ -194,15 +202,16 @@ describe('shift-equivariance', () => {
   });
 
   it('allows 64 roundings of |lse(x + c)| + |lse(x)| + 1, and not more', () => {
-    // float16 [0, 0]: lse = ln 2 (0.6929), shift 12; the allowance is 2^-4 (|b| + 0.6929 + 1): about 0.96 above 12 + ln 2, 0.85 below
-    const x = fromNumbers('float16', [2], [0, 0]);
+    // float16 [1, 1]: lse = 1 + ln 2 (1.6934), shift 12; the allowance is 2^-4 (|b| + 1.6934 + 1): about 1.09 above
+    // 12 + lse, 0.96 below
+    const x = fromNumbers('float16', [2], [1, 1]);
     const unit = unitOf(x);
     const a = lse(x, [0]);
     const h = (v: number) => fromNumbers('float16', [], [roundToHalf(v)]);
-    expect(judgeAll(lseShiftCheck, unit, [a, h(13.625)]).status).toBe('pass');
-    expect(judgeAll(lseShiftCheck, unit, [a, h(11.875)]).status).toBe('pass');
-    expect(judgeAll(lseShiftCheck, unit, [a, h(13.6875)]).status).toBe('fail');
-    expect(judgeAll(lseShiftCheck, unit, [a, h(11.8125)]).status).toBe('fail');
+    expect(judgeAll(lseShiftCheck, unit, [a, h(14.75)]).status).toBe('pass');
+    expect(judgeAll(lseShiftCheck, unit, [a, h(12.75)]).status).toBe('pass');
+    expect(judgeAll(lseShiftCheck, unit, [a, h(14.8125)]).status).toBe('fail');
+    expect(judgeAll(lseShiftCheck, unit, [a, h(12.6875)]).status).toBe('fail');
   });
 });
 
@@ -246,6 +255,11 @@ describe('rank: the reduced shape', () => {
       evidence: { input: x, args: unit.args, actual: wrong },
     });
     expect(judge(lseShapeCheck, unit, f64([2, 3, 1, 1], [1, 2, 3, 4, 5, 6])).status).toBe('fail');
+    // a shape that agrees with the reduced one as far as it goes is still another shape
+    expect(judge(lseShapeCheck, unit, f64([2], [1, 2])).status).toBe('fail');
+    expect(detail(judge(lseShapeCheck, unitOf(f64([2, 3], [1, 2, 3, 4, 5, 6]), { rule: 'all' }), f64([2], [1, 2])))).toBe(
+      'returns shape (2,) for input (2, 3) reduced over axes (0, 1): expected () (or (1, 1) with keepdims)',
+    );
     // an axis counted from the end names the same axis
     expect(judge(lseShapeCheck, { ...unit, axes: [-1] }, f64([2, 3], [1, 2, 3, 4, 5, 6]))).toEqual({ status: 'pass' });
   });

@@ -153,6 +153,8 @@ describe('order', () => {
     // 1e-300 apart: both exps round to 1, so equal outputs for different inputs are right
     const near = unitOf(f64([2], [0, 1e-300]));
     expect(judge(orderCheck, near, f64([2], [0.5, 0.5]))).toEqual({ status: 'pass' });
+    // equal inputs with equal outputs pass
+    expect(judge(orderCheck, unit, oracle(x, [0]))).toEqual({ status: 'pass' });
   });
 });
 
@@ -182,6 +184,11 @@ describe('log-softmax: sum-to-one of the exps, and range <= 0', () => {
     expect(judge(logSumToOneCheck, unit, f64([2], [half + 3e-15, half + 3e-15]), 'strict', 'log-softmax').status).toBe('fail');
     const spread = unitOf(f64([2], [0, 700]));
     expect(judge(logSumToOneCheck, spread, f64([2], [half + 3e-15, half + 3e-15]), 'strict', 'log-softmax').status).toBe('fail');
+    // N = 8: 24 u (2.7e-15)
+    const eight = unitOf(f64([8], [0, 0, 0, 0, 0, 0, 0, 0]));
+    const e8 = (d: number) => f64([8], Array.from({ length: 8 }, () => Math.log(1 / 8) + d));
+    expect(judge(logSumToOneCheck, eight, e8(2e-15), 'strict', 'log-softmax').status).toBe('pass');
+    expect(judge(logSumToOneCheck, eight, e8(3.5e-15), 'strict', 'log-softmax').status).toBe('fail');
   });
 
   it('range: 0 is in range (a length-1 slice), anything above 0 or NaN is not', () => {
@@ -191,5 +198,20 @@ describe('log-softmax: sum-to-one of the exps, and range <= 0', () => {
       'on 2x1 [5, 6] (float64), log-softmax output[1, 0] is 5e-324, not <= 0',
     );
     expect(detail(judge(logRangeCheck, unit, f64([2, 1], [NaN, 0]), 'strict', 'log-softmax'))).toContain('log-softmax output[0, 0] is nan, not <= 0');
+  });
+});
+
+describe('slices over several axes, and no slices at all', () => {
+  it('names the slice by its first element and every axis it runs along', () => {
+    const x = f64([2, 2], [0, 0, 0, 0]);
+    const unit = unitOf(x, { rule: 'all' });
+    expect(unit.axes).toEqual([0, 1]);
+    expect(detail(judge(sumToOneCheck, unit, f64([2, 2], [0.25, 0.25, 0.25, 0.5])))).toContain('the slice starting at [0, 0] along axes (0, 1) sums to 1.25, not 1');
+    expect(detail(judge(logSumToOneCheck, unit, f64([2, 2], [0, 0, 0, 0]), 'strict', 'log-softmax'))).toContain('the exp of the slice starting at [0, 0] along axes (0, 1) sums to 4, not 1');
+  });
+
+  it('an input with no slices (a length-0 batch axis) has nothing out of range', () => {
+    const e = f64([0, 2], []);
+    expect(judge(rangeCheck, unitOf(e), f64([0, 2], []))).toEqual({ status: 'pass' });
   });
 });
