@@ -18,7 +18,7 @@ import {
 
 const lse = makeOracle('ieee', 'logsumexp');
 const crash: CallOutcome = { kind: 'crash', exitCode: 1, signal: null, stderr: '' };
-const f64 = (shape: number[], v: number[]) => fromNumbers('float64', shape, v);
+const f64 = (shape: number[], v: ArrayLike<number>) => fromNumbers('float64', shape, v);
 const eps = 2 ** -52;
 /** A profile of these criteria for every float dtype. */
 const profileOf = (...anyOf: Criterion[]): ToleranceProfile => ({
