@@ -5,7 +5,8 @@
 // which logsumexp.test.ts catches. Its own file, so Stryker reaches it before the 200-digit comparisons.
 import { describe, expect, it } from 'vitest';
 import { roundTo } from '../harness/generators/limits.js';
-import { logsumexpCounters, logsumexpSlice } from './logsumexp.js';
+import { fromNumbers, toNumbers } from '../harness/tensor/tensor.js';
+import { logsumexpCounters, logsumexpOracle, logsumexpSlice } from './logsumexp.js';
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -28,4 +29,16 @@ describe('the logsumexp fast path decides ordinary slices itself', () => {
       }
     });
   }
+});
+
+describe('logsumexpOracle', () => {
+  it('takes axes counted from the end as the same axes', () => {
+    const x = fromNumbers('float64', [2, 3], [1, 2, 3, 0, 0, 0]);
+    for (const [neg, pos] of [[[-1], [1]], [[-2], [0]], [[-2, -1], [0, 1]]]) {
+      const a = logsumexpOracle(x, neg);
+      const b = logsumexpOracle(x, pos);
+      expect(a.shape, `${neg}`).toEqual(b.shape);
+      expect(Array.from(toNumbers(a)), `${neg}`).toEqual(Array.from(toNumbers(b)));
+    }
+  });
 });
