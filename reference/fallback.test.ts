@@ -1,0 +1,47 @@
+// The decimal.js path (ExactSlice) on the slices where it takes a shortcut before any decimal arithmetic: -inf
+// elements, log-softmax with negligible others and one or several maxima, a lone finite value; and roundDecimal's
+// ties. Each must give the bits of the fast path (softmax.ts), to the sign of zero. Written for the mutation score
+// (docs/mutation.md): oracleSliceDecimal's random slices never reach these branches.
+import { describe, expect, it } from 'vitest';
+import { Decimal } from './decimal.js';
+import { ExactSlice, roundDecimal } from './fallback.js';
+import { FORMATS } from './format.js';
+import { oracleSlice, type SoftmaxOp } from './softmax.js';
+
+const exact = (xs: number[], op: SoftmaxOp) => {
+  const s = new ExactSlice(Float64Array.from(xs), xs.length, op, FORMATS.float64);
+  return xs.map((_, i) => s.element(i));
+};
+const fast = (xs: number[], op: SoftmaxOp) => Array.from(oracleSlice(Float64Array.from(xs), { op, policy: 'ieee', outDtype: 'float64' }));
+
+describe('ExactSlice: the shortcuts give the fast path\'s bits', () => {
+  it('-inf elements: exactly 0 (log: -inf), and they do not count as others', () => {
+    for (const op of ['softmax', 'log-softmax'] as const) {
+      for (const xs of [[0, -Infinity], [1, -Infinity, 3], [-Infinity, 2, 2]]) {
+        expect(exact(xs, op), `${op} [${xs}]`).toEqual(fast(xs, op));
+      }
+    }
+    // a lone finite value among -inf: log-softmax +0 (not -0), softmax 1
+    expect(Object.is(exact([0, -Infinity], 'log-softmax')[0], 0)).toBe(true);
+    expect(exact([0, -Infinity], 'log-softmax')[1]).toBe(-Infinity);
+    expect(exact([5, -Infinity], 'softmax')).toEqual([1, 0]);
+  });
+
+  it('log-softmax with others below e^-2048: -0 for a single max, -log k for k maxima', () => {
+    for (const xs of [[0, -3000], [0, 0, -3000], [7, 7, 7, 7000 - 10000]]) {
+      expect(exact(xs, 'log-softmax'), `[${xs}]`).toEqual(fast(xs, 'log-softmax'));
+    }
+    expect(Object.is(exact([0, -3000], 'log-softmax')[0], -0)).toBe(true);
+    expect(exact([0, 0, -3000], 'log-softmax')[0]).toBe(-Math.LN2);
+  });
+});
+
+describe('roundDecimal', () => {
+  it('rounds a tie to even unless asked to round it away from zero', () => {
+    const D = Decimal.clone({ precision: 100 });
+    const tie = new D(1).plus(new D(2).pow(-53)); // halfway between 1 and 1 + 2^-52, exactly
+    expect(roundDecimal(tie, FORMATS.float64)).toBe(1);
+    expect(roundDecimal(tie, FORMATS.float64, true)).toBe(1 + 2 ** -52);
+    expect(roundDecimal(tie.neg(), FORMATS.float64)).toBe(-1);
+  });
+});
