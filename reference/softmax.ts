@@ -35,7 +35,7 @@ export interface SliceOptions {
 export interface OracleCounters {
   slices: number;
   elements: number;
-  /** elements whose rounding needed decimal.js */
+  /** elements whose rounding needed decimal.js (every element of oracleSliceDecimal) */
   fallbackElements: number;
 }
 
@@ -106,6 +106,7 @@ function sliceInto(x: Float64Array, off: number, n: number, out: Float64Array, o
     m = 0;
   }
   if (exactOnly) {
+    counters.fallbackElements += n; // every element's rounding is decimal.js's here: tests can see it was
     const ex = new ExactSlice(src.slice(so, so + n), n, op, fmt);
     for (let i = 0; i < n; i++) out[off + i] = ex.element(i);
     return;
