@@ -4,9 +4,7 @@
 // instead of 5 s, before any test can start).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PINNED_BY_SETUP } from './helpers/python.js';
-
-const PYTHON_ENV_VAR = 'SOFTMAX_CONFORMANCE_PYTHON';
+import { PINNED_BY_SETUP, PYTHON_ENV_VAR } from './helpers/python.js';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
