@@ -1,14 +1,15 @@
 // The CLI tests run the real command (bin/softmax-conformance.js → dist/): build it once before the suite
 // (`npm run build`: tsc, then the schema validators), so they never test a stale build. The build is incremental
-// (tsconfig.build.json: dist/.tsbuildinfo): after `npm ci` built dist/, this one only checks the sources (1.6 s
-// instead of 5 s, before any test can start).
+// (tsconfig.build.json: dist/.tsbuildinfo), and `tsc -b` first asks whether any source changed since it: after
+// `npm ci` built dist/, this one costs 0.2 s of CPU instead of 2.4 s (`tsc -p` re-checks every file), before any
+// test can start.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PINNED_BY_SETUP, PYTHON_ENV_VAR } from './helpers/python.js';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // The rest of `npm run build`: the schemas' standalone validators, so tests see what the CLI uses.
   execFileSync(process.execPath, ['dist/harness/schemas/standalone.js'], { cwd: root, stdio: 'inherit' });
   pinInterpreter(root);
