@@ -1,18 +1,31 @@
-// `run --baseline`: compare the fresh report with a committed one; the comparison is written beside the reports
-// (comparison.md) and printed.
+// `run --baseline`: the report the gate compares with. It is read and checked before anything runs (a missing or
+// broken baseline is exit 2 at once, not after the run and never a pass); the comparison is written beside the
+// reports (comparison.md) and printed.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../errors.js';
 import { compareReports, comparisonExitCode, loadReport, renderComparisonMarkdown } from '../report/compare.js';
 import { renderComparisonFor } from '../report/compare-text.js';
 import { shouldColor } from '../report/console.js';
 import type { RunReport } from '../model.js';
 
-export function compareWithBaseline(baselinePath: string, report: RunReport, reportsDir: string): number {
+/**
+ * The baseline named by --baseline. A missing file is a usage error: a gate that names a baseline is one that
+ * compares against it, and a typo in its path would otherwise pass without the comparison. A first run leaves
+ * --baseline out and keeps its report.
+ */
+export function loadBaseline(baselinePath: string, reportsDir: string): RunReport {
   if (!existsSync(baselinePath)) {
-    process.stderr.write(`baseline ${baselinePath} not found: nothing to compare with (write one with \`cp reports/report.json ${baselinePath}\`)\n`);
-    return 0;
+    throw new UsageError(
+      `--baseline ${baselinePath}: no such file, so there is nothing to compare with; nothing was run. ` +
+        `For a first run, leave --baseline out, then keep its report: \`cp ${join(reportsDir, 'report.json')} ${baselinePath}\``,
+    );
   }
-  const c = compareReports(loadReport(baselinePath), report);
+  return loadReport(baselinePath); // a file that breaks the report schema: DataError naming the pointer (exit 2)
+}
+
+export function compareWithBaseline(baseline: RunReport, report: RunReport, reportsDir: string): number {
+  const c = compareReports(baseline, report);
   // Markdown into the file (a CI step posts it); on stdout plain text for a terminal, Markdown when piped.
   writeFileSync(join(reportsDir, 'comparison.md'), renderComparisonMarkdown(c));
   process.stdout.write(`\n${renderComparisonFor(c, process.stdout, shouldColor(process.stdout.isTTY))}\n`);

@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DataError, UsageError } from '../errors.js';
 import type { RunReport } from '../model.js';
 import { projectPath } from '../paths.js';
 import { makeCheck, makeImpl, makeReport } from '../report/fixtures.js';
@@ -167,12 +168,30 @@ describe('run', () => {
       expect(await cli(registerRun, [...runArgs(), '--baseline', writeReport('base.json', oneNewFailure())])).toBe(1);
     });
 
-    it('exits with the run\'s own verdict, saying so, when the baseline file is missing', async () => {
+    it('exits 2 before running anything when the baseline file is missing (a typo in a gate\'s path is not a pass)', async () => {
       mocked.report = passing();
+      mocked.runOptions = undefined;
       const missing = join(dir, 'nope.json');
-      expect(await cli(registerRun, [...runArgs(), '--baseline', missing])).toBe(0);
-      expect(err).toContain(`baseline ${missing} not found: nothing to compare with (write one with \`cp reports/report.json ${missing}\`)\n`);
-      expect(existsSync(join(dir, 'out', 'comparison.md'))).toBe(false);
+      const reports = join(dir, 'out');
+      await expect(cli(registerRun, [...runArgs(), '--baseline', missing])).rejects.toThrow(
+        new UsageError(`--baseline ${missing}: no such file, so there is nothing to compare with; nothing was run. For a first run, leave --baseline out, then keep its report: \`cp ${join(reports, 'report.json')} ${missing}\``),
+      );
+      expect(mocked.runOptions).toBeUndefined();
+      expect(existsSync(reports)).toBe(false);
+    });
+
+    it('exits 2 before running anything when the baseline breaks the report schema, naming the file and pointer', async () => {
+      mocked.report = passing();
+      mocked.runOptions = undefined;
+      const broken = passing() as unknown as Record<string, unknown>;
+      delete broken.verdict;
+      const file = join(dir, 'broken.json');
+      writeFileSync(file, JSON.stringify(broken));
+      const e = await cli(registerRun, [...runArgs(), '--baseline', file]).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(DataError);
+      expect((e as DataError).file).toBe(file);
+      expect((e as DataError).problem).toMatch(/verdict/);
+      expect(mocked.runOptions).toBeUndefined();
     });
   });
 });

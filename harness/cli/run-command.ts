@@ -29,7 +29,7 @@ export function registerRun(program: Command): void {
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
     .addOption(optionWithDefault('--reports <dir>', 'where to write the reports', projectPath('reports'), "the package's reports/"))
     .addOption(reportersOption())
-    .option('--baseline <report.json>', 'compare with this earlier report and fail on new failures')
+    .option('--baseline <report.json>', 'compare with this earlier report and fail on new failures (read before the run: a missing or broken one exits 2)')
     .action(async (o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
@@ -40,6 +40,9 @@ export function registerRun(program: Command): void {
         import('./progress.js'),
       ]);
       const globals = cmd.optsWithGlobals();
+      // Before anything runs: a baseline that is missing or broken ends the command here (exit 2).
+      const baselines = o.baseline ? await import('./baseline.js') : undefined;
+      const baseline = baselines?.loadBaseline(o.baseline, o.reports);
       const progress = runProgress(Boolean(process.stderr.isTTY));
       // SIGINT/SIGTERM: stop, write what is finished as a report marked incomplete, exit non-zero.
       const abort = new AbortController();
@@ -85,7 +88,7 @@ export function registerRun(program: Command): void {
       process.stderr.write(unjudgedLine(report));
       let exit = exitCodeOf(report.verdict);
       // A run that could not judge stays exit 2 whatever the baseline says; otherwise a new failure makes it 1.
-      if (o.baseline && exit !== 2) exit = Math.max(exit, (await import('./baseline.js')).compareWithBaseline(o.baseline, report, o.reports));
+      if (baselines && baseline && exit !== 2) exit = Math.max(exit, baselines.compareWithBaseline(baseline, report, o.reports));
       process.exitCode = exit;
     });
 }
