@@ -67,6 +67,14 @@ describe('bad data gets exit 2 naming the file and the JSON pointer', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('a.json');
   });
+  it('a --baseline that does not exist: exit 2 before anything runs (no report written), never a pass', async () => {
+    const dir = tmp();
+    const r = await cli(['run', '--only', 'numpy-stable', '--reports', join(dir, 'out'), '--baseline', join(dir, 'typo.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--baseline ${join(dir, 'typo.json')}: no such file`);
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
   it('an unknown tolerance profile', async () => {
     const r = await cli(['run', '--profile', 'whatever', '--only', 'numpy-stable']);
     expect(r.code).toBe(2);
