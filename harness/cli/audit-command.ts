@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
 import { isOp, OPS, type Op } from '../ops.js';
-import { commandLine, DEFAULT_PROFILE, defaultJobs, parseIntOption, parseList, parsePolicy, parseRule, parseSandboxMode, parseShard, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
+import { commandLine, DEFAULT_PROFILE, defaultJobs, parseIntOption, listOf, parsePolicy, parseRule, parseSandboxMode, parseShard, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import type { CallStyle } from '../worker/types.js';
 import { DEVICE_HELP, FRAMEWORK_HELP, frameworkLacks, parseFrameworkDevice } from '../runner/framework-option.js';
 
@@ -27,7 +27,7 @@ export function registerAudit(program: Command): void {
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 42)
     .option('--max-elements <n>', 'element budget per generated case (long slices, large batches)', parseIntOption('max-elements', 1), 2 ** 20)
     .option('--op <op>', 'the function the candidate computes: softmax, log-softmax or logsumexp (log(sum(exp(x))) over the contract\'s axes)', 'softmax')
-    .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,bfloat16,int32,int64 (bfloat16 needs ml_dtypes in the candidate\'s Python)', parseList)
+    .option('--dtype <list>', 'comma-separated dtypes to generate: float64,float32,float16,bfloat16,int32,int64 (bfloat16 needs ml_dtypes in the candidate\'s Python)', listOf('--dtype'))
     .option('--profile <name>', 'tolerance profile', DEFAULT_PROFILE)
     .option('--policy <policy>', 'special-value policy: ieee, limit, masked', parsePolicy, 'ieee')
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)

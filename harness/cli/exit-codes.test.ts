@@ -386,6 +386,11 @@ describe('option values and defaults', () => {
     ['audit', ['--budget', '0'], '--budget must be an integer >= 1, got "0"'],
     ['audit', ['--memory', '1'], '--memory must be an integer >= 64, got "1"'],
     ['audit', ['--shrink-seconds', '0'], '--shrink-seconds must be an integer >= 1, got "0"'],
+    // an empty list (an unset variable in a CI script) is not "every row" nor "no reports"
+    ['run', ['--only', ''], '--only needs at least one comma-separated value, got ""'],
+    ['run', ['--reporters', ' , '], '--reporters needs at least one comma-separated value, got " , "'],
+    ['audit', ['--reporters', ''], '--reporters needs at least one comma-separated value, got ""'],
+    ['audit', ['--dtype', ','], '--dtype needs at least one comma-separated value, got ","'],
   ])('%s %j is bad usage: %s', async (command, args, message) => {
     mocked.report = passing();
     const argv = command === 'run' ? [...runArgs(), ...args] : ['audit', 'x.py:f', '--contract', 'last', ...args];

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { projectPath } from '../paths.js';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { optionWithDefault, parseList } from './options.js';
+import { optionWithDefault, listOf } from './options.js';
 
 export function registerGolden(program: Command): void {
   const golden = program.command('golden').description('export or verify the golden outputs of real libraries');
@@ -26,7 +26,7 @@ export function registerGolden(program: Command): void {
     .addOption(optionWithDefault('--out <dir>', 'where to write', projectPath('golden'), "the package's golden/"))
     .option('--date <yyyy-mm-dd>', 'date recorded in provenance (default: today, UTC)')
     .option('--device <device>', 'cuda: also re-record the GPU goldens (torch, JAX, CuPy, the project\'s Triton kernel on CUDA) where there is a GPU; without one they are skipped and the recorded ones kept', 'cpu')
-    .option('--library <names>', 'comma-separated: export only these libraries (default: all)', parseList)
+    .option('--library <names>', 'comma-separated: export only these libraries (default: all)', listOf('--library'))
     .action(async (o, cmd: Command) => {
       const venv = projectPath('.venv', 'bin', 'python');
       const python = cmd.optsWithGlobals().python ?? process.env.SOFTMAX_CONFORMANCE_PYTHON ?? (existsSync(venv) ? venv : 'python3');

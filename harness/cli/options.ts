@@ -37,8 +37,16 @@ export function parseShard(v: string): { index: number; count: number } {
   return { index, count };
 }
 
-export function parseList(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+/**
+ * A comma-separated option value. An empty one is bad usage, not "the default": `--reporters "$R"` or `--only "$IDS"`
+ * with the variable unset would otherwise write no reports, or run every row, and say nothing.
+ */
+export function listOf(flag: string): (v: string) => string[] {
+  return (v) => {
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new UsageError(`${flag} needs at least one comma-separated value, got "${v}"`);
+    return items;
+  };
 }
 
 // A copy of worker/sandbox.ts's modes, for the same reason as above (sandbox.ts loads the worker's code).
@@ -86,5 +94,5 @@ export function defaultJobs(numRuns: number, cores = availableParallelism()): nu
 
 /** --reporters, defaulting to all of them. */
 export function reportersOption(description = `comma-separated: ${REPORTER_NAMES.join(', ')}`): Option {
-  return optionWithDefault<string[]>('--reporters <names>', description, [...REPORTER_NAMES], REPORTER_NAMES.join(','), parseList);
+  return optionWithDefault<string[]>('--reporters <names>', description, [...REPORTER_NAMES], REPORTER_NAMES.join(','), listOf('--reporters'));
 }

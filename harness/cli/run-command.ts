@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, parseList, parsePolicy, parseShard, REPORTER_NAMES, reportersOption, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
+import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, listOf, parsePolicy, parseShard, REPORTER_NAMES, reportersOption, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import { projectPath } from '../paths.js';
 import { UsageError } from '../errors.js';
 
@@ -17,7 +17,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed for generated cases', parseIntOption('seed'), 20161127)
     .option('--num-runs <n>', 'number of generated cases', parseIntOption('num-runs'), 60)
     .option('--max-elements <n>', 'element budget per generated case (long slices, large batches)', parseIntOption('max-elements', 1), 2 ** 20)
-    .option('--only <ids>', 'comma-separated implementation ids', parseList)
+    .option('--only <ids>', 'comma-separated implementation ids', listOf('--only'))
     .option('--shard <k/n>', 'run the k-th of n deterministic shares of the implementations', parseShard)
     .option('--timeout <ms>', 'per-call timeout in ms', parseIntOption('timeout', 1), 10_000)
     .option('--budget <s>', 'time budget per implementation, seconds: calls left when it runs out are reported as not run', parseIntOption('budget', 1), 120)
