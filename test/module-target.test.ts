@@ -145,7 +145,7 @@ describe('a module target that cannot be audited: exit 2, and what Python said',
   test('an attribute that is not callable', async () => {
     const r = await cli(['audit', 'sc_modpkg.stable:NOT_A_FUNCTION', '--contract', 'last', '--python-path', MODPKG, ...QUICK]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('sc_modpkg.stable.NOT_A_FUNCTION is a int, not a function');
+    expect(r.stdout).toContain('sc_modpkg.stable.NOT_A_FUNCTION is of type int, not a function');
   });
 });
 

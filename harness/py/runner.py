@@ -265,7 +265,7 @@ def load_function(spec):
         }
     fn = getattr(module, fn_name)
     if not callable(fn):
-        return None, {"type": "start-failed", "kind": "missing-target", "message": f"{base}: {fn_name!r} is a {type(fn).__name__}, not a function"}
+        return None, {"type": "start-failed", "kind": "missing-target", "message": f"{base}: {fn_name!r} is of type {type(fn).__name__}, not a function"}
     return fn, None
 
 
@@ -315,7 +315,7 @@ def load_module_function(spec):
         return None, {"type": "start-failed", "kind": "missing-target", "message": head(f"module {mod_name} has no attribute {fn_name!r} ({listed})")}
     fn = getattr(module, fn_name)
     if not callable(fn):
-        return None, {"type": "start-failed", "kind": "missing-target", "message": f"{mod_name}.{fn_name} is a {type(fn).__name__}, not a function"}
+        return None, {"type": "start-failed", "kind": "missing-target", "message": f"{mod_name}.{fn_name} is of type {type(fn).__name__}, not a function"}
     return fn, None
 
 

@@ -342,7 +342,7 @@ describe('candidates that do not load', () => {
   test('not a function', async () => {
     const f = await startFails('correct.py', { functionName: 'np' });
     expect(f.kind).toBe('missing-target');
-    expect(f.message).toContain('not a function');
+    expect(f.message).toContain("correct.py: 'np' is of type module, not a function");
   });
 
   test('no such file', async () => {
