@@ -9,6 +9,8 @@ import type { MemoryLayout } from './tensor/layout.js';
 import type { ExternalSection } from './external/onnx-node-tests.js';
 import type { ShardState } from './runner/audit-shards.js';
 
+/** accounting.notRunReasons' key for the case-checks whose calls the time budget (--budget) left unmade */
+export const OUT_OF_BUDGET = 'the time budget ran out (raise it with --budget)';
 export const REPORT_SCHEMA_VERSION = 1;
 
 /**
@@ -88,7 +90,8 @@ export interface CheckResult {
   verdict: Verdict;
   /** one sentence a person understands */
   diagnosis: string;
-  cases: { planned: number; run: number; passed: number; failed: number; rejected: number; errors: number };
+  /** `errors`: the cases not judged (the call crashed, timed out, ...); `outOfBudget`, of those, the ones whose calls the time budget left unmade */
+  cases: { planned: number; run: number; passed: number; failed: number; rejected: number; errors: number; outOfBudget?: number };
   stats?: ErrorStats;
   counterexample?: Counterexample;
   /** for xfail/xpass: the manifest's reason */

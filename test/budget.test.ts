@@ -29,5 +29,10 @@ describe('time budget', () => {
     expect(values.cases.planned).toBeGreaterThan(0);
     expect(values.cases.errors).toBe(values.cases.planned);
     expect(values.diagnosis).toMatch(/time budget|timed out/);
+    // The budget's share is counted apart from the candidate's own timeouts (accounting.notRunReasons reads it).
+    const cut = r.checks.reduce((n, c) => n + (c.cases.outOfBudget ?? 0), 0);
+    expect(cut).toBeGreaterThan(0);
+    for (const c of r.checks) expect(c.cases.outOfBudget ?? 0).toBeLessThanOrEqual(c.cases.errors);
+    expect(timeout.cases.outOfBudget ?? 0).toBeLessThan(timeout.cases.planned);
   });
 });

@@ -77,6 +77,7 @@ export const mutationCheck: Check = {
 /** The plain call: did it change the (writable) input it was given? */
 function judgeInPlace(unit: Unit, outcome: CallOutcome): Judgement {
   if (outcome.kind !== 'ok') {
+    if (outcome.kind === 'not-run') return { status: 'unjudged', detail: `not run: ${outcome.reason}` };
     return { status: 'unjudged', detail: `not judged: the call ${outcome.kind === 'raised' ? `raised ${outcome.type}` : `ended with ${outcome.kind}`}` };
   }
   if (!outcome.mutated) return { status: 'pass' };

@@ -1,5 +1,5 @@
 // The human-readable audit verdict: what is wrong, the smallest input that shows it, how to reproduce it.
-import type { RunReport } from '../model.js';
+import { OUT_OF_BUDGET, type RunReport } from '../model.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { reproduction } from '../report/summary.js';
 import { plural } from '../report/text.js';
@@ -34,6 +34,9 @@ export function renderAuditText(report: RunReport, opts: { color: boolean }): st
   const rejected = impl.checks.filter((c) => c.cases.rejected > 0);
   if (impl.coverage) lines.push(`  coverage: ${coverageSummary(impl.coverage)}`);
   lines.push(`  ${plural(passing.length, 'check')} ${passing.length === 1 ? 'passes' : 'pass'}, ${failing.length} fail${rejected.length ? `, ${rejected.length} saw clear rejections` : ''} (${report.accounting.run} of ${report.accounting.planned} case-checks judged, ${(report.ms / 1000).toFixed(1)} s)`);
+  // A verdict on part of the planned cases says so where the verdict is read, not only in each check's diagnosis.
+  const outOfBudget = report.accounting.notRunReasons[OUT_OF_BUDGET] ?? 0;
+  if (outOfBudget > 0) lines.push(`  ${paint(33, 'time budget ran out')}: ${outOfBudget} of ${report.accounting.planned} case-checks were not run, so the verdict covers only the rest (raise it with --budget)`);
   for (const c of failing) {
     lines.push('', `${paint(31, `✗ ${c.family}`)} [${c.contract.rule}]: ${sanitizeTerminal(c.diagnosis)}`);
     if (c.stats && c.stats.maxUlp > 0) lines.push(`    max error ${formatUlp(c.stats.maxUlp)}, p50 ${formatUlp(c.stats.ulpQuantiles.p50)} over ${c.stats.elements} elements${formatFlushes(c.stats)}`);

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { tensorBytes, type Tensor } from '../tensor/tensor.js';
 import type { CallArgs, CallOutcome, ImplementationWorker } from '../worker/types.js';
+import { budgetReason } from './budget.js';
 import { HangClasses } from './hang-classes.js';
 import { hash53 } from './partial.js';
 
@@ -219,7 +220,7 @@ export class CallPlan {
     }
     if (failure !== undefined) throw failure;
     if (overBudget) {
-      const reason = `the implementation's time budget of ${Math.round(budgetMs / 1000)} s was used up`;
+      const reason = budgetReason(budgetMs);
       for (;;) {
         while (this.outcomes.length < this.calls.length) this.outcomes.push({ kind: 'not-run', reason });
         if (!refill?.() && this.outcomes.length === this.calls.length) break;

@@ -181,3 +181,33 @@ describe('CheckFold orders', () => {
     expect(f.other?.counterexample.caseId).toBe('2');
   });
 });
+
+describe('CheckFold, the time budget\'s share of what was not judged', () => {
+  const BUDGET = "not run: the implementation's time budget of 60 s was used up";
+
+  it('is read from the detail by default, or told by the caller; it is counted, never the only count', () => {
+    const f = new CheckFold();
+    f.unjudge([0, 0], BUDGET);
+    f.unjudge([1, 0], 'not judged: the C-order call is not right either (unjudged)', true);
+    f.unjudge([2, 0], 'not judged: the process crashed (see crash)');
+    f.unjudge([3, 0], BUDGET, false);
+    expect([f.unjudged, f.outOfBudget]).toEqual([4, 2]);
+    expect(f.unjudgedAllHang).toBe(false);
+  });
+
+  it('merges, and survives the JSON of a shard; a state written before it had the field reads as 0', () => {
+    const a = new CheckFold();
+    a.unjudge([0, 0], BUDGET);
+    const b = new CheckFold();
+    b.unjudge([1, 0], BUDGET);
+    b.unjudge([2, 0], BUDGET);
+    const m = CheckFold.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    m.merge(CheckFold.fromJSON(JSON.parse(JSON.stringify(b.toJSON()))));
+    expect(m.outOfBudget).toBe(3);
+    expect(m.toJSON().outOfBudget).toBe(3);
+    const old = { ...b.toJSON() };
+    delete old.outOfBudget;
+    expect(CheckFold.fromJSON(old).outOfBudget).toBe(0);
+    expect(new CheckFold().toJSON()).not.toHaveProperty('outOfBudget');
+  });
+});

@@ -5,6 +5,7 @@
 // unsplit case order), and "first" (the rejection or non-judgement quoted) is first in that case order.
 import type { Counterexample } from '../model.js';
 import type { DType } from '../tensor/dtype.js';
+import { isLostToBudget } from './budget.js';
 import { StatsFold, type StatsFoldState } from './stats-fold.js';
 
 /** Where a unit stands in the unsplit evaluation: its case's position, then its position among the case's units. */
@@ -36,6 +37,8 @@ export interface CheckFoldState {
   unjudged: number;
   /** every unjudged case was lost to a hang (timed out, or held back after timeouts) */
   unjudgedAllHang: boolean;
+  /** of the unjudged cases, those whose calls the time budget left unmade (absent in states written before it) */
+  outOfBudget?: number;
   /** the smallest failure that did not raise, and the smallest that did */
   other?: FailureEntry;
   raisedBest?: FailureEntry;
@@ -67,6 +70,7 @@ export class CheckFold {
   rejected = 0;
   unjudged = 0;
   unjudgedAllHang = true;
+  outOfBudget = 0;
   other?: FailureEntry;
   raisedBest?: FailureEntry;
   firstRejected?: FirstDetail;
@@ -88,9 +92,11 @@ export class CheckFold {
     this.firstRejected = firstOf(this.firstRejected, { ord, detail });
   }
 
-  unjudge(ord: Ordinal, detail: string): void {
+  /** `outOfBudget`: a call the case needed was left unmade by the time budget (by default, read from the detail) */
+  unjudge(ord: Ordinal, detail: string, outOfBudget = isLostToBudget(detail)): void {
     this.unjudged++;
     if (!isLostToHang(detail)) this.unjudgedAllHang = false;
+    if (outOfBudget) this.outOfBudget++;
     this.firstUnjudged = firstOf(this.firstUnjudged, { ord, detail });
   }
 
@@ -133,6 +139,7 @@ export class CheckFold {
     this.rejected += o.rejected;
     this.unjudged += o.unjudged;
     this.unjudgedAllHang &&= o.unjudgedAllHang;
+    this.outOfBudget += o.outOfBudget;
     if (o.other && smaller(o.other, this.other)) this.other = o.other;
     if (o.raisedBest && smaller(o.raisedBest, this.raisedBest)) this.raisedBest = o.raisedBest;
     this.firstRejected = firstOf(this.firstRejected, o.firstRejected);
@@ -153,6 +160,7 @@ export class CheckFold {
       rejected: this.rejected,
       unjudged: this.unjudged,
       unjudgedAllHang: this.unjudgedAllHang,
+      ...(this.outOfBudget ? { outOfBudget: this.outOfBudget } : {}),
       ...(this.other ? { other: this.other } : {}),
       ...(this.raisedBest ? { raisedBest: this.raisedBest } : {}),
       ...(this.firstRejected ? { firstRejected: this.firstRejected } : {}),
@@ -169,7 +177,7 @@ export class CheckFold {
     const f = new CheckFold();
     Object.assign(f, {
       planned: s.planned, passed: s.passed, failed: s.failed, raised: s.raised, rejected: s.rejected, unjudged: s.unjudged,
-      unjudgedAllHang: s.unjudgedAllHang, other: s.other, raisedBest: s.raisedBest, firstRejected: s.firstRejected, firstUnjudged: s.firstUnjudged,
+      unjudgedAllHang: s.unjudgedAllHang, outOfBudget: s.outOfBudget ?? 0, other: s.other, raisedBest: s.raisedBest, firstRejected: s.firstRejected, firstUnjudged: s.firstUnjudged,
       ms: s.ms,
     });
     f.passedByDtype = new Map(Object.entries(s.passedByDtype) as [DType, number][]);

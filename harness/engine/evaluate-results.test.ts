@@ -13,6 +13,7 @@ import { resultDType, type DType } from '../tensor/dtype.js';
 import { fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { getProfile } from '../tolerance/profiles.js';
 import type { CallOutcome, CallRequest, ImplementationWorker } from '../worker/types.js';
+import { budgetReason } from './budget.js';
 import { evaluate, finishEvaluation, foldOf, prepareEvaluation, withShrunkDiagnosis, type EvaluationOptions, type UnitSource } from './evaluate.js';
 import { unitsFor, type Binding, type Unit } from './unit.js';
 
@@ -200,6 +201,42 @@ describe('a check that does not fail', () => {
     const [m] = (await run([caseOf('a', [4]), caseOf('b', [5])], [byValue()])).results;
     expect(m.verdict).toBe('error');
     expect(m.diagnosis).toBe('no case could be judged: not judged: the sky fell on b');
+  });
+});
+
+describe('the time budget', () => {
+  // The call plan answers the calls the budget left unmade with this outcome (call-plan.ts); a stand-in worker
+  // gives it for inputs starting with 6, so the engine's accounting is tested apart from the clock.
+  const cutAt6 = worker((x) => (toNumbers(x)[0] === 6 ? { kind: 'not-run', reason: budgetReason(60_000) } : okOf(x)));
+  // A check that words a missing call in its own way (as layout does: "the C-order call is not right either").
+  const ownWords = fake('k', (v, u) => (v === 5 ? { status: 'unjudged', detail: `not judged: the sky fell on ${u.case.id}` } : { status: 'pass' }));
+  const reworded: Check = { ...ownWords, judge: (u, o, ctx, p) => (o[0].kind === 'not-run' ? { status: 'unjudged', detail: 'not judged: the C-order call is not right either (unjudged)' } : ownWords.judge(u, o, ctx, p)) };
+
+  it('counts the cases it cut apart from the candidate\'s own, from the outcomes, however the check words them', async () => {
+    const cases = [caseOf('a', [1]), caseOf('b', [6]), caseOf('c', [5]), caseOf('d', [6]), caseOf('e', [1])];
+    for (const check of [ownWords, reworded]) {
+      const [r] = (await run(cases, [check], {}, cutAt6)).results;
+      expect(r.verdict).toBe('pass');
+      expect(r.cases).toEqual({ planned: 5, run: 2, passed: 2, failed: 0, rejected: 0, errors: 3, outOfBudget: 2 });
+      // the first case not judged is one the budget cut: the rest are described in general, not by its words
+      expect(r.diagnosis).toBe('conforms on 2 of 5 cases; 2 not run (the time budget ran out); 1 not judged (a call it needed crashed, timed out, raised or returned the wrong shape)');
+    }
+  });
+
+  it('quotes the candidate\'s own reason when the first case not judged is one of them', async () => {
+    const [r] = (await run([caseOf('a', [1]), caseOf('c', [5]), caseOf('b', [6])], [ownWords], {}, cutAt6)).results;
+    expect(r.diagnosis).toBe('conforms on 1 of 3 cases; 1 not run (the time budget ran out); 1 not judged (the sky fell on c)');
+  });
+
+  it('says only the budget when it is the one reason', async () => {
+    const [r] = (await run([caseOf('a', [1]), caseOf('b', [6])], [ownWords], {}, cutAt6)).results;
+    expect(r.diagnosis).toBe('conforms on 1 of 2 cases; 1 not run (the time budget ran out)');
+    expect(r.cases.outOfBudget).toBe(1);
+  });
+
+  it('leaves no count where it cut nothing', async () => {
+    const [r] = (await run([caseOf('a', [1]), caseOf('c', [5])], [ownWords], {}, cutAt6)).results;
+    expect(r.cases).not.toHaveProperty('outOfBudget');
   });
 });
 

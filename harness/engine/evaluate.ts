@@ -14,6 +14,7 @@ import { encodeTensorJson } from '../tensor/json-tensor.js';
 import { sizeOf, type Tensor } from '../tensor/tensor.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import type { ImplementationWorker } from '../worker/types.js';
+import { isBudgetOutcome, isLostToBudget } from './budget.js';
 import { CallPlan, tensorKey } from './call-plan.js';
 import { domainsOf, type Domains } from './domains.js';
 import { CheckFold, type Ordinal } from './check-fold.js';
@@ -360,7 +361,14 @@ class Judge {
           break;
         }
         case 'rejected': f.reject(dt, ord, j.detail); break;
-        case 'unjudged': f.unjudge(ord, j.detail); break;
+        case 'unjudged': {
+          // A case whose call the budget left unmade was not run, however the check words it: said so, and counted
+          // apart from what the candidate did.
+          const cut = (isOutcomeCheck(check) ? allOutcomes : slots.map((s) => plan.outcome(s))).find(isBudgetOutcome);
+          if (cut?.kind === 'not-run') f.unjudge(ord, `not run: ${cut.reason}`, true);
+          else f.unjudge(ord, j.detail);
+          break;
+        }
       }
       f.ms += performance.now() - started;
     }
@@ -400,7 +408,7 @@ function recorded(j: Judgement, build: () => Counterexample, key: { size: number
 function toCheckResult(t: Tally, opts: Pick<EvaluationOptions, 'profile'>): CheckResult {
   const { check, binding, fold: f } = t;
   const judged = f.passed + f.failed + f.rejected;
-  const cases = { planned: f.planned, run: judged, passed: f.passed, failed: f.failed, rejected: f.rejected, errors: f.unjudged };
+  const cases = { planned: f.planned, run: judged, passed: f.passed, failed: f.failed, rejected: f.rejected, errors: f.unjudged, ...(f.outOfBudget ? { outOfBudget: f.outOfBudget } : {}) };
   const base = {
     name: check.name,
     family: check.family as Family,
@@ -455,13 +463,21 @@ function toCheckResult(t: Tally, opts: Pick<EvaluationOptions, 'profile'>): Chec
   const notes = [
     f.rejected ? `${f.rejected} rejected with a clear error` : '',
     flushNote,
-    f.unjudged ? `${f.unjudged} not judged (${f.firstUnjudged!.detail.replace(/^not judged: /, '')})` : '',
+    // The budget's share apart: it is the run's limit, not something the candidate did.
+    f.outOfBudget ? `${f.outOfBudget} not run (the time budget ran out)` : '',
+    f.unjudged > f.outOfBudget ? `${f.unjudged - f.outOfBudget} not judged (${otherUnjudged(f)})` : '',
   ].filter(Boolean);
   return {
     ...base,
     verdict: 'pass',
     diagnosis: `conforms on ${f.passed} of ${f.planned} cases${notes.length ? `; ${notes.join('; ')}` : ''}`,
   };
+}
+
+/** Why the first case not judged was not judged, unless that case is one the budget cut (then only in general). */
+function otherUnjudged(f: CheckFold): string {
+  const d = f.firstUnjudged?.detail;
+  return d === undefined || (f.outOfBudget > 0 && isLostToBudget(d)) ? 'a call it needed crashed, timed out, raised or returned the wrong shape' : d.replace(/^not judged: /, '');
 }
 
 function counterexample(unit: Unit, e: Evidence, family: Family, opts: EvaluationOptions): Counterexample {

@@ -1,7 +1,7 @@
 // The terminal summary: verdict, counts per verdict, one line per unexpected outcome. Colour only on a TTY and
 // never when NO_COLOR is set (https://no-color.org) or TERM=dumb; candidate text is cleaned of escape sequences
 // either way, so a candidate cannot repaint the terminal.
-import type { RunReport, Verdict } from '../model.js';
+import { OUT_OF_BUDGET, type RunReport, type Verdict } from '../model.js';
 import { checkLabel, countVerdicts, allChecks, SEVERITY, unexpectedOf, verdictWord } from './summary.js';
 import { cleanText, firstLine, fmtMs, plural } from './text.js';
 import { sandboxLine } from './sandbox-line.js';
@@ -55,7 +55,11 @@ export function renderConsole(report: RunReport, options: ConsoleOptions): strin
     lines.push('', 'Coverage:');
     for (const impl of covered) lines.push(`  ${cleanText(impl.id)}: ${coverageSummary(impl.coverage!, 3)}`);
   }
-  if (report.accounting.notRun > 0) lines.push('', paint('gray', `${report.accounting.notRun} of ${report.accounting.planned} cases not run`));
+  const a = report.accounting;
+  if (a.notRun > 0) lines.push('', paint('gray', `${a.notRun} of ${a.planned} cases not run (${Object.entries(a.notRunReasons).map(([why, n]) => `${n}: ${why}`).join('; ')})`));
+  // Where the time budget cut an implementation short, its verdict covers only what ran: said where it is read.
+  const cut = report.implementations.filter((i) => i.checks.some((c) => (c.cases.outOfBudget ?? 0) > 0)).map((i) => cleanText(i.id));
+  if (cut.length) lines.push(paint('yellow', `time budget ran out for ${cut.join(', ')}: ${a.notRunReasons[OUT_OF_BUDGET] ?? 0} case-checks not run; their verdicts cover only the rest (raise it with --budget)`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -3,7 +3,7 @@
 import { arch, platform } from 'node:os';
 import type { Policy } from '../contracts.js';
 import { isGateFailure } from '../engine/expectations.js';
-import { REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
+import { OUT_OF_BUDGET, REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
 import { TOOL_VERSION } from '../version.js';
 import type { SandboxInfo } from '../worker/sandbox.js';
 
@@ -30,14 +30,17 @@ export function buildReport(
   const reasons: Record<string, number> = {};
   for (const impl of implementations) {
     for (const c of impl.checks) {
-      const notRun = c.cases.planned - c.cases.run;
+      // The budget's share first: a verdict on part of the planned cases says how much the time budget cut.
+      const outOfBudget = c.cases.outOfBudget ?? 0;
+      if (outOfBudget > 0) reasons[OUT_OF_BUDGET] = (reasons[OUT_OF_BUDGET] ?? 0) + outOfBudget;
+      const notRun = c.cases.planned - c.cases.run - outOfBudget;
       if (notRun <= 0) continue;
       const why = impl.statusDetail?.startsWith('not run: the run was interrupted') ? 'interrupted'
         : impl.status === 'skipped' && impl.statusDetail?.startsWith('skipped: no CUDA device') ? 'implementation skipped (no CUDA device)'
         : impl.status === 'skipped' ? 'implementation skipped (library not installed)'
         : impl.status === 'import-error' ? 'implementation failed to import'
         : impl.status === 'config-error' ? 'configuration error (file or function not found)'
-        : 'not judged (crash, timeout, memory, bad output, wrong shape, or the time budget ran out)';
+        : 'not judged (crash, timeout, memory, bad output or wrong shape)';
       reasons[why] = (reasons[why] ?? 0) + notRun;
     }
   }
