@@ -185,12 +185,12 @@ describe('CheckFold orders', () => {
 describe('CheckFold, the time budget\'s share of what was not judged', () => {
   const BUDGET = "not run: the implementation's time budget of 60 s was used up";
 
-  it('is read from the detail by default, or told by the caller; it is counted, never the only count', () => {
+  it('is read from the detail (evaluate.ts words a budget-cut case so), and counted within the unjudged', () => {
     const f = new CheckFold();
     f.unjudge([0, 0], BUDGET);
-    f.unjudge([1, 0], 'not judged: the C-order call is not right either (unjudged)', true);
+    f.unjudge([1, 0], 'not judged: the C-order call is not right either (unjudged)');
     f.unjudge([2, 0], 'not judged: the process crashed (see crash)');
-    f.unjudge([3, 0], BUDGET, false);
+    f.unjudge([3, 0], BUDGET);
     expect([f.unjudged, f.outOfBudget]).toEqual([4, 2]);
     expect(f.unjudgedAllHang).toBe(false);
   });

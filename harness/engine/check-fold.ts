@@ -92,11 +92,10 @@ export class CheckFold {
     this.firstRejected = firstOf(this.firstRejected, { ord, detail });
   }
 
-  /** `outOfBudget`: a call the case needed was left unmade by the time budget (by default, read from the detail) */
-  unjudge(ord: Ordinal, detail: string, outOfBudget = isLostToBudget(detail)): void {
+  unjudge(ord: Ordinal, detail: string): void {
     this.unjudged++;
     if (!isLostToHang(detail)) this.unjudgedAllHang = false;
-    if (outOfBudget) this.outOfBudget++;
+    if (isLostToBudget(detail)) this.outOfBudget++;
     this.firstUnjudged = firstOf(this.firstUnjudged, { ord, detail });
   }
 

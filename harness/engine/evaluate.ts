@@ -343,6 +343,12 @@ class Judge {
         // A harness bug on one case must not lose the others: record it where a person will see it.
         j = { status: 'unjudged', detail: `harness error while judging: ${(err as Error).message}` };
       }
+      if (j.status === 'unjudged') {
+        // A case whose call the budget left unmade was not run, however the check words it: said so, and counted
+        // apart from what the candidate did (CheckFold.unjudge reads the words).
+        const cut = (isOutcomeCheck(check) ? allOutcomes : slots.map((s) => plan.outcome(s))).find(isBudgetOutcome);
+        if (cut?.kind === 'not-run') j = { status: 'unjudged', detail: `not run: ${cut.reason}` };
+      }
       if (record) {
         const touched = isOutcomeCheck(check) || slots.some((s) => plan.outcome(s).kind === 'timeout');
         record.checks.push({ check: this.checkIndex.get(check.name)!, touched, timeoutFamily: check.family === 'timeout', j: recorded(j, () => counterexample(pu.unit, (j as Extract<Judgement, { status: 'fail' }>).evidence, check.family as Family, opts), { size: sizeOf(input.shape), rank: input.shape.length, ord }) });
@@ -361,14 +367,7 @@ class Judge {
           break;
         }
         case 'rejected': f.reject(dt, ord, j.detail); break;
-        case 'unjudged': {
-          // A case whose call the budget left unmade was not run, however the check words it: said so, and counted
-          // apart from what the candidate did.
-          const cut = (isOutcomeCheck(check) ? allOutcomes : slots.map((s) => plan.outcome(s))).find(isBudgetOutcome);
-          if (cut?.kind === 'not-run') f.unjudge(ord, `not run: ${cut.reason}`, true);
-          else f.unjudge(ord, j.detail);
-          break;
-        }
+        case 'unjudged': f.unjudge(ord, j.detail); break;
       }
       f.ms += performance.now() - started;
     }
