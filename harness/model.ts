@@ -172,7 +172,8 @@ export interface RunReport {
    */
   verdict: 'pass' | 'fail' | 'incomplete' | 'error';
   verdictReason?: string;
-  settings: { profile: string; policy: Policy; seed: number; numRuns: number; shard?: string; command: string };
+  /** `only`: the implementations `run --only` selected (absent: every row of the manifest) */
+  settings: { profile: string; policy: Policy; seed: number; numRuns: number; shard?: string; only?: string[]; command: string };
   environment: { node: string; python?: string; numpy?: string; platform: string };
   /** the sandbox the candidates ran in, or why none (NOT SANDBOXED); absent in reports older than the field */
   sandbox?: SandboxInfo;

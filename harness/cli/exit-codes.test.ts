@@ -206,11 +206,23 @@ describe('compare', () => {
   it('exits 0 when nothing got worse, and writes the Markdown and HTML it was asked for', async () => {
     const md = join(dir, 'c.md');
     const html = join(dir, 'c.html');
-    const code = await cli(registerCompare, ['compare', writeReport('a.json', oneNewFailure()), writeReport('b.json', passing()), '--markdown', md, '--html', html]);
+    const fixed = oneNewFailure();
+    fixed.verdict = 'pass';
+    fixed.implementations[0].verdict = 'pass';
+    fixed.implementations[0].checks[1] = { ...fixed.implementations[0].checks[1], verdict: 'pass', diagnosis: 'conforms on 100 of 100 cases' };
+    const code = await cli(registerCompare, ['compare', writeReport('a.json', oneNewFailure()), writeReport('b.json', fixed), '--markdown', md, '--html', html]);
     expect(code).toBe(0);
     expect(readFileSync(md, 'utf8')).toBe(out.slice(0, -1));
     expect(readFileSync(md, 'utf8')).toContain('numpy-stable · overflow');
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
+  it('exits 1 when the new report lost a check the base judged (it failed there: dropping it is not fixing it)', async () => {
+    const code = await cli(registerCompare, ['compare', writeReport('a.json', oneNewFailure()), writeReport('b.json', passing())]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^\*\*REGRESSION\*\* · 0 new failures · 1 lost \(judged in the base, not here\)/);
+    expect(out).toContain('### Evidence lost (1)');
+    expect(out).toContain('- <code>numpy-stable · overflow [last, ieee]</code>');
   });
 });
 

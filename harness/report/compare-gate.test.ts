@@ -141,6 +141,48 @@ describe('compareReports: settings, checks and implementations', () => {
     expect(c.checksRemoved.map((x) => `${x.ref.implementation}/${x.ref.check}`)).toEqual(['a/w']);
     expect(c.checksRemoved[0].before?.verdict).toBe('pass');
     expect(c.implementationsRemoved).toEqual(['b']);
-    expect(comparisonExitCode(c)).toBe(0);
+    expect(c.lost).toEqual({ implementations: ['b'], checks: [c.checksRemoved[0]] });
+    expect(comparisonExitCode(c)).toBe(1);
+  });
+});
+
+describe('compareReports: evidence lost fails the gate, unless the new run did not select it or cannot run it here', () => {
+  const impl = (id: string, ...names: string[]) => makeImpl({ id, checks: names.map((name) => makeCheck({ name })) });
+  const base = makeReport({ implementations: [impl('a', 'v', 'w'), impl('b', 'v')] });
+  const gate = (next: RunReport) => {
+    const c = compareReports(base, next);
+    return { implementations: c.lost.implementations, checks: c.lost.checks.map((x) => `${x.ref.implementation}/${x.ref.check}`), exit: comparisonExitCode(c) };
+  };
+
+  it('nothing lost: the same checks (whatever their verdicts do) pass the gate', () => {
+    expect(gate(makeReport({ implementations: [impl('a', 'v', 'w'), impl('b', 'v')] }))).toEqual({ implementations: [], checks: [], exit: 0 });
+  });
+
+  it('a manifest row deleted (its failure would go with it) fails, and so does a claim or check dropped', () => {
+    expect(gate(makeReport({ implementations: [impl('a', 'v', 'w')] }))).toEqual({ implementations: ['b'], checks: [], exit: 1 });
+    expect(gate(makeReport({ implementations: [impl('a', 'v'), impl('b', 'v')] }))).toEqual({ implementations: [], checks: ['a/w'], exit: 1 });
+  });
+
+  it('a shard judges only its share: rows of other shards are not lost; a check dropped from its own rows still is', () => {
+    const shard = (r: RunReport) => ({ ...r, settings: { ...r.settings, shard: '1/2' } });
+    expect(gate(shard(makeReport({ implementations: [impl('a', 'v', 'w')] })))).toEqual({ implementations: [], checks: [], exit: 0 });
+    expect(gate(shard(makeReport({ implementations: [impl('a', 'v')] })))).toEqual({ implementations: [], checks: ['a/w'], exit: 1 });
+  });
+
+  it('run --only judges the rows it names: the others are not lost', () => {
+    const only = makeReport({ implementations: [impl('a', 'v', 'w')] });
+    only.settings.only = ['a'];
+    expect(gate(only)).toEqual({ implementations: [], checks: [], exit: 0 });
+    only.settings.only = ['a', 'b']; // named, and gone: lost (run itself refuses an unknown id; a report may say so)
+    expect(gate(only)).toEqual({ implementations: ['b'], checks: [], exit: 1 });
+  });
+
+  it('an implementation skipped here (its library is missing) loses its checks to its environment, not to the gate', () => {
+    const skipped = makeReport({ implementations: [impl('a', 'v', 'w'), makeImpl({ id: 'b', status: 'skipped', verdict: 'skip', statusDetail: 'skipped: tensorflow is not installed', checks: [] })] });
+    expect(gate(skipped)).toEqual({ implementations: [], checks: [], exit: 0 });
+    // and the other way round: the "(implementation)" entry of one skipped in the base is no evidence to lose
+    const c = compareReports(skipped, base);
+    expect(c.checksRemoved.map((x) => x.ref.check)).toEqual([IMPLEMENTATION]);
+    expect([c.lost.checks.length, comparisonExitCode(c)]).toEqual([0, 0]);
   });
 });

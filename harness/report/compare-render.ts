@@ -1,7 +1,7 @@
 // A Comparison for people: Markdown (a pull-request comment) and a self-contained HTML page. The gate line comes
 // first; then new failures, fixes, drift, changed diagnoses, other changes, additions and removals. All text from
 // the reports is untrusted (diagnoses quote candidates' exceptions) and escaped.
-import type { CheckChange, CheckRef, CheckSide, Comparison, Drift } from './compare.js';
+import { comparisonExitCode, lostCount, type CheckChange, type CheckRef, type CheckSide, type Comparison, type Drift } from './compare.js';
 import { htmlPage, tag } from './html-page.js';
 import { escapeHtml as h, formatUlp, mdCode, mdText } from './text.js';
 
@@ -22,8 +22,11 @@ export function refLabel(ref: CheckRef): string {
 }
 
 export function gateLine(c: Comparison): string {
+  const lost = lostCount(c);
   const parts = [
     `${c.newFailures.length} new failure${c.newFailures.length === 1 ? '' : 's'}`,
+    // shown only when there is some: what was judged before and is not now fails the gate too
+    ...(lost ? [`${lost} lost (judged in the base, not here)`] : []),
     `${c.fixed.length} fixed`,
     `${c.drift.length} drifted`,
     `${c.changedDiagnoses.length} changed diagnos${c.changedDiagnoses.length === 1 ? 'is' : 'es'}`,
@@ -31,7 +34,15 @@ export function gateLine(c: Comparison): string {
   return parts.join(' · ');
 }
 
-export const gateWord = (c: Comparison): string => (c.newFailures.length > 0 ? 'REGRESSION' : 'NO REGRESSION');
+export const gateWord = (c: Comparison): string => (comparisonExitCode(c) === 1 ? 'REGRESSION' : 'NO REGRESSION');
+
+/** What the base judged and the new report lost (they fail the gate), as one list for people. */
+export function lostLabels(c: Comparison): string[] {
+  return [...c.lost.implementations.map((i) => `${i} (implementation)`), ...c.lost.checks.map((x) => refLabel(x.ref))];
+}
+
+/** Says why lost evidence fails the gate, and what to do when the removal is intended. */
+export const LOST_HINT = 'judged in the base, missing here: removed from the manifest (a row or a claim) or no longer run. If that is intended, refresh the baseline with the new report and review the diff; otherwise it hides what the base found.';
 
 export const ulp = (s?: CheckSide) => (s?.maxUlp === undefined ? '–' : formatUlp(s.maxUlp, false));
 export const verdictOf = (s?: CheckSide) => s?.verdict ?? 'absent';
@@ -67,6 +78,8 @@ export function renderComparisonMarkdown(c: Comparison): string {
   out.push(`Base: ${mdText(c.base.version)}, ${mdText(c.base.createdAt)}, ${c.base.verdict} → new: ${mdText(c.next.version)}, ${mdText(c.next.createdAt)}, ${c.next.verdict}.`);
   out.push('');
   out.push(...mdChanges('New failures', c.newFailures));
+  const lost = lostLabels(c);
+  if (lost.length) out.push(`### Evidence lost (${lost.length})`, '', mdText(LOST_HINT), '', ...lost.map((i) => `- ${mdCode(i)}`), '');
   out.push(...mdChanges('Fixed', c.fixed));
   out.push(...mdDrift(c.drift));
   out.push(...mdChanges('Changed diagnoses', c.changedDiagnoses, 'both'));
@@ -98,11 +111,13 @@ function htmlChanges(testid: string, title: string, changes: CheckChange[]): str
 
 export function renderComparisonHtml(c: Comparison): string {
   const word = gateWord(c);
-  const cls = c.newFailures.length > 0 ? 'v-fail' : 'v-pass';
+  const regression = comparisonExitCode(c) === 1;
+  const cls = regression ? 'v-fail' : 'v-pass';
   const body = [
-    `<header data-testid="verdict" data-verdict="${c.newFailures.length > 0 ? 'regression' : 'ok'}" class="banner ${cls}"><span class="word">${h(word)}</span><span>${h(gateLine(c))}</span></header>`,
+    `<header data-testid="verdict" data-verdict="${regression ? 'regression' : 'ok'}" class="banner ${cls}"><span class="word">${h(word)}</span><span>${h(gateLine(c))}</span></header>`,
     `<p class="meta">Base: ${h(c.base.version)}, ${h(c.base.createdAt)}, ${h(c.base.verdict)} (<code>${h(c.base.command)}</code>) → new: ${h(c.next.version)}, ${h(c.next.createdAt)}, ${h(c.next.verdict)} (<code>${h(c.next.command)}</code>)</p>`,
     htmlChanges('new-failures', 'New failures', c.newFailures),
+    htmlTable('lost', 'Evidence lost', ['what', 'why it fails the gate'], lostLabels(c).map((i) => [`<code>${h(i)}</code>`, h(LOST_HINT)])),
     htmlChanges('fixed', 'Fixed', c.fixed),
     htmlTable('drift', 'Error drift', ['check', 'max ULP', 'direction', 'verdict'], c.drift.map((d) => [
       `<code>${h(refLabel(d.ref))}</code>`, h(`${formatUlp(d.fromUlp, false)} → ${formatUlp(d.toUlp, false)}`), tag(d.direction === 'worse' ? 'fail' : 'pass', d.direction), `${tag(d.before.verdict)} → ${tag(d.after.verdict)}`,

@@ -2,7 +2,7 @@
 // screen). Each change is a line with its label and verdicts, the diagnosis indented under it. Untrusted text is
 // cleaned of escape sequences and control characters.
 import type { CheckChange, Comparison, Drift } from './compare.js';
-import { gateLine, gateWord, membershipChanges, refLabel, renderComparisonMarkdown, ulp, verdictOf } from './compare-render.js';
+import { gateLine, gateWord, LOST_HINT, lostLabels, membershipChanges, refLabel, renderComparisonMarkdown, ulp, verdictOf } from './compare-render.js';
 import { cleanText, fmtNum } from './text.js';
 
 export interface ComparisonTextOptions {
@@ -32,7 +32,7 @@ export function renderComparisonText(c: Comparison, opts: ComparisonTextOptions 
   const width = opts.width ?? 100;
   const paint = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const out: string[] = [];
-  const regression = c.newFailures.length > 0;
+  const regression = gateWord(c) === 'REGRESSION';
   out.push(`${paint(regression ? 31 : 32, gateWord(c))}  ${gateLine(c)}`);
   out.push(`base: ${oneLine(c.base.version)}, ${oneLine(c.base.createdAt)}, ${c.base.verdict}  ->  new: ${oneLine(c.next.version)}, ${oneLine(c.next.createdAt)}, ${c.next.verdict}`);
   const section = (title: string, changes: CheckChange[], both = false) => {
@@ -51,6 +51,11 @@ export function renderComparisonText(c: Comparison, opts: ComparisonTextOptions 
     }
   };
   section('New failures', c.newFailures);
+  const lost = lostLabels(c);
+  if (lost.length) {
+    out.push('', `Evidence lost (${lost.length}):`, ...wrapped(LOST_HINT, '  ', width));
+    for (const i of lost) out.push(`  ${oneLine(i)}`);
+  }
   section('Fixed', c.fixed);
   if (c.drift.length) {
     out.push('', `Error drift (${c.drift.length}):`);

@@ -74,7 +74,10 @@ describe('compareReports', () => {
     expect(labels(c.checksRemoved)).toEqual(['numpy-stable/memory']);
     expect(c.implementationsAdded).toEqual(['jax']);
     expect(c.implementationsRemoved).toEqual(['tfjs']);
-    expect(comparisonExitCode(c)).toBe(0);
+    // what the base judged and this report does not: an implementation and a check, gone without a new baseline
+    expect(c.lost.implementations).toEqual(['tfjs']);
+    expect(labels(c.lost.checks)).toEqual(['numpy-stable/memory']);
+    expect(comparisonExitCode(c)).toBe(1);
   });
 
   it('counts a new implementation that fails, or one that stops importing, as a new failure', () => {

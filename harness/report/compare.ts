@@ -1,5 +1,5 @@
 // Regression review: what changed between two run reports. Checks are matched by implementation id, check name and
-// contract (rule and policy: a contract is both, DESIGN.md). The gate is `comparisonExitCode`: 1 on any new failure.
+// contract (rule and policy: a contract is both, DESIGN.md). The gate is `comparisonExitCode`: 1 on any new failure, or on evidence lost (Comparison.lost).
 import type { AxisRule, Policy } from '../contracts.js';
 import type { CheckResult, Family, ImplementationResult, RunReport, Verdict } from '../model.js';
 import { isUnexpected } from './summary.js';
@@ -67,6 +67,13 @@ export interface Comparison {
   /** checks of implementations present in both reports */
   checksAdded: CheckChange[];
   checksRemoved: CheckChange[];
+  /**
+   * What the base judged and the new report does not, unexplained by the new run's own selection (`--only`, a
+   * shard) or by an implementation that no longer runs here (skipped for a missing library: its status says so):
+   * an implementation or a check removed without refreshing the baseline. These fail the gate: a gate that judged
+   * less must not pass as if it judged the same (a manifest row or a claim deleted to hide a failure).
+   */
+  lost: { implementations: string[]; checks: CheckChange[] };
   /** settings that differ between the runs (they can explain drift) */
   settingsChanged: { name: string; before: string; after: string }[];
   unchanged: number;
@@ -151,6 +158,7 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     checksAdded: [],
     checksRemoved: [],
     settingsChanged: settingsChanges(base, next),
+    lost: { implementations: [], checks: [] },
     unchanged: 0,
   };
   for (const [key, a] of after) {
@@ -186,12 +194,29 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     if (after.has(key) || !nextImpls.has(b.ref.implementation)) continue;
     c.checksRemoved.push({ key, ref: b.ref, before: b.side });
   }
+  c.lost = lostEvidence(c, next);
   // Worst drift first: that is what a reviewer reads first.
   c.drift.sort((x, y) => y.toUlp / Math.max(y.fromUlp, 1) - x.toUlp / Math.max(x.fromUlp, 1));
   return c;
 }
 
-/** 1 when the new report has a failure the base did not: the review gate. */
+/** The removals that count against the gate (Comparison.lost). */
+function lostEvidence(c: Comparison, next: RunReport): Comparison['lost'] {
+  // A shard judges a share of the rows, and --only the rows it names: the others are not lost, just not selected.
+  const selected = next.settings.shard !== undefined ? () => false : next.settings.only ? (id: string) => next.settings.only!.includes(id) : () => true;
+  const ran = new Set(next.implementations.filter((i) => i.status === 'ran').map((i) => i.id));
+  return {
+    implementations: c.implementationsRemoved.filter(selected),
+    // A check of an implementation that no longer runs here is that implementation's own (skipped or failing)
+    // outcome, already compared; the "(implementation)" entry of one that did not run before is not evidence.
+    checks: c.checksRemoved.filter((x) => x.ref.check !== IMPLEMENTATION && ran.has(x.ref.implementation)),
+  };
+}
+
+/** How many things the base judged that the new report lost (Comparison.lost). */
+export const lostCount = (c: Comparison): number => c.lost.implementations.length + c.lost.checks.length;
+
+/** 1 when the new report has a failure the base did not, or lost what the base judged: the review gate. */
 export function comparisonExitCode(c: Comparison): 0 | 1 {
-  return c.newFailures.length > 0 ? 1 : 0;
+  return c.newFailures.length > 0 || lostCount(c) > 0 ? 1 : 0;
 }

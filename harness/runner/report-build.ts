@@ -14,6 +14,8 @@ export interface ReportSettings {
   numRuns: number;
   command: string;
   shard?: { index: number; count: number };
+  /** run --only: the rows selected */
+  only?: string[];
 }
 
 export function buildReport(
@@ -59,6 +61,7 @@ export function buildReport(
       seed: opts.seed,
       numRuns: opts.numRuns,
       ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
+      ...(opts.only?.length ? { only: [...opts.only] } : {}),
       command: opts.command,
     },
     environment: { node: process.version, python: python.version, numpy: python.numpy, platform: `${platform()}-${arch()}` },
