@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 export function registerCompare(program: Command): void {
   program
     .command('compare')
-    .description('regression review: new failures, fixes, changed diagnoses and error drift between two reports')
+    .description('regression review: new failures, fixes, changed diagnoses and error drift between two reports; exits 1 on a new failure or on evidence lost (a row or check the base judged and the new report lacks)')
     .argument('<base>', 'the earlier report.json')
     .argument('<new>', 'the later report.json')
     .option('--markdown <file>', 'also write the comparison as Markdown (stdout has plain text on a terminal, Markdown when piped)')
