@@ -211,3 +211,39 @@ describe('CheckFold, the time budget\'s share of what was not judged', () => {
     expect(new CheckFold().toJSON()).not.toHaveProperty('outOfBudget');
   });
 });
+
+describe('CheckFold, whether the cases not judged share one reason', () => {
+  const fold = (details: [Ordinal, string][]) => {
+    const f = new CheckFold();
+    for (const [ord, d] of details) f.unjudge(ord, d);
+    return f;
+  };
+  const A = 'not judged: the process crashed (see crash)';
+  const B = 'not judged: the call timed out after 10 ms (see timeout)';
+  const BUDGET = "not run: the implementation's time budget of 60 s was used up";
+
+  it('is mixed when any two details differ, in any order; the budget\'s cases are apart', () => {
+    expect(fold([[[0, 0], A], [[1, 0], A]]).otherMixed).toBe(false);
+    expect(fold([[[1, 0], A], [[0, 0], B]]).otherMixed).toBe(true);
+    expect(fold([[[0, 0], B], [[1, 0], A]]).otherMixed).toBe(true);
+    const cut = fold([[[0, 0], BUDGET], [[1, 0], A], [[2, 0], A]]);
+    expect([cut.otherMixed, cut.firstOther?.detail, cut.firstUnjudged?.detail]).toEqual([false, A, BUDGET]);
+  });
+
+  it('merges to what one fold of all the cases says, through JSON', () => {
+    const cases: [Ordinal, string][] = [[[0, 0], A], [[1, 0], A], [[2, 0], B], [[3, 0], BUDGET]];
+    for (let k = 0; k <= cases.length; k++) {
+      const whole = fold(cases);
+      const m = CheckFold.fromJSON(JSON.parse(JSON.stringify(fold(cases.slice(0, k)).toJSON())));
+      m.merge(CheckFold.fromJSON(JSON.parse(JSON.stringify(fold(cases.slice(k)).toJSON()))));
+      expect([m.otherMixed, m.firstOther]).toEqual([whole.otherMixed, whole.firstOther]);
+    }
+    // two folds, each of one reason, mix when their reasons differ, and not when they agree
+    const ab = fold([[[0, 0], A]]);
+    ab.merge(fold([[[1, 0], B]]));
+    expect(ab.otherMixed).toBe(true);
+    const aa = fold([[[0, 0], A]]);
+    aa.merge(fold([[[1, 0], A]]));
+    expect(aa.otherMixed).toBe(false);
+  });
+});

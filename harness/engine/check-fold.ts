@@ -39,6 +39,10 @@ export interface CheckFoldState {
   unjudgedAllHang: boolean;
   /** of the unjudged cases, those whose calls the time budget left unmade (absent in states written before it) */
   outOfBudget?: number;
+  /** the first unjudged case the budget did not cut, and whether such cases' details differ (a diagnosis quotes one
+   * detail for all of them only when they are all the same) */
+  firstOther?: FirstDetail;
+  otherMixed?: boolean;
   /** the smallest failure that did not raise, and the smallest that did */
   other?: FailureEntry;
   raisedBest?: FailureEntry;
@@ -71,6 +75,8 @@ export class CheckFold {
   unjudged = 0;
   unjudgedAllHang = true;
   outOfBudget = 0;
+  firstOther?: FirstDetail;
+  otherMixed = false;
   other?: FailureEntry;
   raisedBest?: FailureEntry;
   firstRejected?: FirstDetail;
@@ -96,6 +102,11 @@ export class CheckFold {
     this.unjudged++;
     if (!isLostToHang(detail)) this.unjudgedAllHang = false;
     if (isLostToBudget(detail)) this.outOfBudget++;
+    else {
+      // Any one detail seen stands for all until one differs: "mixed" does not depend on the order of the cases.
+      if (this.firstOther !== undefined && this.firstOther.detail !== detail) this.otherMixed = true;
+      this.firstOther = firstOf(this.firstOther, { ord, detail });
+    }
     this.firstUnjudged = firstOf(this.firstUnjudged, { ord, detail });
   }
 
@@ -139,6 +150,9 @@ export class CheckFold {
     this.unjudged += o.unjudged;
     this.unjudgedAllHang &&= o.unjudgedAllHang;
     this.outOfBudget += o.outOfBudget;
+    // Unmixed, a fold's details all equal its first: two folds mix when either does or their firsts differ.
+    this.otherMixed ||= o.otherMixed || (this.firstOther !== undefined && o.firstOther !== undefined && this.firstOther.detail !== o.firstOther.detail);
+    this.firstOther = firstOf(this.firstOther, o.firstOther);
     if (o.other && smaller(o.other, this.other)) this.other = o.other;
     if (o.raisedBest && smaller(o.raisedBest, this.raisedBest)) this.raisedBest = o.raisedBest;
     this.firstRejected = firstOf(this.firstRejected, o.firstRejected);
@@ -160,6 +174,8 @@ export class CheckFold {
       unjudged: this.unjudged,
       unjudgedAllHang: this.unjudgedAllHang,
       ...(this.outOfBudget ? { outOfBudget: this.outOfBudget } : {}),
+      ...(this.firstOther ? { firstOther: this.firstOther } : {}),
+      ...(this.otherMixed ? { otherMixed: true } : {}),
       ...(this.other ? { other: this.other } : {}),
       ...(this.raisedBest ? { raisedBest: this.raisedBest } : {}),
       ...(this.firstRejected ? { firstRejected: this.firstRejected } : {}),
@@ -176,7 +192,9 @@ export class CheckFold {
     const f = new CheckFold();
     Object.assign(f, {
       planned: s.planned, passed: s.passed, failed: s.failed, raised: s.raised, rejected: s.rejected, unjudged: s.unjudged,
-      unjudgedAllHang: s.unjudgedAllHang, outOfBudget: s.outOfBudget ?? 0, other: s.other, raisedBest: s.raisedBest, firstRejected: s.firstRejected, firstUnjudged: s.firstUnjudged,
+      unjudgedAllHang: s.unjudgedAllHang, outOfBudget: s.outOfBudget ?? 0, otherMixed: s.otherMixed ?? false,
+      // a state written before these fields: its first unjudged case stands for the others when nothing was cut
+      firstOther: s.firstOther ?? (s.outOfBudget ? undefined : s.firstUnjudged), other: s.other, raisedBest: s.raisedBest, firstRejected: s.firstRejected, firstUnjudged: s.firstUnjudged,
       ms: s.ms,
     });
     f.passedByDtype = new Map(Object.entries(s.passedByDtype) as [DType, number][]);

@@ -162,8 +162,17 @@ describe('a check that does not fail', () => {
     const [r] = (await run([caseOf('a', [1]), caseOf('b', [1]), caseOf('c', [4]), caseOf('d', [5]), caseOf('e', [5])], [byValue()])).results;
     expect(r.verdict).toBe('pass');
     expect(r.cases).toEqual({ planned: 5, run: 3, passed: 2, failed: 0, rejected: 1, errors: 2 });
-    expect(r.diagnosis).toBe('conforms on 2 of 5 cases; 1 rejected with a clear error; 2 not judged (the sky fell on d)');
+    // d and e were not judged for different reasons ("the sky fell on d", "... on e"): the first is said to be the first
+    expect(r.diagnosis).toBe('conforms on 2 of 5 cases; 1 rejected with a clear error; 2 not judged (the first: the sky fell on d; the others differ)');
     expect(r.counterexample).toBeUndefined();
+  });
+
+  it('quotes the one reason of cases not judged when they share it, for all of them', async () => {
+    const same = fake('k', (v) => (v === 5 ? { status: 'unjudged', detail: 'not judged: the C-order call is not right either (fail)' } : { status: 'pass' }));
+    const [r] = (await run([caseOf('a', [1]), caseOf('b', [5]), caseOf('c', [5]), caseOf('d', [5])], [same])).results;
+    expect(r.diagnosis).toBe('conforms on 1 of 4 cases; 3 not judged (the C-order call is not right either (fail))');
+    const [e] = (await run([caseOf('b', [5]), caseOf('c', [5])], [same])).results;
+    expect(e.diagnosis).toBe('no case could be judged: not judged: the C-order call is not right either (fail)');
   });
 
   it('a pass beside rejections only notes them', async () => {
@@ -196,7 +205,7 @@ describe('a check that does not fail', () => {
   it('is an error where nothing could be judged, quoting the first reason', async () => {
     const [r] = (await run([caseOf('a', [5]), caseOf('b', [5])], [byValue()])).results;
     expect(r.verdict).toBe('error');
-    expect(r.diagnosis).toBe('no case could be judged: not judged: the sky fell on a');
+    expect(r.diagnosis).toBe('no case could be judged: not judged: the sky fell on a (the first of 2; the others differ)');
     // rejections and non-judgements with no pass: still an error (nothing was shown to conform)
     const [m] = (await run([caseOf('a', [4]), caseOf('b', [5])], [byValue()])).results;
     expect(m.verdict).toBe('error');
@@ -218,8 +227,8 @@ describe('the time budget', () => {
       const [r] = (await run(cases, [check], {}, cutAt6)).results;
       expect(r.verdict).toBe('pass');
       expect(r.cases).toEqual({ planned: 5, run: 2, passed: 2, failed: 0, rejected: 0, errors: 3, outOfBudget: 2 });
-      // the first case not judged is one the budget cut: the rest are described in general, not by its words
-      expect(r.diagnosis).toBe('conforms on 2 of 5 cases; 2 not run (the time budget ran out); 1 not judged (a call it needed crashed, timed out, raised or returned the wrong shape)');
+      // the first case not judged is one the budget cut: the other reason is the first case's the budget did not cut
+      expect(r.diagnosis).toBe('conforms on 2 of 5 cases; 2 not run (the time budget ran out); 1 not judged (the sky fell on c)');
     }
   });
 

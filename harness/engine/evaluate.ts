@@ -14,7 +14,7 @@ import { encodeTensorJson } from '../tensor/json-tensor.js';
 import { sizeOf, type Tensor } from '../tensor/tensor.js';
 import type { ToleranceProfile } from '../tolerance/profiles.js';
 import type { ImplementationWorker } from '../worker/types.js';
-import { isBudgetOutcome, isLostToBudget } from './budget.js';
+import { isBudgetOutcome } from './budget.js';
 import { CallPlan, tensorKey } from './call-plan.js';
 import { domainsOf, type Domains } from './domains.js';
 import { CheckFold, type Ordinal } from './check-fold.js';
@@ -452,7 +452,9 @@ function toCheckResult(t: Tally, opts: Pick<EvaluationOptions, 'profile'>): Chec
     };
   }
   if (judged === 0 || (f.passed === 0 && f.unjudged > 0)) {
-    const why = f.firstUnjudged?.detail ?? f.firstRejected?.detail ?? 'nothing could be judged';
+    // The first case's reason; said to be the first when the others' reasons differ from it.
+    const mixed = f.otherMixed || (f.outOfBudget > 0 && f.unjudged > f.outOfBudget);
+    const why = `${f.firstUnjudged?.detail ?? f.firstRejected?.detail ?? 'nothing could be judged'}${mixed ? ` (the first of ${f.unjudged}; the others differ)` : ''}`;
     // Cases lost to the candidate's own hangs are reported once, under `timeout`; here they are not run, not failed.
     if (f.passed === 0 && f.unjudgedAllHang) {
       return { ...base, verdict: 'skip', diagnosis: `not run: ${f.unjudged} case${f.unjudged === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
@@ -473,10 +475,13 @@ function toCheckResult(t: Tally, opts: Pick<EvaluationOptions, 'profile'>): Chec
   };
 }
 
-/** Why the first case not judged was not judged, unless that case is one the budget cut (then only in general). */
+/**
+ * Why the cases the budget did not cut were not judged: their one detail when they share it; otherwise the first's,
+ * said to be the first (a diagnosis must not give one case's cause for all of them).
+ */
 function otherUnjudged(f: CheckFold): string {
-  const d = f.firstUnjudged?.detail;
-  return d === undefined || (f.outOfBudget > 0 && isLostToBudget(d)) ? 'a call it needed crashed, timed out, raised or returned the wrong shape' : d.replace(/^not judged: /, '');
+  const d = (f.firstOther?.detail ?? 'not judged').replace(/^not judged: /, '');
+  return f.otherMixed ? `the first: ${d}; the others differ` : d;
 }
 
 function counterexample(unit: Unit, e: Evidence, family: Family, opts: EvaluationOptions): Counterexample {
