@@ -180,6 +180,17 @@ describe('run', () => {
       expect(existsSync(reports)).toBe(false);
     });
 
+    it('exits 2 before running anything when the baseline was judged under another profile or policy', async () => {
+      mocked.report = passing();
+      mocked.runOptions = undefined;
+      const base = writeReport('base.json', passing());
+      await expect(cli(registerRun, [...runArgs(), '--profile', 'loose', '--baseline', base])).rejects.toThrow(
+        new UsageError(`--baseline ${base}: the reports were judged against different standards (tolerance profile strict -> loose), so a changed verdict may be the standard's, not the code's: compare reports of the same profile and policy, or refresh the baseline under the new one; nothing was run`),
+      );
+      await expect(cli(registerRun, [...runArgs(), '--policy', 'limit', '--baseline', base])).rejects.toThrow(/special-value policy ieee -> limit/);
+      expect(mocked.runOptions).toBeUndefined();
+    });
+
     it('exits 2 before running anything when the baseline breaks the report schema, naming the file and pointer', async () => {
       mocked.report = passing();
       mocked.runOptions = undefined;
@@ -215,6 +226,14 @@ describe('compare', () => {
     expect(readFileSync(md, 'utf8')).toBe(out.slice(0, -1));
     expect(readFileSync(md, 'utf8')).toContain('numpy-stable · overflow');
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
+  it('exits 2, with the comparison printed, when the reports were judged under different profiles', async () => {
+    const loose = passing();
+    loose.settings = { ...loose.settings, profile: 'loose' };
+    const code = await cli(registerCompare, ['compare', writeReport('a.json', oneNewFailure()), writeReport('b.json', loose)]);
+    expect(code).toBe(2);
+    expect(out).toMatch(/^\*\*NOT COMPARABLE\*\* · the reports were judged against different standards \(tolerance profile strict -> loose\)/);
   });
 
   it('exits 1 when the new report lost a check the base judged (it failed there: dropping it is not fixing it)', async () => {

@@ -42,7 +42,7 @@ export function registerRun(program: Command): void {
       const globals = cmd.optsWithGlobals();
       // Before anything runs: a baseline that is missing or broken ends the command here (exit 2).
       const baselines = o.baseline ? await import('./baseline.js') : undefined;
-      const baseline = baselines?.loadBaseline(o.baseline, o.reports);
+      const baseline = baselines?.loadBaseline(o.baseline, o.reports, { profile: o.profile, policy: o.policy });
       const progress = runProgress(Boolean(process.stderr.isTTY));
       // SIGINT/SIGTERM: stop, write what is finished as a report marked incomplete, exit non-zero.
       const abort = new AbortController();

@@ -186,3 +186,32 @@ describe('compareReports: evidence lost fails the gate, unless the new run did n
     expect([c.lost.checks.length, comparisonExitCode(c)]).toEqual([0, 0]);
   });
 });
+
+describe('compareReports: reports judged against different standards give no gate verdict (exit 2)', () => {
+  const base = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v', verdict: 'fail' })] })] });
+  const under = (profile: string, policy: 'ieee' | 'limit' | 'masked', verdict: Verdict) => {
+    const r = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v', verdict })] })] });
+    r.settings = { ...r.settings, profile, policy };
+    return r;
+  };
+
+  it('a looser profile that turns a failure into a pass is not a fix, nor a stricter one\'s failure a regression', () => {
+    const c = compareReports(base, under('loose', base.settings.policy, 'pass'));
+    expect(comparisonExitCode(c)).toBe(2);
+    expect(c.incomparable).toBe(`the reports were judged against different standards (tolerance profile ${base.settings.profile} -> loose), so a changed verdict may be the standard's, not the code's: compare reports of the same profile and policy, or refresh the baseline under the new one`);
+    expect(comparisonExitCode(compareReports(under('loose', 'ieee', 'pass'), under('exact', 'ieee', 'fail')))).toBe(2);
+  });
+
+  it('names each standard that differs (the policy too)', () => {
+    const c = compareReports(under('strict', 'ieee', 'fail'), under('loose', 'masked', 'fail'));
+    expect(c.incomparable).toMatch(/^the reports were judged against different standards \(tolerance profile strict -> loose, special-value policy ieee -> masked\)/);
+  });
+
+  it('seeds and run counts may differ: the standard is the same', () => {
+    const next = under(base.settings.profile, base.settings.policy, 'fail');
+    next.settings = { ...next.settings, seed: 99, numRuns: 7 };
+    const c = compareReports(base, next);
+    expect(c.incomparable).toBeUndefined();
+    expect(comparisonExitCode(c)).toBe(0);
+  });
+});

@@ -22,6 +22,7 @@ export function refLabel(ref: CheckRef): string {
 }
 
 export function gateLine(c: Comparison): string {
+  if (c.incomparable) return c.incomparable;
   const lost = lostCount(c);
   const parts = [
     `${c.newFailures.length} new failure${c.newFailures.length === 1 ? '' : 's'}`,
@@ -34,7 +35,7 @@ export function gateLine(c: Comparison): string {
   return parts.join(' · ');
 }
 
-export const gateWord = (c: Comparison): string => (comparisonExitCode(c) === 1 ? 'REGRESSION' : 'NO REGRESSION');
+export const gateWord = (c: Comparison): string => ({ 0: 'NO REGRESSION', 1: 'REGRESSION', 2: 'NOT COMPARABLE' } as const)[comparisonExitCode(c)];
 
 /** What the base judged and the new report lost (they fail the gate), as one list for people. */
 export function lostLabels(c: Comparison): string[] {
@@ -111,10 +112,10 @@ function htmlChanges(testid: string, title: string, changes: CheckChange[]): str
 
 export function renderComparisonHtml(c: Comparison): string {
   const word = gateWord(c);
-  const regression = comparisonExitCode(c) === 1;
+  const regression = comparisonExitCode(c) !== 0;
   const cls = regression ? 'v-fail' : 'v-pass';
   const body = [
-    `<header data-testid="verdict" data-verdict="${regression ? 'regression' : 'ok'}" class="banner ${cls}"><span class="word">${h(word)}</span><span>${h(gateLine(c))}</span></header>`,
+    `<header data-testid="verdict" data-verdict="${c.incomparable ? 'incomparable' : regression ? 'regression' : 'ok'}" class="banner ${cls}"><span class="word">${h(word)}</span><span>${h(gateLine(c))}</span></header>`,
     `<p class="meta">Base: ${h(c.base.version)}, ${h(c.base.createdAt)}, ${h(c.base.verdict)} (<code>${h(c.base.command)}</code>) → new: ${h(c.next.version)}, ${h(c.next.createdAt)}, ${h(c.next.verdict)} (<code>${h(c.next.command)}</code>)</p>`,
     htmlChanges('new-failures', 'New failures', c.newFailures),
     htmlTable('lost', 'Evidence lost', ['what', 'why it fails the gate'], lostLabels(c).map((i) => [`<code>${h(i)}</code>`, h(LOST_HINT)])),

@@ -32,7 +32,7 @@ export function renderComparisonText(c: Comparison, opts: ComparisonTextOptions 
   const width = opts.width ?? 100;
   const paint = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const out: string[] = [];
-  const regression = gateWord(c) === 'REGRESSION';
+  const regression = gateWord(c) !== 'NO REGRESSION';
   out.push(`${paint(regression ? 31 : 32, gateWord(c))}  ${gateLine(c)}`);
   out.push(`base: ${oneLine(c.base.version)}, ${oneLine(c.base.createdAt)}, ${c.base.verdict}  ->  new: ${oneLine(c.next.version)}, ${oneLine(c.next.createdAt)}, ${c.next.verdict}`);
   const section = (title: string, changes: CheckChange[], both = false) => {

@@ -74,6 +74,8 @@ export interface Comparison {
    * less must not pass as if it judged the same (a manifest row or a claim deleted to hide a failure).
    */
   lost: { implementations: string[]; checks: CheckChange[] };
+  /** set when the reports were judged against different standards: then there is no gate verdict (exit 2) */
+  incomparable?: string;
   /** settings that differ between the runs (they can explain drift) */
   settingsChanged: { name: string; before: string; after: string }[];
   unchanged: number;
@@ -195,6 +197,8 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     c.checksRemoved.push({ key, ref: b.ref, before: b.side });
   }
   c.lost = lostEvidence(c, next);
+  const why = incomparable(base.settings, next.settings);
+  if (why) c.incomparable = why;
   // Worst drift first: that is what a reviewer reads first.
   c.drift.sort((x, y) => y.toUlp / Math.max(y.fromUlp, 1) - x.toUlp / Math.max(x.fromUlp, 1));
   return c;
@@ -213,10 +217,23 @@ function lostEvidence(c: Comparison, next: RunReport): Comparison['lost'] {
   };
 }
 
+/**
+ * Why two reports cannot be compared for the gate: they were judged against different standards (the tolerance
+ * profile, the special-value policy). A verdict that a looser profile turned into a pass is no fix, and one a
+ * stricter profile turned into a failure no regression; a CI gate run under another profile than its baseline must
+ * not pass on that. Seeds and run counts may differ: the standard is the same.
+ */
+export function incomparable(base: Pick<RunReport['settings'], 'profile' | 'policy'>, next: Pick<RunReport['settings'], 'profile' | 'policy'>): string | undefined {
+  const diffs = ([['tolerance profile', base.profile, next.profile], ['special-value policy', base.policy, next.policy]] as const).filter(([, a, b]) => a !== b);
+  if (diffs.length === 0) return undefined;
+  return `the reports were judged against different standards (${diffs.map(([n, a, b]) => `${n} ${a} -> ${b}`).join(', ')}), so a changed verdict may be the standard's, not the code's: compare reports of the same profile and policy, or refresh the baseline under the new one`;
+}
+
 /** How many things the base judged that the new report lost (Comparison.lost). */
 export const lostCount = (c: Comparison): number => c.lost.implementations.length + c.lost.checks.length;
 
-/** 1 when the new report has a failure the base did not, or lost what the base judged: the review gate. */
-export function comparisonExitCode(c: Comparison): 0 | 1 {
+/** The review gate: 2 when the reports cannot be compared, 1 when the new one has a failure the base did not or lost what the base judged. */
+export function comparisonExitCode(c: Comparison): 0 | 1 | 2 {
+  if (c.incomparable) return 2;
   return c.newFailures.length > 0 || lostCount(c) > 0 ? 1 : 0;
 }
