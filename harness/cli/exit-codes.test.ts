@@ -180,7 +180,7 @@ describe('run', () => {
       expect(existsSync(reports)).toBe(false);
     });
 
-    it('exits 2 before running anything when the baseline was judged under another profile or policy', async () => {
+    it('exits 2 before running anything when the baseline was judged under another profile or policy, or is incomplete', async () => {
       mocked.report = passing();
       mocked.runOptions = undefined;
       const base = writeReport('base.json', passing());
@@ -188,6 +188,8 @@ describe('run', () => {
         new UsageError(`--baseline ${base}: the reports were judged against different standards (tolerance profile strict -> loose), so a changed verdict may be the standard's, not the code's: compare reports of the same profile and policy, or refresh the baseline under the new one; nothing was run`),
       );
       await expect(cli(registerRun, [...runArgs(), '--policy', 'limit', '--baseline', base])).rejects.toThrow(/special-value policy ieee -> limit/);
+      const cut = writeReport('cut.json', { ...passing(), verdict: 'incomplete' });
+      await expect(cli(registerRun, [...runArgs(), '--baseline', cut])).rejects.toThrow(`--baseline ${cut}: it is the report of an interrupted run, no verdict to compare with; keep the report of a run that finished; nothing was run`);
       expect(mocked.runOptions).toBeUndefined();
     });
 

@@ -215,3 +215,16 @@ describe('compareReports: reports judged against different standards give no gat
     expect(comparisonExitCode(c)).toBe(0);
   });
 });
+
+describe('compareReports: an interrupted run\'s report is no verdict (exit 2)', () => {
+  it('as the new report or as the base', () => {
+    const whole = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v' })] })] });
+    const cut = makeReport({ verdict: 'incomplete', implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v', verdict: 'skip' })] })] });
+    const c = compareReports(whole, cut);
+    expect(comparisonExitCode(c)).toBe(2);
+    expect(c.incomparable).toBe('the new report is incomplete (an interrupted run, written as far as it got): no regression verdict can be drawn from it; run it again to the end');
+    expect(compareReports(cut, whole).incomparable).toMatch(/^the base is incomplete/);
+    expect(compareReports(cut, cut).incomparable).toMatch(/^the base and the new report are incomplete/);
+    expect(compareReports(whole, whole).incomparable).toBeUndefined();
+  });
+});

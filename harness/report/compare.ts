@@ -197,7 +197,7 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     c.checksRemoved.push({ key, ref: b.ref, before: b.side });
   }
   c.lost = lostEvidence(c, next);
-  const why = incomparable(base.settings, next.settings);
+  const why = unfinished(base, next) ?? incomparable(base.settings, next.settings);
   if (why) c.incomparable = why;
   // Worst drift first: that is what a reviewer reads first.
   c.drift.sort((x, y) => y.toUlp / Math.max(y.fromUlp, 1) - x.toUlp / Math.max(x.fromUlp, 1));
@@ -227,6 +227,12 @@ export function incomparable(base: Pick<RunReport['settings'], 'profile' | 'poli
   const diffs = ([['tolerance profile', base.profile, next.profile], ['special-value policy', base.policy, next.policy]] as const).filter(([, a, b]) => a !== b);
   if (diffs.length === 0) return undefined;
   return `the reports were judged against different standards (${diffs.map(([n, a, b]) => `${n} ${a} -> ${b}`).join(', ')}), so a changed verdict may be the standard's, not the code's: compare reports of the same profile and policy, or refresh the baseline under the new one`;
+}
+
+/** A report of an interrupted run is no verdict, so a comparison with it is none either. */
+function unfinished(base: RunReport, next: RunReport): string | undefined {
+  const which = [base.verdict === 'incomplete' ? 'the base' : '', next.verdict === 'incomplete' ? 'the new report' : ''].filter(Boolean);
+  return which.length ? `${which.join(' and ')} ${which.length > 1 ? 'are' : 'is'} incomplete (an interrupted run, written as far as it got): no regression verdict can be drawn from it; run it again to the end` : undefined;
 }
 
 /** How many things the base judged that the new report lost (Comparison.lost). */
