@@ -6,12 +6,13 @@ import { compareReports, comparisonExitCode, IMPLEMENTATION } from './compare.js
 import { makeCheck, makeImpl, makeReport, makeStats } from './fixtures.js';
 
 const VERDICTS: Verdict[] = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip'];
-// was (row) -> now (column): N a new failure (fails the gate), F fixed, O another change, - the same verdict.
+// was (row) -> now (column): N a new failure (fails the gate), L evidence lost (judged, now skipped: fails the gate),
+// F fixed, O another change, - the same verdict.
 const TABLE: Record<Verdict, string> = {
-  pass: '-NONNO',
-  fail: 'F-FOOO',
-  xfail: 'ON-NNO',
-  xpass: 'FOF-OO',
+  pass: '-NONNL',
+  fail: 'F-FOOL',
+  xfail: 'ON-NNL',
+  xpass: 'FOF-OL',
   error: 'FOFO-O',
   skip: 'ONONN-',
 };
@@ -23,17 +24,18 @@ describe('compareReports: verdict changes', () => {
   for (const was of VERDICTS) {
     VERDICTS.forEach((now, j) => {
       const want = TABLE[was][j];
-      it(`${was} -> ${now}: ${{ N: 'new failure', F: 'fixed', O: 'other change', '-': 'unchanged' }[want]}`, () => {
+      it(`${was} -> ${now}: ${{ N: 'new failure', L: 'evidence lost', F: 'fixed', O: 'other change', '-': 'unchanged' }[want]}`, () => {
         const c = compareReports(reportWith({ verdict: was, diagnosis: 'd' }), reportWith({ verdict: now, diagnosis: 'd' }));
-        const where = { N: c.newFailures, F: c.fixed, O: c.otherVerdictChanges, '-': [] }[want]!;
-        expect([c.newFailures.length, c.fixed.length, c.otherVerdictChanges.length, c.unchanged]).toEqual([
+        const where = { N: c.newFailures, L: c.lost.checks, F: c.fixed, O: c.otherVerdictChanges, '-': [] }[want]!;
+        expect([c.newFailures.length, c.lost.checks.length, c.fixed.length, c.otherVerdictChanges.length, c.unchanged]).toEqual([
           want === 'N' ? 1 : 0,
+          want === 'L' ? 1 : 0,
           want === 'F' ? 1 : 0,
           want === 'O' ? 1 : 0,
           want === '-' ? 1 : 0,
         ]);
         if (want !== '-') expect(where[0]).toMatchObject({ ref: { implementation: 'impl', check: 'c0', rule: 'last', policy: 'ieee' }, before: { verdict: was }, after: { verdict: now } });
-        expect(comparisonExitCode(c)).toBe(want === 'N' ? 1 : 0);
+        expect(comparisonExitCode(c)).toBe(want === 'N' || want === 'L' ? 1 : 0);
       });
     });
   }

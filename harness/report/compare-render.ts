@@ -39,11 +39,11 @@ export const gateWord = (c: Comparison): string => ({ 0: 'NO REGRESSION', 1: 'RE
 
 /** What the base judged and the new report lost (they fail the gate), as one list for people. */
 export function lostLabels(c: Comparison): string[] {
-  return [...c.lost.implementations.map((i) => `${i} (implementation)`), ...c.lost.checks.map((x) => refLabel(x.ref))];
+  return [...c.lost.implementations.map((i) => `${i} (implementation)`), ...c.lost.checks.map((x) => `${refLabel(x.ref)}${x.after ? `: ${x.before?.verdict} -> skip` : ''}`)];
 }
 
 /** Says why lost evidence fails the gate, and what to do when the removal is intended. */
-export const LOST_HINT = 'judged in the base, missing here: removed from the manifest (a row or a claim) or no longer run. If that is intended, refresh the baseline with the new report and review the diff; otherwise it hides what the base found.';
+export const LOST_HINT = 'judged in the base, not here: removed from the manifest (a row or a claim), or skipped now (no case of this run reached it, e.g. fewer runs, or the candidate rejects them all). If that is intended, refresh the baseline with the new report and review the diff; otherwise it hides what the base found.';
 
 export const ulp = (s?: CheckSide) => (s?.maxUlp === undefined ? '–' : formatUlp(s.maxUlp, false));
 export const verdictOf = (s?: CheckSide) => s?.verdict ?? 'absent';

@@ -57,7 +57,7 @@ export interface Comparison {
   newFailures: CheckChange[];
   /** was fail/xpass/error, now pass/xfail */
   fixed: CheckChange[];
-  /** any other verdict change (fail -> error, pass -> skip, xfail -> pass, ...) */
+  /** any other verdict change (fail -> error, xfail -> pass, skip -> pass, ...) */
   otherVerdictChanges: CheckChange[];
   /** same verdict (not pass), different diagnosis */
   changedDiagnoses: CheckChange[];
@@ -70,8 +70,10 @@ export interface Comparison {
   /**
    * What the base judged and the new report does not, unexplained by the new run's own selection (`--only`, a
    * shard) or by an implementation that no longer runs here (skipped for a missing library: its status says so):
-   * an implementation or a check removed without refreshing the baseline. These fail the gate: a gate that judged
-   * less must not pass as if it judged the same (a manifest row or a claim deleted to hide a failure).
+   * an implementation or a check removed without refreshing the baseline, or a check judged in the base (pass,
+   * fail, xfail, xpass) that is `skip` now (no case reached it, or every case was rejected). These fail the gate: a
+   * gate that judged less must not pass as if it judged the same (a manifest row or a claim deleted to hide a
+   * failure; a run cut to fewer cases).
    */
   lost: { implementations: string[]; checks: CheckChange[] };
   /** set when the reports were judged against different standards: then there is no gate verdict (exit 2) */
@@ -163,6 +165,7 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     lost: { implementations: [], checks: [] },
     unchanged: 0,
   };
+  const judgedToSkip: CheckChange[] = [];
   for (const [key, a] of after) {
     const b = before.get(key);
     const change: CheckChange = { key, ref: a.ref, before: b?.side, after: a.side };
@@ -177,7 +180,8 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     let noted = false;
     if (was !== now) {
       noted = true;
-      if (isUnexpected(now) && !isUnexpected(was)) c.newFailures.push(change);
+      if (now === 'skip' && was !== 'error') judgedToSkip.push(change);
+      else if (isUnexpected(now) && !isUnexpected(was)) c.newFailures.push(change);
       else if (isUnexpected(was) && isFixedTo(now)) c.fixed.push(change);
       else c.otherVerdictChanges.push(change);
     } else if (now !== 'pass' && a.side.diagnosis !== b.side.diagnosis) {
@@ -196,7 +200,7 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     if (after.has(key) || !nextImpls.has(b.ref.implementation)) continue;
     c.checksRemoved.push({ key, ref: b.ref, before: b.side });
   }
-  c.lost = lostEvidence(c, next);
+  c.lost = lostEvidence(c, next, judgedToSkip);
   const why = unfinished(base, next) ?? incomparable(base.settings, next.settings);
   if (why) c.incomparable = why;
   // Worst drift first: that is what a reviewer reads first.
@@ -205,7 +209,7 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
 }
 
 /** The removals that count against the gate (Comparison.lost). */
-function lostEvidence(c: Comparison, next: RunReport): Comparison['lost'] {
+function lostEvidence(c: Comparison, next: RunReport, judgedToSkip: CheckChange[]): Comparison['lost'] {
   // A shard judges a share of the rows, and --only the rows it names: the others are not lost, just not selected.
   const selected = next.settings.shard !== undefined ? () => false : next.settings.only ? (id: string) => next.settings.only!.includes(id) : () => true;
   const ran = new Set(next.implementations.filter((i) => i.status === 'ran').map((i) => i.id));
@@ -213,7 +217,7 @@ function lostEvidence(c: Comparison, next: RunReport): Comparison['lost'] {
     implementations: c.implementationsRemoved.filter(selected),
     // A check of an implementation that no longer runs here is that implementation's own (skipped or failing)
     // outcome, already compared; the "(implementation)" entry of one that did not run before is not evidence.
-    checks: c.checksRemoved.filter((x) => x.ref.check !== IMPLEMENTATION && ran.has(x.ref.implementation)),
+    checks: [...judgedToSkip, ...c.checksRemoved.filter((x) => x.ref.check !== IMPLEMENTATION && ran.has(x.ref.implementation))],
   };
 }
 
