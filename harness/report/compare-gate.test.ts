@@ -230,3 +230,12 @@ describe('compareReports: an interrupted run\'s report is no verdict (exit 2)', 
     expect(compareReports(whole, whole).incomparable).toBeUndefined();
   });
 });
+
+describe('evidence lost, as people read it', () => {
+  it('names what went and, for a check skipped now, its verdict before', async () => {
+    const { lostLabels } = await import('./compare-render.js');
+    const base = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v' }), makeCheck({ name: 'w', verdict: 'xfail' })] }), makeImpl({ id: 'b', checks: [makeCheck({ name: 'v' })] })] });
+    const next = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'w', verdict: 'skip' })] })] });
+    expect(lostLabels(compareReports(base, next))).toEqual(['b (implementation)', 'a · w [last, ieee] (xfail → skip)', 'a · v [last, ieee]']);
+  });
+});

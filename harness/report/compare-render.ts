@@ -39,7 +39,7 @@ export const gateWord = (c: Comparison): string => ({ 0: 'NO REGRESSION', 1: 'RE
 
 /** What the base judged and the new report lost (they fail the gate), as one list for people. */
 export function lostLabels(c: Comparison): string[] {
-  return [...c.lost.implementations.map((i) => `${i} (implementation)`), ...c.lost.checks.map((x) => `${refLabel(x.ref)}${x.after ? `: ${x.before?.verdict} -> skip` : ''}`)];
+  return [...c.lost.implementations.map((i) => `${i} (implementation)`), ...c.lost.checks.map((x) => `${refLabel(x.ref)}${x.after ? ` (${x.before?.verdict} → skip)` : ''}`)];
 }
 
 /** Says why lost evidence fails the gate, and what to do when the removal is intended. */
