@@ -239,3 +239,15 @@ describe('evidence lost, as people read it', () => {
     expect(lostLabels(compareReports(base, next))).toEqual(['b (implementation)', 'a · w [last, ieee] (xfail → skip)', 'a · v [last, ieee]']);
   });
 });
+
+describe('compareReports: a run\'s report and an audit\'s give no gate verdict (exit 2)', () => {
+  it('says which is which', () => {
+    const run = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v' })] })] });
+    const audit = { ...run, kind: 'audit' as const };
+    const c = compareReports(run, audit);
+    expect(comparisonExitCode(c)).toBe(2);
+    expect(c.incomparable).toBe('the base is the report of a run, the new one of an audit: compare reports of the same command');
+    expect(compareReports(audit, run).incomparable).toBe('the base is the report of an audit, the new one of a run: compare reports of the same command');
+    expect(compareReports(audit, audit).incomparable).toBeUndefined();
+  });
+});

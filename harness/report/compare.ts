@@ -201,7 +201,7 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     c.checksRemoved.push({ key, ref: b.ref, before: b.side });
   }
   c.lost = lostEvidence(c, next, judgedToSkip);
-  const why = unfinished(base, next) ?? incomparable(base.settings, next.settings);
+  const why = unfinished(base, next) ?? otherKind(base, next) ?? incomparable(base.settings, next.settings);
   if (why) c.incomparable = why;
   // Worst drift first: that is what a reviewer reads first.
   c.drift.sort((x, y) => y.toUlp / Math.max(y.fromUlp, 1) - x.toUlp / Math.max(x.fromUlp, 1));
@@ -232,6 +232,12 @@ export function incomparable(base: Pick<RunReport['settings'], 'profile' | 'poli
   if (diffs.length === 0) return undefined;
   return `the reports were judged against different standards (${diffs.map(([n, a, b]) => `${n} ${a} -> ${b}`).join(', ')}), so a changed verdict may be the standard's, not the code's: compare reports of the same profile and policy, or refresh the baseline under the new one`;
 }
+
+/** A run's report and an audit's judge different things (a manifest's rows, one candidate). */
+function otherKind(base: RunReport, next: RunReport): string | undefined {
+  return base.kind !== next.kind ? `the base is the report of ${an(base.kind)}, the new one of ${an(next.kind)}: compare reports of the same command` : undefined;
+}
+const an = (kind: RunReport['kind']) => (kind === 'audit' ? 'an audit' : 'a run');
 
 /** A report of an interrupted run is no verdict, so a comparison with it is none either. */
 function unfinished(base: RunReport, next: RunReport): string | undefined {
