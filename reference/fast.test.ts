@@ -78,3 +78,18 @@ describe('log-softmax: a difference at a rounding midpoint of the output format 
     });
   }
 });
+
+// Slices the random ones above never produce: several maxima (k > 1) with the others far below but above the cut
+// (log S = log k + a tiny T: its bound must stay absolute, not grow as 1/T), and a difference that overflows
+// (-1.5e308 - 1.5e308 = -inf) beside k > 1. Both are settled by the fast path: exact -log k, -inf.
+describe('log-softmax with several maxima is decided by the fast path', () => {
+  const cases: number[][] = [[1.5e308, 1.5e308, -1.5e308], [3, 3, 3 - 700], [0, 0, -30, -700], [-2, -2, -2, -600]];
+  for (const xs of cases) {
+    it(`[${xs}]`, () => {
+      resetOracleCounters();
+      const y = oracleSlice(Float64Array.from(xs), { op: 'log-softmax', policy: 'ieee', outDtype: 'float64' });
+      expect(oracleCounters().fallbackElements).toBe(0);
+      expect(Array.from(y)).toEqual(Array.from(oracleSliceDecimal(Float64Array.from(xs), { op: 'log-softmax', policy: 'ieee', outDtype: 'float64' })));
+    });
+  }
+});
