@@ -59,3 +59,37 @@ describe('fast path details', () => {
     }
   });
 });
+
+// log-softmax where x_i - max is a rounding midpoint of a narrow output format and log S is far below the
+// double-double's resolution: the general rounding cannot decide |y| = |d| + log S, but |y| lies in (|d|, |d| +
+// log S + its error], one-sided from the exact midpoint |d|, so it rounds away from zero. The fast path settles that
+// itself (its second roundMag); decimal.js would give the same value, thousands of times slower.
+describe('log-softmax: a difference at a rounding midpoint of the output format is decided by the fast path', () => {
+  const cases: [number[], FloatDType, number][] = [
+    [[0, -(2 ** 24 + 1), -100], 'float32', -(2 ** 24 + 2)],
+    [[0, -2049, -30], 'float16', -2050],
+    [[0, -257, -20], 'bfloat16', -258],
+  ];
+  for (const [xs, dtype, want] of cases) {
+    it(`[${xs}] in ${dtype}`, () => {
+      resetOracleCounters();
+      expect(oracleSlice(Float64Array.from(xs), { op: 'log-softmax', policy: 'ieee', outDtype: dtype })[1]).toBe(want);
+      expect(oracleCounters().fallbackElements).toBe(0);
+    });
+  }
+});
+
+// Slices the random ones above never produce: several maxima (k > 1) with the others far below but above the cut
+// (log S = log k + a tiny T: its bound must stay absolute, not grow as 1/T), and a difference that overflows
+// (-1.5e308 - 1.5e308 = -inf) beside k > 1. Both are settled by the fast path: exact -log k, -inf.
+describe('log-softmax with several maxima is decided by the fast path', () => {
+  const cases: number[][] = [[1.5e308, 1.5e308, -1.5e308], [3, 3, 3 - 700], [0, 0, -30, -700], [-2, -2, -2, -600]];
+  for (const xs of cases) {
+    it(`[${xs}]`, () => {
+      resetOracleCounters();
+      const y = oracleSlice(Float64Array.from(xs), { op: 'log-softmax', policy: 'ieee', outDtype: 'float64' });
+      expect(oracleCounters().fallbackElements).toBe(0);
+      expect(Array.from(y)).toEqual(Array.from(oracleSliceDecimal(Float64Array.from(xs), { op: 'log-softmax', policy: 'ieee', outDtype: 'float64' })));
+    });
+  }
+});

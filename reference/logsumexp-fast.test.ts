@@ -42,3 +42,38 @@ describe('logsumexpOracle', () => {
     }
   });
 });
+
+// The fast path's relative bound, eps = (errL + 8 u^2 |y|) / |y|, decides results of every magnitude it can: huge
+// ones (|y| up to 1e300: the 8 u^2 |y| term is relative, errL absolute) and small ones down to about 2^-48 (errL, about
+// 2^-100 absolute, is then 2^-52 relative). Below that, "results near zero" in logsumexp.test.ts go to decimal.js.
+describe('the fast path decides results of every magnitude it can bound', () => {
+  const cases: [number[], 'float64' | 'float32' | 'float16'][] = [
+    [[1e300, 1e300], 'float64'], [[-1e300, -1e300], 'float64'], [[1e300, 1e300 * (1 - 2 ** -50), 1e299], 'float64'],
+    [[1e10, 1e10 - 1, 1e10 - 3.5], 'float64'], [[-1e10, -1e10 - 1], 'float64'], [[3e38, 3e38], 'float32'], [[-6e4, -6e4 - 1], 'float16'],
+    [[0, -27.6], 'float64'], [[0, -30], 'float64'], [[-(2 ** -40), -50], 'float64'], [[0, -25, -26], 'float64'], [[0, -27.6], 'float32'],
+  ];
+  for (const [xs, dtype] of cases) {
+    it(`[${xs}] in ${dtype}`, () => {
+      const before = logsumexpCounters().fallbackSlices;
+      const y = logsumexpSlice(Float64Array.from(xs), dtype);
+      expect(logsumexpCounters().fallbackSlices - before).toBe(0);
+      expect(Number.isFinite(y)).toBe(true);
+    });
+  }
+});
+
+// m + log S just beside a rounding midpoint of the output format: m = +-(1 + 2^-24) is halfway between two float32
+// values, and log S = log(1 + e^-50) ~ 2e-22 > 0 moves the exact result off it, up for m > 0 and towards zero for
+// m < 0. The double-double's high part is m itself, so only its tail, with the sign of the result, tells which way:
+// the fast path decides it. With e^-200 instead the tail is below its resolution and decimal.js decides.
+describe('logsumexp beside a rounding midpoint', () => {
+  const mid = 1 + 2 ** -24;
+  for (const [gap, fallbacks] of [[50, 0], [200, 1]] as const) {
+    it(`log S = log(1 + e^-${gap}): ${fallbacks === 0 ? 'the fast path decides it' : 'decimal.js decides it'}`, () => {
+      const before = logsumexpCounters().fallbackSlices;
+      expect(logsumexpSlice(Float64Array.of(mid, mid - gap), 'float32')).toBe(1 + 2 ** -23);
+      expect(logsumexpSlice(Float64Array.of(-mid, -mid - gap), 'float32')).toBe(-1);
+      expect(logsumexpCounters().fallbackSlices - before).toBe(2 * fallbacks);
+    });
+  }
+});

@@ -38,6 +38,17 @@ describe('logsumexp oracle', () => {
     });
   }
 
+  it('correctly rounded where x - m is not a double: full 53-bit inputs of both signs (vs decimal.js at 200 digits)', () => {
+    // The random slices above have about 31 significant bits, so every x - m there is exact; here it is rounded, and
+    // the fast path must carry its rounding error (TwoSum) into exp, or miss the result by up to a quarter ulp.
+    const rnd = lcg(2024);
+    const full = () => (rnd() - 0.5 + (rnd() - 0.5) * 2 ** -31) * 4;
+    for (let t = 0; t < 150; t++) {
+      const xs = Array.from({ length: 2 + (t % 4) }, full);
+      expect(Object.is(logsumexpSlice(Float64Array.from(xs), 'float64'), reference(xs, 'float64')), `[${xs}]`).toBe(true);
+    }
+  });
+
   it('results near zero (where a relative bound means nothing) go to decimal.js and are still right', () => {
     const before = logsumexpCounters().fallbackSlices;
     // m + log(1 + e^(x - m)) with the second term far below half an ulp of m: the answer is m itself

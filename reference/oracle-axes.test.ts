@@ -59,6 +59,17 @@ describe('oracle over a tensor', () => {
     }
   });
 
+  it('elements settled without arithmetic (-inf, below the cuts, an overflowing difference) in slices that are not the first', () => {
+    // each row alone through oracleSlice (offset 0) against the rows of one tensor (offsets 4, 8, ...): the fast path
+    // writes such elements directly, at the slice's offset, and must not touch the rows before it
+    const rows = [[1, 2, 3, 4], [0, -1000, -Infinity, 2], [1.5e308, -1.5e308, -Infinity, 0], [0, -3000, -2500, -Infinity], [7, 7, -900, -5000]];
+    for (const op of ['softmax', 'log-softmax'] as const) {
+      const y = Array.from(toNumbers(oracle(fromNumbers('float64', [rows.length, 4], rows.flat()), [1], { op, policy: 'ieee' })));
+      const want = rows.flatMap((r) => Array.from(oracleSlice(Float64Array.from(r), { op, policy: 'ieee', outDtype: 'float64' })));
+      expect(y.map((v) => (Object.is(v, -0) ? '-0' : v)), op).toEqual(want.map((v) => (Object.is(v, -0) ? '-0' : v)));
+    }
+  });
+
   it('counts the slices and elements it computes, from zero after a reset', () => {
     resetOracleCounters();
     expect(oracleCounters()).toEqual({ slices: 0, elements: 0, fallbackElements: 0 });
