@@ -90,6 +90,8 @@ describe('mutation', () => {
     const u = unitOf(x23);
     expect(judge(mutationCheck, u, [crash])).toEqual({ status: 'unjudged', detail: 'not judged: the call ended with crash' });
     expect(judge(mutationCheck, u, [raised('ValueError', 'no')])).toEqual({ status: 'unjudged', detail: 'not judged: the call raised ValueError' });
+    // a call never made says why it was not (the budget's words are what the report counts apart)
+    expect(judge(mutationCheck, u, [{ kind: 'not-run', reason: 'the budget' }])).toEqual({ status: 'unjudged', detail: 'not run: the budget' });
     expect(mutationCheck.applies(u, domainsOf(u))).toBe(true);
     expect(mutationCheck.probes(u)).toEqual([primaryProbe(u)]); // no read-only layout: the plain call only
     expect(mutationCheck.diagnose([{ unit: u, detail: 'D' }])).toBe('D');

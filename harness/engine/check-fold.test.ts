@@ -245,5 +245,13 @@ describe('CheckFold, whether the cases not judged share one reason', () => {
     const aa = fold([[[0, 0], A]]);
     aa.merge(fold([[[1, 0], A]]));
     expect(aa.otherMixed).toBe(false);
+    // a fold with no such case (empty, or only the budget's) takes the other's reason, on either side
+    for (const none of [new CheckFold(), fold([[[5, 0], BUDGET]])]) {
+      const left = CheckFold.fromJSON(none.toJSON());
+      left.merge(fold([[[1, 0], A]]));
+      const right = fold([[[1, 0], A]]);
+      right.merge(CheckFold.fromJSON(none.toJSON()));
+      for (const m of [left, right]) expect([m.otherMixed, m.firstOther?.detail]).toEqual([false, A]);
+    }
   });
 });

@@ -243,6 +243,14 @@ describe('the time budget', () => {
     expect(r.cases.outOfBudget).toBe(1);
   });
 
+  it('where nothing could be judged, says the first reason is the first when the budget cut some and not others', async () => {
+    const [mixed] = (await run([caseOf('b', [6]), caseOf('c', [5])], [ownWords], {}, cutAt6)).results;
+    expect(mixed.verdict).toBe('error');
+    expect(mixed.diagnosis).toBe(`no case could be judged: not run: ${budgetReason(60_000)} (the first of 2; the others differ)`);
+    const [cut] = (await run([caseOf('b', [6]), caseOf('d', [6])], [ownWords], {}, cutAt6)).results;
+    expect(cut.diagnosis).toBe(`no case could be judged: not run: ${budgetReason(60_000)}`);
+  });
+
   it('leaves no count where it cut nothing', async () => {
     const [r] = (await run([caseOf('a', [1]), caseOf('c', [5])], [ownWords], {}, cutAt6)).results;
     expect(r.cases).not.toHaveProperty('outOfBudget');
