@@ -75,6 +75,27 @@ describe('bad data gets exit 2 naming the file and the JSON pointer', () => {
     expect(r.stdout).toBe('');
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+  it('a --reports folder that cannot be made: exit 2 before anything runs, naming the path (not a bare ENOTDIR after the run)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'afile'), 'x');
+    const target = join(dir, 'afile', 'out');
+    for (const args of [
+      ['run', '--only', 'numpy-stable', '--num-runs', '5', '--reports', target],
+      ['audit', projectPath('test', 'fixtures', 'broken', 'correct.py') + ':softmax', '--contract', 'last', '--num-runs', '5', '--reports', target],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr).toContain(`cannot write the reports to --reports "${target}": "${join(dir, 'afile')}" exists and is not a folder`);
+      expect(r.stdout, args[0]).toBe(''); // no verdict printed: nothing was judged
+      expect(r.stderr).not.toMatch(/done:|progress:/);
+    }
+  });
+  it('a --reports folder on a file system that refuses it (procfs) ends with exit 2, not in an endless mkdir', async () => {
+    // Node 20's mkdirSync(..., { recursive: true }) retries forever when a mkdir under an existing folder says ENOENT.
+    const r = await cli(['audit', projectPath('test', 'fixtures', 'broken', 'correct.py') + ':softmax', '--contract', 'last', '--num-runs', '5', '--reports', '/proc/sc-no-such/out'], {}, 30_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot make the folder "/proc/sc-no-such"');
+  });
   it('an unknown tolerance profile', async () => {
     const r = await cli(['run', '--profile', 'whatever', '--only', 'numpy-stable']);
     expect(r.code).toBe(2);

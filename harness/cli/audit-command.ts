@@ -86,6 +86,8 @@ export function registerAudit(program: Command): void {
         command: commandLine(),
       };
       if (o.watch) return (await import('./watch.js')).watchAudit(opts, { json: o.json, reports: o.reports });
+      // A reports folder that cannot be written ends the command before the candidate starts (exit 2).
+      if (o.reports) (await import('../report/output-dir.js')).prepareOutputDir(o.reports, '--reports');
       // The candidate's interpreter starts and the cases are drawn (in a thread) while the rest loads.
       const { startAudit } = await import('../runner/audit-start.js');
       const head = startAudit(opts);

@@ -1,6 +1,6 @@
 // `merge SHARD.json...`: one report from shard reports (run --shard K/N), written like `run` writes its own.
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { prepareOutputDir } from '../report/output-dir.js';
 import { projectPath } from '../paths.js';
 import { optionWithDefault, reportersOption } from './options.js';
 
@@ -20,9 +20,9 @@ export function registerMerge(program: Command): void {
         import('../manifest.js'),
         import('../runner/merge.js'),
       ]);
+      prepareOutputDir(o.reports, '--reports');
       const order = loadManifest(o.manifest).implementations.map((e) => e.id);
       const merged = mergeReports(files.map(loadReport), order);
-      mkdirSync(o.reports, { recursive: true });
       writeReports(merged, o.reports, o.reporters);
       process.stdout.write(renderConsole(merged, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       const { exitCodeOf, unjudgedLine } = await import('./exit-code.js');

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { prepareOutputDir } from '../report/output-dir.js';
 import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, listOf, parsePolicy, parseShard, REPORTER_NAMES, reportersOption, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import { projectPath } from '../paths.js';
 import { UsageError } from '../errors.js';
@@ -43,6 +43,8 @@ export function registerRun(program: Command): void {
       // Before anything runs: a baseline that is missing or broken ends the command here (exit 2).
       const baselines = o.baseline ? await import('./baseline.js') : undefined;
       const baseline = baselines?.loadBaseline(o.baseline, o.reports, { profile: o.profile, policy: o.policy });
+      // Before anything runs, too: a reports folder that cannot be written (exit 2).
+      prepareOutputDir(o.reports, '--reports');
       const progress = runProgress(Boolean(process.stderr.isTTY));
       // SIGINT/SIGTERM: stop, write what is finished as a report marked incomplete, exit non-zero.
       const abort = new AbortController();
@@ -76,7 +78,6 @@ export function registerRun(program: Command): void {
         onImplementation: (done, total, id, r) => progress.finish(done, total, id, r.verdict, r.status === 'ran' ? undefined : r.statusDetail?.replace(/^skipped:\s*/, '') ?? r.status),
       });
       progress.done();
-      mkdirSync(o.reports, { recursive: true });
       const written = writeReports(report, o.reports, o.reporters);
       process.stdout.write(renderConsole(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       process.stdout.write(`\nreports: ${written.map((f) => join(f)).join(', ')}\n`);

@@ -6,9 +6,10 @@ import { projectPath } from '../../harness/paths.js';
 const exec = promisify(execFile);
 export const BIN = projectPath('bin', 'softmax-conformance.js');
 
-export async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `timeoutMs`: SIGKILL the command after that long (a hang reads as code null, never as an exit code; a busy loop never runs a SIGTERM handler). */
+export async function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 0): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 << 20 });
+    const r = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
