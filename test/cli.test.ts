@@ -118,6 +118,21 @@ describe('audit', () => {
     expect(report.verdict).toBe('pass');
     expect(report.implementations).toHaveLength(1);
   });
+  it('a file that does not load fails (exit 1) without claiming a case was judged: every planned case not run, and why', async () => {
+    const r = await cli(['audit', projectPath('test', 'fixtures', 'broken', 'import_fails.py') + ':softmax', '--contract', 'last', '--json', '--num-runs', '5']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as { verdict: string; accounting: { planned: number; run: number; notRun: number; notRunReasons: Record<string, number> }; implementations: { status: string; checks: { name: string; verdict: string; diagnosis: string; cases: Record<string, number> }[] }[] };
+    expect(report.verdict).toBe('fail');
+    expect(report.implementations[0].status).toBe('import-error');
+    const [check] = report.implementations[0].checks;
+    expect(check.name).toBe('import');
+    expect(check.verdict).toBe('fail');
+    expect(check.diagnosis).toContain('this module cannot be loaded');
+    expect(check.cases).toMatchObject({ run: 0, passed: 0, failed: 0 });
+    expect(check.cases.planned).toBeGreaterThan(30);
+    const { planned } = report.accounting;
+    expect(report.accounting).toEqual({ planned, run: 0, notRun: planned, notRunReasons: { 'implementation failed to import': planned } });
+  });
   it('the quiz version does not conform: exit 1, the overflow failure with a reproduction', async () => {
     const r = await cli(['audit', projectPath('implementations', 'quiz_axis0_naive.py') + ':softmax', '--contract', 'first', '--num-runs', '50']);
     expect(r.code).toBe(1);

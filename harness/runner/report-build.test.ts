@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateJson } from '../json-files.js';
 import { makeCheck, makeImpl } from '../report/fixtures.js';
 import { renderJson } from '../report/json.js';
-import { buildReport } from './report-build.js';
+import { buildReport, whyUnjudged } from './report-build.js';
 
 const PY = { python: 'python3', version: '3.11.7', numpy: '2.0.0' };
 const SETTINGS = { profile: 'strict', policy: 'ieee' as const, seed: 1, numRuns: 10, command: 'test' };
@@ -20,5 +20,18 @@ describe('buildReport settings', () => {
   it('leave it out when every row was selected (no --only, or an empty list)', () => {
     expect(buildReport('run', impls, SETTINGS, PY).settings).not.toHaveProperty('only');
     expect(buildReport('run', impls, { ...SETTINGS, only: [] }, PY).settings).not.toHaveProperty('only');
+  });
+});
+
+describe('whyUnjudged', () => {
+  const none = { planned: 40, run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 };
+  it('a file that does not load is judged (it fails) though no case ran', () => {
+    const broken = makeImpl({ id: 'b', status: 'import-error', verdict: 'fail', checks: [makeCheck({ name: 'import', verdict: 'fail', cases: none })] });
+    expect(whyUnjudged([broken])).toBeUndefined();
+    expect(buildReport('audit', [broken], SETTINGS, PY).verdict).toBe('fail');
+  });
+  it('a skipped row with no case run is not judged: error, never a pass', () => {
+    const skipped = makeImpl({ id: 's', status: 'skipped', statusDetail: 'skipped: not installed', verdict: 'skip', checks: [makeCheck({ name: 'import', verdict: 'skip', cases: none })] });
+    expect(whyUnjudged([skipped])).toBe('nothing was judged: s: skipped: not installed');
   });
 });

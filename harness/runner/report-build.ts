@@ -81,7 +81,8 @@ export function whyUnjudged(implementations: ImplementationResult[]): string | u
   const misconfigured = implementations.filter((i) => i.status === 'config-error');
   if (misconfigured.length) return misconfigured.map((i) => `${i.id}: ${i.statusDetail}`).join('; ');
   if (implementations.length === 0) return 'nothing was judged: no implementation was selected';
-  const judged = implementations.some((i) => i.checks.some((c) => c.cases.passed + c.cases.failed > 0));
+  // A file that does not load is judged (it fails) without any case run.
+  const judged = implementations.some((i) => i.status === 'import-error' || i.checks.some((c) => c.cases.passed + c.cases.failed > 0));
   if (!judged) {
     const why = implementations.map((i) => `${i.id}: ${i.statusDetail ?? 'no case could be judged'}`).join('; ');
     return `nothing was judged: ${why}`;

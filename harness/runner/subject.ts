@@ -272,7 +272,11 @@ export function verdictOf(checks: CheckResult[]): ImplementationResult['verdict'
   return 'pass';
 }
 
-/** A worker that did not start still accounts for every planned case: skipped (library absent) or failed (import). */
+/**
+ * A worker that did not start still accounts for every planned case, none of them run: skipped (library absent or
+ * no device), a configuration error (no such file or function), or failed (the file does not load: a verdict on the
+ * code without a case).
+ */
 export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: Binding[], cases: Case[], settings: SubjectSettings): ImplementationResult {
   const base = baseOf(spec);
   const planned = (b: Binding) => cases.reduce((n, c) => n + unitsFor(c, b).length, 0);
@@ -323,7 +327,8 @@ export function notStarted(spec: SubjectSpec, failure: StartFailure, bindings: B
     bindings.map((b) => ({
       name: 'import', family: 'import' as const, contract: { rule: b.rule, policy: b.policy, claimed: b.claimed },
       verdict: 'fail' as const, diagnosis: `the file does not load: ${failure.message}`,
-      cases: { planned: planned(b), run: planned(b), passed: 0, failed: planned(b), rejected: 0, errors: 0 }, ms: 0,
+      // Failed without a case: the candidate was never called, so no case counts as run (the accounting says why).
+      cases: { planned: planned(b), run: 0, passed: 0, failed: 0, rejected: 0, errors: 0 }, ms: 0,
     })),
     spec.expectedFailures,
   );
