@@ -173,7 +173,17 @@ export interface RunReport {
   verdict: 'pass' | 'fail' | 'incomplete' | 'error';
   verdictReason?: string;
   /** `only`: the implementations `run --only` selected (absent: every row of the manifest) */
-  settings: { profile: string; policy: Policy; seed: number; numRuns: number; shard?: string; only?: string[]; command: string };
+  settings: {
+    profile: string;
+    policy: Policy;
+    seed: number;
+    numRuns: number;
+    shard?: string;
+    only?: string[];
+    /** the options that decide what is judged and how (runner/judging.ts): `merge` joins only shards that agree */
+    judging?: Record<string, string | number | boolean | string[]>;
+    command: string;
+  };
   environment: { node: string; python?: string; numpy?: string; platform: string };
   /** the sandbox the candidates ran in, or why none (NOT SANDBOXED); absent in reports older than the field */
   sandbox?: SandboxInfo;

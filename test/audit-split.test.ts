@@ -123,6 +123,36 @@ describe('merge of audit shards', () => {
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/2\/3, 3\/3 missing/);
   }, 120_000);
+
+  it('refuses shards judged under another contract or timeout (exit 2, naming the option): together they are no audit', async () => {
+    const base = ['--num-runs', '10', '--shard'];
+    const [s1, lastS2, firstS2, slowS2] = await Promise.all([
+      audit('correct.py:softmax', ['--contract', 'last', ...base, '1/2']),
+      audit('correct.py:softmax', ['--contract', 'last', ...base, '2/2']),
+      audit('correct.py:softmax', ['--contract', 'first', ...base, '2/2']),
+      audit('correct.py:softmax', ['--contract', 'last', '--timeout', '3000', ...base, '2/2']),
+    ]);
+    expect(s1.settings.judging).toMatchObject({ contract: 'last', timeoutMs: 10000 });
+    const dir = tmp();
+    const file = (name: string, r: RunReport) => {
+      writeReport(join(dir, name), r);
+      return join(dir, name);
+    };
+    const f1 = file('s1.json', s1);
+    const ok = await cli(['merge', f1, file('last.json', lastS2), '--reports', tmp(), '--reporters', 'json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    for (const [name, r, option] of [['first.json', firstS2, '--contract ("last" vs "first")'], ['slow.json', slowS2, '--timeout (10000 vs 3000)']] as const) {
+      const m = await cli(['merge', f1, file(name, r), '--reports', tmp(), '--reporters', 'json']);
+      expect(m.code, name).toBe(2);
+      expect(m.stderr).toContain(`merge: the audit shards were not judged alike, so together they are not one run: ${option}`);
+    }
+    // The same name, other code: the file changed between the two shards' jobs.
+    const edited = structuredClone(lastS2);
+    edited.implementations[0].target!.sha256 = '0'.repeat(64);
+    const m = await cli(['merge', f1, file('edited.json', edited), '--reports', tmp(), '--reporters', 'json']);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain('merge: the audit shards audited different code');
+  }, 120_000);
 });
 
 function writeReport(file: string, r: RunReport): void {

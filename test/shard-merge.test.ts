@@ -1,6 +1,6 @@
 // Issue 6: `run --shard K/N` runs a deterministic share of the implementations, and `merge` combines the shard
 // reports into one that reads exactly like an unsharded run of the same implementations.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { tempDirs } from './helpers/temp.js';
@@ -93,7 +93,32 @@ describe('sharded, then merged', () => {
   });
 
   it('keeps the settings that make runs comparable', () => {
-    for (const k of ['profile', 'policy', 'seed', 'numRuns'] as const) expect(merged.settings[k]).toEqual(unsharded.settings[k]);
+    for (const k of ['profile', 'policy', 'seed', 'numRuns', 'judging'] as const) expect(merged.settings[k]).toEqual(unsharded.settings[k]);
+    expect(merged.settings.judging).toMatchObject({ timeoutMs: 10000, maxElements: 1048576, strictDomain: false });
+    expect(merged.settings.judging?.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('merge refuses what is not one whole run (exit 2)', () => {
+  const write = (r: RunReport) => {
+    const f = join(tmp(), 'report.json');
+    writeFileSync(f, JSON.stringify(r));
+    return f;
+  };
+  it('a shard missing (a CI job that failed to upload its report): never a pass on half the rows', async () => {
+    const m = await cli(['merge', write(shard1), '--reports', tmp()]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain('merge: shard 2/2 missing');
+    expect(m.stdout).toBe('');
+  });
+  it('a shard judged with other options or another manifest, named in the message', async () => {
+    const slower = { ...shard2, settings: { ...shard2.settings, judging: { ...shard2.settings.judging, timeoutMs: 500 } } };
+    const edited = { ...shard2, settings: { ...shard2.settings, judging: { ...shard2.settings.judging, manifestSha256: '0'.repeat(64) } } };
+    for (const [r, said] of [[slower, '--timeout (10000 vs 500)'], [edited, '--manifest (its contents)']] as const) {
+      const m = await cli(['merge', write(shard1), write(r), '--reports', tmp()]);
+      expect(m.code).toBe(2);
+      expect(m.stderr).toContain(said);
+    }
   });
 
   it('has the unsharded run\'s golden matrix (implementations × libraries)', () => {

@@ -13,6 +13,7 @@ import { UsageError } from '../errors.js';
 import type { ImplementationResult, RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { buildReport } from './report-build.js';
+import { assertSameJudging, assertWholeSet } from './judging.js';
 import { resultOf, type SubjectSpec } from './subject.js';
 
 export interface ShardState {
@@ -43,25 +44,18 @@ export function mergeAuditShards(reports: RunReport[], sandbox?: SandboxInfo): R
   const first = reports[0];
   const s0 = first.settings;
   const count = Number(s0.shard!.split('/')[1]);
-  const seen = new Set<number>();
   for (const r of reports) {
-    const s = r.settings;
     if (!isAuditShard(r)) throw new UsageError('merge: audit shard reports cannot be merged with other reports');
-    if (s.profile !== s0.profile || s.policy !== s0.policy || s.seed !== s0.seed || s.numRuns !== s0.numRuns) {
-      throw new UsageError('merge: the audit shards were produced with different settings (profile, policy, seed or num-runs)');
-    }
-    const [k, n] = s.shard!.split('/').map(Number);
-    if (n !== count) throw new UsageError(`merge: shard ${s.shard} is not one of ${count} shards`);
-    if (seen.has(k)) throw new UsageError(`merge: shard ${s.shard} is given twice`);
-    seen.add(k);
     if (r.implementations.length !== 1 || r.implementations[0].id !== first.implementations[0].id) {
       throw new UsageError('merge: the audit shards audited different candidates');
     }
+    // The same name but other code (the file changed between two shards' jobs) is another candidate too.
+    const sha = (x: RunReport) => x.implementations[0].target?.sha256;
+    if (sha(r) !== sha(first)) throw new UsageError(`merge: the audit shards audited different code: ${first.implementations[0].id} has sha256 ${sha(first) ?? '?'} in one and ${sha(r) ?? '?'} in another`);
   }
-  if (seen.size !== count) {
-    const missing = [...Array(count).keys()].map((i) => i + 1).filter((k) => !seen.has(k));
-    throw new UsageError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: a merge of some shards is not the audit`);
-  }
+  assertWholeSet(reports, 'audit shards');
+  // Another --contract, --timeout or --dtype is another audit: its findings do not add up with these.
+  assertSameJudging(reports, 'audit shards');
   const impls = reports.map((r) => r.implementations[0]);
   const stateless = impls.find((i) => !i.shardState);
   if (stateless) throw new UsageError(`merge: a shard of ${stateless.id} did not run (${stateless.statusDetail ?? stateless.status}); nothing to merge`);

@@ -12,6 +12,7 @@ import type { EvaluationPartial } from '../engine/partial.js';
 import { evaluateSplit, shareSource, type CaseSource } from './split-evaluation.js';
 import { shareOnThread } from './share-thread-client.js';
 import { shardStateOf } from './audit-shards.js';
+import { auditJudging } from './judging.js';
 import { unitsFor } from '../engine/unit.js';
 import { caseArb, type GeneratedCase } from '../generators/cases.js';
 import { DEFAULT_MAX_ELEMENTS } from '../generators/lengths.js';
@@ -124,7 +125,7 @@ export async function runAudit(opts: AuditOptions, head: AuditHead = startAudit(
     }
     if (opts.shard) result.shardState = shardStateOf(spec, bindingsOf(spec, settings.policy), checkNames, partial, coverage!, { ...settings.coverage, language: spec.language }, settings.op);
   }
-  return buildReport('audit', [result], opts, python, performance.now() - head.started, sandbox);
+  return buildReport('audit', [result], { ...opts, judging: auditJudging(opts) }, python, performance.now() - head.started, sandbox);
 }
 
 /** The fixed cases in the audit's dtypes; by default all of them, bfloat16's only where the default includes it. */

@@ -20,7 +20,7 @@ describe('merging shards keeps the weakest trust level', () => {
   });
 
   it('the merged report carries it', () => {
-    const a = makeReport({ sandbox: SANDBOXED, implementations: [] });
+    const a = makeReport({ sandbox: SANDBOXED, implementations: [], settings: { ...makeReport().settings, shard: '1/1' } });
     expect(mergeReports([a], []).sandbox).toEqual(SANDBOXED);
   });
 });

@@ -5,6 +5,7 @@ import type { RunReport } from '../model.js';
 import type { SandboxInfo } from '../worker/sandbox.js';
 import { buildReport } from './run.js';
 import { isAuditShard, mergeAuditShards } from './audit-shards.js';
+import { assertSameJudging, assertWholeSet } from './judging.js';
 
 /** The weakest trust level of the shards: sandboxed only if every shard was; not recorded if one did not say. */
 export function mergedSandbox(reports: RunReport[]): SandboxInfo | undefined {
@@ -21,12 +22,11 @@ export function mergeReports(reports: RunReport[], order: string[]): RunReport {
   const first = reports[0];
   // Shards of one audit split its cases, not a list of implementations: their findings are merged check by check.
   if (reports.some(isAuditShard)) return mergeAuditShards(reports, mergedSandbox(reports));
-  for (const r of reports) {
-    const s = r.settings;
-    if (s.profile !== first.settings.profile || s.policy !== first.settings.policy || s.seed !== first.settings.seed || s.numRuns !== first.settings.numRuns) {
-      throw new UsageError('the shard reports were produced with different settings (profile, policy, seed or num-runs) and cannot be merged');
-    }
-  }
+  if (reports.some((r) => r.kind !== 'run')) throw new UsageError('merge: an audit report that is not a shard cannot be merged with run shards');
+  // Only the whole set of shards of one run is that run: a missing shard (a CI job that failed to upload) or one
+  // judged with other options would make a verdict no command gave.
+  assertWholeSet(reports, 'shard reports');
+  assertSameJudging(reports, 'shard reports');
   const impls = reports.flatMap((r) => r.implementations);
   const ids = impls.map((i) => i.id);
   const dup = ids.find((id, k) => ids.indexOf(id) !== k);

@@ -5,6 +5,7 @@ import type { Policy } from '../contracts.js';
 import { isGateFailure } from '../engine/expectations.js';
 import { OUT_OF_BUDGET, REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
 import { TOOL_VERSION } from '../version.js';
+import type { Judging } from './judging.js';
 import type { SandboxInfo } from '../worker/sandbox.js';
 
 export interface ReportSettings {
@@ -16,6 +17,8 @@ export interface ReportSettings {
   shard?: { index: number; count: number };
   /** run --only: the rows selected */
   only?: string[];
+  /** the options that decide what is judged (runner/judging.ts) */
+  judging?: Judging;
 }
 
 export function buildReport(
@@ -62,6 +65,7 @@ export function buildReport(
       numRuns: opts.numRuns,
       ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
       ...(opts.only?.length ? { only: [...opts.only] } : {}),
+      ...(opts.judging ? { judging: opts.judging } : {}),
       command: opts.command,
     },
     environment: { node: process.version, python: python.version, numpy: python.numpy, platform: `${platform()}-${arch()}` },

@@ -5,12 +5,13 @@ import type { Case } from '../cases/case.js';
 import { discussionCases } from '../cases/discussion.js';
 import { generatedCases } from '../cases/generated.js';
 import type { Policy } from '../contracts.js';
-import { implementationFile, loadManifest, type ManifestEntry } from '../manifest.js';
+import { DEFAULT_MANIFEST_PATH, implementationFile, loadManifest, type ManifestEntry } from '../manifest.js';
 import type { ImplementationResult, RunReport } from '../model.js';
 import { getProfile } from '../tolerance/profiles.js';
 import { checkPython } from '../worker/python-worker.js';
 import { resolveSandbox, sandboxInfoFor, type SandboxMode } from '../worker/sandbox.js';
 import { buildReport } from './report-build.js';
+import { runJudging } from './judging.js';
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { applyPlatform } from '../engine/expectations.js';
@@ -99,6 +100,8 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const sandbox = sandboxInfoFor(await resolveSandbox(opts.sandbox), opts.memoryMb);
   const python = await checkPython(opts.python);
   const manifest = loadManifest(opts.manifest);
+  // The manifest's bytes as read now, with the options that shape the judging: what `merge` checks shards by.
+  const judging = runJudging(opts, opts.manifest ?? DEFAULT_MANIFEST_PATH);
   const profile = getProfile(opts.profile);
   let entries = manifest.implementations;
   if (opts.only?.length) {
@@ -147,7 +150,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   await Promise.race([pool, aborted(opts.signal)]);
   const interrupted = opts.signal?.aborted === true;
   const finished = Array.from(results, (r, i) => r ?? notRun(specFromManifest(entries[i], opts.manifest), cases, opts.policy));
-  const report = buildReport('run', finished, opts, python, performance.now() - started, sandbox);
+  const report = buildReport('run', finished, { ...opts, judging }, python, performance.now() - started, sandbox);
   if (interrupted) report.verdict = 'incomplete';
   if (goldens) {
     const order = entries.map((e) => e.id);
