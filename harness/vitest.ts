@@ -13,7 +13,7 @@ export type Target = string | SoftmaxFunction;
 /** The failure message a person reads: the verdict, then each failing check's diagnosis and counterexample. */
 export function describeFailure(report: RunReport): string {
   const impl = report.implementations[0];
-  if (report.verdict === 'error') return `could not judge ${impl?.title ?? 'the candidate'}: ${report.verdictReason ?? impl?.statusDetail ?? ''}`;
+  if (report.verdict === 'error' || report.verdict === 'incomplete') return `could not judge ${impl?.title ?? 'the candidate'}: ${report.verdictReason ?? impl?.statusDetail ?? ''}`;
   const failing = impl.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'xpass');
   const lines = [`${impl.title} does not conform (${failing.length} failing check${failing.length === 1 ? '' : 's'})`];
   for (const c of failing) {
@@ -26,6 +26,9 @@ export function describeFailure(report: RunReport): string {
 
 export async function toConformTo(this: { isNot?: boolean }, received: Target, options: AuditApiOptions): Promise<{ pass: boolean; message: () => string }> {
   const report = await audit(received, options);
+  // Not judged (a function name that does not exist, nothing in the domain) is neither a pass nor a failure:
+  // `.not.toConformTo` must not pass on a typo, so it throws whichever way the assertion is put.
+  if (report.verdict === 'error' || report.verdict === 'incomplete') throw new Error(describeFailure(report));
   const pass = report.verdict === 'pass';
   return {
     pass,
