@@ -48,11 +48,24 @@ describe('overflow check: the explanation', () => {
     expect(judge(fromNumbers('float64', [2], [1000, 5]), [1, 0]).status).toBe('pass');
   });
 
-  it('says exp overflowed when a NaN (or inf) stands where the result is finite', () => {
+  it('says exp overflowed when a NaN (or inf) stands where the result is finite, in a slice with a value past ln(max)', () => {
     const d = detail(judge(fromNumbers('float64', [2], [1000, 5]), [NaN, 0]));
-    expect(d).toMatch(/^overflows: exp of a large input is inf, so its slice becomes inf\/inf = NaN: on \[1000, 5\] \(float64\), output\[0\] is nan where the correctly rounded value is 1\.0$/);
+    expect(d).toMatch(/^overflows: exp\(1000\) is inf in float64, and its slice comes out NaN: on \[1000, 5\] \(float64\), output\[0\] is nan where the correctly rounded value is 1\.0$/);
+    expect(detail(judge(fromNumbers('float64', [2], [1000, 5]), [Infinity, 0]))).toMatch(/^overflows: exp\(1000\) is inf in float64, and its slice comes out inf: on /);
+    // float32 overflows past 88.72: 100 does, 88 does not
+    expect(detail(judge(fromNumbers('float32', [2], [100, 0]), [NaN, 0]))).toMatch(/^overflows: exp\(100\) is inf in float32, and its slice comes out NaN: /);
     // a float input with a range past 2^63 is still an overflow, never an integer wrap-around
     expect(detail(judge(fromNumbers('float64', [2], [1e300, -1e300]), [NaN, NaN]))).toMatch(/^overflows: /);
+  });
+
+  it('reads the slice of the element it reports: a NaN row of small values beside a large row is no overflow of its own', () => {
+    // A max over the whole input (1001) leaves every exp of the row [-1000, -999] at 0: the evidence is that row's
+    // underflow, not an exp of a large input (the row with 1000 and 1001 came out right).
+    const x = fromNumbers('float64', [2, 2], [1000, 1001, -1000, -999]);
+    expect(detail(judge(x, [0.2689414213699951, 0.7310585786300049, NaN, NaN]))).toMatch(/^underflows: every exp of the slice is 0 in float64 \(its largest value is -999\), and it comes out NaN: on 2x2 \[1000, 1001, -1000, -999\] \(float64\), output\[1, 0\] is nan /);
+    // a NaN row whose exps neither overflow nor vanish: no cause can be read off it, only where it is wrong
+    const y = fromNumbers('float64', [2, 2], [1000, 1001, 1, 2]);
+    expect(detail(judge(y, [0.2689414213699951, 0.7310585786300049, NaN, NaN]))).toMatch(/^on 2x2 \[1000, 1001, 1, 2\] \(float64\), output\[1, 0\] is nan /);
   });
 
   it('gives no explanation for a finite wrong result: only where it is wrong', () => {
@@ -113,7 +126,9 @@ describe('the other oracle checks: what each applies to and how it explains a fa
 
   it('underflow: 0/0 = NaN when every exp underflowed, lost tiny results, or nothing to add', () => {
     const x = f64([-1000, -1001]);
-    expect(detail(judgeWith(underflowCheck, x, [NaN, NaN]))).toMatch(/^underflows: every exp in the slice is 0, so it becomes 0\/0 = NaN: on /);
+    expect(detail(judgeWith(underflowCheck, x, [NaN, NaN]))).toMatch(/^underflows: every exp of the slice is 0 in float64 \(its largest value is -1000\), and it comes out NaN: on /);
+    // float16 underflows below ln(2^-25) = -17.3: a slice of -20s does, one of -10s does not
+    expect(detail(judgeWith(underflowCheck, fromNumbers('float16', [2], [-20, -20]), [NaN, NaN]))).toMatch(/^underflows: every exp of the slice is 0 in float16 \(its largest value is -20\)/);
     const y = f64([0, -600, -1000]); // the -1000 underflows; exp(-600) ~ 2.6e-261 is normal, so not a flush
     expect(detail(judgeWith(underflowCheck, y, [1, 0, 0]))).toMatch(/^loses tiny results: returns 0 where the correct result is a small nonzero number: on /);
     expect(detail(judgeWith(underflowCheck, x, [0.75, 0.25]))).toMatch(/^on \[-1000, -1001\] \(float64\), output\[1\] is 0\.25 where /);

@@ -2,15 +2,15 @@
 // so that the failing family names where an implementation breaks.
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { Family } from '../model.js';
-import { isFloatDType, type FloatDType } from '../tensor/dtype.js';
-import { MIN_NORMAL } from '../tolerance/metrics.js';
-import { numbersOf, type Tensor } from '../tensor/tensor.js';
+import { isFloatDType, resultDType, type FloatDType } from '../tensor/dtype.js';
+import { MIN_NORMAL, MIN_SUBNORMAL } from '../tolerance/metrics.js';
+import { numbersOf, slicesOver, type Tensor } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import { isFiniteInput, isOrdinary } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import type { CallOutcome } from '../worker/types.js';
 import { primaryProbe, type Check, type Judgement, type JudgeContext } from './check.js';
-import { fmtElement, fmtExact, fmtInput } from './format.js';
+import { fmtElement, fmtExact, fmtInput, fmtShort } from './format.js';
 import { inExpectedDtype, usableOutput } from './outcome.js';
 
 interface OracleCheckSpec {
@@ -18,8 +18,8 @@ interface OracleCheckSpec {
   family: Family;
   description: string;
   applies(d: Domains, unit: Unit): boolean;
-  /** a sentence about this kind of failure, given the failing output and the expected one */
-  explain(actual: Tensor, expected: Tensor, unit: Unit): string | undefined;
+  /** a sentence about this kind of failure, given the failing output, the expected one and the element reported */
+  explain(actual: Tensor, expected: Tensor, unit: Unit, reported?: number): string | undefined;
 }
 
 export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeContext, explain?: OracleCheckSpec['explain']): Judgement {
@@ -37,7 +37,7 @@ export function judgeAgainstOracle(unit: Unit, outcome: CallOutcome, ctx: JudgeC
       (Number.isFinite(w.ulp) ? ` (${w.ulp} ULP apart; ${w.allowedDescription})` : '')
     : `${cmp.failing} elements are out of tolerance`;
   // The explanations below are about softmax's exps; log-softmax's failures read differently.
-  const why = ctx.op === 'log-softmax' ? explainLogSoftmax(actual, expected) : explain?.(actual, expected, unit);
+  const why = ctx.op === 'log-softmax' ? explainLogSoftmax(actual, expected) : explain?.(actual, expected, unit, w?.index);
   return {
     status: 'fail',
     detail: `${why ? `${why}: ` : ''}on ${fmtInput(unit.case.input)}, ${where}`,
@@ -75,11 +75,36 @@ export function oracleCheck(spec: OracleCheckSpec): Check {
 }
 
 const hasNaN = (t: Tensor) => numbersOf(t).some(Number.isNaN);
-const nanWhereFinite = (a: Tensor, e: Tensor) => {
-  const av = numbersOf(a);
-  const ev = numbersOf(e);
-  return ev.some((x, i) => Number.isFinite(x) && !Number.isFinite(av[i]));
-};
+
+/** ln of each dtype's largest finite value: exp of a larger input is inf in that dtype. */
+const LN_MAX: Record<FloatDType, number> = { float64: Math.log(Number.MAX_VALUE), float32: Math.log(3.4028234663852886e38), float16: Math.log(65504), bfloat16: Math.log(3.3895313892515355e38) };
+/** exp of an input below this rounds to 0 in the dtype: ln of half its smallest subnormal (halved after the log:
+ * half of float64's is 0). */
+const lnZero = (d: FloatDType) => Math.log(MIN_SUBNORMAL[d]) - Math.LN2;
+
+/**
+ * What the input shows about a NaN or infinite output where the softmax is finite, read off the slice that holds
+ * it (the reported element's, else the first such): a value whose exp overflows the dtype, or a slice whose every
+ * exp is 0. Symptoms only, no mechanism: the same NaN comes from exp taken before the max is subtracted, from a max
+ * taken over more than the slice, or from a cast to a narrower type, and the output cannot tell them apart.
+ */
+export function nonFiniteSymptom(actual: Tensor, expected: Tensor, unit: Unit, reported?: number): string | undefined {
+  const av = numbersOf(actual);
+  const ev = numbersOf(expected);
+  const wrong = (i: number) => Number.isFinite(ev[i]) && !Number.isFinite(av[i]);
+  const at = reported !== undefined && wrong(reported) ? reported : ev.findIndex((_, i) => wrong(i));
+  if (at < 0) return undefined;
+  const x = unit.case.input;
+  const dt = resultDType(x.dtype);
+  const xv = numbersOf(x);
+  const slice = slicesOver(x.shape, unit.axes).find((s) => s.includes(at)) ?? [at];
+  const largest = Math.max(...slice.map((k) => xv[k]));
+  const comesOut = Number.isNaN(av[at]) ? 'NaN' : av[at] > 0 ? 'inf' : '-inf';
+  const shown = isFloatDType(x.dtype) ? fmtShort(largest) : String(largest); // as fmtInput shows the input
+  if (largest > LN_MAX[dt]) return `overflows: exp(${shown}) is inf in ${dt}, and its slice comes out ${comesOut}`;
+  if (largest < lnZero(dt)) return `underflows: every exp of the slice is 0 in ${dt} (its largest value is ${shown}), and it comes out ${comesOut}`;
+  return undefined;
+}
 
 export const valuesCheck = oracleCheck({
   name: 'values',
@@ -94,14 +119,14 @@ export const overflowCheck = oracleCheck({
   family: 'overflow',
   description: 'inputs whose plain exp overflows (e.g. [1000, 5]): the result must still be the correctly rounded softmax',
   applies: (d) => isFiniteInput(d) && d.overflow,
-  explain: (a, e, unit) => {
+  explain: (a, e, unit, reported) => {
     const x = unit.case.input;
     if (!isFloatDType(x.dtype)) {
       const v = numbersOf(x);
       const range = Math.max(...v) - Math.min(...v);
       if (range > (x.dtype === 'int32' ? 2 ** 31 - 1 : 2 ** 63 - 1)) return 'wraps around: x - max(x) is computed in the integer dtype and overflows it';
     }
-    return nanWhereFinite(a, e) ? 'overflows: exp of a large input is inf, so its slice becomes inf/inf = NaN' : undefined;
+    return nonFiniteSymptom(a, e, unit, reported);
   },
 });
 
@@ -110,12 +135,11 @@ export const underflowCheck = oracleCheck({
   family: 'underflow',
   description: 'inputs whose plain exps underflow (e.g. [-1000, -1001]) or whose results are subnormal',
   applies: (d) => isFiniteInput(d) && !d.overflow && d.underflow,
-  explain: (a, e) =>
-    nanWhereFinite(a, e)
-      ? 'underflows: every exp in the slice is 0, so it becomes 0/0 = NaN'
-      : numbersOf(a).some((x, i) => x === 0 && numbersOf(e)[i] !== 0)
-        ? 'loses tiny results: returns 0 where the correct result is a small nonzero number'
-        : undefined,
+  explain: (a, e, unit, reported) =>
+    nonFiniteSymptom(a, e, unit, reported) ??
+    (numbersOf(a).some((x, i) => x === 0 && numbersOf(e)[i] !== 0)
+      ? 'loses tiny results: returns 0 where the correct result is a small nonzero number'
+      : undefined),
 });
 
 export const singletonCheck = oracleCheck({
