@@ -72,13 +72,17 @@ describe('overflow check: the explanation', () => {
     expect(detail(judge(fromNumbers('float64', [2], [1000, 5]), [0.5, 0.5]))).toMatch(/^on \[1000, 5\] \(float64\), output\[1\] is 0\.5 where the correctly rounded value is 0\.0 \(\d+ ULP apart; strict allows /);
   });
 
-  it('says an integer input wrapped around when its range does not fit the dtype, and not when it just fits', () => {
-    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -1]), [NaN, NaN]))).toMatch(/^wraps around: x - max\(x\) is computed in the integer dtype and overflows it: on /);
-    expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2n ** 62n, -(2n ** 62n) - 4096n)), [0.5, 0.5]))).toMatch(/^wraps around: /);
-    // range 2^31 - 1: fits int32, so a NaN is exp's overflow
-    expect(detail(judge(fromNumbers('int32', [2], [2147483647, 0]), [NaN, 0]))).toMatch(/^overflows: /);
-    // the same range in int64 is nowhere near its limit
-    expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2147483647n, -1n)), [NaN, NaN]))).toMatch(/^overflows: /);
+  it('says an integer input wrapped around only when the output shows it: NaN at a small element whose difference from the max leaves the dtype', () => {
+    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -2]), [0, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and output\[1\] comes out NaN though exp\(-2\) is finite: on /);
+    // -1 - 2147483647 is -2^31 itself, inside int32: no wrap, so the NaN is read as exp's overflow
+    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -1]), [NaN, NaN]))).toMatch(/^overflows: exp\(2147483647\) is inf in float64/);
+    // NaN only at the max element, 0 at the small one: what exp before the max gives, not a wrap
+    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -2]), [NaN, 0]))).toMatch(/^overflows: /);
+    // a range past int64's with a finite wrong output: nothing shows a wrap, so nothing is said about one
+    expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2n ** 62n, -(2n ** 62n) - 4096n)), [0.5, 0.5]))).toMatch(/^on /);
+    expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2n ** 62n, -(2n ** 62n) - 4096n)), [0, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int64 /);
+    // the max of the whole input (another row's) counts too: a global max wraps a row of its own small values
+    expect(detail(judge(fromNumbers('int32', [2, 2], [2147483647, 0, -2, -3]), [1, 0, NaN, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and output\[1, 0\] comes out NaN/);
   });
 });
 

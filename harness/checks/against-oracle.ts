@@ -106,6 +106,32 @@ export function nonFiniteSymptom(actual: Tensor, expected: Tensor, unit: Unit, r
   return undefined;
 }
 
+/**
+ * An integer input whose x - max(x) leaves its dtype, shown by the output: an element whose own exp is finite (so
+ * any float computation gives it a finite share, 0 at worst) comes out NaN or inf, and its difference from the max
+ * of its slice or of the whole input is below the dtype's range (in the dtype it wraps to a large positive number).
+ */
+function wrapSymptom(actual: Tensor, expected: Tensor, unit: Unit): string | undefined {
+  const x = unit.case.input;
+  if (isFloatDType(x.dtype)) return undefined;
+  const lowest = x.dtype === 'int32' ? -(2 ** 31) : -(2 ** 63);
+  const xv = numbersOf(x);
+  const av = numbersOf(actual);
+  const ev = numbersOf(expected);
+  const overall = Math.max(...xv);
+  for (const slice of slicesOver(x.shape, unit.axes)) {
+    const own = Math.max(...slice.map((k) => xv[k]));
+    for (const i of slice) {
+      if (Number.isFinite(av[i]) || !Number.isFinite(ev[i]) || xv[i] > LN_MAX.float64) continue;
+      const m = xv[i] - own < lowest ? own : xv[i] - overall < lowest ? overall : undefined;
+      if (m !== undefined) {
+        return `wraps around: x - max(x) leaves ${x.dtype} (${xv[i]} - ${m} < ${lowest}), and ${fmtElement('output', actual.shape, i)} comes out ${Number.isNaN(av[i]) ? 'NaN' : 'inf'} though exp(${xv[i]}) is finite`;
+      }
+    }
+  }
+  return undefined;
+}
+
 export const valuesCheck = oracleCheck({
   name: 'values',
   family: 'values',
@@ -119,15 +145,7 @@ export const overflowCheck = oracleCheck({
   family: 'overflow',
   description: 'inputs whose plain exp overflows (e.g. [1000, 5]): the result must still be the correctly rounded softmax',
   applies: (d) => isFiniteInput(d) && d.overflow,
-  explain: (a, e, unit, reported) => {
-    const x = unit.case.input;
-    if (!isFloatDType(x.dtype)) {
-      const v = numbersOf(x);
-      const range = Math.max(...v) - Math.min(...v);
-      if (range > (x.dtype === 'int32' ? 2 ** 31 - 1 : 2 ** 63 - 1)) return 'wraps around: x - max(x) is computed in the integer dtype and overflows it';
-    }
-    return nonFiniteSymptom(a, e, unit, reported);
-  },
+  explain: (a, e, unit, reported) => wrapSymptom(a, e, unit) ?? nonFiniteSymptom(a, e, unit, reported),
 });
 
 export const underflowCheck = oracleCheck({
