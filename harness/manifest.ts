@@ -33,6 +33,8 @@ export interface ExpectedFailure {
   check: Family;
   /** one sentence with the evidence */
   reason: string;
+  /** the input dtypes it fails on; a failure of the check on any other dtype fails the gate (absent: any dtype) */
+  dtypes?: DType[];
 }
 
 export interface ManifestEntry {

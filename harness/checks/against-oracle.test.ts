@@ -73,7 +73,10 @@ describe('overflow check: the explanation', () => {
   });
 
   it('says an integer input wrapped around only when the output shows it: NaN at a small element whose difference from the max leaves the dtype', () => {
-    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -2]), [0, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and output\[1\] comes out NaN though exp\(-2\) is finite: on /);
+    // [0, NaN] is exactly exp of the wrapped difference (2147483647) normalised
+    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -2]), [0, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and the output is what the wrapped difference gives: on /);
+    // NaN at the small element with another value beside it: not the wrapped computation's output, but its symptom
+    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -2]), [0.5, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and output\[1\] comes out NaN though exp\(-2\) is finite: on /);
     // -1 - 2147483647 is -2^31 itself, inside int32: no wrap, so the NaN is read as exp's overflow
     expect(detail(judge(fromNumbers('int32', [2], [2147483647, -1]), [NaN, NaN]))).toMatch(/^overflows: exp\(2147483647\) is inf in float64/);
     // NaN only at the max element, 0 at the small one: what exp before the max gives, not a wrap
@@ -81,8 +84,15 @@ describe('overflow check: the explanation', () => {
     // a range past int64's with a finite wrong output: nothing shows a wrap, so nothing is said about one
     expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2n ** 62n, -(2n ** 62n) - 4096n)), [0.5, 0.5]))).toMatch(/^on /);
     expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2n ** 62n, -(2n ** 62n) - 4096n)), [0, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int64 /);
+    // a finite output that is exactly exp of the wrapped difference, normalised: -2^31 - 5 wraps to 2^31 - 5
+    const y = fromNumbers('int32', [3], [2147483647, -2147483648, 5]); // -2^31 - (2^31 - 1) wraps to 1
+    const e = [1, Math.E, Math.exp(5 - 2147483647)];
+    const s = e[0] + e[1] + e[2];
+    expect(detail(judge(y, e.map((v) => v / s)))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2147483648 - 2147483647 < -2147483648\), and the output is what the wrapped difference gives: on \[2147483647, -2147483648, 5\] \(int32\), output\[1\] is /);
+    // the same input with a finite wrong output that is not the wrapped one: no wrap is claimed
+    expect(detail(judge(y, [0.5, 0.25, 0.25]))).toMatch(/^on \[2147483647, -2147483648, 5\]/);
     // the max of the whole input (another row's) counts too: a global max wraps a row of its own small values
-    expect(detail(judge(fromNumbers('int32', [2, 2], [2147483647, 0, -2, -3]), [1, 0, NaN, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and output\[1, 0\] comes out NaN/);
+    expect(detail(judge(fromNumbers('int32', [2, 2], [2147483647, 0, -2, -3]), [1, 0, NaN, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and the output is what the wrapped difference gives: on 2x2 /);
   });
 });
 

@@ -106,27 +106,63 @@ export function nonFiniteSymptom(actual: Tensor, expected: Tensor, unit: Unit, r
   return undefined;
 }
 
+/** x as exact integers (int64 through BigInt: its extremes are not doubles). */
+function integersOf(x: Tensor): bigint[] {
+  return x.dtype === 'int64' ? Array.from(x.data as BigInt64Array) : Array.from(numbersOf(x), (v) => BigInt(v));
+}
+
 /**
- * An integer input whose x - max(x) leaves its dtype, shown by the output: an element whose own exp is finite (so
- * any float computation gives it a finite share, 0 at worst) comes out NaN or inf, and its difference from the max
- * of its slice or of the whole input is below the dtype's range (in the dtype it wraps to a large positive number).
+ * An integer input whose x - max(x) leaves its dtype, shown by the output: either the output is what that difference
+ * gives wrapped in the dtype (exp of the wrapped difference, normalised over the slice or the whole input, with the
+ * max of the slice or of the whole input), or an element whose own exp is finite (so any float computation gives it
+ * a finite share) comes out NaN or inf while its difference from the max leaves the dtype.
  */
 function wrapSymptom(actual: Tensor, expected: Tensor, unit: Unit): string | undefined {
   const x = unit.case.input;
-  if (isFloatDType(x.dtype)) return undefined;
-  const lowest = x.dtype === 'int32' ? -(2 ** 31) : -(2 ** 63);
-  const xv = numbersOf(x);
+  if (x.dtype !== 'int32' && x.dtype !== 'int64') return undefined;
+  const bits = x.dtype === 'int32' ? 32 : 64;
+  const lowest = -(2n ** BigInt(bits - 1));
+  const xi = integersOf(x);
   const av = numbersOf(actual);
   const ev = numbersOf(expected);
-  const overall = Math.max(...xv);
-  for (const slice of slicesOver(x.shape, unit.axes)) {
-    const own = Math.max(...slice.map((k) => xv[k]));
-    for (const i of slice) {
-      if (Number.isFinite(av[i]) || !Number.isFinite(ev[i]) || xv[i] > LN_MAX.float64) continue;
-      const m = xv[i] - own < lowest ? own : xv[i] - overall < lowest ? overall : undefined;
-      if (m !== undefined) {
-        return `wraps around: x - max(x) leaves ${x.dtype} (${xv[i]} - ${m} < ${lowest}), and ${fmtElement('output', actual.shape, i)} comes out ${Number.isNaN(av[i]) ? 'NaN' : 'inf'} though exp(${xv[i]}) is finite`;
+  const slices = slicesOver(x.shape, unit.axes);
+  const maxOf = (idx: readonly number[]) => idx.reduce((m, k) => (xi[k] > m ? xi[k] : m), xi[idx[0]]);
+  const whole = Array.from(xi, (_, k) => k);
+  const overall = maxOf(whole);
+  const leaves = (k: number, m: bigint) => xi[k] - m < lowest;
+  // The first element whose difference from a max leaves the dtype, and that max.
+  let first: { k: number; m: bigint } | undefined;
+  for (const s of slices) {
+    const own = maxOf(s);
+    for (const k of s) {
+      const m = leaves(k, own) ? own : leaves(k, overall) ? overall : undefined;
+      if (m !== undefined && first === undefined) first = { k, m };
+    }
+  }
+  if (first === undefined) return undefined;
+  const head = `wraps around: x - max(x) leaves ${x.dtype} (${xi[first.k]} - ${first.m} < ${lowest})`;
+  // The output is exactly what the wrapped difference gives, under one of the four readings.
+  const same = (a: number, b: number) => (Number.isNaN(a) ? Number.isNaN(b) : a === b || Math.abs(a - b) <= 1e-9 * Math.abs(b));
+  for (const maxOver of [slices, [whole]]) {
+    const m = new Map<number, bigint>();
+    for (const s of maxOver) {
+      const top = maxOf(s);
+      for (const k of s) m.set(k, top);
+    }
+    const e = Array.from(xi, (v, k) => Math.exp(Number(BigInt.asIntN(bits, v - m.get(k)!))));
+    for (const sumOver of [slices, [whole]]) {
+      const sim = new Float64Array(e.length);
+      for (const s of sumOver) {
+        const total = s.reduce((t, k) => t + e[k], 0);
+        for (const k of s) sim[k] = e[k] / total;
       }
+      if (sim.every((v, k) => same(av[k], v))) return `${head}, and the output is what the wrapped difference gives`;
+    }
+  }
+  for (let k = 0; k < xi.length; k++) {
+    if (Number.isFinite(av[k]) || !Number.isFinite(ev[k]) || Number(xi[k]) > LN_MAX.float64) continue;
+    if (leaves(k, maxOf(slices.find((s) => s.includes(k)) ?? [k])) || leaves(k, overall)) {
+      return `${head}, and ${fmtElement('output', actual.shape, k)} comes out ${Number.isNaN(av[k]) ? 'NaN' : 'inf'} though exp(${xi[k]}) is finite`;
     }
   }
   return undefined;

@@ -63,7 +63,7 @@ describe('CheckFold, what it holds (not only that splits agree)', () => {
     const s = f.toJSON();
     expect(s.passedByDtype).toEqual({ float64: 1 });
     expect(s.rejectedByDtype).toEqual({ int32: 1 });
-    expect(s.failCauseByDtype).toEqual({ float32: { size: 1, rank: 1, ord: [6, 0], cause: 'cause' } });
+    expect(s.failCauseByDtype).toEqual({ float32: { size: 1, rank: 1, ord: [6, 0], cause: 'cause', detail: 'fails on 6,0' } });
     expect(s.firstRejected).toEqual({ ord: [4, 0], detail: 'rejected 4,0' });
     expect(s.firstUnjudged).toEqual({ ord: [5, 0], detail: 'not judged: the process crashed (see crash)' });
     expect(s.other?.ord).toEqual([3, 0]);
@@ -116,7 +116,7 @@ describe('CheckFold, what it holds (not only that splits agree)', () => {
     expect([f.failed, f.raised]).toEqual([5, 2]);
     expect(f.other?.counterexample.caseId).toBe('4');
     expect(f.raisedBest?.counterexample.caseId).toBe('2');
-    expect(f.toJSON().failCauseByDtype).toEqual({ float64: { size: 2, rank: 1, ord: [1, 0], cause: 'raised' } });
+    expect(f.toJSON().failCauseByDtype).toEqual({ float64: { size: 2, rank: 1, ord: [1, 0], cause: 'raised', detail: 'd2' } });
   });
 
   it('merging adds the times and the per-dtype counts, and keeps each dtype\'s smallest failure', () => {

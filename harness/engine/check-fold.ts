@@ -50,10 +50,20 @@ export interface CheckFoldState {
   firstUnjudged?: FirstDetail;
   passedByDtype: Partial<Record<DType, number>>;
   rejectedByDtype: Partial<Record<DType, number>>;
-  /** per input dtype, the smallest failure's short cause (see summariseByDtype) */
-  failCauseByDtype: Partial<Record<DType, { size: number; rank: number; ord: Ordinal; cause: string }>>;
+  /** per input dtype, the smallest failure's short cause (see summariseByDtype) and its detail (scoped expectations) */
+  failCauseByDtype: Partial<Record<DType, DtypeFailure>>;
   stats: StatsFoldState;
   ms: number;
+}
+
+/** A dtype's smallest failure: its size, rank and order (to keep the smallest), its short cause, and its detail
+ * (absent in states written before it). */
+export interface DtypeFailure {
+  size: number;
+  rank: number;
+  ord: Ordinal;
+  cause: string;
+  detail?: string;
 }
 
 const ordLess = (a: Ordinal, b: Ordinal) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
@@ -83,7 +93,7 @@ export class CheckFold {
   firstUnjudged?: FirstDetail;
   passedByDtype = new Map<DType, number>();
   rejectedByDtype = new Map<DType, number>();
-  failCauseByDtype = new Map<DType, { size: number; rank: number; ord: Ordinal; cause: string }>();
+  failCauseByDtype = new Map<DType, DtypeFailure>();
   stats = new StatsFold();
   ms = 0;
 
@@ -121,7 +131,7 @@ export class CheckFold {
       else this.other = entry;
     }
     const c = this.failCauseByDtype.get(dtype);
-    if (smaller(key, c)) this.failCauseByDtype.set(dtype, { ...key, cause });
+    if (smaller(key, c)) this.failCauseByDtype.set(dtype, { ...key, cause, detail });
   }
 
   /** A failure whose entry is already built (a settled hang record's: engine/hang-ledger.ts). */
@@ -133,7 +143,7 @@ export class CheckFold {
       else this.other = entry;
     }
     const c = this.failCauseByDtype.get(dtype);
-    if (smaller(entry, c)) this.failCauseByDtype.set(dtype, { size: entry.size, rank: entry.rank, ord: entry.ord, cause });
+    if (smaller(entry, c)) this.failCauseByDtype.set(dtype, { size: entry.size, rank: entry.rank, ord: entry.ord, cause, detail: entry.detail });
   }
 
   /** A copy to settle hang records into; the failure entries are shared, so what shrinking writes on them stays. */
@@ -199,7 +209,7 @@ export class CheckFold {
     });
     f.passedByDtype = new Map(Object.entries(s.passedByDtype) as [DType, number][]);
     f.rejectedByDtype = new Map(Object.entries(s.rejectedByDtype) as [DType, number][]);
-    f.failCauseByDtype = new Map(Object.entries(s.failCauseByDtype) as [DType, { size: number; rank: number; ord: Ordinal; cause: string }][]);
+    f.failCauseByDtype = new Map(Object.entries(s.failCauseByDtype) as [DType, DtypeFailure][]);
     f.stats = StatsFold.fromJSON(s.stats);
     return f;
   }

@@ -20,6 +20,7 @@ import { domainsOf, type Domains } from './domains.js';
 import { CheckFold, type Ordinal } from './check-fold.js';
 import { InferenceFold } from './inference-fold.js';
 import { EvaluationPartial } from './partial.js';
+import type { FailedByDtype } from './expectations.js';
 import type { HangRecord, RecordedJudgement } from './hang-ledger.js';
 import { StatsFold } from './stats-fold.js';
 import type { Binding, Unit } from './unit.js';
@@ -94,6 +95,8 @@ export interface EvaluationResult {
   calls: number;
   /** where only some input dtypes fail: "float inputs: conforms · int32: ..." with a hint (see summariseByDtype) */
   dtypeSummary?: string;
+  /** per result (same order): a failing check's smallest failure by input dtype, for scoped expectations */
+  failedByDtype?: (FailedByDtype | undefined)[];
   /** the same, unfinished: merges with the partials of other shares of the same evaluation (--jobs, --shard) */
   partial: EvaluationPartial;
 }
@@ -222,8 +225,10 @@ export function finishEvaluation(partial: EvaluationPartial, bindings: Binding[]
   const folds = partial.settled();
   const tallies: Tally[][] = bindings.map((binding, b) => checks.map((check, k) => ({ check, binding, fold: folds[b][k] })));
   const results = tallies.flatMap((ts) => diagnoseExceptionsOnce(ts.map((t) => toCheckResult(t, opts))).map((r, k) => withShrunk(r, ts[k].fold)));
+  // A failing check's failures by input dtype, beside the results: what a scoped expectation is held to.
+  const failedByDtype = tallies.flat().map(({ fold: f }, k) => (results[k].verdict === 'fail' ? failuresByDtype(f) : undefined));
   const dtypeSummary = summariseByDtype(tallies.flat());
-  return { results, inference: partial.inference, calls: partial.calls.size, ...(dtypeSummary ? { dtypeSummary } : {}) };
+  return { results, failedByDtype, inference: partial.inference, calls: partial.calls.size, ...(dtypeSummary ? { dtypeSummary } : {}) };
 }
 
 export function evaluate(
@@ -236,6 +241,11 @@ export function evaluate(
 }
 
 /** The shown failure, shrunk by audit (its counterexample, and its sentence within the whole audit's diagnosis). */
+/** Each input dtype's smallest failure, as its sentence (its short cause in states written before the detail). */
+function failuresByDtype(f: CheckFold): FailedByDtype {
+  return new Map([...f.failCauseByDtype].map(([d, c]) => [d, c.detail ?? c.cause]));
+}
+
 function withShrunk(r: CheckResult, f: CheckFold): CheckResult {
   const shrunk = (f.other ?? f.raisedBest)?.shrunk;
   return shrunk ? { ...r, counterexample: shrunk.counterexample, diagnosis: withShrunkDiagnosis(r.diagnosis, shrunk.diagnosis) } : r;

@@ -76,3 +76,25 @@ describe('isGateFailure', () => {
     expect(isGateFailure(verdict)).toBe(fails);
   });
 });
+
+describe('an expected failure scoped to input dtypes', () => {
+  const SCOPED: ExpectedFailure[] = [{ contract: 'last', check: 'overflow', reason: 'x - max wraps in int32', dtypes: ['int32'] }];
+  const failing = [check('overflow', 'last', 'fail', 'wraps around: on [...] (int32) (3 of 9 cases)')];
+  it('is xfail while every failure is on its dtypes', () => {
+    const [r] = applyExpectations(failing, SCOPED, [new Map([['int32', 'wraps around: on [2147483647, -2] (int32)']])]);
+    expect(r).toMatchObject({ verdict: 'xfail', expectation: 'x - max wraps in int32', diagnosis: 'wraps around: on [...] (int32) (3 of 9 cases)' });
+  });
+  it('fails the gate on a failure of another dtype, quoting that dtype\'s smallest failure and naming the rest', () => {
+    const failed = new Map([['int32', 'wraps: on int32'], ['float64', 'overflows: on [1000, 5] (float64)'], ['float16', 'on [12, 0] (float16)']] as const);
+    const [r] = applyExpectations(failing, SCOPED, [failed]);
+    expect(r.verdict).toBe('fail');
+    expect(isGateFailure(r.verdict)).toBe(true);
+    expect(r.expectation).toBe('x - max wraps in int32');
+    expect(r.diagnosis).toBe('fails on float64 inputs (and float16), beyond its expected failure on int32 only: overflows: on [1000, 5] (float64)');
+  });
+  it('an unscoped expectation covers every dtype, and a pass is still xpass', () => {
+    const failed = new Map([['float64', 'on float64']] as const);
+    expect(applyExpectations(failing, EXPECTED, [failed])[0].verdict).toBe('xfail');
+    expect(applyExpectations([check('overflow', 'last', 'pass')], SCOPED, [undefined])[0].verdict).toBe('xpass');
+  });
+});

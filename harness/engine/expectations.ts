@@ -1,20 +1,45 @@
 // The manifest's expected failures make the gate: a failure it expects is xfail (passes the gate), an expected
 // failure that no longer happens is xpass (fails the gate: the manifest is stale), anything else stays as it is.
 import type { CheckResult } from '../model.js';
+import type { DType } from '../tensor/dtype.js';
 
 export interface ExpectedFailure {
   contract: string;
   check: string;
   reason: string;
+  /** the input dtypes it fails on: a failure of the check on any other dtype is not expected (absent: any dtype) */
+  dtypes?: readonly string[];
 }
 
-export function applyExpectations(results: CheckResult[], expected: readonly ExpectedFailure[]): CheckResult[] {
-  return results.map((r) => {
+/** A failing check's input dtypes, each with its smallest failure's sentence: what a scoped expectation is held to. */
+export type FailedByDtype = ReadonlyMap<DType, string>;
+
+/** A scoped expectation's failures outside its dtypes: [dtype, sentence]. */
+function beyondScope(failed: FailedByDtype | undefined, e: ExpectedFailure): [DType, string][] {
+  if (!e.dtypes || !failed) return [];
+  return [...failed].filter(([d]) => !e.dtypes!.includes(d));
+}
+
+/** `failedByDtype[k]`: the failures by input dtype of results[k] (absent: not known, and no scope is held to them). */
+export function applyExpectations(results: CheckResult[], expected: readonly ExpectedFailure[], failedByDtype: readonly (FailedByDtype | undefined)[] = []): CheckResult[] {
+  return results.map((r, k) => {
     const e = expected.find((x) => x.check === r.name && x.contract === r.contract.rule);
     if (!e) return r;
     switch (r.verdict) {
-      case 'fail':
+      case 'fail': {
+        // Expected on some dtypes only: a failure on another one is new, and the expectation must not hide it.
+        const beyond = beyondScope(failedByDtype[k], e);
+        if (beyond.length) {
+          const [dtype, sentence] = beyond[0];
+          const others = beyond.slice(1).map(([d]) => d);
+          return {
+            ...r,
+            expectation: e.reason,
+            diagnosis: `fails on ${dtype} inputs${others.length ? ` (and ${others.join(', ')})` : ''}, beyond its expected failure on ${e.dtypes!.join(', ')} only: ${sentence}`,
+          };
+        }
         return { ...r, verdict: 'xfail', expectation: e.reason };
+      }
       case 'pass':
         return { ...r, verdict: 'xpass', expectation: e.reason, diagnosis: `expected to fail (${e.reason}) but it passed: ${r.diagnosis}` };
       case 'skip':

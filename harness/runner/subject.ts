@@ -203,8 +203,8 @@ function inJavaScript(c: Case): Case {
 export type ResultExtras = Pick<ImplementationResult, 'convention' | 'conventionNote' | 'coverage'> & { located?: ModuleLocation };
 
 /** The ImplementationResult of a subject that ran: from one evaluation, or from the merged shares of one. */
-export function resultOf(spec: SubjectSpec, { results, inference: fold, calls, dtypeSummary }: Omit<EvaluationResult, 'partial'>, extras: ResultExtras): ImplementationResult {
-  const checks = applyExpectations(results, spec.expectedFailures);
+export function resultOf(spec: SubjectSpec, { results, failedByDtype, inference: fold, calls, dtypeSummary }: Omit<EvaluationResult, 'partial'>, extras: ResultExtras): ImplementationResult {
+  const checks = applyExpectations(results, spec.expectedFailures, failedByDtype);
   const inference = fold.inferred();
   return {
     ...baseOf(spec, extras.located),
