@@ -2,7 +2,7 @@
 // directory while the defect is there and 0 once the file is fixed, and `replay` then says "now conforms".
 // JavaScript candidates get a JavaScript script.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,33 @@ async function scriptsFollowTheFix(fixture: string, families: string[]): Promise
 }
 
 describe('reproduction scripts', () => {
+  it('a file whose name is code (`x import os; os.system(...); from x.py`) goes into the script as a string, never as a statement', async () => {
+    const dir = scratch();
+    // The injected statement would create a file named pwned in the folder the script runs from.
+    const name = 'x import os; os.system("touch pwned"); from x.py';
+    const file = join(dir, name);
+    copyFileSync(projectPath('test', 'fixtures', 'broken', 'global_max.py'), file);
+    const report = await audit(`${file}:softmax`);
+    const c = report.implementations[0].checks.find((k) => k.verdict === 'fail' && k.counterexample?.python)!;
+    const script = c.counterexample!.python!;
+    expect(script).toContain(`spec_from_file_location("candidate", ${JSON.stringify(file)})`);
+    expect(script).not.toMatch(/^from x import/m);
+    const path = join(dir, 'repro.py');
+    writeFileSync(path, script);
+    const cwd = scratch();
+    let out = '';
+    let code = 0;
+    try {
+      await exec(PYTHON, [path], { cwd, timeout: 60_000 });
+    } catch (err) {
+      ({ code } = err as { code: number });
+      out = String((err as { stderr: string }).stderr);
+    }
+    expect(code, out).toBe(1);
+    expect(out).toContain('AssertionError'); // it still reproduces the defect
+    expect(existsSync(join(cwd, 'pwned'))).toBe(false);
+  }, 120_000);
+
   it('assert what the family means: the input unchanged (mutation), the dtype, the shape', async () => {
     await scriptsFollowTheFix('mutates.py', ['mutation']);
     await scriptsFollowTheFix('returns_float32.py', ['dtype']);

@@ -91,7 +91,22 @@ export function importLineFor(spec: SubjectSpec): string {
   const fw = spec.framework ? frameworkSnippet(spec.framework, spec.device ?? 'cpu') : '';
   if (spec.module) return `${paths.length ? `import sys; ${[...paths].reverse().join('; ')}\n` : ''}from ${spec.module} import ${spec.functionName}${fw ? `\n${fw}` : ''}`;
   const mod = basename(spec.file).replace(/\.py$/, '');
+  const prefix = paths.length ? `import sys; ${[...paths].reverse().join('; ')}\n` : '';
+  if (!isPlainModuleName(mod)) {
+    // The file's name is the candidate's text, not an identifier (`x import os; os.system(...); from x.py`): it goes
+    // in as a string literal only, loaded by path, never spliced into a statement.
+    const load = `import importlib.util\n_spec = importlib.util.spec_from_file_location("candidate", ${JSON.stringify(resolve(spec.file))})\n_module = importlib.util.module_from_spec(_spec)\n_spec.loader.exec_module(_module)\n${spec.functionName} = _module.${spec.functionName}`;
+    return `${prefix}${load}${fw ? `\n${fw}` : ''}`;
+  }
   return `import sys; ${[...paths].reverse().join('; ')}${paths.length ? '; ' : ''}sys.path.insert(0, ${JSON.stringify(resolve(dirname(spec.file)))})\nfrom ${mod} import ${spec.functionName}${fw ? `\n${fw}` : ''}`;
+}
+
+// Python's keywords: a file named class.py cannot be imported with `from class import ...`.
+const PYTHON_KEYWORDS = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']);
+
+/** A file stem that `from STEM import f` can name: an ASCII identifier that is not a keyword. */
+function isPlainModuleName(stem: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(stem) && !PYTHON_KEYWORDS.has(stem);
 }
 
 /** The reproduction script for a counterexample: Python for Python candidates, an ES module for JavaScript ones. */
