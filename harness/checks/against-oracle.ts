@@ -3,7 +3,8 @@
 import { compareToOracle } from '../tolerance/profiles.js';
 import type { Family } from '../model.js';
 import { isFloatDType, resultDType, type FloatDType } from '../tensor/dtype.js';
-import { MIN_NORMAL, MIN_SUBNORMAL } from '../tolerance/metrics.js';
+import { MIN_NORMAL } from '../tolerance/metrics.js';
+import { LN_MAX, lnZero } from './exp-limits.js';
 import { numbersOf, slicesOver, type Tensor } from '../tensor/tensor.js';
 import type { Domains } from '../engine/domains.js';
 import { isFiniteInput, isOrdinary } from '../engine/domains.js';
@@ -76,11 +77,6 @@ export function oracleCheck(spec: OracleCheckSpec): Check {
 
 const hasNaN = (t: Tensor) => numbersOf(t).some(Number.isNaN);
 
-/** ln of each dtype's largest finite value: exp of a larger input is inf in that dtype. */
-const LN_MAX: Record<FloatDType, number> = { float64: Math.log(Number.MAX_VALUE), float32: Math.log(3.4028234663852886e38), float16: Math.log(65504), bfloat16: Math.log(3.3895313892515355e38) };
-/** exp of an input below this rounds to 0 in the dtype: ln of half its smallest subnormal (halved after the log:
- * half of float64's is 0). */
-const lnZero = (d: FloatDType) => Math.log(MIN_SUBNORMAL[d]) - Math.LN2;
 
 /**
  * What the input shows about a NaN or infinite output where the softmax is finite, read off the slice that holds

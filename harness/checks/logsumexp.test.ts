@@ -159,16 +159,19 @@ describe('the oracle comparison', () => {
     const yb = numbersOf(lse(big, [1]));
     expect(judge(lseOverflowCheck, ub, f64([2], yb))).toEqual({ status: 'pass' });
     expect(detail(judge(lseOverflowCheck, ub, f64([2], [Infinity, yb[1]])))).toBe(
-      'overflows: exp of a large input is inf, and so is log(sum(exp(x))) without the max taken out: on 2x2 [1000, 999, 1, 2], logsumexp[0] is inf where the correctly rounded value is 1000.3133',
+      'overflows: exp(1000) is inf in float64, and logsumexp comes out inf: on 2x2 [1000, 999, 1, 2], logsumexp[0] is inf where the correctly rounded value is 1000.3133',
     );
+    // inf for the row [1, 2], whose exps are finite: nothing in that slice shows an overflow, so none is claimed
+    expect(detail(judge(lseOverflowCheck, ub, f64([2], [yb[0], Infinity])))).toMatch(/^on 2x2 .* logsumexp\[1\] is inf where/);
     expect(detail(judge(lseOverflowCheck, ub, f64([2], [-Infinity, yb[1]])))).toMatch(/^on 2x2 .* logsumexp\[0\] is -inf where/);
     expect(detail(judge(lseOverflowCheck, ub, f64([2], [999, yb[1]])))).toMatch(/^on 2x2 .* logsumexp\[0\] is 999 where the correctly rounded value is 1000\.3133 \([0-9]+ ULP\)$/);
     const small = f64([2, 2], [-1000, -1001, 1, 2]);
     const us = unitOf(small);
     const ys = numbersOf(lse(small, [1]));
     expect(detail(judge(lseUnderflowCheck, us, f64([2], [-Infinity, ys[1]])))).toBe(
-      'underflows: every exp is 0, and log(0) = -inf, without the max taken out: on 2x2 [-1000, -1001, 1, 2], logsumexp[0] is -inf where the correctly rounded value is -999.68674',
+      'underflows: every exp of the slice is 0 in float64 (its largest value is -1000), and logsumexp comes out -inf: on 2x2 [-1000, -1001, 1, 2], logsumexp[0] is -inf where the correctly rounded value is -999.68674',
     );
+    expect(detail(judge(lseUnderflowCheck, us, f64([2], [ys[0], -Infinity])))).toMatch(/^on 2x2 .* logsumexp\[1\] is -inf where/);
     expect(detail(judge(lseUnderflowCheck, us, f64([2], [Infinity, ys[1]])))).toMatch(/^on 2x2 .* logsumexp\[0\] is inf where/);
   });
 });

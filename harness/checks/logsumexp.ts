@@ -11,6 +11,7 @@ import { EPSILON, MIN_SUBNORMAL, ulpDistance } from '../tolerance/metrics.js';
 import type { Criterion, ToleranceProfile } from '../tolerance/profiles.js';
 import type { CallOutcome } from '../worker/types.js';
 import { primaryProbe, type Check, type Judgement, type JudgeContext, type Probe } from './check.js';
+import { LN_MAX, lnZero } from './exp-limits.js';
 import { fmtIndex, fmtShort, fmtTensor } from './format.js';
 import { crashCheck, memoryCheck, outputCheck, timeoutCheck, type OutcomeCheck } from './outcome-checks.js';
 import { usableOutput } from './outcome.js';
@@ -72,7 +73,8 @@ function sliceStats(x: Tensor, axes: readonly number[]): { maxes: Float64Array; 
   return { maxes, lens: slices.map((s) => s.length), slices };
 }
 
-function lseOracleCheck(name: string, family: Family, description: string, applies: (d: Domains) => boolean, explain: (a: number, e: number) => string | undefined): Check {
+/** `explain` gets the failing value, the correct one, the largest input of its slice and the result dtype. */
+function lseOracleCheck(name: string, family: Family, description: string, applies: (d: Domains) => boolean, explain: (a: number, e: number, sliceMax: number, dtype: FloatDType) => string | undefined): Check {
   return {
     name,
     family,
@@ -89,7 +91,7 @@ function lseOracleCheck(name: string, family: Family, description: string, appli
       const e = numbersOf(expected);
       const i = firstOutOfTolerance(a, e, maxes, lens, dtype, ctx.profile);
       if (i < 0) return { status: 'pass' };
-      const why = explain(a[i], e[i]);
+      const why = explain(a[i], e[i], maxes[i], dtype);
       const ulps = Number.isFinite(a[i]) && Number.isFinite(e[i]) ? ` (${ulpDistance(a[i], e[i], dtype)} ULP)` : '';
       return {
         status: 'fail',
@@ -108,12 +110,13 @@ export const lseSingletonCheck = lseOracleCheck('singleton', 'singleton', 'logsu
 export const lseOverflowCheck = lseOracleCheck(
   'overflow', 'overflow', 'inputs whose plain exp overflows (e.g. [1000, 5]): logsumexp is still finite (max + log S)',
   (d) => isFiniteInput(d) && d.overflow,
-  (a, e) => (a === Infinity && Number.isFinite(e) ? 'overflows: exp of a large input is inf, and so is log(sum(exp(x))) without the max taken out' : undefined),
+  // What the slice shows, not how the code computed it: a value whose exp is inf, and logsumexp inf.
+  (a, e, top, dt) => (a === Infinity && Number.isFinite(e) && top > LN_MAX[dt] ? `overflows: exp(${fmtShort(top)}) is inf in ${dt}, and logsumexp comes out inf` : undefined),
 );
 export const lseUnderflowCheck = lseOracleCheck(
   'underflow', 'underflow', 'inputs whose plain exps all underflow (e.g. [-1000, -1001]): logsumexp is still finite',
   (d) => isFiniteInput(d) && !d.overflow && d.underflow,
-  (a, e) => (a === -Infinity && Number.isFinite(e) ? 'underflows: every exp is 0, and log(0) = -inf, without the max taken out' : undefined),
+  (a, e, top, dt) => (a === -Infinity && Number.isFinite(e) && top < lnZero(dt) ? `underflows: every exp of the slice is 0 in ${dt} (its largest value is ${fmtShort(top)}), and logsumexp comes out -inf` : undefined),
 );
 export const lseNanCheck = lseOracleCheck('nan', 'nan', 'a NaN makes its slice\'s logsumexp NaN, and only its slice\'s', (d) => d.nan, none);
 export const lseInfinityCheck = lseOracleCheck('infinity', 'infinity', '+inf gives +inf; an all -inf (or empty) slice gives -inf; -inf among finite values drops out', (d) => !d.nan && (d.infinity || d.empty), none);
