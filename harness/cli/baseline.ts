@@ -25,7 +25,9 @@ export function loadBaseline(baselinePath: string, reportsDir: string, run: { pr
   const baseline = loadReport(baselinePath); // a file that breaks the report schema: DataError naming the pointer (exit 2)
   const why = baseline.verdict === 'incomplete'
     ? 'it is the report of an interrupted run, no verdict to compare with; keep the report of a run that finished'
-    : baseline.kind !== 'run'
+    : baseline.verdict === 'error'
+      ? `it is the report of a run that could not judge${baseline.verdictReason ? ` (${baseline.verdictReason})` : ''}, no verdict to compare with`
+      : baseline.kind !== 'run'
       ? `it is the report of an ${baseline.kind}, not of a run`
       : incomparable(baseline.settings, run);
   if (why) throw new UsageError(`--baseline ${baselinePath}: ${why}; nothing was run`);

@@ -190,6 +190,8 @@ describe('run', () => {
       await expect(cli(registerRun, [...runArgs(), '--policy', 'limit', '--baseline', base])).rejects.toThrow(/special-value policy ieee -> limit/);
       const cut = writeReport('cut.json', { ...passing(), verdict: 'incomplete' });
       await expect(cli(registerRun, [...runArgs(), '--baseline', cut])).rejects.toThrow(`--baseline ${cut}: it is the report of an interrupted run, no verdict to compare with; keep the report of a run that finished; nothing was run`);
+      const none = writeReport('none.json', { ...passing(), verdict: 'error', verdictReason: 'nothing was judged: an empty shard' });
+      await expect(cli(registerRun, [...runArgs(), '--baseline', none])).rejects.toThrow(`--baseline ${none}: it is the report of a run that could not judge (nothing was judged: an empty shard), no verdict to compare with; nothing was run`);
       const audit = writeReport('audit.json', { ...passing(), kind: 'audit' });
       await expect(cli(registerRun, [...runArgs(), '--baseline', audit])).rejects.toThrow(`--baseline ${audit}: it is the report of an audit, not of a run; nothing was run`);
       expect(mocked.runOptions).toBeUndefined();

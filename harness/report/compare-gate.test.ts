@@ -231,6 +231,18 @@ describe('compareReports: an interrupted run\'s report is no verdict (exit 2)', 
   });
 });
 
+describe('compareReports: a report that could not be judged (verdict error) is no verdict either (exit 2)', () => {
+  it('as the base (no regression against nothing is no pass) or as the new report', () => {
+    const judged = makeReport({ implementations: [makeImpl({ id: 'a', checks: [makeCheck({ name: 'v' })] })] });
+    const nothing = makeReport({ verdict: 'error', verdictReason: 'nothing was judged: no implementation was selected', implementations: [] });
+    const c = compareReports(nothing, judged);
+    expect(comparisonExitCode(c)).toBe(2);
+    expect(c.incomparable).toBe('the base could not be judged (nothing was judged: no implementation was selected): there is nothing to compare with; keep the report of a run that judged its rows');
+    expect(compareReports(judged, nothing).incomparable).toBe('the new report could not be judged (nothing was judged: no implementation was selected): there is no verdict to compare');
+    expect(comparisonExitCode(compareReports(judged, nothing))).toBe(2);
+  });
+});
+
 describe('evidence lost, as people read it', () => {
   it('names what went and, for a check skipped now, its verdict before', async () => {
     const { lostLabels } = await import('./compare-render.js');

@@ -201,7 +201,7 @@ export function compareReports(base: RunReport, next: RunReport): Comparison {
     c.checksRemoved.push({ key, ref: b.ref, before: b.side });
   }
   c.lost = lostEvidence(c, next, judgedToSkip);
-  const why = unfinished(base, next) ?? otherKind(base, next) ?? incomparable(base.settings, next.settings);
+  const why = unfinished(base, next) ?? unjudged(base, next) ?? otherKind(base, next) ?? incomparable(base.settings, next.settings);
   if (why) c.incomparable = why;
   // Worst drift first: that is what a reviewer reads first.
   c.drift.sort((x, y) => y.toUlp / Math.max(y.fromUlp, 1) - x.toUlp / Math.max(x.fromUlp, 1));
@@ -238,6 +238,18 @@ function otherKind(base: RunReport, next: RunReport): string | undefined {
   return base.kind !== next.kind ? `the base is the report of ${an(base.kind)}, the new one of ${an(next.kind)}: compare reports of the same command` : undefined;
 }
 const an = (kind: RunReport['kind']) => (kind === 'audit' ? 'an audit' : 'a run');
+
+/**
+ * A report whose verdict is `error` (the tool could not judge: nothing judged, a target that does not exist) is no
+ * standard to hold another to, and none to be held: "no regression" against a baseline that judged nothing would be
+ * a pass on no evidence.
+ */
+function unjudged(base: RunReport, next: RunReport): string | undefined {
+  const said = (r: RunReport) => (r.verdictReason ? ` (${r.verdictReason})` : '');
+  if (base.verdict === 'error') return `the base could not be judged${said(base)}: there is nothing to compare with; keep the report of a run that judged its rows`;
+  if (next.verdict === 'error') return `the new report could not be judged${said(next)}: there is no verdict to compare`;
+  return undefined;
+}
 
 /** A report of an interrupted run is no verdict, so a comparison with it is none either. */
 function unfinished(base: RunReport, next: RunReport): string | undefined {
