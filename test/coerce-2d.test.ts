@@ -44,14 +44,15 @@ describe('audit --contract coerce-2d', () => {
     expect(code).toBe(1);
     const axis = report.implementations[0].checks.find((k) => k.name === 'axis');
     expect(axis?.verdict).toBe('fail');
-    expect(axis?.diagnosis).toMatch(/it normalises over the last axis, not over axes \(1, 2(, \d)*\)/);
+    // On a 1x2x1 counterexample the last and the first axis both have length 1: both are named, as the evidence allows.
+    expect(axis?.diagnosis).toMatch(/it normalises over the last axis( or [a-z (),-]+ \(they agree on this input\))?, not over axes \(1, 2(, \d)*\)/);
   });
   it('opset confusion: a function claiming `last` that computes coerce-2d is named by inference', async () => {
     const { code, report } = await audit(fixture('coerce_2d.py'), 'last', 'x');
     expect(code).toBe(1);
     const impl = report.implementations[0];
     expect(impl.inferenceSummary).toMatch(/claims `last`; .*behaves as `last` = `coerce-2d\(axis=1\)` on rank 2; behaves as `coerce-2d\(axis=1\)` on ranks 3-6/);
-    // On a 1xMxN counterexample the trailing block is the whole array: either name is the truth.
-    expect(impl.checks.find((k) => k.name === 'axis')?.diagnosis).toMatch(/normalises over (the trailing block from axis 1 \(ONNX before opset 13: coerce-2d\)|the whole array), not over axes \(\d\)/);
+    // On a 1xMxN counterexample the trailing block is the whole array: the diagnosis names every rule that agrees.
+    expect(impl.checks.find((k) => k.name === 'axis')?.diagnosis).toMatch(/normalises over [^;]*the trailing block from axis 1 \(ONNX before opset 13: coerce-2d\)[^;]*, not over axes \(\d\)/);
   });
 });

@@ -71,6 +71,12 @@ describe('axis', () => {
     }
   });
 
+  it('names every rule the output matches where several agree on the input (a 2x1 input\'s first axis is its whole array)', () => {
+    const x21 = fromNumbers('float64', [2, 1], [103.12253, -98.34853]);
+    const j = judge(unitOfRule(x21), under(x21, 'all'));
+    expect(j.status === 'fail' && j.detail).toBe('on 2x1 [103.12253, -98.34853] (float64) it normalises over the first axis (columns) or the whole array (they agree on this input), not over axes (1)');
+  });
+
   it('leaves a wrong output that is no rule\'s softmax to the value checks', () => {
     const u = unitOfRule(x23);
     expect(judge(u, fromNumbers('float64', [2, 3], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]))).toEqual({ status: 'pass' });

@@ -34,6 +34,12 @@ export function matchingRules(output: Tensor, input: Tensor, ctx: JudgeContext, 
   return found;
 }
 
+function rulesText(rules: AxisRule[]): string {
+  const words = rules.map((r) => RULE_WORDS[r]);
+  if (words.length === 1) return words[0];
+  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]} (they agree on this input)`;
+}
+
 export const axisCheck: Check = {
   name: 'axis',
   family: 'axis',
@@ -51,7 +57,9 @@ export const axisCheck: Check = {
     if (other.length === 0) return { status: 'pass' };
     return {
       status: 'fail',
-      detail: `on ${fmtInput(x)} it normalises over ${RULE_WORDS[other[0]]}, not over axes (${unit.axes.join(', ')})`,
+      // Each rule the output matches: on a shape with length-1 axes several agree (a 2x1 input's first axis is its
+      // whole array), and the evidence cannot tell which of them the code uses.
+      detail: `on ${fmtInput(x)} it normalises over ${rulesText(other)}, not over axes (${unit.axes.join(', ')})`,
       evidence: { input: x, args: unit.args, actual: u.output, expected },
     };
   },
