@@ -130,6 +130,24 @@ describe('run', () => {
     expect(existsSync(join(dir, 'out', 'report.json'))).toBe(true);
   });
 
+  it('--require-all: a row skipped for a missing library makes a passing run exit 2, naming it; a failure stays 1', async () => {
+    const withSkip = (r: RunReport): RunReport => ({ ...r, implementations: [...r.implementations, makeImpl({ id: 'tf-nn-softmax', status: 'skipped', statusDetail: 'skipped: not installed: module tensorflow is missing', verdict: 'skip', checks: [] })] });
+    mocked.report = withSkip(passing());
+    expect(await cli(registerRun, runArgs())).toBe(0); // without the option a skipped row is reported, not fatal
+    process.exitCode = undefined;
+    err = '';
+    expect(await cli(registerRun, [...runArgs(), '--require-all'])).toBe(2);
+    expect(err).toContain('softmax-conformance: --require-all: 1 row did not run:\n  tf-nn-softmax: skipped: not installed: module tensorflow is missing\n');
+    process.exitCode = undefined;
+    mocked.report = withSkip(oneNewFailure());
+    expect(await cli(registerRun, [...runArgs(), '--require-all'])).toBe(1);
+    process.exitCode = undefined;
+    err = '';
+    mocked.report = passing();
+    expect(await cli(registerRun, [...runArgs(), '--require-all'])).toBe(0);
+    expect(err).not.toContain('--require-all');
+  });
+
   it('rejects an unknown reporter as bad usage, naming it', async () => {
     mocked.report = passing();
     await expect(cli(registerRun, ['run', '--reports', dir, '--reporters', 'json,pdf'])).rejects.toThrow(/^unknown reporter pdf; choose from json, markdown, html, junit$/);

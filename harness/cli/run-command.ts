@@ -6,6 +6,7 @@ import { prepareOutputDir } from '../report/output-dir.js';
 import { commandLine, DEFAULT_PROFILE, optionWithDefault, parseIntOption, listOf, parsePolicy, parseShard, REPORTER_NAMES, reportersOption, parseSandboxMode, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
 import { projectPath } from '../paths.js';
 import { UsageError } from '../errors.js';
+import { sanitizeTerminal } from './terminal.js';
 
 export function registerRun(program: Command): void {
   program
@@ -24,6 +25,7 @@ export function registerRun(program: Command): void {
     .option('--start-timeout <ms>', 'how long loading an implementation may take, ms', parseIntOption('start-timeout', 1), 180_000)
     .option('--sandbox <mode>', SANDBOX_HELP, parseSandboxMode, 'auto')
     .option('--require-sandbox', REQUIRE_SANDBOX_HELP, false)
+    .option('--require-all', 'every selected row must run: a row skipped because its library or a device is missing here makes the run exit 2 (a CI gate whose environment must have every library)', false)
     .option('--memory <mib>', 'memory cap per implementation process, MiB', parseIntOption('memory', 64), 4096)
     .addOption(optionWithDefault('--parallel <n>', 'implementations evaluated at once', availableParallelism(), 'the number of cores', parseIntOption('parallel', 1)))
     .option('--strict-domain', 'an exception on any input is a failure (not a rejection)', false)
@@ -81,7 +83,7 @@ export function registerRun(program: Command): void {
       const written = writeReports(report, o.reports, o.reporters);
       process.stdout.write(renderConsole(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
       process.stdout.write(`\nreports: ${written.map((f) => join(f)).join(', ')}\n`);
-      const { exitCodeOf, unjudgedLine } = await import('./exit-code.js');
+      const { exitCodeOf, skippedRows, unjudgedLine } = await import('./exit-code.js');
       if (report.verdict === 'incomplete') {
         process.exitCode = exitCodeOf('incomplete');
         process.exit(exitCodeOf('incomplete'));
@@ -90,6 +92,12 @@ export function registerRun(program: Command): void {
       let exit = exitCodeOf(report.verdict);
       // A run that could not judge stays exit 2 whatever the baseline says; otherwise a new failure makes it 1.
       if (baselines && baseline && exit !== 2) exit = Math.max(exit, baselines.compareWithBaseline(baseline, report, o.reports));
+      const skipped = o.requireAll ? skippedRows(report) : [];
+      if (skipped.length) {
+        // A failure found stays exit 1; otherwise the rows that did not run make the gate's answer "could not judge".
+        process.stderr.write(`softmax-conformance: --require-all: ${skipped.length} row${skipped.length === 1 ? '' : 's'} did not run:\n${skipped.map((l) => `  ${sanitizeTerminal(l)}\n`).join('')}`);
+        if (exit === 0) exit = 2;
+      }
       process.exitCode = exit;
     });
 }
