@@ -7,7 +7,7 @@ import { fromNumbers, makeTensor, toNumbers, type Tensor } from '../tensor/tenso
 import { domainsOf } from '../engine/domains.js';
 import type { Unit } from '../engine/unit.js';
 import type { Judgement, JudgeContext } from './check.js';
-import { infinityCheck, nanCheck, overflowCheck, singletonCheck, underflowCheck, valuesCheck } from './against-oracle.js';
+import { infinityCheck, nanCheck, nonFiniteSymptom, overflowCheck, singletonCheck, underflowCheck, valuesCheck } from './against-oracle.js';
 import type { Check } from './check.js';
 
 function unitOf(input: Tensor): Unit {
@@ -68,6 +68,19 @@ describe('overflow check: the explanation', () => {
     expect(detail(judge(y, [0.2689414213699951, 0.7310585786300049, NaN, NaN]))).toMatch(/^on 2x2 \[1000, 1001, 1, 2\] \(float64\), output\[1, 0\] is nan /);
   });
 
+  it('explains the element it reports, not the first wrong one; says -inf too', () => {
+    const x = fromNumbers('float64', [2, 2], [1000, 1001, -1000, -999]);
+    const a = fromNumbers('float64', [2, 2], [NaN, 0.73, NaN, NaN]);
+    const e = oracle(x, [1], { op: 'softmax', policy: 'ieee' });
+    const unit = unitOf(x);
+    expect(nonFiniteSymptom(a, e, unit, 2)).toBe('underflows: every exp of the slice is 0 in float64 (its largest value is -999), and it comes out NaN');
+    expect(nonFiniteSymptom(a, e, unit)).toBe('overflows: exp(1001) is inf in float64, and its slice comes out NaN');
+    // a reported element that is not wrong in that way: the first one that is
+    expect(nonFiniteSymptom(a, e, unit, 1)).toBe('overflows: exp(1001) is inf in float64, and its slice comes out NaN');
+    expect(nonFiniteSymptom(fromNumbers('float64', [2, 2], [0.27, 0.73, 0.27, 0.73]), e, unit)).toBeUndefined();
+    expect(detail(judge(fromNumbers('float64', [2], [1000, 5]), [-Infinity, 0]))).toMatch(/^overflows: exp\(1000\) is inf in float64, and its slice comes out -inf: /);
+  });
+
   it('gives no explanation for a finite wrong result: only where it is wrong', () => {
     expect(detail(judge(fromNumbers('float64', [2], [1000, 5]), [0.5, 0.5]))).toMatch(/^on \[1000, 5\] \(float64\), output\[1\] is 0\.5 where the correctly rounded value is 0\.0 \(\d+ ULP apart; strict allows /);
   });
@@ -91,6 +104,26 @@ describe('overflow check: the explanation', () => {
     expect(detail(judge(y, e.map((v) => v / s)))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2147483648 - 2147483647 < -2147483648\), and the output is what the wrapped difference gives: on \[2147483647, -2147483648, 5\] \(int32\), output\[1\] is /);
     // the same input with a finite wrong output that is not the wrapped one: no wrap is claimed
     expect(detail(judge(y, [0.5, 0.25, 0.25]))).toMatch(/^on \[2147483647, -2147483648, 5\]/);
+    // int64 read exactly: -1 - (2^63 - 1) is -2^63 itself, inside int64 (as doubles, 2^63 - 1 rounds up and it would leave)
+    expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2n ** 63n - 1n, -1n)), [NaN, NaN]))).toMatch(/^overflows: /);
+    expect(detail(judge(makeTensor('int64', [2], BigInt64Array.of(2n ** 62n, -(2n ** 62n) - 4096n)), [0, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int64 \(-4611686018427392000 - 4611686018427387904 < -9223372036854775808\)/);
+    // the max is found wherever it stands in the slice
+    expect(detail(judge(fromNumbers('int32', [2], [-2, 2147483647]), [NaN, 0]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and the output is what the wrapped difference gives: /);
+    // NaN at an element whose own exp overflows is no sign of a wrap, and a finite element is never named
+    expect(detail(judge(fromNumbers('int32', [2], [2147483647, -2]), [NaN, 0.5]))).toMatch(/^overflows: exp\(2147483647\)/);
+    // the first element whose difference leaves the dtype is the one named, not any NaN before it
+    expect(detail(judge(fromNumbers('int32', [3], [2147483647, 0, -2]), [0.5, NaN, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and output\[2\] comes out NaN/);
+    // a difference that leaves the dtype only from the whole input's max (another row's) is named with that max
+    expect(detail(judge(fromNumbers('int32', [2, 2], [2147483647, 0, -2, -3]), [0.5, 0.5, NaN, 0.5]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and output\[1, 0\] comes out NaN though exp\(-2\) is finite/);
+    // the wrapped computation normalised over the whole input (a global sum), and a candidate's last-bit differences
+    const g = fromNumbers('int32', [2, 2], [2147483647, 0, -2, -3]);
+    expect(detail(judge(g, [0, 0, NaN, NaN]))).toMatch(/^wraps around: .*, and the output is what the wrapped difference gives: /);
+    const y3 = fromNumbers('int32', [3], [2147483647, -2147483648, 5]);
+    const e3 = [1, Math.E, Math.exp(5 - 2147483647)];
+    const s3 = e3[0] + e3[1] + e3[2];
+    expect(detail(judge(y3, e3.map((v) => (v / s3) * (1 + 1e-12))))).toMatch(/, and the output is what the wrapped difference gives: /);
+    expect(detail(judge(y3, e3.map((v) => (v / s3) * (1 + 1e-6))))).not.toMatch(/the output is what the wrapped difference gives/);
+
     // the max of the whole input (another row's) counts too: a global max wraps a row of its own small values
     expect(detail(judge(fromNumbers('int32', [2, 2], [2147483647, 0, -2, -3]), [1, 0, NaN, NaN]))).toMatch(/^wraps around: x - max\(x\) leaves int32 \(-2 - 2147483647 < -2147483648\), and the output is what the wrapped difference gives: on 2x2 /);
   });

@@ -1,7 +1,7 @@
 // The manifest's expected failures decide the gate: these tests pin each verdict's mapping and which verdicts fail it.
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, Verdict } from '../model.js';
-import { applyExpectations, isGateFailure, type ExpectedFailure } from './expectations.js';
+import { applyExpectations, applyPlatform, isGateFailure, type ExpectedFailure } from './expectations.js';
 
 function check(name: string, rule: 'last' | 'all', verdict: Verdict, diagnosis = `${name} diagnosis`): CheckResult {
   return {
@@ -92,9 +92,30 @@ describe('an expected failure scoped to input dtypes', () => {
     expect(r.expectation).toBe('x - max wraps in int32');
     expect(r.diagnosis).toBe('fails on float64 inputs (and float16), beyond its expected failure on int32 only: overflows: on [1000, 5] (float64)');
   });
+  it('one dtype beyond the scope is named alone; without the failures by dtype no scope can be held (xfail)', () => {
+    const [r] = applyExpectations(failing, SCOPED, [new Map([['int32', 'w'], ['float32', 'on [100, 0] (float32)']] as const)]);
+    expect(r.diagnosis).toBe('fails on float32 inputs, beyond its expected failure on int32 only: on [100, 0] (float32)');
+    expect(applyExpectations(failing, SCOPED)[0].verdict).toBe('xfail');
+  });
   it('an unscoped expectation covers every dtype, and a pass is still xpass', () => {
     const failed = new Map([['float64', 'on float64']] as const);
     expect(applyExpectations(failing, EXPECTED, [failed])[0].verdict).toBe('xfail');
     expect(applyExpectations([check('overflow', 'last', 'pass')], SCOPED, [undefined])[0].verdict).toBe('xpass');
+  });
+});
+
+describe('applyPlatform: a library row on a platform its expectations were not verified on', () => {
+  const note = 'not verified on this platform (x 2 (verified with 1))';
+  it('turns changed outcomes into findings, each said in the check and in the list, and leaves the rest alone', () => {
+    const rows = [check('nan', 'last', 'fail', 'd-nan'), check('overflow', 'last', 'xpass', 'd-overflow'), check('values', 'last', 'pass'), check('rank', 'last', 'xfail'), check('empty', 'last', 'error')];
+    const { checks, findings } = applyPlatform(rows, ['x 2 (verified with 1)']);
+    expect(checks.map((k) => k.verdict)).toEqual(['xfail', 'pass', 'pass', 'xfail', 'error']);
+    expect(checks[0]).toMatchObject({ expectation: `platform finding: ${note}`, diagnosis: `fails on this platform only (${note}): d-nan` });
+    expect(checks[1].diagnosis).toBe(`the manifest's expected failure is not seen on this platform (${note}): d-overflow`);
+    expect(checks.slice(2)).toEqual(rows.slice(2));
+    expect(findings).toEqual(['nan [last] fails here: d-nan', 'overflow [last] no longer fails here']);
+  });
+  it('no finding where every outcome is as the manifest says', () => {
+    expect(applyPlatform([check('values', 'last', 'pass'), check('rank', 'last', 'xfail')], ['y'])).toEqual({ checks: [check('values', 'last', 'pass'), check('rank', 'last', 'xfail')], findings: [] });
   });
 });
