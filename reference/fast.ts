@@ -129,10 +129,11 @@ export function softmaxCore(x: Float64Array, off: number, n: number, out: Float6
     const ql = pe - (qh - ph);
     if (f64) {
       // qh is already the nearest double to qh + ql; it is the answer when the whole error interval, within
-      // w (inflated: qh + w === qh then means strictly less than half an ulp) of qh, stays inside qh's rounding
-      // interval, tested on both sides (the lower one is half as wide below a power of two), and no underflow
+      // w (inflated: qh - w === qh then means strictly less than half an ulp) of qh, stays inside qh's rounding
+      // interval, and no underflow. Only the side below is tested: it is never wider than the side above (half as
+      // wide below a power of two), so qh - w === qh implies qh + w === qh (w >= 0, 0 < qh < 2).
       const w = (eps * qh + (ql < 0 ? -ql : ql)) * W_INFLATE;
-      if (qh + w === qh && qh - w === qh) {
+      if (qh - w === qh) {
         const y = qh * pow2(ee_[i]);
         if (y >= MIN_NORMAL64) {
           out[off + i] = y;
@@ -322,9 +323,11 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
     // (2^970), so |d| + L never rounds past it.
     const eps = (errL / -yh + 4 * U2) * SAFETY;
     if (f64) {
-      // as in softmaxCore: yh itself when the error interval stays inside its rounding interval
+      // as in softmaxCore: yh itself when the error interval stays inside its rounding interval, tested on the side
+      // towards zero, never the wider one (yh < 0). No underflow test: |y| >= log 2 for an element that is not a
+      // max (y = d - log S <= d - log(1 + e^d) = -log(1 + e^-d) <= -log 2).
       const w = (eps * -yh + (yl < 0 ? -yl : yl)) * W_INFLATE;
-      if (yh + w === yh && yh - w === yh && yh <= -MIN_NORMAL64) {
+      if (yh + w === yh) {
         out[off + i] = yh;
         continue;
       }

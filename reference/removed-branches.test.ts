@@ -61,6 +61,33 @@ describe('removed branches: the same bits as decimal.js on the inputs that reach
     }
   });
 
+  it('the float64 shortcut: for x > 0 and w >= 0, x - w === x implies x + w === x (so one side is tested)', () => {
+    // around powers of two (where the side below is half as wide) and ordinary values, w at and beside the half
+    // spacings (ties included), both parities
+    const f = new Float64Array(1);
+    const b = new BigInt64Array(f.buffer);
+    const step = (x: number, k: number) => ((f[0] = x), (b[0] += BigInt(k)), f[0]);
+    let both = 0;
+    for (const x0 of [1, 2 ** -1022, 2 ** -500, 0.75, 1.5, 2 ** 1000, 3 ** 40, 1 / 3]) {
+      for (let k = -2; k <= 2; k++) {
+        const x = step(x0, k);
+        const up = step(x, 1) - x;
+        const down = x - step(x, -1);
+        for (const h of [up / 2, down / 2, up / 4, up, 0]) {
+          for (let j = -2; j <= 2; j++) {
+            const w = h === 0 ? 0 : step(h, j);
+            if (x - w === x) {
+              expect(x + w === x, `${x} ${w}`).toBe(true);
+              expect(-x + w === -x && -x - w === -x, `${-x} ${w}`).toBe(true); // the mirror, for log-softmax's yh < 0
+              both++;
+            }
+          }
+        }
+      }
+    }
+    expect(both).toBeGreaterThan(100);
+  });
+
   it('slices of maxima only, and others negligible (below e^-2048) with one or several maxima', () => {
     const slices = [[3], [3, 3], [3, 3, -Infinity], [-1, -1, -1, -Infinity], [0, -3000], [0, 0, -3000], [1e300, -1e300], [0.1, -5000.3], [2 ** 60, -(2 ** 62)], [7e-300, -2100], [1.5, -2049.75], [-2049.75 + 2 ** -40, -4099.5]];
     for (const op of ['softmax', 'log-softmax'] as const) for (const dtype of DTYPES) for (const xs of slices) agree(xs, op, dtype);

@@ -161,8 +161,9 @@ export function oracle(x: Tensor, axes: number[], opts: OracleOptions): Tensor {
   const n = sizeOf(x.shape);
   const result = new Float64Array(n);
   if (n > 0) {
-    // the exact values as doubles (float64 data is used as is: the oracle never writes to its input)
-    const values = x.dtype === 'float64' ? (x.data as Float64Array) : x.dtype === 'float32' ? Float64Array.from(x.data as Float32Array) : toNumbers(x);
+    // the exact values as doubles (float64 data is used as is: the oracle never writes to its input; toNumbers
+    // converts the other typed arrays natively)
+    const values = x.dtype === 'float64' ? (x.data as Float64Array) : toNumbers(x);
     const fmt = FORMATS[outDtype];
     const rank = x.shape.length;
     const red = [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
