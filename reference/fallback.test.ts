@@ -44,6 +44,18 @@ describe('roundDecimal', () => {
     expect(roundDecimal(tie, FORMATS.float64, true)).toBe(1 + 2 ** -52);
     expect(roundDecimal(tie.neg(), FORMATS.float64)).toBe(-1);
   });
+
+  it('keeps the sign of values that round to zero, so the ends of an interval around 0 never agree', () => {
+    // ExactSlice.decide has no test of its own for an interval that straddles 0: its ends' roundings differ in sign
+    const D = Decimal.clone({ precision: 100 });
+    const tiny = new D(2).pow(-1100);
+    for (const fmt of [FORMATS.float64, FORMATS.float16]) {
+      const lo = roundDecimal(tiny.neg(), fmt);
+      const hi = roundDecimal(tiny, fmt);
+      expect([Object.is(lo, -0), Object.is(hi, 0), Object.is(lo, hi)]).toEqual([true, true, false]);
+      expect(Object.is(roundDecimal(new D(-1e-300), fmt), roundDecimal(new D(0.5), fmt))).toBe(false);
+    }
+  });
 });
 
 describe('ExactSlice: its contract and its cost', () => {

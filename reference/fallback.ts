@@ -203,7 +203,7 @@ export class ExactSlice {
   private decide(y: Decimal, err: Decimal): number | undefined {
     const lo = new Exact(y).minus(err);
     const hi = new Exact(y).plus(err);
-    if (lo.isNegative() !== hi.isNegative() && !lo.isZero() && !hi.isZero()) return undefined;
+    // an interval that straddles 0 is undecided too: its ends round to values of opposite signs (-0 and +0 at least)
     const a = roundDecimal(lo, this.fmt);
     const b = roundDecimal(hi, this.fmt);
     return Object.is(a, b) ? a : undefined;
