@@ -204,7 +204,7 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
   let sch = 0, scl = 0, ET = 0, epsScaled = 0;
   let tinyNeg = false; // k = 1 and 0 < T < n 2^-2954: the max element's result is -0
   const d2 = m2 + negm;
-  // No other finite element leaves m2 = -inf, so d2 = -inf fails this test too: \`others\` need not be tested.
+  // No other finite element leaves m2 = -inf, so d2 = -inf fails this test too: `others` need not be tested.
   if (d2 >= LOG_ABS_CUT) {
     ET = Math.floor(d2 / Math.LN2); // exp(d2) in [2^ET, 2^(ET+1))
     const cut = d2 - LOG_REL_CUT;
