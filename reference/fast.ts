@@ -300,12 +300,8 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
     }
     const bb0 = dh - v;
     const dl = (v - (dh - bb0)) + (negm - bb0);
-    if (tinyNeg) {
-      // y = d - log1p(T), 0 < log1p(T) < n 2^-2954: d is exact and a multiple of 2^-1074, so y rounds as d does,
-      // except that an exact midpoint d rounds away from zero.
-      out[off + i] = -roundMag(-dh, -dl, 0, 0, p, emin, maxFinite, true);
-      continue;
-    }
+    // With T negligible (tinyNeg: y = d - log1p(T), 0 < log1p(T) < n 2^-2954) L = errL = 0, so |y| below is |d|
+    // itself, and an exact midpoint d, undecided, goes to the one-sided retry, which rounds it away from zero.
     // |y| = |d| + L, both terms of one sign: accurate double-double addition, 3u^2
     const nlh = -lh, nll = -ll;
     const a = dh + nlh;

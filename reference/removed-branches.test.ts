@@ -89,7 +89,10 @@ describe('removed branches: the same bits as decimal.js on the inputs that reach
   });
 
   it('slices of maxima only, and others negligible (below e^-2048) with one or several maxima', () => {
-    const slices = [[3], [3, 3], [3, 3, -Infinity], [-1, -1, -1, -Infinity], [0, -3000], [0, 0, -3000], [1e300, -1e300], [0.1, -5000.3], [2 ** 60, -(2 ** 62)], [7e-300, -2100], [1.5, -2049.75], [-2049.75 + 2 ** -40, -4099.5]];
+    const slices = [[3], [3, 3], [3, 3, -Infinity], [-1, -1, -1, -Infinity], [0, -3000], [0, 0, -3000], [1e300, -1e300], [0.1, -5000.3], [2 ** 60, -(2 ** 62)], [7e-300, -2100], [1.5, -2049.75], [-2049.75 + 2 ** -40, -4099.5],
+      // differences at a rounding midpoint of float16 (-2049, -2051), float32 (-(2049 + 2^-13)) and bfloat16 (-2056):
+      // log-softmax rounds them away from zero (y = d - a negligible T)
+      [0, -2049], [5, 5 - 2051], [0, -(2049 + 2 ** -13)], [0, -2056], [0, 0, -2049]];
     for (const op of ['softmax', 'log-softmax'] as const) for (const dtype of DTYPES) for (const xs of slices) agree(xs, op, dtype);
   });
 });
