@@ -76,7 +76,8 @@ export function roundMag(h: number, l: number, E: number, eps: number, p: number
     const ac = c < 0 ? -c : c;
     margin = ac < 0.25 ? ac : 0.25;
   }
-  if (eps * H * SAFE_HI >= margin * SAFE_LO && !(above && eps === 0 && margin > 0)) return -1;
+  // (In the above mode the margin is never 0, so an exact value, eps = 0, is always decided.)
+  if (eps * H * SAFE_HI >= margin * SAFE_LO) return -1;
   const r = N * pow2(qe);
   return r > maxFinite ? Infinity : r;
 }
