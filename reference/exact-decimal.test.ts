@@ -10,6 +10,7 @@ describe('exact-decimal', () => {
     const D = Decimal.clone({ precision: 100 });
     expect(new D(exactDecimalString(0.1)).eq(new D('0.1000000000000000055511151231257827021181583404541015625'))).toBe(true);
     expect(exactDecimalString(-(2 ** 60))).toBe('-1152921504606846976');
+    expect(exactDecimalString(2 ** 52 + 1)).toBe('4503599627370497'); // the first binade of integers: no fraction part
   });
 
   it('gives zero as 0/1 with its sign', () => {
