@@ -54,4 +54,12 @@ describe('reference command', () => {
     expect(() => parseAxisOption('2', [2, 3])).toThrow(UsageError);
     expect(() => parseAxisOption('rows', [2, 3])).toThrow(UsageError);
   });
+
+  it('takes --axis with spaces around it and with several digits, and says which rule a bad one breaks', () => {
+    expect(parseAxisOption(' -1 ', [2, 3])).toEqual([1]);
+    expect(parseAxisOption('10', Array(11).fill(1))).toEqual([10]);
+    expect(parseAxisOption('+1', [2, 3])).toEqual([1]);
+    for (const bad of ['x1', '1x', '1.5', '']) expect(() => parseAxisOption(bad, [2, 3]), bad).toThrow(`--axis must be an integer or "all", got "${bad}"`);
+    expect(() => parseAxisOption('2', [2, 3])).toThrow('--axis 2 is out of range for an input of rank 2');
+  });
 });

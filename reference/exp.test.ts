@@ -40,6 +40,19 @@ describe('expDD', () => {
     }
   });
 
+  it('keeps the mantissa below 2 at the top of the table: j = 4095 with r at its largest, across the range', () => {
+    // d = (K + 1/2 - 1e-9) ln2/4096 with K = 4095 mod 4096 rounds to K: 2^(4095/4096) exp(r) is as large as the
+    // mantissa gets, 2^(1 - 2^-13), about 1.7e-4 below 2 (exp.ts has no branch for a mantissa of 2 or more).
+    let top = 0;
+    for (let t = 0; t <= 4600; t += 23) {
+      const K = -1 - 4096 * t;
+      const d = ((K + 0.5 - 1e-9) * Math.LN2) / 4096;
+      expect(relErr(d, 0), `${d}`).toBeLessThan(EPS_EXP / 8);
+      top = Math.max(top, EXP_OUT[0]);
+    }
+    expect(top).toBeGreaterThan(2 - 2e-4);
+  });
+
   it('uses correctly generated constants (exp-table.ts against decimal.js)', () => {
     const c = exactDecimal(C1, D).plus(exactDecimal(C2, D)).plus(exactDecimal(C3, D)).plus(exactDecimal(C4, D));
     expect(c.minus(D.ln(2).div(4096)).abs().toNumber()).toBeLessThan(2 ** -150);

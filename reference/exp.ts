@@ -118,12 +118,9 @@ export function expDD(dh: number, dl: number): void {
   let mh = p + pe;
   let ml = pe - (mh - p);
   let E = K >> 12;
-  // exp(r) in [2^-2^-13.5, 2^2^-13.5] and 2^(j/4096) in [1, 2): the product may fall just outside [1, 2).
-  if (mh >= 2) {
-    mh *= 0.5;
-    ml *= 0.5;
-    E += 1;
-  } else if (mh < 1) {
+  // exp(r) in [2^-2^-13, 2^2^-13] and 2^(j/4096) in [1, 2^(4095/4096)]: the product lies in [2^-2^-13, 2^(1-2^-13)],
+  // so it may fall just below 1 (j = 0, r < 0), never up to 2: the top is about 1.7e-4 below it, far beyond any rounding.
+  if (mh < 1) {
     mh *= 2;
     ml *= 2;
     E -= 1;

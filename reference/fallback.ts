@@ -37,15 +37,13 @@ export function roundDecimal(v: Decimal, fmt: Format, tieUp = false): number {
   return neg ? -r : r;
 }
 
-/** The exact x - m for doubles, as a rational with a power-of-two denominator (for exact rounding). */
-function exactDifference(x: number, m: number): { num: bigint; den: bigint; neg: boolean } {
+/** The exact m - x for doubles x < m (an element below the max), as a rational with a power-of-two denominator. */
+function exactDrop(x: number, m: number): { num: bigint; den: bigint } {
   const a = splitDouble(x);
   const b = splitDouble(m);
   const e = Math.min(a.e, b.e);
-  const v = (a.M << BigInt(a.e - e)) - (b.M << BigInt(b.e - e));
-  const neg = v < 0n;
-  const mag = neg ? -v : v;
-  return e >= 0 ? { num: mag << BigInt(e), den: 1n, neg } : { num: mag, den: 1n << BigInt(-e), neg };
+  const mag = (b.M << BigInt(b.e - e)) - (a.M << BigInt(a.e - e)); // > 0 as x < m
+  return e >= 0 ? { num: mag << BigInt(e), den: 1n } : { num: mag, den: 1n << BigInt(-e) };
 }
 
 interface Level {
@@ -105,18 +103,18 @@ export class ExactSlice {
   element(i: number): number {
     const v = this.x[i];
     const log = this.op === 'log-softmax';
-    if (v === -Infinity) return log ? -Infinity : 0;
     const dh = v - this.m;
     if (log) {
-      if (dh === -Infinity) return -Infinity; // as fast.ts
+      // an excluded element (-inf - m = -inf) or an overflowing difference, as fast.ts
+      if (dh === -Infinity) return -Infinity;
       if (this.others > 0 && !(this.d2 >= LOG_ABS_CUT) && this.k === 1) {
         // T is positive and negligible (fast.ts): -0 for the max, else d rounded with ties away from zero
         if (v === this.m) return -0;
-        const { num, den } = exactDifference(v, this.m);
+        const { num, den } = exactDrop(v, this.m);
         return -roundRational(num, den, this.fmt, true);
       }
       if (this.others === 0 && this.k === 1) return 0;
-    } else if (!(dh >= SOFTMAX_CUT)) return 0;
+    } else if (!(dh >= SOFTMAX_CUT)) return 0; // -inf (excluded) or negligible
     for (let P = START_DIGITS; P <= MAX_DIGITS; P *= 2) {
       const r = log ? this.tryLog(i, P) : this.trySoftmax(i, P);
       if (r !== undefined) return r;
@@ -161,11 +159,12 @@ export class ExactSlice {
   private logLevel(P: number): Level {
     const D = at(P);
     const rho = new D(10).pow(1 - P);
-    if (this.others === 0 || !(this.d2 >= LOG_ABS_CUT)) {
+    // no other finite element leaves d2 = -inf - m = -inf, which fails the test too
+    if (!(this.d2 >= LOG_ABS_CUT)) {
       // S = k exactly, or k + (T < n e^-2048) with k >= 2
       const Dk = at(P + 10);
       const lnS = Dk.ln(this.k);
-      const negl = this.others === 0 ? new D(0) : new D(this.others).times(D.exp(LOG_ABS_CUT));
+      const negl = new D(this.others).times(D.exp(LOG_ABS_CUT)); // 0 when there are no others
       return { P, lnS, err: rho.times(lnS.abs()).plus(negl) };
     }
     const cut = this.d2 - LOG_REL_CUT;
@@ -204,7 +203,7 @@ export class ExactSlice {
   private decide(y: Decimal, err: Decimal): number | undefined {
     const lo = new Exact(y).minus(err);
     const hi = new Exact(y).plus(err);
-    if (lo.isNegative() !== hi.isNegative() && !lo.isZero() && !hi.isZero()) return undefined;
+    // an interval that straddles 0 is undecided too: its ends round to values of opposite signs (-0 and +0 at least)
     const a = roundDecimal(lo, this.fmt);
     const b = roundDecimal(hi, this.fmt);
     return Object.is(a, b) ? a : undefined;

@@ -129,10 +129,11 @@ export function softmaxCore(x: Float64Array, off: number, n: number, out: Float6
     const ql = pe - (qh - ph);
     if (f64) {
       // qh is already the nearest double to qh + ql; it is the answer when the whole error interval, within
-      // w (inflated: qh + w === qh then means strictly less than half an ulp) of qh, stays inside qh's rounding
-      // interval, tested on both sides (the lower one is half as wide below a power of two), and no underflow
+      // w (inflated: qh - w === qh then means strictly less than half an ulp) of qh, stays inside qh's rounding
+      // interval, and no underflow. Only the side below is tested: it is never wider than the side above (half as
+      // wide below a power of two), so qh - w === qh implies qh + w === qh (w >= 0, 0 < qh < 2).
       const w = (eps * qh + (ql < 0 ? -ql : ql)) * W_INFLATE;
-      if (qh + w === qh && qh - w === qh) {
+      if (qh - w === qh) {
         const y = qh * pow2(ee_[i]);
         if (y >= MIN_NORMAL64) {
           out[off + i] = y;
@@ -203,7 +204,8 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
   let sch = 0, scl = 0, ET = 0, epsScaled = 0;
   let tinyNeg = false; // k = 1 and 0 < T < n 2^-2954: the max element's result is -0
   const d2 = m2 + negm;
-  if (others > 0 && d2 >= LOG_ABS_CUT) {
+  // No other finite element leaves m2 = -inf, so d2 = -inf fails this test too: `others` need not be tested.
+  if (d2 >= LOG_ABS_CUT) {
     ET = Math.floor(d2 / Math.LN2); // exp(d2) in [2^ET, 2^(ET+1))
     const cut = d2 - LOG_REL_CUT;
     let th = 0, tl = 0;
@@ -234,9 +236,9 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
       const wuh = wsh * pow2(ET), wul = wsl * pow2(ET);
       ddMul(wuh, wul, wuh, wul);
       const w2h = DD_OUT[0], w2l = DD_OUT[1];
-      // terms until w2^(J+1) < 2^-110
-      let J = w2h === 0 ? 0 : Math.min(47, Math.ceil(110 / -Math.log2(w2h)));
-      if (J < 1) J = 1;
+      // every term of the table: w2 <= 1/289, so w2^48 < 2^-392, far below the truncation 2^-109 that epsScaled
+      // counts (fewer terms would do for a small w2; the result rounds the same, the sum costs 47 steps per slice)
+      const J = 47;
       let fh = ODD_H[J], fl = ODD_L[J];
       for (let j = J - 1; j >= 0; j--) {
         ddMul(fh, fl, w2h, w2l);
@@ -276,10 +278,6 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
 
   for (let i = 0; i < n; i++) {
     const v = x[off + i];
-    if (v === -Infinity) {
-      out[off + i] = -Infinity;
-      continue;
-    }
     if (v === m) {
       // y = -log S
       if (scaled) {
@@ -295,18 +293,15 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
     }
     const dh = v + negm;
     if (dh === -Infinity) {
-      // |x_i - m| already rounds past the largest double: so does x_i - m - log S, in every format
+      // an excluded element (-inf - m = -inf), or |x_i - m| already rounds past the largest double: so does
+      // x_i - m - log S, in every format
       out[off + i] = -Infinity;
       continue;
     }
     const bb0 = dh - v;
     const dl = (v - (dh - bb0)) + (negm - bb0);
-    if (tinyNeg) {
-      // y = d - log1p(T), 0 < log1p(T) < n 2^-2954: d is exact and a multiple of 2^-1074, so y rounds as d does,
-      // except that an exact midpoint d rounds away from zero.
-      out[off + i] = -roundMag(-dh, -dl, 0, 0, p, emin, maxFinite, true);
-      continue;
-    }
+    // With T negligible (tinyNeg: y = d - log1p(T), 0 < log1p(T) < n 2^-2954) L = errL = 0, so |y| below is |d|
+    // itself, and an exact midpoint d, undecided, goes to the one-sided retry, which rounds it away from zero.
     // |y| = |d| + L, both terms of one sign: accurate double-double addition, 3u^2
     const nlh = -lh, nll = -ll;
     const a = dh + nlh;
@@ -320,15 +315,15 @@ export function logSoftmaxCore(x: Float64Array, off: number, n: number, out: Flo
     se = se - (v1 - a) + te;
     const yh = v1 + se;
     const yl = se - (yh - v1);
-    if (yh === -Infinity) {
-      out[off + i] = resolve(i);
-      continue;
-    }
+    // yh is finite: |d| is (tested above), and L <= log n < 2^10 lies far below half an ulp of the largest double
+    // (2^970), so |d| + L never rounds past it.
     const eps = (errL / -yh + 4 * U2) * SAFETY;
     if (f64) {
-      // as in softmaxCore: yh itself when the error interval stays inside its rounding interval
+      // as in softmaxCore: yh itself when the error interval stays inside its rounding interval, tested on the side
+      // towards zero, never the wider one (yh < 0). No underflow test: |y| >= log 2 for an element that is not a
+      // max (y = d - log S <= d - log(1 + e^d) = -log(1 + e^-d) <= -log 2).
       const w = (eps * -yh + (yl < 0 ? -yl : yl)) * W_INFLATE;
-      if (yh + w === yh && yh - w === yh && yh <= -MIN_NORMAL64) {
+      if (yh + w === yh) {
         out[off + i] = yh;
         continue;
       }

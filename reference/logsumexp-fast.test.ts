@@ -3,9 +3,10 @@
 // never fires, still gives correctly rounded values (an undecided slice goes to decimal.js), so logsumexp.test.ts's
 // comparisons cannot see it; this can (as fast.test.ts does for softmax). A bound made tighter gives wrong values,
 // which logsumexp.test.ts catches. Its own file, so Stryker reaches it before the 200-digit comparisons.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { roundTo } from '../harness/generators/limits.js';
 import { fromNumbers, toNumbers } from '../harness/tensor/tensor.js';
+import { Decimal } from './decimal.js';
 import { logsumexpCounters, logsumexpOracle, logsumexpSlice } from './logsumexp.js';
 
 function lcg(seed: number): () => number {
@@ -76,4 +77,41 @@ describe('logsumexp beside a rounding midpoint', () => {
       expect(logsumexpCounters().fallbackSlices - before).toBe(2 * fallbacks);
     });
   }
+});
+
+// A result that rounds to zero in float16 (below half its smallest subnormal, 2^-25) yet large enough that the
+// absolute bound of log S (~2^-100) is small against it: the fast path decides that it rounds to zero, with the
+// result's sign; decimal.js is not needed. (float32 and bfloat16 have no such results: their subnormals reach below
+// 2^-100, where the fast path leaves a result to decimal.js.)
+describe('results that round to zero in float16', () => {
+  const cases: [number[], 'float16', number][] = [
+    [[0, -30], 'float16', 0], // log(1 + e^-30) ~ 9.4e-14
+    [[-1e-10, -1e-10 - 50], 'float16', -0],
+    [[0, -55], 'float16', 0], // ~ 1.3e-24
+    [[-(2 ** -40), -60], 'float16', -0],
+  ];
+  for (const [xs, dtype, want] of cases) {
+    it(`[${xs}] in ${dtype} is ${Object.is(want, -0) ? '-0' : '+0'}, decided by the fast path`, () => {
+      const before = logsumexpCounters().fallbackSlices;
+      expect(Object.is(logsumexpSlice(Float64Array.from(xs), dtype), want)).toBe(true);
+      expect(logsumexpCounters().fallbackSlices - before).toBe(0);
+    });
+  }
+});
+
+describe('the decimal.js path', () => {
+  it('makes one decimal.js constructor per precision, not one per slice', () => {
+    // beside a float32 midpoint with log S = log(1 + e^-200): decimal.js decides it (above)
+    const hard = () => logsumexpSlice(Float64Array.of(1 + 2 ** -24, 1 + 2 ** -24 - 200), 'float32');
+    hard(); // the precisions it needs now exist
+    const clone = vi.spyOn(Decimal, 'clone');
+    try {
+      const before = logsumexpCounters().fallbackSlices;
+      expect(hard()).toBe(1 + 2 ** -23);
+      expect(logsumexpCounters().fallbackSlices - before).toBe(1);
+      expect(clone).not.toHaveBeenCalled();
+    } finally {
+      clone.mockRestore();
+    }
+  });
 });

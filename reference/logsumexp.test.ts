@@ -49,6 +49,17 @@ describe('logsumexp oracle', () => {
     }
   });
 
+  it('correctly rounded where x - m is rounded and the result lies near a float64 midpoint (vs decimal.js at 200 digits)', () => {
+    // Found by a search over full 53-bit pairs: results close enough to a rounding midpoint that x - m's rounding
+    // error (TwoSum's dl, about 2^-60 here) must be exact for the right bits; a TwoSum whose error term is computed
+    // from dh + v instead of dh - v is off by a few ulps of dl on such pairs and rounds each the wrong way.
+    const pairs = [
+      [-0.3371091700535883, -5.102598453790624], [0.30105253559890977, -2.3840776862890527], [-0.413883431238249, -2.198126977907567],
+      [-0.32370853942013406, -5.579441289962582], [0.4272211448373768, -1.5638981725052088], [-0.3581033352076318, -2.5687106718316204],
+    ];
+    for (const xs of pairs) expect(Object.is(logsumexpSlice(Float64Array.from(xs), 'float64'), reference(xs, 'float64')), `[${xs}]`).toBe(true);
+  });
+
   it('results near zero (where a relative bound means nothing) go to decimal.js and are still right', () => {
     const before = logsumexpCounters().fallbackSlices;
     // m + log(1 + e^(x - m)) with the second term far below half an ulp of m: the answer is m itself

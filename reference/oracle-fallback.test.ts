@@ -10,10 +10,12 @@
 import { describe, expect, it } from 'vitest';
 import { fromNumbers, toNumbers } from '../harness/tensor/tensor.js';
 import { Decimal } from './decimal.js';
+import { exactDecimal } from './exact-decimal.js';
 import { oracle, oracleCounters, oracleSlice, resetOracleCounters } from './softmax.js';
 
 const D = Decimal.clone({ precision: 100 });
 const exp = (z: number) => D.exp(new D(z));
+const exactDec = (x: number) => exactDecimal(x, D);
 
 const SOFT_UP = -37.42994775023705; // 1 / (1 + e^z) just above the midpoint: rounds to 1
 const SOFT_DOWN = -37.42994775023704; // just below: rounds to 1 - 2^-53
@@ -57,4 +59,33 @@ describe('hard elements are settled by decimal.js, and rightly', () => {
     expect(log[4]).toBe(-2049);
     expect(log.slice(3)).toEqual(Array.from(oracleSlice(Float64Array.of(0, -2049, LOG_Z), { op: 'log-softmax', policy: 'ieee', outDtype: 'float64' })));
   });
+});
+
+// The max element of log-softmax, -log S, beside a float64 midpoint M (0.1, 0.83 and 0.45 and the next double up):
+// the others were chosen so that S = k + sum e^(x_j) lies within about 10^-44 (relative) of e^M, below or above it,
+// term by term (each the largest double whose exp fits in what is left, the last one a double up for "above").
+// k = 1 with T < 1/8 is the scaled path (-log1p T), the others the unscaled one (-log(k + T)).
+const MAX_HARD: [number[], number, number][] = [
+  [[0, -2.252168461044091, -37.71508961790562, -71.70527825820365], 0.1, 1], // scaled, log S just below M
+  [[0, -2.252168461044091, -37.71508961790562, -71.70527825820363], 0.1, 1], // just above
+  [[0, 0, -1.2264954105148986, -37.60743070998069, -72.27324547731028], 0.83, 2], // two maxima
+  [[0, 0, -1.2264954105148986, -37.60743070998069, -72.27324547731027], 0.83, 2],
+  [[0, -0.5650843889061771, -39.51477353698083, -72.43107676310515], 0.45, 1], // one max, T > 1/8
+  [[0, -0.5650843889061771, -39.51477353698083, -72.43107676310514], 0.45, 1],
+];
+
+describe('hard max elements of log-softmax are settled by decimal.js, and rightly', () => {
+  for (const [xs, lo, k] of MAX_HARD) {
+    it(`[${xs}]: -log S beside -(${lo} + half an ulp)`, () => {
+      const hi = lo + 2 ** (Math.floor(Math.log2(lo)) - 52);
+      const mid = exactDec(lo).plus(exactDec(hi)).div(2);
+      const lnS = D.ln(xs.reduce((s, x) => s.plus(D.exp(exactDec(x))), new D(0)));
+      expect(lnS.minus(mid).abs().lt(mid.times(new D(2).pow(-100))), 'hard').toBe(true);
+      const want = lnS.lt(mid) ? -lo : -hi;
+      resetOracleCounters();
+      const y = oracleSlice(Float64Array.from(xs), { op: 'log-softmax', policy: 'ieee', outDtype: 'float64' });
+      expect(Array.from(y.slice(0, k))).toEqual(Array(k).fill(want));
+      expect(oracleCounters().fallbackElements).toBe(k);
+    });
+  }
 });

@@ -36,6 +36,8 @@ describe('oracle() over trailing axes: contiguous runs, no index lists', () => {
     const cases: [number[], number[]][] = [
       [[2, 3, 4], [2]], [[2, 3, 4], [-1]], [[2, 3, 4], [1, 2]], [[2, 3, 4], [2, 1]], [[2, 3, 4], [-1, -2]],
       [[2, 3, 4], [-2, -1]], [[2, 3, 4], [2, -1]], [[2, 3, 4], [0, 1, 2]], [[2, 3, 4], [2, 0, 1]], [[24], [0]], [[24], [-1]],
+      // no axes: each element alone, as runs of one element
+      [[2, 3, 4], []], [[24], []],
     ];
     for (const [shape, axes] of cases) {
       it(`${dtype} ${JSON.stringify(shape)}, axes [${axes}]`, () => {

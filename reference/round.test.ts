@@ -80,6 +80,21 @@ describe('roundMag', () => {
     expect(mag(1, 0, -24, 0, F16)).toBe(2 ** -24);
   });
 
+  it('a value a hair below the smallest subnormal, where H + L rounds up to the next integer, rounds up to it', () => {
+    // H = 1 - 2^-53 with L = 2^-54 (a tie in the sum frac + L, which rounds to 1): v = (1 - 2^-54) quanta, nearest
+    // to 1 quantum, in every mode; the only way frac + L reaches 1 (for H >= 1 the fraction has room for L)
+    for (const f of [F64, F16, [24, -126, 3.4028234663852886e38] as const]) {
+      const q = 2 ** (f[1] - f[0] + 1);
+      const E = f[1] - f[0] + 1;
+      for (const eps of [0, 2 ** -80]) {
+        for (const above of [false, true]) {
+          expect(mag(1 - 2 ** -53, 2 ** -54, E, eps, f, above), `${f[0]} ${eps} ${above}`).toBe(q);
+          expect(mag(1 - 2 ** -53, -(2 ** -54), E, eps, f, above), `${f[0]} ${eps} ${above}, tail below`).toBe(q);
+        }
+      }
+    }
+  });
+
   it('scales extreme tails without overflowing the scale factor', () => {
     expect(mag(2 ** 600, 0, 500, 0)).toBe(Infinity);
     expect(mag(2 ** -600, 0, -400, 0)).toBe(2 ** -1000);

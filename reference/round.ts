@@ -52,16 +52,15 @@ export function roundMag(h: number, l: number, E: number, eps: number, p: number
     H = h * pow2(s1) * pow2(s - s1);
     L = l * pow2(s1) * pow2(s - s1);
   }
-  // v / quantum = fl + frac with frac in [0, 1); H + L may cross an integer when H is one.
+  // v / quantum = fl + frac + L with frac in [0, 1); a negative L may take it below fl (then one quantum down). The sum
+  // frac + L rounds up to 1 only for H = 1 - 2^-53 and L = 2^-54 (for a larger H the fraction has room for L); there
+  // c below is 0.5 - 2^-54 instead of -0.5, which picks the same N = fl + 1 and the same margins.
   let fl = Math.floor(H);
   let frac = H - fl;
   const t = frac + L;
   if (t < 0) {
     fl -= 1;
     frac += 1;
-  } else if (t >= 1) {
-    fl += 1;
-    frac -= 1;
   }
   // c = frac + L - 1/2: its sign picks the neighbour (exactly: a floating sum has the sign of the exact sum).
   const c = frac - 0.5 + L;
@@ -77,7 +76,8 @@ export function roundMag(h: number, l: number, E: number, eps: number, p: number
     const ac = c < 0 ? -c : c;
     margin = ac < 0.25 ? ac : 0.25;
   }
-  if (eps * H * SAFE_HI >= margin * SAFE_LO && !(above && eps === 0 && margin > 0)) return -1;
+  // (In the above mode the margin is never 0, so an exact value, eps = 0, is always decided.)
+  if (eps * H * SAFE_HI >= margin * SAFE_LO) return -1;
   const r = N * pow2(qe);
   return r > maxFinite ? Infinity : r;
 }

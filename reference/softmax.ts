@@ -161,13 +161,15 @@ export function oracle(x: Tensor, axes: number[], opts: OracleOptions): Tensor {
   const n = sizeOf(x.shape);
   const result = new Float64Array(n);
   if (n > 0) {
-    // the exact values as doubles (float64 data is used as is: the oracle never writes to its input)
-    const values = x.dtype === 'float64' ? (x.data as Float64Array) : x.dtype === 'float32' ? Float64Array.from(x.data as Float32Array) : toNumbers(x);
+    // the exact values as doubles (float64 data is used as is: the oracle never writes to its input; toNumbers
+    // converts the other typed arrays natively)
+    const values = x.dtype === 'float64' ? (x.data as Float64Array) : toNumbers(x);
     const fmt = FORMATS[outDtype];
     const rank = x.shape.length;
     const red = [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
-    // trailing axes: every slice is a contiguous run, computed in place without index lists
-    if (red.length > 0 && red.every((a, i) => a === rank - red.length + i)) {
+    // trailing axes: every slice is a contiguous run, computed in place without index lists (no axes: runs of one
+    // element, each element alone, as the axes' product over none is 1)
+    if (red.every((a, i) => a === rank - red.length + i)) {
       const len = red.reduce((acc, a) => acc * x.shape[a], 1);
       for (let off = 0; off < n; off += len) sliceInto(values, off, len, result, opts.op, opts.policy, fmt);
     } else {
