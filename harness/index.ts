@@ -11,6 +11,7 @@ import { oracle } from '../reference/softmax.js';
 import type { DType } from './tensor/dtype.js';
 import type { Tensor } from './tensor/tensor.js';
 import type { CallStyle } from './worker/types.js';
+import { checkAuditOptions, checkRunOptions } from './api-options.js';
 
 export type { AxisRule, Policy } from './contracts.js';
 export { AXIS_RULES, POLICIES } from './contracts.js';
@@ -74,6 +75,7 @@ export interface AuditApiOptions {
  * Resolves with the report; `report.verdict` is 'pass' (conforms), 'fail' or 'error' (could not judge).
  */
 export async function audit(target: string | SoftmaxFunction, options: AuditApiOptions): Promise<RunReport> {
+  checkAuditOptions(options as unknown as Record<string, unknown>);
   const { runAudit } = await import('./runner/audit.js');
   let file: string | undefined;
   let spec = target;
@@ -127,6 +129,7 @@ export interface RunApiOptions {
 
 /** `softmax-conformance run` as a function: every implementation of a manifest; resolves with the report. */
 export async function run(options: RunApiOptions = {}): Promise<RunReport> {
+  checkRunOptions(options as unknown as Record<string, unknown>);
   const { runConformance } = await import('./runner/run.js');
   return runConformance({
     manifest: options.manifest,
