@@ -90,6 +90,13 @@ describe('bad data gets exit 2 naming the file and the JSON pointer', () => {
       expect(r.stderr).not.toMatch(/done:|progress:/);
     }
   });
+  it('golden export --out that cannot be written: exit 2 naming it, before the exporter\'s libraries run', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'afile'), 'x');
+    const r = await cli(['golden', 'export', '--out', join(dir, 'afile', 'g'), '--library', 'numpy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`softmax-conformance: cannot write the goldens to --out "${join(dir, 'afile', 'g')}": "${join(dir, 'afile')}" exists and is not a folder\n`);
+  });
   it('a --reports folder on a file system that refuses it (procfs) ends with exit 2, not in an endless mkdir', async () => {
     // Node 20's mkdirSync(..., { recursive: true }) retries forever when a mkdir under an existing folder says ENOENT.
     const r = await cli(['audit', projectPath('test', 'fixtures', 'broken', 'correct.py') + ':softmax', '--contract', 'last', '--num-runs', '5', '--reports', '/proc/sc-no-such/out'], {}, 30_000);

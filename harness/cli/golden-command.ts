@@ -31,6 +31,8 @@ export function registerGolden(program: Command): void {
       const venv = projectPath('.venv', 'bin', 'python');
       const python = cmd.optsWithGlobals().python ?? process.env.SOFTMAX_CONFORMANCE_PYTHON ?? (existsSync(venv) ? venv : 'python3');
       if (o.device !== 'cpu' && o.device !== 'cuda') throw new UsageError(`--device must be cpu or cuda, got "${o.device}"`);
+      // Before the libraries run (minutes for the whole set): an --out that cannot be written is exit 2 naming it.
+      (await import('../report/output-dir.js')).prepareOutputDir(o.out, '--out', 'the goldens');
       const args = [projectPath('golden', 'export.py'), '--out', o.out, ...(o.date ? ['--date', o.date] : []), '--device', o.device,
         ...((o.library as string[] | undefined) ?? []).flatMap((l) => ['--library', l])];
       const { execa } = await import('execa');

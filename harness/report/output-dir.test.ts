@@ -37,6 +37,9 @@ describe('prepareOutputDir', () => {
     }
     expect(existsSync(join(root, 'file', 'below'))).toBe(false);
   });
+  it('says what was to be written where the caller is not writing reports (golden export --out)', () => {
+    expect(() => prepareOutputDir(join(root, 'file', 'g'), '--out', 'the goldens')).toThrow(`cannot write the goldens to --out ${JSON.stringify(join(root, 'file', 'g'))}: `);
+  });
   it('without an option name the message names the folder alone (the library API)', () => {
     expect(() => prepareOutputDir(join(root, 'file'))).toThrow(`cannot write the reports to ${JSON.stringify(join(root, 'file'))}: `);
   });

@@ -4,18 +4,21 @@ import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
-/** Creates `dir` (and its missing parents) and checks a file can be written in it; UsageError (exit 2) if not. */
-export function prepareOutputDir(dir: string, option?: string): void {
+/**
+ * Creates `dir` (and its missing parents) and checks a file can be written in it; UsageError (exit 2) if not.
+ * `option` names the flag in the message, `what` what was to be written there.
+ */
+export function prepareOutputDir(dir: string, option?: string, what = 'the reports'): void {
   const where = option ? `${option} ${JSON.stringify(dir)}` : JSON.stringify(dir);
   const problem = makeFolders(resolve(dir));
-  if (problem) throw new UsageError(`cannot write the reports to ${where}: ${problem}`);
+  if (problem) throw new UsageError(`cannot write ${what} to ${where}: ${problem}`);
   // The folder exists; writing is the only test that also sees read-only mounts and full disks (root passes access()).
   const probe = join(dir, `.write-test-${process.pid}`);
   try {
     writeFileSync(probe, '');
     unlinkSync(probe);
   } catch (e) {
-    throw new UsageError(`cannot write the reports to ${where}: ${reason(e as NodeJS.ErrnoException)}`);
+    throw new UsageError(`cannot write ${what} to ${where}: ${reason(e as NodeJS.ErrnoException)}`);
   }
 }
 
