@@ -32,18 +32,23 @@ function dtypes(v: unknown): void {
   }
 }
 
-/** audit()'s options (index.ts AuditApiOptions), before anything starts. */
-export function checkAuditOptions(o: Record<string, unknown>): void {
-  if (o === null || typeof o !== 'object') throw new UsageError('audit options must be an object with at least { contract }');
-  if (o.contract === undefined) throw new UsageError(`contract is required: one of ${AXIS_RULES.join(', ')}`);
-  oneOf('contract', o.contract, AXIS_RULES);
-  oneOf('call', o.call, CALL_STYLES);
+/** The options audit() and run() share: the policy, the case count and seed, the limits. */
+function common(o: Record<string, unknown>): void {
   oneOf('policy', o.policy, POLICIES);
   integer('numRuns', o.numRuns, 0);
   integer('seed', o.seed, 0);
   integer('timeoutMs', o.timeoutMs, 1);
   integer('budgetMs', o.budgetMs, 1);
   integer('memoryMb', o.memoryMb, 64);
+}
+
+/** audit()'s options (index.ts AuditApiOptions), before anything starts. */
+export function checkAuditOptions(o: Record<string, unknown>): void {
+  if (o === null || typeof o !== 'object') throw new UsageError('audit options must be an object with at least { contract }');
+  if (o.contract === undefined) throw new UsageError(`contract is required: one of ${AXIS_RULES.join(', ')}`);
+  oneOf('contract', o.contract, AXIS_RULES);
+  oneOf('call', o.call, CALL_STYLES);
+  common(o);
   integer('shrinkSeconds', o.shrinkSeconds, 1);
   dtypes(o.dtypes);
   strings('pythonPath', o.pythonPath);
@@ -52,12 +57,7 @@ export function checkAuditOptions(o: Record<string, unknown>): void {
 /** run()'s options (index.ts RunApiOptions), before anything starts. */
 export function checkRunOptions(o: Record<string, unknown>): void {
   if (o === null || typeof o !== 'object') throw new UsageError('run options must be an object');
-  oneOf('policy', o.policy, POLICIES);
-  integer('numRuns', o.numRuns, 0);
-  integer('seed', o.seed, 0);
-  integer('timeoutMs', o.timeoutMs, 1);
-  integer('budgetMs', o.budgetMs, 1);
-  integer('memoryMb', o.memoryMb, 64);
+  common(o);
   integer('parallel', o.parallel, 1);
   strings('only', o.only);
 }
