@@ -90,6 +90,15 @@ describe('bad data gets exit 2 naming the file and the JSON pointer', () => {
       expect(r.stderr).not.toMatch(/done:|progress:/);
     }
   });
+  it('compare --markdown under a file: exit 2 naming it, before any comparison is printed', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'afile'), 'x');
+    const base = projectPath('reports', 'baseline.json');
+    const r = await cli(['compare', base, base, '--markdown', join(dir, 'afile', 'c.md')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`softmax-conformance: cannot write the comparison to --markdown "${join(dir, 'afile')}": "${join(dir, 'afile')}" exists and is not a folder\n`);
+  });
   it('golden export --out that cannot be written: exit 2 naming it, before the exporter\'s libraries run', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'afile'), 'x');

@@ -1,6 +1,7 @@
 // `compare BASE.json NEW.json`: what changed between two runs; exit 1 on a new failure.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export function registerCompare(program: Command): void {
   program
@@ -14,6 +15,10 @@ export function registerCompare(program: Command): void {
       const [{ compareReports, comparisonExitCode, loadReport, renderComparisonHtml, renderComparisonMarkdown }, { renderComparisonFor }, { shouldColor }] = await Promise.all([
         import('../report/compare.js'), import('../report/compare-text.js'), import('../report/console.js'),
       ]);
+      // The folders of --markdown and --html first: a CI step that posts the file must not get a verdict and no file.
+      const { prepareOutputDir } = await import('../report/output-dir.js');
+      if (o.markdown) prepareOutputDir(dirname(o.markdown), '--markdown', 'the comparison');
+      if (o.html) prepareOutputDir(dirname(o.html), '--html', 'the comparison');
       const c = compareReports(loadReport(basePath), loadReport(newPath));
       process.stdout.write(`${renderComparisonFor(c, process.stdout, shouldColor(process.stdout.isTTY))}\n`);
       if (o.markdown) writeFileSync(o.markdown, renderComparisonMarkdown(c));
