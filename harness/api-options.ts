@@ -4,8 +4,7 @@
 import { AXIS_RULES, POLICIES } from './contracts.js';
 import { UsageError } from './errors.js';
 import { isDType } from './tensor/dtype.js';
-
-const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
+import { CALL_STYLES } from './worker/types.js';
 
 function integer(name: string, v: unknown, min: number): void {
   if (v === undefined) return;

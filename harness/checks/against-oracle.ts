@@ -126,14 +126,15 @@ function wrapSymptom(actual: Tensor, expected: Tensor, unit: Unit): string | und
   const whole = Array.from(xi, (_, k) => k);
   const overall = maxOf(whole);
   const leaves = (k: number, m: bigint) => xi[k] - m < lowest;
-  // The first element whose difference from a max leaves the dtype, and that max.
+  // The first element whose difference from a max leaves the dtype, and that max (its slice's where that one does:
+  // the input's max is at least the slice's, so a difference that leaves from the slice's leaves from the input's).
   let first: { k: number; m: bigint } | undefined;
   for (const s of slices) {
+    const k = s.find((i) => leaves(i, overall));
+    if (k === undefined) continue;
     const own = maxOf(s);
-    for (const k of s) {
-      const m = leaves(k, own) ? own : leaves(k, overall) ? overall : undefined;
-      if (m !== undefined && first === undefined) first = { k, m };
-    }
+    first = { k, m: leaves(k, own) ? own : overall };
+    break;
   }
   if (first === undefined) return undefined;
   const head = `wraps around: x - max(x) leaves ${x.dtype} (${xi[first.k]} - ${first.m} < ${lowest})`;
@@ -157,7 +158,6 @@ function wrapSymptom(actual: Tensor, expected: Tensor, unit: Unit): string | und
   }
   for (let k = 0; k < xi.length; k++) {
     if (Number.isFinite(av[k]) || !Number.isFinite(ev[k]) || Number(xi[k]) > LN_MAX.float64) continue;
-    // The input's max is at least the slice's: a difference that leaves the dtype from one leaves it from the other.
     if (leaves(k, overall)) {
       return `${head}, and ${fmtElement('output', actual.shape, k)} comes out ${Number.isNaN(av[k]) ? 'NaN' : 'inf'} though exp(${xi[k]}) is finite`;
     }

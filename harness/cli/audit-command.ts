@@ -5,10 +5,9 @@ import { isDType, type DType } from '../tensor/dtype.js';
 import { UsageError } from '../errors.js';
 import { isOp, OPS, type Op } from '../ops.js';
 import { commandLine, DEFAULT_PROFILE, defaultJobs, parseIntOption, listOf, parsePolicy, parseRule, parseSandboxMode, parseShard, REPORTER_NAMES, reportersOption, REQUIRE_SANDBOX_HELP, SANDBOX_HELP, sandboxModeOf } from './options.js';
-import type { CallStyle } from '../worker/types.js';
+import { CALL_STYLES, type CallStyle } from '../worker/types.js';
 import { DEVICE_HELP, FRAMEWORK_HELP, frameworkLacks, parseFrameworkDevice } from '../runner/framework-option.js';
 
-const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'];
 // Repeatable: each use adds a folder (no default value, so --help shows no JSON array).
 const collect = (v: string, all: string[] | undefined): string[] => [...(all ?? []), v];
 
@@ -47,7 +46,7 @@ export function registerAudit(program: Command): void {
     .action(async (target: string, o, cmd: Command) => {
       const unknown = (o.reporters as string[]).filter((r) => !(REPORTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; choose from ${REPORTER_NAMES.join(', ')}`);
-      if (o.call && !CALL_STYLES.includes(o.call)) throw new UsageError(`--call must be one of ${CALL_STYLES.join(', ')}, got "${o.call}"`);
+      if (o.call && !(CALL_STYLES as readonly string[]).includes(o.call)) throw new UsageError(`--call must be one of ${CALL_STYLES.join(', ')}, got "${o.call}"`);
       const FORMS = ['auto', 'tensor', 'array', 'typed', 'typed-shape', 'tfjs'];
       if (!FORMS.includes(o.jsInput)) throw new UsageError(`--js-input must be one of ${FORMS.join(', ')}, got "${o.jsInput}"`);
       if (!isOp(o.op)) throw new UsageError(`--op must be one of ${OPS.join(', ')}, got "${o.op}"`);

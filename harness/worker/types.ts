@@ -17,7 +17,9 @@ export interface CallArgs {
  *  - `x-axis`: f(x, axis=A) (A omitted when the harness has none, so the function's default applies)
  *  - `x-theta-axis`: f(x, theta=T, axis=A)
  */
-export type CallStyle = 'x' | 'x-axis' | 'x-theta-axis';
+/** How a candidate is called: f(x), f(x, axis=A), f(x, theta=T, axis=A) (the CLI's --call, the API's call). */
+export const CALL_STYLES = ['x', 'x-axis', 'x-theta-axis'] as const;
+export type CallStyle = (typeof CALL_STYLES)[number];
 
 export interface CallRequest {
   input: Tensor;
