@@ -1,6 +1,10 @@
 """Imports one Python function and calls it on the inputs it is given, over a single channel.
 
-Usage: python3 runner.py FD     (FD: one end of a Unix stream socket; nothing else is needed from the caller)
+Usage: python3 runner.py FD [CONTROL_FD]
+  FD: one end of a Unix stream socket; nothing else is needed from the caller.
+  CONTROL_FD (inside a sandbox of its own only): this process becomes the supervisor of sc_zygote.py once NumPy is
+  imported, and each life of the runner is a fork of it (the first at once, on FD; the next ones on channels the
+  broker sends on CONTROL_FD after a life ends). A life gets no init frame: it has the first one's.
 
 Started by harness/worker/broker.py, possibly inside a sandbox. Everything here runs in the same process as the
 code it calls, so none of it is trusted: whatever this process says is checked by the caller, which alone judges
@@ -632,6 +636,7 @@ def serve(np, fn, style, sock):
 def main():
     die_with_parent()
     fd = int(sys.argv[1])
+    control = int(sys.argv[2]) if len(sys.argv) > 2 else None
     os.set_inheritable(fd, False)  # a child the loaded code starts must not keep the channel open after this process
     sock = socket.socket(fileno=fd)
     try:
@@ -660,6 +665,10 @@ def main():
         import sc_framework
     except ImportError:
         sc_framework = None
+    try:
+        import sc_zygote
+    except ImportError:
+        sc_zygote = None
     finally:
         sys.path.pop(0)
     load_ml_dtypes()
@@ -677,6 +686,14 @@ def main():
         if failure is not None:
             send_frame(sock, failure)
             return
+    if control is not None:
+        if sc_zygote is None or not sc_zygote.supported():
+            os.close(control)  # the broker reads EOF there: this runner has one life, and dies with it
+        else:
+            # The broker asks for this only for a NumPy candidate on the CPU (a framework's threads or device context
+            # do not survive a fork), in a sandbox of its own. From here on this is a life; the supervisor never returns.
+            folders = [f for f in (os.environ.get("TMPDIR"), os.environ.get("HOME"), "/dev/shm") if f]
+            sock = sc_zygote.serve_lives(sock, control, folders)
     # A resident cap (CUDA: its context reserves address space it never uses) is the broker's to watch, from outside.
     if spec.get("memoryCap") != "resident":
         cap_memory(spec.get("memoryMb"))

@@ -15,7 +15,8 @@ Usage: python3 -u broker.py SPEC_JSON [BULK_DIR]
               "runnerFile"?: str      the candidate's path as the runner sees it (default: "file"),
               "module"?: str          a module target (scipy.special): the runner imports it instead of a file,
               "pythonPath"?: [...]    folders first on the runner's import path (host paths),
-              "runnerPythonPath"?: [...]  the same folders as the runner sees them (default: "pythonPath")}
+              "runnerPythonPath"?: [...]  the same folders as the runner sees them (default: "pythonPath"),
+              "lifeMarker"?: str      lets the runner's sandbox outlive a crash (below)}
   The runner's command line is prefix + [runnerPython, *runnerFlags, runnerScript, FD]: no harness names in it but
   what those paths hold. The runner needs nothing from this machine's files but runner.py, the candidate (and its
   folder), the interpreter and NumPy; never the bulk files (its inputs and outputs are memory files passed by
@@ -30,6 +31,17 @@ after the call (the received frame, or the bulk input file, which the runner nev
 the runner is that call's own outcome (a crash with a protocol error message), and a fresh runner takes the next
 call. When the runner dies during a call, this process dies the same way (exit code or signal), so Node sees the
 deaths it always saw (crash, memory) and restarts the worker as before.
+
+Lives (with "lifeMarker", for a NumPy candidate on the CPU in a sandbox): the runner's first process becomes a
+supervisor once NumPy is imported (harness/py/sc_zygote.py) and each life of the runner is a fork of it, so a crash
+costs a fork instead of a new broker, sandbox and interpreter. When a life dies, the supervisor makes the sandbox
+fresh again (every other process killed, the writable folders emptied) and says how the life ended; this process
+then writes the marker line on stderr (everything before it there is that life's) and sends Node
+{"type": "died", "life": N, "exitCode", "signal"} instead of dying; the batch's calls after the one that died are
+dropped, and Node sends them again with "life": N + 1 (batch frames of an older life are ignored). If the
+supervisor cannot make the sandbox fresh, the sandbox is killed and the next life gets a fresh one. If it does not
+say how the life ended (the candidate can kill or stop it: same uid), the sandbox is killed and the call's outcome
+is a crash with a protocol error that says so; a fresh sandbox takes the calls after it.
 
 Node protocol (unchanged): the harness passes a pipe on fd 3 (requests) and one on fd 4 (results). Frame: u32 LE
 header length, a JSON header (padded with spaces so the payload starts 8-byte aligned), then `payloadBytes` raw
@@ -79,6 +91,7 @@ RESULT_FIELDS = {"type", "id", "kind", "captured", "ms", "view", "kept", "payloa
                  "errorType", "message", "traceback", "problem", "device"}
 OUTPUT_FIELDS = {"dtype", "shape", "nbytes"}
 ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "bool": 1}
+NO_WORD = "the sandbox's supervisor did not say how (the candidate's code may have killed or stopped it)"
 NO_BFLOAT16 = "bfloat16 inputs need the ml_dtypes package, which this Python cannot import (pip install ml_dtypes)"
 SEALS = fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
 MADV_POPULATE_READ = 22  # Linux 5.14+; Python's mmap module does not name it
@@ -90,6 +103,24 @@ _libc.memcmp.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
 
 class ProtocolError(Exception):
     """The runner sent something this protocol does not allow: that call's outcome, never this process's end."""
+
+
+class LifeEnded(Exception):
+    """A supervised life of the runner died; its sandbox lives on (or is replaced) for the next life."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def how_it_ended(code):
+    """A returncode (Popen's: -signal or the exit code) in words."""
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with code {code}"
 
 
 # ---------------------------------------------------------------- this process
@@ -444,17 +475,100 @@ class ResidentCap:
         self.stopped.set()
 
 
-class Runner:
-    """One runner process and its end of the channel."""
+def lives_wanted(spec):
+    """Whether a runner's sandbox may outlive its crashes (a supervisor forks its lives): only in a sandbox of its
+    own, and only for NumPy on the CPU (a framework's threads or device context do not survive a fork)."""
+    return (isinstance(spec.get("lifeMarker"), str) and bool(spec.get("sandboxArgv") or spec.get("sandboxArgsFd"))
+            and spec.get("framework") in (None, "numpy") and spec.get("device") in (None, "cpu")
+            and spec.get("memoryCap") != "resident")
 
-    def __init__(self, spec):
+
+class Supervisor:
+    """The control channel to a runner's supervisor (sc_zygote.py) and the sandbox it runs in."""
+
+    def __init__(self, proc, ctrl):
+        self.proc, self.ctrl = proc, ctrl
+        self.supervising = None  # not known until it says so (announced)
+
+    def fork(self):
+        """Asks for the next life: the broker's end of its channel."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            raw = json.dumps({"type": "fork"}).encode("utf-8")
+            self.ctrl.sendmsg([struct.pack("<I", len(raw)) + raw], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", theirs.fileno()))])
+        finally:
+            theirs.close()
+        return mine
+
+    def _next(self):
+        """The supervisor's next frame (a dict), or None: EOF, silence for EXIT_WAIT_S, or not a frame of ours."""
+        self.ctrl.settimeout(EXIT_WAIT_S)
+        try:
+            head = self.ctrl.recv(4, socket.MSG_WAITALL)
+            if len(head) < 4:
+                return None
+            (n,) = struct.unpack("<I", head)
+            if n > 4096:
+                return None
+            h = json.loads(self.ctrl.recv(n, socket.MSG_WAITALL).decode("utf-8"))
+        except (OSError, ValueError):
+            return None
+        finally:
+            self.ctrl.settimeout(None)
+        return h if isinstance(h, dict) else None
+
+    def announced(self):
+        """Whether the runner became a supervisor (it says so before its first life): a runner that cannot closes
+        the channel, and has one life, as before."""
+        if self.supervising is None:
+            h = self._next()
+            self.supervising = h is not None and h.get("type") == "supervising"
+        return self.supervising
+
+    def life_ended(self):
+        """(returncode, clean) of the life that just closed its channel, or None if the supervisor does not say."""
+        if not self.announced():
+            return None
+        h = self._next()
+        code = h.get("code") if h is not None and h.get("type") == "exit" else None
+        if not isinstance(code, int) or isinstance(code, bool) or not -64 <= code <= 255:
+            return None
+        return code, h.get("clean") is True
+
+    def kill(self):
+        """Ends the sandbox (the supervisor and whatever is left in it); its exit status, as bwrap reports it."""
+        try:
+            self.ctrl.close()
+            self.proc.kill()
+        except OSError:
+            pass
+        return self.proc.wait()
+
+
+class Runner:
+    """One runner process (or one life of a supervised runner) and its end of the channel."""
+
+    def __init__(self, spec, supervisor=None):
         self.spec = spec
         self.sandboxed = bool(spec.get("sandboxArgv") or spec.get("sandboxArgsFd"))
+        self.rbuf, self.rlo, self.rhi = bytearray(READ_CHUNK), 0, 0  # what was read of the runner's frames
+        self.fdq = []  # descriptors received, in order
+        self.out_cache = None  # ((st_dev, st_ino), mmap) of the runner's output memory file
+        self.arena = None
+        self.supervisor, self.forked = supervisor, supervisor is not None
+        if supervisor is not None:
+            self.sock, self.proc = supervisor.fork(), supervisor.proc
+            return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         # Not 3 or 4, the numbers the protocol had when the candidate ran in the worker's own process.
         fd = fcntl.fcntl(theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, 10)
         theirs.close()
-        prefix, pass_fds, options = [str(a) for a in (spec.get("sandboxArgv") or [])], [fd], None
+        control = None
+        if lives_wanted(spec):
+            ours, control_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            control = fcntl.fcntl(control_theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, 10)
+            control_theirs.close()
+        prefix, pass_fds, options = [str(a) for a in (spec.get("sandboxArgv") or [])], [fd] + ([control] if control is not None else []), None
         by_fd = spec.get("sandboxArgsFd")
         if by_fd:
             # bwrap --args FD: the options (host paths) stay off the command line, which the sandbox's pid 1 shows.
@@ -466,13 +580,22 @@ class Runner:
             *[str(f) for f in spec.get("runnerFlags") or []],
             spec.get("runnerScript") or runner_script(),
             str(fd),
+            *([str(control)] if control is not None else []),
         ]
         try:
             self.proc = subprocess.Popen(argv, pass_fds=pass_fds, close_fds=True, stdin=subprocess.DEVNULL)
+        except OSError:
+            if control is not None:
+                ours.close()
+            raise
         finally:
             os.close(fd)
+            if control is not None:
+                os.close(control)
             if options is not None:
                 os.close(r)
+        if control is not None:
+            self.supervisor = Supervisor(self.proc, ours)
         if options is not None:
             try:
                 write_all(w, options)  # bwrap reads them as it starts; it is not the candidate yet
@@ -481,10 +604,6 @@ class Runner:
             finally:
                 os.close(w)
         self.sock = mine
-        self.arena = None
-        self.rbuf, self.rlo, self.rhi = bytearray(READ_CHUNK), 0, 0  # what was read of the runner's frames
-        self.fdq = []  # descriptors received, in order
-        self.out_cache = None  # ((st_dev, st_ino), mmap) of the runner's output memory file
 
     # -- frames
 
@@ -641,8 +760,12 @@ class Runner:
             init["module"] = s["module"]
         if s.get("pythonPath"):
             init["pythonPath"] = s.get("runnerPythonPath") or s["pythonPath"]
-        self.send(init)
+        if not self.forked:
+            self.send(init)  # a forked life has the first life's
         got = self.recv(0)
+        if got is not None and self.supervisor is not None and not self.supervisor.announced():
+            self.supervisor.ctrl.close()
+            self.supervisor = None  # this runner has one life: its death is this process's, as before
         if got is None:
             return None
         h, _ = got
@@ -668,11 +791,15 @@ class Runner:
         raise ProtocolError(f"a first frame of type {str(kind)[:40]!r}")
 
     def kill(self):
-        try:
-            self.proc.kill()
-        except OSError:
-            pass
-        self.proc.wait()
+        """Ends the runner (a supervised life: its whole sandbox)."""
+        if self.supervisor is not None:
+            self.supervisor.kill()
+        else:
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+            self.proc.wait()
         self.close()
 
     def close(self):
@@ -696,6 +823,15 @@ class Runner:
         except subprocess.TimeoutExpired:
             self.kill()
             raise ProtocolError("closed its channel without exiting") from None
+
+    def life_ended(self):
+        """A supervised life closed its channel: (returncode, the sandbox is fresh again), or None when the
+        supervisor did not say (then the sandbox is gone: killed here if it was not already)."""
+        said = self.supervisor.life_ended()
+        if said is None:
+            self.supervisor.kill()
+        self.close()
+        return said
 
 
 def close_all(fds):
@@ -750,33 +886,86 @@ class Broker:
         self.pending, self.pending_bytes = [], 0  # small results held back for one write (reply)
         self.p_addr = 0  # address of the current batch's pristine inputs
         self.ml_dtypes = True  # set from each runner's ready frame
+        self.supervisor = None  # the supervisor of the runner's lives, while its sandbox can take another
+        self.life = 0  # the number of lives that died before the current one (Node's batch frames carry it)
 
-    def start_runner(self):
-        """Starts a runner: its first frame (ready, start-failed, environment); self.runner is set when ready.
-        A runner that dies while loading ends this process the same way."""
+    def start_runner(self, at_start=False):
+        """Starts a runner, or the next life of a supervised one: its first frame (ready, start-failed, environment);
+        self.runner is set when ready. A runner that dies while loading at start ends this process the same way (a
+        later life that does is a start failure, as a worker Node could not restart)."""
         try:
-            r = Runner(self.spec)
+            try:
+                r = Runner(self.spec, self.supervisor)
+            except OSError:
+                if self.supervisor is None:
+                    raise
+                self.drop_supervisor()  # it is gone (its channel is closed): a fresh sandbox instead
+                r = Runner(self.spec)
         except OSError as e:
             return {"type": "environment", "message": f"cannot start the candidate's process: {e}"}
+        self.supervisor = r.supervisor
         if self.spec.get("module") and not hasattr(self, "located"):
             self.located = locate_module(self.spec["module"], self.spec.get("pythonPath") or [])  # while it starts
         try:
             first = r.start()
         except (ProtocolError, OSError) as e:
             first = {"type": "start-failed", "kind": "import", "message": f"the candidate's process broke the protocol while it loaded: {e}"}
-        if first is None:
+        self.supervisor = r.supervisor  # None if the runner did not become one
+        if first is None and r.supervisor is not None:
+            said = r.life_ended()
+            if said is None or not said[1]:
+                self.drop_supervisor()
+            if at_start:
+                die_like(said[0], False) if said is not None else die_like(r.proc.wait(), r.sandboxed)
+            how = how_it_ended(said[0]) if said is not None else f"ended, and {NO_WORD}"
+            first = {"type": "start-failed", "kind": "import", "message": f"the candidate's process {how} while it loaded"}
+        elif first is None:
             try:
                 die_like(r.ended(), r.sandboxed)
             except ProtocolError as e:
                 first = {"type": "start-failed", "kind": "import", "message": f"the candidate's process {e} while it loaded"}
         if first["type"] != "ready":
             r.kill()
+            self.supervisor = None
             return first
         self.runner = r
         # Whether bfloat16 calls can be made: the runner says so (a runner that denies it only loses its own
         # bfloat16 cases, which are then reported as not run with the reason; it cannot mark any other call so).
         self.ml_dtypes = "mlDtypes" in first
         return first
+
+    def drop_supervisor(self):
+        if self.supervisor is not None:
+            self.supervisor.kill()
+            self.supervisor = None
+
+    def life_ended(self, r):
+        """The current life closed its channel during a call: LifeEnded when its sandbox takes another life (or a
+        fresh one replaces it); else this process ends the way the runner did."""
+        self.flush()
+        if r.supervisor is None:
+            die_like(r.ended(), r.sandboxed)
+        said = r.life_ended()
+        if said is None:
+            self.supervisor = None
+            raise ProtocolError(f"it ended, and {NO_WORD}")
+        if not said[1]:
+            self.drop_supervisor()  # the next life gets a fresh sandbox
+        raise LifeEnded(said[0])
+
+    def report_death(self, code):
+        """Tells Node that the current life died (after the marker that ends its stderr) and starts counting the next."""
+        self.runner = None
+        marker = self.spec["lifeMarker"]
+        write_all(2, f"\n{marker}\n".encode("utf-8"))
+        died = {"type": "died", "life": self.life, "exitCode": code if code >= 0 else None, "signal": None}
+        if code < 0:
+            try:
+                died["signal"] = signal.Signals(-code).name
+            except ValueError:
+                died["exitCode"] = 128 - code
+        write_frame(self.fd_out, died)
+        self.life += 1
 
     def arena_for(self, n):
         """The region for a batch's n bytes of input, and whether it is new (to be sent with the batch)."""
@@ -794,7 +983,9 @@ class Broker:
             header, payload = read_frame(self.fd_in)
             if header is None:
                 return  # the harness closed the pipe: done
-            if header.get("type") == "batch":
+            if header.get("type") == "batch" and header.get("life", 0) != self.life:
+                pass  # sent before Node knew of the last death: it sends those calls again
+            elif header.get("type") == "batch":
                 try:
                     self.batch(header["calls"], payload)
                 finally:
@@ -849,10 +1040,14 @@ class Broker:
                 call = pending.pop(0)
                 try:
                     result, chunks = self.collect(call, payload, big)
+                except LifeEnded as e:
+                    self.report_death(e.code)
+                    return  # the calls after it come again, in a batch of the next life
                 except ProtocolError as e:
                     # The runner's state is unknown now: a fresh one takes the calls after this one.
                     self.runner.kill()
                     self.runner = None
+                    self.supervisor = None
                     result, chunks = {"type": "result", "id": call["id"], "kind": "crash", "protocolError": f"the candidate's process broke the protocol: {e}"}, []
                 self.reply(big, result, chunks)
                 del result, chunks  # views of the shared memory
@@ -922,8 +1117,7 @@ class Broker:
         cap_bytes = output_cap(in_elements) * 8
         got = r.recv(cap_bytes)
         if got is None:
-            self.flush()
-            die_like(r.ended(), r.sandboxed)
+            self.life_ended(r)
         h, body = got
         if h.get("type") != "result" or h.get("id") != cid or isinstance(h.get("id"), bool):
             raise ProtocolError(f"a {str(h.get('type'))[:40]!r} frame for call {str(h.get('id'))[:40]} during call {cid}")
@@ -997,7 +1191,7 @@ def main():
     bulk = open_bulk(sys.argv[2]) if len(sys.argv) > 2 else None
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a dead runner's socket: EPIPE, read as its death
     b = Broker(spec, fd_in, fd_out, bulk)
-    first = b.start_runner()
+    first = b.start_runner(at_start=True)
     if first["type"] == "ready":
         first["bulk"] = bulk is not None
         if getattr(b, "located", None):
@@ -1010,6 +1204,8 @@ def main():
     finally:
         if b.runner is not None:
             b.runner.close()
+            if b.supervisor is not None:
+                b.supervisor.ctrl.close()  # EOF: the supervisor ends the life and itself
             try:
                 b.runner.proc.wait(1.0)
             except subprocess.TimeoutExpired:

@@ -83,7 +83,7 @@ class ProcessWorker implements ImplementationWorker {
           break;
         }
       }
-      const { outcomes, alive } = await this.session!.run(requests.slice(out.length), this.spec.timeoutMs, this.spec.memoryMb);
+      const { outcomes, alive, lifeEnded } = await this.session!.run(requests.slice(out.length), this.spec.timeoutMs, this.spec.memoryMb);
       out.push(...outcomes);
       for (const o of outcomes) {
         if (o.kind === 'crash' && o.protocolError !== undefined) {
@@ -94,7 +94,8 @@ class ProcessWorker implements ImplementationWorker {
         if (found && this.runtime) Object.assign(this.runtime, { convention: found.used, conventionProbe: found.probe });
       }
       if (!alive) this.session = null; // dead already: run() resolves only after the exit
-      if (stopAfterTrouble && !alive) break;
+      // A life that died in a worker that lives on is trouble all the same: the next call gets a fresh life.
+      if (stopAfterTrouble && (!alive || lifeEnded === true)) break;
     }
     return out;
   }

@@ -32,16 +32,19 @@ export interface BatchFrame {
 }
 
 /**
- * The frames that carry `requests`; call ids are their indices. An input of at least `bulkFrom` bytes gets a frame
+ * The frames that carry `requests`; call ids are their indices; `life` as Session counts them. An input of at least
+ * `bulkFrom` bytes gets a frame
  * of its own whose call says `bulk` instead of an offset: its bytes are in the shared input file.
  */
-export function batchFrames(requests: readonly CallRequest[], bulkFrom = Infinity): BatchFrame[] {
+export function batchFrames(requests: readonly CallRequest[], bulkFrom = Infinity, life = 0): BatchFrame[] {
   const frames: BatchFrame[] = [];
+  // Which life of the candidate's process the calls are for (broker.py, "Lives"): a worker ignores an older life's.
+  const lifeOf = life ? { life } : {};
   let calls: Record<string, unknown>[] = [];
   let chunks: Uint8Array[] = [];
   let offset = 0;
   const flush = (end: number): void => {
-    if (calls.length) frames.push({ buffers: encodeFrame({ type: 'batch', calls }, chunks), end });
+    if (calls.length) frames.push({ buffers: encodeFrame({ type: 'batch', calls, ...lifeOf }, chunks), end });
     calls = [];
     chunks = [];
     offset = 0;
@@ -58,8 +61,8 @@ export function batchFrames(requests: readonly CallRequest[], bulkFrom = Infinit
     const bytes = tensorBytes(req.input);
     if (bytes.byteLength >= bulkFrom && bytes.byteLength > 0) {
       flush(id);
-      const inline = encodeFrame({ type: 'batch', calls: [{ ...describe(req, id, bytes.byteLength), offset: 0 }] }, [bytes]);
-      frames.push({ buffers: encodeFrame({ type: 'batch', calls: [{ ...describe(req, id, bytes.byteLength), bulk: true }] }), end: id + 1, bulk: { bytes, inline } });
+      const inline = encodeFrame({ type: 'batch', calls: [{ ...describe(req, id, bytes.byteLength), offset: 0 }], ...lifeOf }, [bytes]);
+      frames.push({ buffers: encodeFrame({ type: 'batch', calls: [{ ...describe(req, id, bytes.byteLength), bulk: true }], ...lifeOf }), end: id + 1, bulk: { bytes, inline } });
       return;
     }
     if (offset > 0 && offset + bytes.byteLength > FRAME_PAYLOAD_TARGET) flush(id);

@@ -1,6 +1,7 @@
 // Python implementations: each runs in its own pair of processes. `python3 -u broker.py` (trusted, imports no candidate
 // code) speaks the protocol and checks every call; it starts harness/py/runner.py, which imports the candidate and
 // calls it with real NumPy, and can reach nothing but its one channel to the broker (see broker.py).
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
@@ -37,6 +38,8 @@ export interface RunnerLaunch {
   runnerFile?: string;
   /** the --python-path folders as the runner sees them (default: "pythonPath") */
   runnerPythonPath?: string[];
+  /** lets the runner's sandbox outlive a crash (broker.py, "Lives"; session.ts LaunchPlan.lifeMarker) */
+  lifeMarker?: string;
 }
 
 /** The runner script the broker starts (what a sandbox must bind read-only, with the candidate and the interpreter). */
@@ -47,6 +50,7 @@ const RUNNER: [string, string] = [RUNNER_SCRIPT, 'main.py'];
 const RUNNER_SIBLINGS: [string, string][] = [
   [projectPath('harness', 'py', 'sc_layout.py'), 'sc_layout.py'],
   [projectPath('harness', 'py', 'sc_framework.py'), 'sc_framework.py'],
+  [projectPath('harness', 'py', 'sc_zygote.py'), 'sc_zygote.py'],
 ];
 
 /**
@@ -86,7 +90,10 @@ function pythonKind(spec: WorkerSpec, python: string, launch: RunnerLaunch = {})
         runnerFile: sb.file,
         ...(sb.pythonPath.length ? { runnerPythonPath: sb.pythonPath } : {}),
       };
-      return broker(sandboxed, workerMemoryMb(spec.memoryMb, true));
+      // Sandboxed, a crash of the candidate may cost a fork instead of a new worker (broker.py, "Lives"): the marker
+      // is fresh per process, so what the candidate prints cannot be mistaken for it by chance.
+      const lifeMarker = `--- ${randomBytes(12).toString('hex')} ---`;
+      return { ...broker({ ...sandboxed, lifeMarker }, workerMemoryMb(spec.memoryMb, true)), lifeMarker };
     },
     spawnFailed: (e) => `cannot run the Python interpreter "${python}" (${e.code ?? e.message}). ${HOW_TO_FIX}`,
   };

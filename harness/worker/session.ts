@@ -32,6 +32,12 @@ export interface LaunchPlan {
    * the candidate writes on the descriptor itself lacks it and is that call's protocol error, never its result.
    */
   seal?: string;
+  /**
+   * The line the worker writes on stderr after a life of its candidate's process died and before it says so in a
+   * `died` frame (broker.py, "Lives"): what stderr held before it is that life's. A worker that was given one may
+   * outlive its candidate's crashes; one that was not dies with them.
+   */
+  lifeMarker?: string;
 }
 
 interface ExitBox {
@@ -60,9 +66,35 @@ const MEMORY_DEATH = /MemoryError|std::bad_alloc|out of memory|Cannot allocate m
 class Tail {
   private text = '';
   private readonly decoder = new StringDecoder('utf8');
+  private onPush: (() => void) | null = null;
   push(chunk: Buffer): void {
     this.text += this.decoder.write(chunk);
     if (this.text.length > 4 * TAIL_CHARS) this.text = this.text.slice(-TAIL_CHARS);
+    this.onPush?.();
+  }
+  /**
+   * Once `marker` has arrived (or waitMs has passed), the text before it is taken away (the tail keeps what came
+   * after): one life's stderr. Resolves with the tail as last() would show it.
+   */
+  async cutAt(marker: string, waitMs: number): Promise<string> {
+    const line = `\n${marker}\n`;
+    if (!this.text.includes(line)) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, waitMs);
+        t.unref();
+        this.onPush = () => {
+          if (this.text.includes(line)) {
+            clearTimeout(t);
+            resolve();
+          }
+        };
+      });
+      this.onPush = null;
+    }
+    const at = this.text.lastIndexOf(line);
+    const before = at < 0 ? this.text : this.text.slice(0, at);
+    this.text = at < 0 ? '' : this.text.slice(at + line.length);
+    return before.length <= TAIL_CHARS ? before : `[... ${before.length - TAIL_CHARS} characters before]\n${before.slice(-TAIL_CHARS)}`;
   }
   all(): string {
     return this.text;
@@ -114,6 +146,9 @@ export class Session {
   private killed = false;
   private readonly sandboxed: boolean;
   private readonly seal: string | undefined;
+  private readonly lifeMarker: string | undefined;
+  /** lives of the candidate's process that died before the current one (broker.py, "Lives") */
+  private life = 0;
   /** null: every tensor goes through the socket */
   private bulk: BulkFiles | null;
   readonly stderr = new Tail();
@@ -148,6 +183,7 @@ export class Session {
     this.toWorker = toWorker;
     for (const s of [out, err, toWorker, fromWorker]) s.on('error', () => undefined); // EPIPE etc.: seen as an exit
     this.seal = plan.seal;
+    this.lifeMarker = plan.lifeMarker;
     if (plan.seal !== undefined) for (const b of encodeFrame({ type: 'hello', seal: plan.seal })) toWorker.write(b);
     if (options) {
       const argsPipe = (this.child.stdio as unknown as Writable[])[5];
@@ -228,22 +264,45 @@ export class Session {
 
   /**
    * Runs the calls in order. Resolves with the outcomes of a prefix of them: all of them (`alive`), or up to and
-   * including the call that timed out or killed the process (then the session is dead).
+   * including the call that timed out or killed the process (then the session is dead), or up to and including
+   * the call during which a life of the candidate's process died while the worker lives on (`lifeEnded`: the calls
+   * after it were not made; run them again).
    */
-  run(requests: readonly CallRequest[], timeoutMs: number, limitMb: number): Promise<{ outcomes: CallOutcome[]; alive: boolean }> {
+  run(requests: readonly CallRequest[], timeoutMs: number, limitMb: number): Promise<{ outcomes: CallOutcome[]; alive: boolean; lifeEnded?: boolean }> {
     return new Promise((resolve) => {
       const outcomes: CallOutcome[] = [];
       let timer: NodeJS.Timeout | undefined;
       let done = false;
       let timedOut = false;
+      let dying = false;
+      let exitedWhileDying = false;
       const box: ExitBox = { onExit: null };
-      const finish = (alive: boolean): void => {
+      const finish = (alive: boolean, lifeEnded = false): void => {
         if (done) return;
         done = true;
         box.onExit = null;
         clearTimeout(timer);
         this.onFrame = null;
-        resolve({ outcomes, alive });
+        resolve(lifeEnded ? { outcomes, alive, lifeEnded } : { outcomes, alive });
+      };
+      // A life died and the worker lives on: the outcome is read as a death of the process is (death()), from that
+      // life's stderr; the life's results after this are none, and the next batch belongs to the next life.
+      const lifeDied = (header: Frame['header']): void => {
+        if (header.life !== this.life || this.lifeMarker === undefined) throw new ProtocolError(`a died frame for life ${String(header.life)} in life ${this.life}`);
+        const exit: Exit = {
+          exitCode: Number.isSafeInteger(header.exitCode) ? (header.exitCode as number) : null,
+          signal: typeof header.signal === 'string' && /^SIG[A-Z0-9+]{1,12}$/.test(header.signal) ? header.signal : null,
+        };
+        dying = true;
+        clearTimeout(timer);
+        this.onFrame = null;
+        this.life++;
+        this.bulk?.forget();
+        void this.stderr.cutAt(this.lifeMarker, DRAIN_MS).then((stderr) => {
+          if (done) return;
+          outcomes.push(this.death(exit, limitMb, stderr));
+          finish(!exitedWhileDying, true);
+        });
       };
       // The clock for call k starts when call k-1's result arrives (or the batch is sent): calls run back to back.
       const arm = (): void => {
@@ -263,6 +322,10 @@ export class Session {
       this.onFrame = (f) => {
         try {
           const { type, id, bulk } = f.header;
+          if (type === 'died') {
+            lifeDied(f.header);
+            return;
+          }
           if ((type !== 'result' && type !== 'progress') || id !== outcomes.length) throw new ProtocolError(`unexpected ${type} frame`);
           if (!this.bulk && (type === 'progress' || bulk !== undefined)) throw new ProtocolError('a bulk result without shared files');
           if (type === 'progress') {
@@ -285,12 +348,13 @@ export class Session {
       // Through a box emptied when the batch ends: a closure of this scope waiting on `exited` (settled only when the
       // process exits) would keep every batch's requests and outcomes alive for the worker's whole life.
       box.onExit = (exit) => {
-        if (done) return;
+        exitedWhileDying = dying;
+        if (done || dying) return;
         outcomes.push(timedOut ? { kind: 'timeout', limitMs: timeoutMs } : this.death(exit, limitMb));
         finish(false);
       };
       void this.exited.then(relayExit(box));
-      const frames = batchFrames(requests, this.bulk ? bulkTransport.thresholdBytes : Infinity);
+      const frames = batchFrames(requests, this.bulk ? bulkTransport.thresholdBytes : Infinity, this.life);
       let next = 0;
       let waitingFor = -1;
       // Sends the frames up to the next one whose input went into the shared file, which holds one input at a
@@ -321,8 +385,7 @@ export class Session {
   }
 
   /** How a death during a call reads as an outcome. */
-  private death(exit: Exit, limitMb: number): CallOutcome {
-    const stderr = this.stderr.last();
+  private death(exit: Exit, limitMb: number, stderr = this.stderr.last()): CallOutcome {
     if (this.protocolError) {
       const protocolError = this.protocolError.message;
       return { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal, stderr: `harness protocol error: ${protocolError}\n${stderr}`, protocolError };
