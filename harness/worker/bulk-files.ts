@@ -147,12 +147,6 @@ export class BulkFiles {
     return into.buf;
   }
 
-  /** A life of the worker's candidate died during a call: what its progress frames brought in is no result. */
-  forget(): void {
-    this.incoming = null;
-    this.spare = null;
-  }
-
   /** What the worker says of the output file is untrusted: a size within [min, max] and within the file. */
   private checkSize(n: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max || n > fstatSync(this.outFd).size) {

@@ -3,7 +3,7 @@
 // the last life left, nothing in the writable folders, the candidate's module loaded afresh. A candidate that kills or
 // stops the supervisor gets a crash that says so, and the calls after it run in a fresh sandbox.
 import { describe, expect, test } from 'vitest';
-import { fromNumbers, toNumbers, type Tensor } from '../tensor/tensor.js';
+import { fromNumbers, makeTensor, toNumbers, type Tensor } from '../tensor/tensor.js';
 import { expectKind, start } from '../../test/fixtures/candidates/helpers.js';
 import { detectBwrap } from './sandbox.js';
 import type { CallRequest } from './types.js';
@@ -54,6 +54,30 @@ describe.skipIf(!RUN)(`a sandboxed runner's lives${RUN ? '' : ' (skipped: bubble
     expect(second.signal).toBe('SIGSEGV');
     expect(second.stderr).toContain('second life');
     expect(second.stderr).not.toContain('first life');
+  });
+
+  test('a death during a large input (sent through the shared files) mixes no bytes into the next results', async () => {
+    const w = await start('lives.py', sandboxed);
+    const n = (9 * 1024 * 1024) / 8 + 3; // past the shared files' threshold (8 MiB)
+    const big = (first: number, fill: number): CallRequest => {
+      const v = new Float64Array(n).fill(fill);
+      v[0] = first;
+      v[n - 1] = fill + 1;
+      return { input: makeTensor('float64', [n], v), args: {} };
+    };
+    // A large call that dies; a small one that dies while the frame of the large call after it is already on its
+    // way (that frame is the old life's: ignored, and sent again); then large and small calls.
+    const out = await w.call([big(3, 0.5), mode(1), big(7, 0.25), mode(2), big(8, -1)]);
+    expect(out.map((o) => o.kind)).toEqual(['crash', 'crash', 'ok', 'ok', 'ok']);
+    for (const [o, first, fill] of [[out[2], 7, 0.25], [out[4], 8, -1]] as const) {
+      const y = toNumbers(expectKind(o, 'ok').output);
+      const e = [first, fill, fill + 1].map((v) => Math.exp(v - Math.max(first, fill + 1)));
+      const sum = e[0] + e[1] * (n - 2) + e[2];
+      expect(y.length).toBe(n);
+      expect(y[0]).toBeCloseTo(e[0] / sum, 12);
+      expect(y[1]).toBeCloseTo(e[1] / sum, 12);
+      expect(y[n - 1]).toBeCloseTo(e[2] / sum, 12);
+    }
   });
 
   test('stopAfterTrouble ends the batch at a death in a worker that lives on', async () => {

@@ -297,7 +297,6 @@ export class Session {
         clearTimeout(timer);
         this.onFrame = null;
         this.life++;
-        this.bulk?.forget();
         void this.stderr.cutAt(this.lifeMarker, DRAIN_MS).then((stderr) => {
           if (done) return;
           outcomes.push(this.death(exit, limitMb, stderr));
