@@ -38,7 +38,9 @@ costs a fork instead of a new broker, sandbox and interpreter. When a life dies,
 fresh again (every other process killed, the writable folders emptied) and says how the life ended; this process
 then writes the marker line on stderr (everything before it there is that life's) and sends Node
 {"type": "died", "life": N, "exitCode", "signal"} instead of dying; the batch's calls after the one that died are
-dropped, and Node sends them again with "life": N + 1 (batch frames of an older life are ignored). If the
+dropped. It starts the next life at once and sends {"type": "life", "life": N + 1, "ok", "message"?}; Node waits for
+that (under its start timeout, so an import is never timed as a call) and sends the dropped calls again with
+"life": N + 1 (batch frames of an older life are ignored). If the
 supervisor cannot make the sandbox fresh, the sandbox is killed and the next life gets a fresh one. If it does not
 say how the life ended (the candidate can kill or stop it: same uid), the sandbox is killed and the call's outcome
 is a crash with a protocol error that says so; a fresh sandbox takes the calls after it.
@@ -967,6 +969,15 @@ class Broker:
         write_frame(self.fd_out, died)
         self.life += 1
 
+    def start_next_life(self):
+        """Starts the next life at once, and says whether it is ready ({"type": "life"}): Node waits for that under
+        its start timeout before it sends the next calls, so the candidate's import is never timed as a call."""
+        first = self.start_runner()
+        life = {"type": "life", "life": self.life, "ok": first["type"] == "ready"}
+        if not life["ok"]:
+            life["message"] = "\n".join(clip(first.get(k)) for k in ("message", "traceback") if first.get(k))
+        write_frame(self.fd_out, life)
+
     def arena_for(self, n):
         """The region for a batch's n bytes of input, and whether it is new (to be sent with the batch)."""
         r = self.runner
@@ -1042,6 +1053,7 @@ class Broker:
                     result, chunks = self.collect(call, payload, big)
                 except LifeEnded as e:
                     self.report_death(e.code)
+                    self.start_next_life()
                     return  # the calls after it come again, in a batch of the next life
                 except ProtocolError as e:
                     # The runner's state is unknown now: a fresh one takes the calls after this one.

@@ -80,6 +80,21 @@ describe.skipIf(!RUN)(`a sandboxed runner's lives${RUN ? '' : ' (skipped: bubble
     }
   });
 
+  test("the next life's import is timed as a start, not as the next call", async () => {
+    // Calls may take 1 s; the candidate takes 1.5 s to import: before each life, as before each fresh worker.
+    const w = await start('slow_import_dies.py', { sandbox: 'bwrap', timeoutMs: 1000 });
+    const [died, after] = await w.call([mode(1), mode(2)]);
+    expect(expectKind(died, 'crash').exitCode).toBe(5);
+    expectKind(after, 'ok');
+  });
+
+  test('a next life that cannot load is a worker that cannot be restarted: every call left says so', async () => {
+    const w = await start('second_life_fails.py', sandboxed);
+    const [died, lost1, lost2] = await w.call([mode(1), mode(2), mode(2)]);
+    expect(expectKind(died, 'crash').exitCode).toBe(6);
+    for (const o of [lost1, lost2]) expect(expectKind(o, 'crash').stderr).toMatch(/^the worker could not be restarted: .*RuntimeError: this file now fails to load/s);
+  });
+
   test('stopAfterTrouble ends the batch at a death in a worker that lives on', async () => {
     const w = await start('lives.py', sandboxed);
     const out = await w.call([mode(1), mode(2)], { stopAfterTrouble: true });

@@ -83,6 +83,13 @@ class ProcessWorker implements ImplementationWorker {
           break;
         }
       }
+      const next = await this.session!.nextLife(this.spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+      if (next !== null) {
+        // As a worker that cannot be restarted (restart() below): every remaining call is lost.
+        this.session = null;
+        while (out.length < requests.length) out.push({ kind: 'crash', exitCode: null, signal: null, stderr: `the worker could not be restarted: ${next}` });
+        break;
+      }
       const { outcomes, alive, lifeEnded } = await this.session!.run(requests.slice(out.length), this.spec.timeoutMs, this.spec.memoryMb);
       out.push(...outcomes);
       for (const o of outcomes) {

@@ -149,6 +149,9 @@ export class Session {
   private readonly lifeMarker: string | undefined;
   /** lives of the candidate's process that died before the current one (broker.py, "Lives") */
   private life = 0;
+  /** after a death: the worker's word on the next life (its `life` frame), until nextLife() has read it */
+  private lifeStart: Promise<Frame['header']> | null = null;
+  private onLife: ((header: Frame['header']) => void) | null = null;
   /** null: every tensor goes through the socket */
   private bulk: BulkFiles | null;
   readonly stderr = new Tail();
@@ -255,7 +258,11 @@ export class Session {
   private receive(chunk: Buffer): void {
     if (this.protocolError) return;
     try {
-      for (const f of this.reader.push(chunk)) this.onFrame?.(f);
+      for (const f of this.reader.push(chunk)) {
+        if (f.header.type !== 'life') this.onFrame?.(f);
+        else if (this.onLife && f.header.life === this.life) this.onLife(f.header);
+        else throw new ProtocolError(`a life frame for life ${String(f.header.life)} in life ${this.life}`);
+      }
     } catch (e) {
       this.protocolError = e as Error;
       this.kill();
@@ -297,6 +304,7 @@ export class Session {
         clearTimeout(timer);
         this.onFrame = null;
         this.life++;
+        this.lifeStart = new Promise((r) => (this.onLife = r));
         void this.stderr.cutAt(this.lifeMarker, DRAIN_MS).then((stderr) => {
           if (done) return;
           outcomes.push(this.death(exit, limitMb, stderr));
@@ -381,6 +389,27 @@ export class Session {
       send();
       arm();
     });
+  }
+
+  /**
+   * After a life died (run() resolved with `lifeEnded`): waits for the next one to be ready, as start() waits for the
+   * first. null when it is; else why not (the worker is then killed: a fresh one is started as after any death).
+   */
+  async nextLife(startTimeoutMs: number): Promise<string | null> {
+    const starting = this.lifeStart;
+    if (starting === null) return null;
+    const r = await Promise.race([starting, this.exited, timeout(startTimeoutMs)]);
+    this.lifeStart = null;
+    this.onLife = null;
+    if (r !== 'timeout' && 'type' in r && r.ok === true) return null;
+    const why = r === 'timeout'
+      ? `the next life did not finish loading within ${startTimeoutMs / 1000} s`
+      : 'type' in r
+        ? String(r.message ?? 'the next life did not start')
+        : `the worker ${r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`} while the next life loaded\n${this.stderr.last()}`;
+    this.kill();
+    await this.exited;
+    return why;
   }
 
   /** How a death during a call reads as an outcome. */
