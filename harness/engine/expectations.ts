@@ -52,7 +52,15 @@ export function applyExpectations(results: CheckResult[], expected: readonly Exp
 
 /** Verdicts that fail the gate. */
 export function isGateFailure(v: CheckResult['verdict']): boolean {
-  return v === 'fail' || v === 'xpass' || v === 'error';
+  return isFailure(v) || v === 'error';
+}
+
+/**
+ * Verdicts that show the code does not conform, or no longer fails as the manifest says (exit 1). `error` fails the
+ * gate too, but shows nothing about the code: the check judged no case (exit 2 when nothing else failed).
+ */
+export function isFailure(v: CheckResult['verdict']): boolean {
+  return v === 'fail' || v === 'xpass';
 }
 
 /**

@@ -2,7 +2,7 @@
 // Its own module so that audit does not load run's manifest and golden code to build its report.
 import { arch, platform } from 'node:os';
 import type { Policy } from '../contracts.js';
-import { isGateFailure } from '../engine/expectations.js';
+import { isFailure } from '../engine/expectations.js';
 import { OUT_OF_BUDGET, REPORT_SCHEMA_VERSION, type ImplementationResult, type RunReport } from '../model.js';
 import { TOOL_VERSION } from '../version.js';
 import type { Judging } from './judging.js';
@@ -49,8 +49,8 @@ export function buildReport(
       reasons[why] = (reasons[why] ?? 0) + notRun;
     }
   }
-  const failing = implementations.some((i) => i.checks.some((c) => isGateFailure(c.verdict)));
-  const unjudged = whyUnjudged(implementations);
+  const failing = implementations.some((i) => i.checks.some((c) => isFailure(c.verdict)));
+  const unjudged = whyUnjudged(implementations) ?? (failing ? undefined : whyPartlyUnjudged(implementations));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'softmax-conformance', version: TOOL_VERSION },
@@ -92,4 +92,16 @@ export function whyUnjudged(implementations: ImplementationResult[]): string | u
     return `nothing was judged: ${why}`;
   }
   return undefined;
+}
+
+/**
+ * Why a run or audit in which nothing failed is still no pass (exit 2), or undefined: some check judged no case (the
+ * time budget ran out before it, an expected failure no case exercised). Saying "does not conform" there would
+ * claim a finding nobody made.
+ */
+export function whyPartlyUnjudged(implementations: ImplementationResult[]): string | undefined {
+  const open = implementations.flatMap((i) => i.checks.filter((c) => c.verdict === 'error').map((c) => `${i.id}: ${c.name} [${c.contract.rule}]: ${c.diagnosis}`));
+  if (open.length === 0) return undefined;
+  const more = open.length > 1 ? `; and ${open.length - 1} more` : '';
+  return `nothing failed, but ${open.length} check${open.length === 1 ? '' : 's'} judged no case: ${open[0]}${more}`;
 }

@@ -7,7 +7,7 @@ import type { OutcomeCheck } from '../checks/outcome-checks.js';
 import { prepareEvaluation, type EvaluationOptions, type EvaluationResult } from '../engine/evaluate.js';
 import { checksFor } from '../checks/registry.js';
 import type { Op } from '../ops.js';
-import { applyExpectations, isGateFailure, type ExpectedFailure } from '../engine/expectations.js';
+import { applyExpectations, isFailure, type ExpectedFailure } from '../engine/expectations.js';
 import { summariseInference } from '../engine/inference.js';
 import { unitsFor, type Binding } from '../engine/unit.js';
 import type { CheckResult, ImplementationResult } from '../model.js';
@@ -282,7 +282,10 @@ function sha256Of(file: string): { sha256?: string } {
 }
 
 export function verdictOf(checks: CheckResult[]): ImplementationResult['verdict'] {
-  if (checks.some((c) => isGateFailure(c.verdict))) return 'fail';
+  if (checks.some((c) => isFailure(c.verdict))) return 'fail';
+  // Nothing failed, but a check judged no case (the time budget ran out before it; an expected failure that no case
+  // exercised): that is no finding about the code, and no pass either.
+  if (checks.some((c) => c.verdict === 'error')) return 'error';
   if (checks.some((c) => c.verdict === 'xfail')) return 'xfail';
   return 'pass';
 }
