@@ -257,6 +257,6 @@ describe('the layout check judges the C-order call against the oracle, with no e
     const unit = { ...unitOf(input), case: { ...unitOf(input).case, layout: { kind: 'fortran' as const } } };
     const ctx: JudgeContext = { profile: getProfile('strict'), policy: 'ieee', domains: domainsOf(unit), oracle: (x, axes = unit.axes) => oracle(x, axes, { op: 'softmax', policy: 'ieee' }), mayReject: () => false };
     const out = { kind: 'ok' as const, output: f64([0.5, 0.5]), numpyDtype: 'float64', mutated: false, captured: '', ms: 0 };
-    expect(layoutCheck.judge(unit, [out, out], ctx)).toEqual({ status: 'unjudged', detail: 'not judged: the C-order call is not right either (fail)' });
+    expect(layoutCheck.judge(unit, [out, out], ctx)).toEqual({ status: 'unjudged', detail: 'not judged: the C-order call is not right either (see values)' });
   });
 });

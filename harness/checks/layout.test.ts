@@ -60,7 +60,7 @@ describe('layout', () => {
 
   it('does not judge when C order is wrong too, when a read-only input was written to, or when the call did not return', () => {
     const wrongToo = fromNumbers('float64', [2, 3], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
-    expect(judge(unitIn({ kind: 'fortran' }), ok(wrongToo), ok(wrongToo))).toEqual({ status: 'unjudged', detail: 'not judged: the C-order call is not right either (fail)' });
+    expect(judge(unitIn({ kind: 'fortran' }), ok(wrongToo), ok(wrongToo))).toEqual({ status: 'unjudged', detail: 'not judged: the C-order call is not right either (see values)' });
     const write = raised('ValueError', 'assignment destination is read-only');
     expect(judge(unitIn({ kind: 'readonly' }), ok(right), write)).toEqual({ status: 'unjudged', detail: 'not judged: it writes to its read-only input (see mutation)' });
     expect(judge(unitIn({ kind: 'broadcast', axis: 0 }), ok(right), write)).toEqual({ status: 'unjudged', detail: 'not judged: it writes to its read-only input (see mutation)' });

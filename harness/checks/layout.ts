@@ -33,7 +33,8 @@ export const layoutCheck: Check = {
     const where = describeLayout(layout, ctx.language);
     // Only a right C-order result makes a layout difference a finding; a wrong one belongs to another family.
     const c = judgeAgainstOracle(unit, plain, ctx);
-    if (c.status !== 'pass') return { status: 'unjudged', detail: `not judged: the C-order call is not right either (${c.status})` };
+    if (c.status === 'unjudged') return c; // the C-order call crashed, timed out...: that family's finding
+    if (c.status !== 'pass') return { status: 'unjudged', detail: `not judged: the C-order call ${c.status === 'rejected' ? 'rejected the input' : 'is not right either'} (see values)` };
     if (laid.kind === 'raised' && isReadOnly(layout) && READ_ONLY.test(laid.message)) {
       return { status: 'unjudged', detail: 'not judged: it writes to its read-only input (see mutation)' };
     }

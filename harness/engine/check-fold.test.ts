@@ -105,6 +105,33 @@ describe('CheckFold, what it holds (not only that splits agree)', () => {
     expect(n.unjudgedAllHang).toBe(true);
   });
 
+  it("unjudgedAllDeferred: every unjudged case another check's finding; a budget cut, a harness error or a not-run reason is not", () => {
+    const deferred = new CheckFold();
+    deferred.unjudge([0, 0], 'not judged: the process crashed (see crash)');
+    deferred.unjudge([1, 0], 'not judged: the C-order call is not right either (see values)');
+    deferred.unjudge([2, 0], 'not run: the candidate timed out on 2 rank-3 inputs, so the rest of them were not sent (see timeout)');
+    expect(deferred.unjudgedAllDeferred).toBe(true);
+    for (const detail of [
+      "not run: the implementation's time budget of 1 s was used up",
+      'harness error while judging: boom (see crash)',
+      'not run: the worker could not be restarted: a message the candidate wrote (see crash)',
+      'not judged: the call raised ValueError',
+    ]) {
+      const f = CheckFold.fromJSON(deferred.toJSON());
+      f.unjudge([3, 0], detail);
+      expect(f.unjudgedAllDeferred, detail).toBe(false);
+      const m = CheckFold.fromJSON(deferred.toJSON());
+      m.merge(f);
+      expect(m.unjudgedAllDeferred, detail).toBe(false);
+    }
+    const kept = CheckFold.fromJSON(deferred.toJSON());
+    kept.merge(new CheckFold());
+    expect(kept.unjudgedAllDeferred).toBe(true);
+    // A state written before the field: not known to be deferred, so "could not judge" as before.
+    const { unjudgedAllDeferred: _, ...old } = deferred.toJSON();
+    expect(CheckFold.fromJSON(old).unjudgedAllDeferred).toBe(false);
+  });
+
   it('failEntry (a settled hang\'s failure) keeps raised and other failures apart, smallest first, with its cause', () => {
     const f = new CheckFold();
     const entry = (size: number, ord: Ordinal, raised?: string) => ({ size, rank: 1, ord, detail: `d${size}`, ...(raised ? { raised } : {}), counterexample: cx(`${size}`) });
@@ -142,7 +169,7 @@ describe('CheckFold, what it holds (not only that splits agree)', () => {
 
   it('an empty fold\'s state has no failure, rejection or non-judgement in it', () => {
     const s = new CheckFold().toJSON();
-    expect(Object.keys(s).sort()).toEqual(['failCauseByDtype', 'failed', 'ms', 'passed', 'passedByDtype', 'planned', 'raised', 'rejected', 'rejectedByDtype', 'stats', 'unjudged', 'unjudgedAllHang']);
+    expect(Object.keys(s).sort()).toEqual(['failCauseByDtype', 'failed', 'ms', 'passed', 'passedByDtype', 'planned', 'raised', 'rejected', 'rejectedByDtype', 'stats', 'unjudged', 'unjudgedAllDeferred', 'unjudgedAllHang']);
   });
 });
 

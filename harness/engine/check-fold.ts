@@ -37,6 +37,8 @@ export interface CheckFoldState {
   unjudged: number;
   /** every unjudged case was lost to a hang (timed out, or held back after timeouts) */
   unjudgedAllHang: boolean;
+  /** every unjudged case is another check's finding ("(see crash)"): absent in states written before it (false) */
+  unjudgedAllDeferred?: boolean;
   /** of the unjudged cases, those whose calls the time budget left unmade (absent in states written before it) */
   outOfBudget?: number;
   /** the first unjudged case the budget did not cut, and whether such cases' details differ (a diagnosis quotes one
@@ -71,6 +73,15 @@ const smaller = (a: { size: number; rank: number; ord: Ordinal }, b: { size: num
   b === undefined || a.size < b.size || (a.size === b.size && (a.rank < b.rank || (a.rank === b.rank && ordLess(a.ord, b.ord))));
 const firstOf = (a: FirstDetail | undefined, b: FirstDetail | undefined) => (a === undefined ? b : b === undefined || ordLess(a.ord, b.ord) ? a : b);
 
+/**
+ * An unjudged case that another check judges: the call crashed, ran out of memory, returned the wrong shape or type,
+ * timed out (each "... (see crash)"), or its class of input hangs. Not one the time budget cut, nor a harness error.
+ */
+export function isDeferred(detail: string): boolean {
+  // Only the harness's own "not judged: ..." texts: a "not run: ..." reason may quote the candidate's words.
+  return (detail.startsWith('not judged: ') && / \(see [a-z-]+\)$/.test(detail)) || isLostToHang(detail);
+}
+
 /** An unjudged case whose call timed out, or was not sent because its class of input hangs (hang-classes.ts). */
 export function isLostToHang(detail: string): boolean {
   return detail.startsWith('not judged: the call timed out') || detail.startsWith('not run: the candidate timed out on');
@@ -84,6 +95,7 @@ export class CheckFold {
   rejected = 0;
   unjudged = 0;
   unjudgedAllHang = true;
+  unjudgedAllDeferred = true;
   outOfBudget = 0;
   firstOther?: FirstDetail;
   otherMixed = false;
@@ -111,6 +123,7 @@ export class CheckFold {
   unjudge(ord: Ordinal, detail: string): void {
     this.unjudged++;
     if (!isLostToHang(detail)) this.unjudgedAllHang = false;
+    if (!isDeferred(detail)) this.unjudgedAllDeferred = false;
     if (isLostToBudget(detail)) this.outOfBudget++;
     else {
       // Any one detail seen stands for all until one differs: "mixed" does not depend on the order of the cases.
@@ -159,6 +172,7 @@ export class CheckFold {
     this.rejected += o.rejected;
     this.unjudged += o.unjudged;
     this.unjudgedAllHang &&= o.unjudgedAllHang;
+    this.unjudgedAllDeferred &&= o.unjudgedAllDeferred;
     this.outOfBudget += o.outOfBudget;
     // Unmixed, a fold's details all equal its first: two folds mix when either does or their firsts differ.
     this.otherMixed ||= o.otherMixed || (this.firstOther !== undefined && o.firstOther !== undefined && this.firstOther.detail !== o.firstOther.detail);
@@ -183,6 +197,7 @@ export class CheckFold {
       rejected: this.rejected,
       unjudged: this.unjudged,
       unjudgedAllHang: this.unjudgedAllHang,
+      unjudgedAllDeferred: this.unjudgedAllDeferred,
       ...(this.outOfBudget ? { outOfBudget: this.outOfBudget } : {}),
       ...(this.firstOther ? { firstOther: this.firstOther } : {}),
       ...(this.otherMixed ? { otherMixed: true } : {}),
@@ -202,7 +217,7 @@ export class CheckFold {
     const f = new CheckFold();
     Object.assign(f, {
       planned: s.planned, passed: s.passed, failed: s.failed, raised: s.raised, rejected: s.rejected, unjudged: s.unjudged,
-      unjudgedAllHang: s.unjudgedAllHang, outOfBudget: s.outOfBudget ?? 0, otherMixed: s.otherMixed ?? false,
+      unjudgedAllHang: s.unjudgedAllHang, unjudgedAllDeferred: s.unjudgedAllDeferred ?? false, outOfBudget: s.outOfBudget ?? 0, otherMixed: s.otherMixed ?? false,
       // a state written before these fields: its first unjudged case stands for the others when nothing was cut
       firstOther: s.firstOther ?? (s.outOfBudget ? undefined : s.firstUnjudged), other: s.other, raisedBest: s.raisedBest, firstRejected: s.firstRejected, firstUnjudged: s.firstUnjudged,
       ms: s.ms,

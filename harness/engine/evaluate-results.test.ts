@@ -202,6 +202,20 @@ describe('a check that does not fail', () => {
     expect(two.diagnosis).toBe('not applicable: all 2 cases rejected with a clear error outside the supported domain (e.g. rejected y)');
   });
 
+  it("is skipped where every case is another check's finding (it has nothing of its own to say), else an error", async () => {
+    const defers = fake('k', (v) => (v === 5 ? { status: 'unjudged', detail: 'not judged: the process crashed (see crash)' } : v === 7 ? { status: 'unjudged', detail: 'not judged: the sky fell' } : { status: 'pass' }));
+    const [s] = (await run([caseOf('b', [5]), caseOf('c', [5])], [defers])).results;
+    expect(s.verdict).toBe('skip');
+    expect(s.diagnosis).toBe("not judged on its own: its 2 cases are other checks' findings (not judged: the process crashed (see crash))");
+    const [one] = (await run([caseOf('b', [5])], [defers])).results;
+    expect(one.diagnosis).toBe("not judged on its own: its 1 case is another check's finding (not judged: the process crashed (see crash))");
+    const [e] = (await run([caseOf('b', [5]), caseOf('c', [7])], [defers])).results;
+    expect(e.verdict).toBe('error');
+    // with a pass, the deferred cases are a note, as before
+    const [p] = (await run([caseOf('a', [1]), caseOf('b', [5])], [defers])).results;
+    expect(p.verdict).toBe('pass');
+  });
+
   it('is an error where nothing could be judged, quoting the first reason', async () => {
     const [r] = (await run([caseOf('a', [5]), caseOf('b', [5])], [byValue()])).results;
     expect(r.verdict).toBe('error');

@@ -1,7 +1,7 @@
 // The manifest's expected failures decide the gate: these tests pin each verdict's mapping and which verdicts fail it.
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, Verdict } from '../model.js';
-import { applyExpectations, applyPlatform, isGateFailure, type ExpectedFailure } from './expectations.js';
+import { applyExpectations, applyPlatform, isFailure, isGateFailure, type ExpectedFailure } from './expectations.js';
 
 function check(name: string, rule: 'last' | 'all', verdict: Verdict, diagnosis = `${name} diagnosis`): CheckResult {
   return {
@@ -74,6 +74,19 @@ describe('isGateFailure', () => {
     ['error', true],
   ] as const)('%s fails the gate: %s', (verdict, fails) => {
     expect(isGateFailure(verdict)).toBe(fails);
+  });
+});
+
+describe('isFailure: a finding about the code (exit 1), which a check that judged nothing is not', () => {
+  it.each([
+    ['pass', false],
+    ['xfail', false],
+    ['skip', false],
+    ['error', false],
+    ['fail', true],
+    ['xpass', true],
+  ] as const)('%s: %s', (verdict, finding) => {
+    expect(isFailure(verdict)).toBe(finding);
   });
 });
 
