@@ -67,6 +67,14 @@ describe('layout', () => {
     // the same message from a layout that is not read-only is the layout's own failure
     expect(judge(unitIn({ kind: 'fortran' }), ok(right), write).status).toBe('fail');
     expect(judge(unitIn({ kind: 'fortran' }), ok(right), { kind: 'crash', exitCode: 1, signal: null, stderr: '' })).toEqual({ status: 'unjudged', detail: 'not judged: the process crashed (see crash)' });
+ 
+    // A C-order call that did not return is its own family's finding, said as that family says it (not "wrong")...
+    const crash: CallOutcome = { kind: 'crash', exitCode: null, signal: 'SIGSEGV', stderr: '' };
+    expect(judge(unitIn({ kind: 'fortran' }), crash, ok(right))).toEqual({ status: 'unjudged', detail: 'not judged: the process crashed (see crash)' });
+    // ... and one that rejected an input it may reject is said to have rejected it, not to be wrong.
+    const u = unitIn({ kind: 'fortran' });
+    const rejects = layoutCheck.judge(u, [raised('ValueError', 'no NaN here'), ok(right)], { ...ctxOf(u), mayReject: () => true });
+    expect(rejects).toEqual({ status: 'unjudged', detail: 'not judged: the C-order call rejected the input (see values)' });
   });
 });
 

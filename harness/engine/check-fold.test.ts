@@ -116,6 +116,7 @@ describe('CheckFold, what it holds (not only that splits agree)', () => {
       'harness error while judging: boom (see crash)',
       'not run: the worker could not be restarted: a message the candidate wrote (see crash)',
       'not judged: the call raised ValueError',
+      'not judged: returned shape (2) (see rank) for input (2, 1)',
     ]) {
       const f = CheckFold.fromJSON(deferred.toJSON());
       f.unjudge([3, 0], detail);

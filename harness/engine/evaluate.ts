@@ -469,9 +469,10 @@ function toCheckResult(t: Tally, opts: Pick<EvaluationOptions, 'profile'>): Chec
     if (f.passed === 0 && f.unjudgedAllHang) {
       return { ...base, verdict: 'skip', diagnosis: `not run: ${f.unjudged} case${f.unjudged === 1 ? '' : 's'} timed out or were not sent after repeated timeouts (see timeout)` };
     }
+    // (Here no case passed, and some were not judged: the rejected-only and empty checks returned above.)
     // Every case is another check's finding (the call crashed, returned the wrong shape, or was wrong in plain C order
     // for a layout): that check judges it, and this one has nothing of its own to say; not "could not judge".
-    if (f.passed === 0 && f.unjudgedAllDeferred && f.unjudged > 0) {
+    if (f.unjudgedAllDeferred) {
       return { ...base, verdict: 'skip', diagnosis: `not judged on its own: its ${f.unjudged === 1 ? "1 case is another check's finding" : `${f.unjudged} cases are other checks' findings`} (${why})` };
     }
     return { ...base, verdict: 'error', diagnosis: `no case could be judged: ${why}` };
