@@ -88,8 +88,12 @@ describe('mutation', () => {
 
   it('leaves a call that did not return unjudged, saying how it ended', () => {
     const u = unitOf(x23);
-    expect(judge(mutationCheck, u, [crash])).toEqual({ status: 'unjudged', detail: 'not judged: the call ended with crash' });
-    expect(judge(mutationCheck, u, [raised('ValueError', 'no')])).toEqual({ status: 'unjudged', detail: 'not judged: the call raised ValueError' });
+    // ... and whose finding it is (engine/check-fold.ts isDeferred): with no case of its own, mutation is skipped
+    expect(judge(mutationCheck, u, [crash])).toEqual({ status: 'unjudged', detail: 'not judged: the call ended with crash (see crash)' });
+    expect(judge(mutationCheck, u, [raised('ValueError', 'no')])).toEqual({ status: 'unjudged', detail: 'not judged: the call raised ValueError (see values)' });
+    expect(judge(mutationCheck, u, [{ kind: 'timeout', limitMs: 10 }])).toEqual({ status: 'unjudged', detail: 'not judged: the call ended with timeout (see timeout)' });
+    expect(judge(mutationCheck, u, [{ kind: 'memory', limitMb: 64, stderr: '' }])).toEqual({ status: 'unjudged', detail: 'not judged: the call ended with memory (see memory)' });
+    expect(judge(mutationCheck, u, [{ kind: 'bad-output', problem: 'a list', captured: '', ms: 0 }])).toEqual({ status: 'unjudged', detail: 'not judged: the call ended with bad-output (see output)' });
     // a call never made says why it was not (the budget's words are what the report counts apart)
     expect(judge(mutationCheck, u, [{ kind: 'not-run', reason: 'the budget' }])).toEqual({ status: 'unjudged', detail: 'not run: the budget' });
     expect(mutationCheck.applies(u, domainsOf(u))).toBe(true);

@@ -78,7 +78,9 @@ export const mutationCheck: Check = {
 function judgeInPlace(unit: Unit, outcome: CallOutcome): Judgement {
   if (outcome.kind !== 'ok') {
     if (outcome.kind === 'not-run') return { status: 'unjudged', detail: `not run: ${outcome.reason}` };
-    return { status: 'unjudged', detail: `not judged: the call ${outcome.kind === 'raised' ? `raised ${outcome.type}` : `ended with ${outcome.kind}`}` };
+    // Another check's finding, said as such (engine/check-fold.ts isDeferred): a raise is judged by values.
+    const see = outcome.kind === 'raised' ? 'values' : outcome.kind === 'bad-output' ? 'output' : outcome.kind;
+    return { status: 'unjudged', detail: `not judged: the call ${outcome.kind === 'raised' ? `raised ${outcome.type}` : `ended with ${outcome.kind}`} (see ${see})` };
   }
   if (!outcome.mutated) return { status: 'pass' };
   const x = unit.case.input;
