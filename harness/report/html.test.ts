@@ -91,3 +91,11 @@ describe('HTML report', () => {
     expect(g).not.toMatch(/v-fail/);
   });
 });
+
+describe('the banner of a report that could not judge', () => {
+  it('says why, escaped, beside the word; other verdicts have no such line', () => {
+    const html = renderHtml(makeReport({ verdict: 'error', verdictReason: 'nothing was judged: <b>x</b>' }));
+    expect(html).toContain('<span data-testid="verdict-reason">could not judge: nothing was judged: &lt;b&gt;x&lt;/b&gt;</span>');
+    expect(renderHtml(makeReport({ verdict: 'pass', verdictReason: 'stale' }))).not.toContain('verdict-reason');
+  });
+});

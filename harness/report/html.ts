@@ -71,7 +71,7 @@ function legend(): string {
 
 function banner(report: RunReport): string {
   return `<header id="verdict" data-testid="verdict" data-verdict="${h(report.verdict)}" class="banner v-${h(report.verdict)}">
-<span class="word">${h(verdictWord(report.verdict))}</span><span>${h(headline(report))}</span>
+<span class="word">${h(verdictWord(report.verdict))}</span><span>${h(headline(report))}</span>${report.verdict === 'error' && report.verdictReason ? `<span data-testid="verdict-reason">could not judge: ${h(report.verdictReason)}</span>` : ''}
 </header>`;
 }
 

@@ -12,6 +12,12 @@ describe('Markdown summary', () => {
     expect(passing).toContain('Nothing unexpected.');
   });
 
+  it('says why it could not judge under the word ERROR, escaped; a verdict with no reason says nothing more', () => {
+    const error = renderMarkdown(makeReport({ verdict: 'error', verdictReason: 'nothing failed, but 1 check judged no case: a: nan [last]: *budget*' }));
+    expect(error.split('\n').slice(0, 3)).toEqual([expect.stringMatching(/^\*\*ERROR\*\* · /), '', 'Could not judge: nothing failed, but 1 check judged no case: a: nan \\[last\\]: \\*budget\\*']);
+    expect(renderMarkdown(makeReport({ verdict: 'fail', verdictReason: 'stale' }))).not.toContain('Could not judge');
+  });
+
   it('lists what is unexpected before the matrix, with the diagnosis and the xpass reason', () => {
     const unexpected = md.indexOf('### Unexpected (3)');
     const matrix = md.indexOf('### Implementations × check families');

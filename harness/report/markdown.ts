@@ -34,6 +34,8 @@ function render(report: RunReport, detail: Detail, options: MarkdownOptions): st
   const out: string[] = [];
   out.push(`**${verdictWord(report.verdict)}** · softmax-conformance ${mdText(report.tool.version)} · ${mdText(headline(report))}`);
   out.push('');
+  // An ERROR is no verdict on the code: the reviewer reads why where the word is, not only on the job's stderr.
+  if (report.verdict === 'error' && report.verdictReason) out.push(`Could not judge: ${mdText(report.verdictReason)}`, '');
   out.push(...unexpectedSection(report));
   out.push(...expectedSection(report, detail === 'none'));
   out.push(...matrixSection(report));
