@@ -115,13 +115,18 @@ class LifeEnded(Exception):
         self.code = code
 
 
+def signal_name(n):
+    """SIGSEGV for 11; None for a number this Python does not name."""
+    try:
+        return signal.Signals(n).name
+    except ValueError:
+        return None
+
+
 def how_it_ended(code):
     """A returncode (Popen's: -signal or the exit code) in words."""
     if code < 0:
-        try:
-            return f"was killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"was killed by signal {-code}"
+        return f"was killed by {signal_name(-code) or f'signal {-code}'}"
     return f"exited with code {code}"
 
 
@@ -905,7 +910,6 @@ class Broker:
                 r = Runner(self.spec)
         except OSError as e:
             return {"type": "environment", "message": f"cannot start the candidate's process: {e}"}
-        self.supervisor = r.supervisor
         if self.spec.get("module") and not hasattr(self, "located"):
             self.located = locate_module(self.spec["module"], self.spec.get("pythonPath") or [])  # while it starts
         try:
@@ -914,9 +918,7 @@ class Broker:
             first = {"type": "start-failed", "kind": "import", "message": f"the candidate's process broke the protocol while it loaded: {e}"}
         self.supervisor = r.supervisor  # None if the runner did not become one
         if first is None and r.supervisor is not None:
-            said = r.life_ended()
-            if said is None or not said[1]:
-                self.drop_supervisor()
+            said = r.life_ended()  # the sandbox is killed below (r.kill) whatever it says
             if at_start:
                 die_like(said[0], False) if said is not None else die_like(r.proc.wait(), r.sandboxed)
             how = how_it_ended(said[0]) if said is not None else f"ended, and {NO_WORD}"
@@ -960,12 +962,9 @@ class Broker:
         self.runner = None
         marker = self.spec["lifeMarker"]
         write_all(2, f"\n{marker}\n".encode("utf-8"))
-        died = {"type": "died", "life": self.life, "exitCode": code if code >= 0 else None, "signal": None}
-        if code < 0:
-            try:
-                died["signal"] = signal.Signals(-code).name
-            except ValueError:
-                died["exitCode"] = 128 - code
+        name = signal_name(-code) if code < 0 else None
+        # A signal this Python cannot name reads as a shell does: 128 + its number.
+        died = {"type": "died", "life": self.life, "exitCode": None if name else code if code >= 0 else 128 - code, "signal": name}
         write_frame(self.fd_out, died)
         self.life += 1
 

@@ -3,7 +3,7 @@
 import { EnvironmentError } from '../errors.js';
 import { makeWorkerHome, removeWorkerHome } from './env.js';
 import { conventions } from './protocol.js';
-import { Session, type LaunchPlan, type StartResult } from './session.js';
+import { exitWords, Session, type LaunchPlan, type StartResult } from './session.js';
 import type { SandboxInfo } from './sandbox.js';
 import type { CallOutcome, CallRequest, ImplementationWorker, ModuleLocation, StartFailure, WorkerSpec } from './types.js';
 
@@ -37,7 +37,7 @@ function startFailure(r: Extract<StartResult, { ok: false }>, kind: WorkerKind, 
   if (r.timedOut) {
     return { kind: 'import', message: `${spec.module ?? spec.file} did not finish loading within ${(spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS) / 1000} s`, detail: r.stderr };
   }
-  const how = r.exit?.signal ? `was killed by ${r.exit.signal}` : `exited with code ${r.exit?.exitCode}`;
+  const how = r.exit ? exitWords(r.exit) : 'exited with code undefined';
   return { kind: 'import', message: `the worker ${how} while loading ${spec.module ?? spec.file}`, detail: [r.stdout, r.stderr].filter(Boolean).join('\n') };
 }
 

@@ -63,6 +63,16 @@ const DRAIN_MS = 1000;
 /** Text in stderr that says the process died for lack of memory (Python, C++, V8, glibc). */
 const MEMORY_DEATH = /MemoryError|std::bad_alloc|out of memory|Cannot allocate memory|Allocation failed/i;
 
+/** A stderr text as crash outcomes show it: its last TAIL_CHARS characters, saying how many came before. */
+function lastChars(t: string): string {
+  return t.length <= TAIL_CHARS ? t : `[... ${t.length - TAIL_CHARS} characters before]\n${t.slice(-TAIL_CHARS)}`;
+}
+
+/** A process's end in words: "was killed by SIGSEGV", "exited with code 3". */
+export function exitWords(exit: Exit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+}
+
 class Tail {
   private text = '';
   private readonly decoder = new StringDecoder('utf8');
@@ -94,14 +104,13 @@ class Tail {
     const at = this.text.lastIndexOf(line);
     const before = at < 0 ? this.text : this.text.slice(0, at);
     this.text = at < 0 ? '' : this.text.slice(at + line.length);
-    return before.length <= TAIL_CHARS ? before : `[... ${before.length - TAIL_CHARS} characters before]\n${before.slice(-TAIL_CHARS)}`;
+    return lastChars(before);
   }
   all(): string {
     return this.text;
   }
   last(): string {
-    const t = this.text;
-    return t.length <= TAIL_CHARS ? t : `[... ${t.length - TAIL_CHARS} characters before]\n${t.slice(-TAIL_CHARS)}`;
+    return lastChars(this.text);
   }
 }
 
@@ -406,7 +415,7 @@ export class Session {
       ? `the next life did not finish loading within ${startTimeoutMs / 1000} s`
       : 'type' in r
         ? String(r.message ?? 'the next life did not start')
-        : `the worker ${r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`} while the next life loaded\n${this.stderr.last()}`;
+        : `the worker ${exitWords(r)} while the next life loaded\n${this.stderr.last()}`;
     this.kill();
     await this.exited;
     return why;
